@@ -1,0 +1,54 @@
+/* struct ftnet_event: the one normalized event every decoder produces and every sink consumes. */
+#ifndef FTNET_EVENT_H
+#define FTNET_EVENT_H
+
+#include <stdint.h>
+
+enum ftnet_type {
+	EV_DROP,
+	EV_RESET,
+	EV_RETRANS,
+	EV_STATE,
+	EV_CONNECT,
+	EV_RX,
+	EV_TX,
+	EV_LOST,
+	EV_NTYPES,
+};
+
+enum ftnet_dir { DIR_NONE, DIR_SENT, DIR_RECEIVED };
+
+#define FTNET_COMM_LEN 16
+#define FTNET_DEV_LEN 16
+
+struct ftnet_event {
+	uint64_t	ts;		/* ns, trace clock of the instance */
+	uint64_t	skbaddr;
+	uint64_t	skaddr;
+	uint64_t	location;	/* drops: kernel text address */
+	uint64_t	latency_ns;	/* connect */
+	uint64_t	count;		/* lost: number of events lost */
+	const char	*reason_name;	/* drops/resets: from the format's symbol table, or NULL */
+	enum ftnet_type	type;
+	int		cpu;
+	int		pid;
+	int		reason;		/* -1 when the kernel has no reason field */
+	int		state;		/* resets, retransmits: socket state; -1 when unknown */
+	int		oldstate;
+	int		newstate;
+	int		ok;		/* connect: 1 established, 0 failed */
+	int		rc;		/* tx: driver return code */
+	uint32_t	len;
+	uint16_t	protocol;	/* drops: ethertype; states: IP protocol */
+	uint16_t	family;		/* AF_INET, AF_INET6, 0 when no addresses */
+	uint16_t	sport, dport;	/* host order */
+	enum ftnet_dir	dir;
+	uint8_t		saddr[16], daddr[16];	/* 4 bytes used for AF_INET */
+	char		comm[FTNET_COMM_LEN];
+	char		dev[FTNET_DEV_LEN];
+};
+
+const char *event_type_name(enum ftnet_type t);
+const char *tcp_state_name(int state);
+
+#endif

@@ -1,0 +1,32 @@
+/* Per-CPU raw ring-buffer reading, cross-CPU merge by timestamp, lost-event accounting. */
+#ifndef FTNET_READER_H
+#define FTNET_READER_H
+
+#include <event-parse.h>
+#include <stdint.h>
+#include <tracefs.h>
+
+struct reader;
+
+struct reader_sink {
+	/* one record, in timestamp order within the round */
+	void	(*record)(void *ctx, struct tep_record *rec);
+	/* events the kernel lost on a CPU before ts (count 0: an unknown number) */
+	void	(*lost)(void *ctx, int cpu, uint64_t count, uint64_t ts);
+	void	*ctx;
+};
+
+struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep);
+void reader_close(struct reader *r);
+/*
+ * Waits up to timeout_ms for data (0: do not wait, -1: forever), then reads everything
+ * the buffers hold and hands it to the sink. Returns records delivered, or -errno
+ * (-EINTR when a signal arrived).
+ */
+long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *sink);
+/* Reads what is left, and reports losses the page headers did not show (from stats). */
+long reader_finish(struct reader *r, const struct reader_sink *sink);
+uint64_t reader_lost(const struct reader *r);
+uint64_t reader_records(const struct reader *r);
+
+#endif

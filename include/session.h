@@ -1,0 +1,58 @@
+/*
+ * A tracing session: the instance with the groups a command needs (enabled for the run where
+ * they were off), the reader, decoders, comm names and connect tracking, and the restore.
+ * stream and selftest are both built on it; events come out normalized through on_event.
+ */
+#ifndef FTNET_SESSION_H
+#define FTNET_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmds.h"
+#include "event.h"
+
+#define SESSION_MAX_GROUPS 16
+
+struct session_opts {
+	const char	*filter;	/* for groups enabled for this run */
+	unsigned long	buffer_kb;
+	bool		need_enabled;	/* no group named: use those enabled in the instance */
+};
+
+struct session {
+	struct ftnet_ctx	*ctx;
+	struct tracefs_instance	*inst;
+	const struct group	*run[SESSION_MAX_GROUPS];
+	const struct group	*before[SESSION_MAX_GROUPS];	/* enabled before we came */
+	bool			changed[SESSION_MAX_GROUPS];
+	int			nrun, nbefore;
+	bool			created;
+	int			lockfd;
+	unsigned int		types;		/* event types delivered (bit per enum ftnet_type) */
+	struct tep_handle	*tep;
+	struct decoder		*dec;
+	struct reader		*rd;
+	struct comm_cache	*comm;
+	struct conn_tracker	*conn;
+	uint64_t		delivered, lost, undecoded;
+	void			(*on_event)(void *arg, const struct ftnet_event *ev);
+	void			*arg;
+};
+
+extern volatile sig_atomic_t session_stop;
+/* SIGINT, SIGTERM, SIGHUP set session_stop; SIGPIPE is ignored (writes fail instead). */
+void session_signals(void);
+
+/* Sets everything up or dies having restored the kernel. names: group names (may be 0). */
+void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
+		   const struct session_opts *o);
+/* One read round; returns events delivered or -errno (-EINTR on a signal). */
+long session_round(struct session *s, int timeout_ms);
+/* Reads the rest, reports lost events the page headers did not show. */
+void session_drain(struct session *s);
+/* Closes the reader and restores the instance as it was before session_start. */
+void session_end(struct session *s);
+
+#endif

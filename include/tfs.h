@@ -1,0 +1,46 @@
+/* tracefs: mount, instance lifecycle, event enable/disable and filters, buffer statistics. */
+#ifndef FTNET_TFS_H
+#define FTNET_TFS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tracefs.h>
+
+#define TFS_DEFAULT_INSTANCE "ftnet"
+#define TFS_ERRLEN 512
+
+/* Finds tracefs or mounts it at /sys/kernel/tracing; 0 or -errno. */
+int tfs_mount(const char **path);
+
+/* Checks an instance name ftnet may use; 0 or -EINVAL. */
+int tfs_instance_name_ok(const char *name);
+bool tfs_instance_exists(const char *name);
+/* Opens an existing instance, or creates it (set up for ftnet) when create is set. */
+struct tracefs_instance *tfs_instance_open(const char *name, bool create, bool *created);
+/* trace_clock mono where offered, buffer_percent 0, and the buffer size when kb > 0. */
+int tfs_instance_setup(struct tracefs_instance *inst, unsigned long kb);
+/* True when the instance's selected trace_clock is clock. */
+bool tfs_instance_clock_is(struct tracefs_instance *inst, const char *clock);
+int tfs_instance_remove(struct tracefs_instance *inst);
+
+/* 1 enabled, 0 disabled, -errno when the event does not exist. */
+int tfs_event_enabled(struct tracefs_instance *inst, const char *sys, const char *name);
+int tfs_event_set(struct tracefs_instance *inst, const char *sys, const char *name, bool on);
+/* Sets (or with expr NULL clears) a filter; on failure err holds the kernel's error_log text. */
+int tfs_filter_set(struct tracefs_instance *inst, const char *sys, const char *name,
+		   const char *expr, char *err, size_t errlen);
+/* The current filter, or NULL when none (caller frees). */
+char *tfs_filter_get(struct tracefs_instance *inst, const char *sys, const char *name);
+/* True when any event is enabled in the instance. */
+bool tfs_any_enabled(struct tracefs_instance *inst);
+
+struct tfs_cpu_stats {
+	uint64_t entries, overrun, dropped, read_events;
+};
+int tfs_cpu_stats(struct tracefs_instance *inst, int cpu, struct tfs_cpu_stats *st);
+int tfs_ncpus(void);
+
+/* Exclusive reader lock per instance (reads consume); fd or -errno (-EBUSY when held). */
+int tfs_reader_lock(const char *name);
+
+#endif

@@ -1,0 +1,153 @@
+/* ftnet check: what this kernel offers ftnet, and what each group would use. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "groups.h"
+#include "ksyms.h"
+#include "out.h"
+#include "tfs.h"
+#include "util.h"
+
+static void check_usage(FILE *f)
+{
+	fprintf(f, "usage: ftnet check [--json]\n\n"
+		   "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
+		   "for each group, the backend it would use or why it is unavailable.\n"
+		   "Exits 0 when the core groups (drops, rx, tx) can run.\n\n"
+		   "EXAMPLES\n"
+		   "  ftnet check\n"
+		   "  ftnet check --json\n");
+}
+
+static void row(const char *key, const char *label, const char *value)
+{
+	char fmt[32];
+
+	out_begin("check");
+	out_str("item", "", key);
+	snprintf(fmt, sizeof(fmt), "%-18s %%s", label);
+	out_str("value", fmt, value);
+	out_end();
+}
+
+static const char *lockdown(char *buf, size_t size)
+{
+	char *s = read_file("/sys/kernel/security/lockdown", NULL);
+	char *a, *b;
+
+	if (!s)
+		return "unknown (securityfs not mounted at /sys/kernel/security)";
+	/* "none [integrity] confidentiality": the bracketed one is in force */
+	a = strchr(s, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b) {
+		*b = '\0';
+		snprintf(buf, size, "%s", a + 1);
+	} else {
+		snprintf(buf, size, "%s", s);
+		buf[strcspn(buf, "\n")] = '\0';
+	}
+	free(s);
+	return buf;
+}
+
+int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out_opts oo = { .mode = OUT_TEXT };
+	char buf[256], path[512], *readme;
+	struct tep_handle *tep;
+	struct ksyms *ks;
+	struct utsname u;
+	bool core_ok = true;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			oo.mode = OUT_JSON;
+			break;
+		case 'h':
+			check_usage(stdout);
+			return 0;
+		default:
+			check_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		usage_error("check", "unexpected argument '%s'", argv[optind]);
+	out_init(&oo);
+	uname(&u);
+	row("tracefs", "tracefs", ctx->tracefs);
+	snprintf(buf, sizeof(buf), "%s %s", u.release, u.machine);
+	row("kernel", "kernel", buf);
+	row("lockdown", "lockdown", lockdown(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
+	row("kprobe_events", "kprobe_events", access(path, F_OK) ? "no (kernel built without "
+	    "CONFIG_KPROBE_EVENTS)" : "yes");
+	snprintf(path, sizeof(path), "%s/dynamic_events", ctx->tracefs);
+	row("dynamic_events", "dynamic_events", access(path, F_OK) ? "no" : "yes");
+	snprintf(path, sizeof(path), "%s/README", ctx->tracefs);
+	readme = read_file(path, NULL);
+	row("argN", "$argN fetch", readme && strstr(readme, "$arg<N>") ? "yes" :
+	    "no (probes would use registers)");
+	free(readme);
+	ks = ksyms_load("/proc/kallsyms");
+	if (ks)
+		snprintf(buf, sizeof(buf), "yes (%zu text symbols)", ksyms_count(ks));
+	else
+		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): "
+			 "drop locations print as addresses");
+	row("kallsyms", "kallsyms", buf);
+	ksyms_free(ks);
+
+	tep = tracefs_local_events_system(NULL, (const char *[]){ "skb", NULL });
+	if (tep) {
+		struct tep_event *e = tep_find_event_by_name(tep, "skb", "kfree_skb");
+
+		if (e && tep_find_field(e, "reason"))
+			row("drop_reasons", "drop reasons", "yes (names from kfree_skb's format)");
+		else
+			row("drop_reasons", "drop reasons",
+			    "no (kfree_skb has no reason field before 5.17: locations only)");
+		tep_free(tep);
+	}
+
+	if (oo.mode == OUT_TEXT)
+		printf("\n%-9s %-11s %s\n", "GROUP", "BACKEND", "DETAIL");
+	for (int i = 0; i < ngroups; i++) {
+		const struct group *g = &groups[i];
+		const struct group_event *missing;
+		bool ok = group_available(g, &missing) == 0;
+		bool core = !strcmp(g->name, "drops") || !strcmp(g->name, "rx") ||
+			    !strcmp(g->name, "tx");
+
+		if (ok) {
+			snprintf(buf, sizeof(buf), "%s:%s%s%s", g->events[0].sys, g->events[0].name,
+				 g->events[1].sys ? " + " : "", g->events[1].sys ?
+				 g->events[1].name : "");
+		} else {
+			snprintf(buf, sizeof(buf), "no %s:%s (added in %s): %s", missing->sys,
+				 missing->name, missing->since, g->alternative);
+			if (core)
+				core_ok = false;
+		}
+		out_begin("group");
+		out_str("group", "%-9s ", g->name);
+		out_str("backend", "%-11s ", ok ? "tracepoint" : "unavailable");
+		out_str("detail", "%s", buf);
+		out_end();
+	}
+	out_flush();
+	return core_ok ? 0 : EXIT_FAIL;
+}

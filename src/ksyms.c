@@ -1,0 +1,116 @@
+/* A sorted table of kernel text symbols; binary search turns an address into func+0xoff. */
+#include <errno.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksyms.h"
+#include "util.h"
+
+struct ksym {
+	uint64_t	addr;
+	const char	*name;
+};
+
+struct ksyms {
+	struct ksym	*syms;
+	size_t		n;
+	char		*text;	/* the file, names point into it */
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+struct ksyms *ksyms_load(const char *path)
+{
+	size_t cap = 1 << 16, len;
+	struct ksyms *ks;
+	bool nonzero = false;
+	char *line, *next;
+
+	ks = xcalloc(1, sizeof(*ks));
+	ks->text = read_file(path, &len);
+	if (!ks->text) {
+		int e = errno;
+
+		free(ks);
+		errno = e;
+		return NULL;
+	}
+	ks->syms = xmalloc(cap * sizeof(*ks->syms));
+	for (line = ks->text; line && *line; line = next) {
+		char *type, *name, *end;
+		uint64_t addr;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		addr = strtoull(line, &end, 16);
+		if (end == line || *end != ' ')
+			continue;
+		type = end + 1;
+		if (!(*type == 't' || *type == 'T') || type[1] != ' ')
+			continue;
+		name = type + 2;
+		end = strpbrk(name, " \t");	/* drop the "[module]" column */
+		if (end)
+			*end = '\0';
+		if (addr)
+			nonzero = true;
+		if (ks->n == cap) {
+			cap *= 2;
+			ks->syms = xrealloc(ks->syms, cap * sizeof(*ks->syms));
+		}
+		ks->syms[ks->n].addr = addr;
+		ks->syms[ks->n].name = name;
+		ks->n++;
+	}
+	if (!nonzero) {
+		/* kptr_restrict or no root: every address reads as zero */
+		ksyms_free(ks);
+		errno = EPERM;
+		return NULL;
+	}
+	qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
+	return ks;
+}
+
+void ksyms_free(struct ksyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->text);
+	free(ks);
+}
+
+size_t ksyms_count(const struct ksyms *ks)
+{
+	return ks ? ks->n : 0;
+}
+
+void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+{
+	size_t lo = 0, hi;
+
+	if (!ks || !ks->n || addr < ks->syms[0].addr) {
+		snprintf(buf, size, "0x%" PRIx64, addr);
+		return;
+	}
+	hi = ks->n;
+	while (hi - lo > 1) {	/* last symbol with addr <= target */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	snprintf(buf, size, "%s+0x%" PRIx64, ks->syms[lo].name, addr - ks->syms[lo].addr);
+}

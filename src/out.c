@@ -1,0 +1,316 @@
+/* Output: one call per field serves aligned text and JSON Lines; lines go out whole. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "ksyms.h"
+#include "out.h"
+#include "util.h"
+
+static struct out_opts opts;
+static char line[4096];
+static size_t pos;
+static int nfields;
+
+static void put(const char *s, size_t n)
+{
+	if (pos >= sizeof(line) - 1)
+		return;
+	if (pos + n >= sizeof(line))
+		n = sizeof(line) - 1 - pos;
+	memcpy(line + pos, s, n);
+	pos += n;
+}
+
+static void putf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void putf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line + pos, sizeof(line) - pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		pos += (size_t)n < sizeof(line) - pos ? (size_t)n : sizeof(line) - 1 - pos;
+}
+
+static void put_json_string(const char *s)
+{
+	put("\"", 1);
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\') {
+			char esc[2] = { '\\', ch };
+
+			put(esc, 2);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			putf("\\u%04x", ch);
+		} else {
+			put((const char *)&ch, 1);
+		}
+	}
+	put("\"", 1);
+}
+
+static void json_key(const char *key)
+{
+	if (nfields++)
+		put(",", 1);
+	put_json_string(key);
+	put(":", 1);
+}
+
+void out_init(const struct out_opts *o)
+{
+	static char obuf[1 << 16];
+
+	opts = *o;
+	/* whole lines, flushed once per read round: a write per event would slow a flood */
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+}
+
+void out_begin(const char *type)
+{
+	pos = 0;
+	nfields = 0;
+	if (opts.mode == OUT_JSON) {
+		put("{", 1);
+		json_key("type");
+		put_json_string(type);
+	}
+}
+
+void out_end(void)
+{
+	if (opts.mode == OUT_JSON)
+		put("}", 1);
+	else
+		while (pos && line[pos - 1] == ' ')
+			pos--;
+	put("\n", 1);
+	fwrite(line, 1, pos, stdout);
+	pos = 0;
+}
+
+void out_str(const char *key, const char *fmt, const char *v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		put_json_string(v);
+	} else {
+		putf(fmt, v);
+	}
+}
+
+void out_uint(const char *key, const char *fmt, uint64_t v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		putf("%" PRIu64, v);
+	} else {
+		putf(fmt, v);
+	}
+}
+
+void out_int(const char *key, const char *fmt, int64_t v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		putf("%" PRId64, v);
+	} else {
+		putf(fmt, v);
+	}
+}
+
+void out_text(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (opts.mode == OUT_JSON)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line + pos, sizeof(line) - pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		pos += (size_t)n < sizeof(line) - pos ? (size_t)n : sizeof(line) - 1 - pos;
+}
+
+void out_flush(void)
+{
+	fflush(stdout);
+}
+
+void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size)
+{
+	const uint8_t *a = src ? ev->saddr : ev->daddr;
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (ev->family == AF_INET6)
+		inet_ntop(AF_INET6, a, ip, sizeof(ip));
+	else if (ev->family == AF_INET)
+		inet_ntop(AF_INET, a, ip, sizeof(ip));
+	snprintf(buf, size, "%s", ip);
+}
+
+const char *out_ethertype(uint16_t proto)
+{
+	static char buf[8];
+
+	switch (proto) {
+	case 0x0800: return "IPv4";
+	case 0x86dd: return "IPv6";
+	case 0x0806: return "ARP";
+	case 0: return "none";
+	}
+	snprintf(buf, sizeof(buf), "0x%04x", proto);
+	return buf;
+}
+
+void out_fmt_time(uint64_t ts, char *buf, size_t size)
+{
+	if (opts.time == TIME_WALL) {
+		int64_t w = (int64_t)ts + opts.wall_offset_ns;
+		time_t sec = w / 1000000000;
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		snprintf(buf, size, "%02d:%02d:%02d.%06" PRId64, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (w % 1000000000) / 1000);
+	} else {
+		snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ts / 1000000000, ts % 1000000000);
+	}
+}
+
+void out_event_header(void)
+{
+	if (opts.mode == OUT_JSON || opts.no_header)
+		return;
+	printf("%-18s %3s %-16s %7s %-10s %s\n", "TIME", "CPU", "COMM", "PID", "EVENT",
+	       "DETAILS");
+}
+
+static void flow(const struct ftnet_event *ev)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	if (!ev->family) {
+		out_text("? > ? ");
+		return;
+	}
+	out_fmt_addr(ev, true, s, sizeof(s));
+	out_fmt_addr(ev, false, d, sizeof(d));
+	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	out_uint("sport", ":%" PRIu64, ev->sport);
+	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	out_uint("dport", ":%" PRIu64 " ", ev->dport);
+}
+
+static void hex_field(const char *key, uint64_t v)
+{
+	char buf[24];
+
+	if (opts.mode != OUT_JSON)
+		return;
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	out_str(key, "", buf);
+}
+
+static void lat(uint64_t ns)
+{
+	if (opts.mode == OUT_JSON)
+		out_uint("latency_ns", "", ns);
+	else if (ns >= 10000000)
+		out_text("latency=%.1fms ", ns / 1e6);
+	else
+		out_text("latency=%.1fus ", ns / 1e3);
+}
+
+void out_event(const struct ftnet_event *ev)
+{
+	char buf[256];
+
+	out_begin(event_type_name(ev->type));
+	if (opts.mode == OUT_TEXT) {
+		out_fmt_time(ev->ts, buf, sizeof(buf));
+		out_text("%-18s ", buf);
+	} else {
+		out_uint("ts_ns", "", ev->ts);
+		if (opts.time == TIME_WALL)
+			out_uint("wall_ns", "", (uint64_t)((int64_t)ev->ts + opts.wall_offset_ns));
+	}
+	out_int("cpu", "%3" PRId64 " ", ev->cpu);
+	if (ev->type == EV_LOST) {
+		out_text("%-16s %7s %-10s ", "-", "-", "lost");
+		out_uint("count", "count=%" PRIu64, ev->count);
+		if (!ev->count)
+			out_text(" (unknown number)");
+		out_end();
+		return;
+	}
+	out_str("comm", "%-16s ", ev->comm);
+	out_int("pid", "%7" PRId64 " ", ev->pid);
+	out_text("%-10s ", event_type_name(ev->type));
+	switch (ev->type) {
+	case EV_DROP:
+		if (ev->reason >= 0) {
+			if (ev->reason_name)
+				out_str("reason", "%s ", ev->reason_name);
+			else
+				out_text("reason=%d ", ev->reason);
+			out_int("reason_code", "", ev->reason);
+		}
+		ksyms_format(opts.ksyms, ev->location, buf, sizeof(buf));
+		out_str("location", "%s ", buf);
+		hex_field("location_addr", ev->location);
+		out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+		hex_field("skbaddr", ev->skbaddr);
+		break;
+	case EV_RESET:
+		out_str("direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
+		flow(ev);
+		if (ev->state >= 0)
+			out_str("state", "state=%s ", ev->state ? tcp_state_name(ev->state) : "-");
+		if (ev->reason >= 0 && ev->reason_name)
+			out_str("reason", "reason=%s", ev->reason_name);
+		hex_field("skaddr", ev->skaddr);
+		break;
+	case EV_RETRANS:
+		flow(ev);
+		if (ev->state >= 0)
+			out_str("state", "state=%s", tcp_state_name(ev->state));
+		hex_field("skaddr", ev->skaddr);
+		hex_field("skbaddr", ev->skbaddr);
+		break;
+	case EV_STATE:
+		flow(ev);
+		out_str("oldstate", "%s", tcp_state_name(ev->oldstate));
+		out_str("newstate", " -> %s", tcp_state_name(ev->newstate));
+		hex_field("skaddr", ev->skaddr);
+		break;
+	case EV_CONNECT:
+		flow(ev);
+		lat(ev->latency_ns);
+		out_str("result", "%s", ev->ok ? "established" : "failed");
+		hex_field("skaddr", ev->skaddr);
+		break;
+	case EV_RX:
+	case EV_TX:
+		out_str("dev", "dev=%s ", ev->dev);
+		out_uint("len", "len=%" PRIu64, ev->len);
+		if (ev->type == EV_TX)
+			out_int("rc", " rc=%" PRId64, ev->rc);
+		hex_field("skbaddr", ev->skbaddr);
+		break;
+	default:
+		break;
+	}
+	out_end();
+}

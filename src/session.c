@@ -1,0 +1,202 @@
+/* source -> decode -> sink for the commands that read the instance: setup, rounds, restore. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "comm.h"
+#include "conn.h"
+#include "decode.h"
+#include "groups.h"
+#include "reader.h"
+#include "session.h"
+#include "tfs.h"
+#include "util.h"
+
+volatile sig_atomic_t session_stop;
+
+static void on_signal(int sig)
+{
+	session_stop = sig;
+}
+
+void session_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must return */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void restore(struct session *s)
+{
+	const struct group *undo[SESSION_MAX_GROUPS];
+	int n = 0;
+
+	for (int i = 0; i < s->nrun; i++)
+		if (s->changed[i])
+			undo[n++] = s->run[i];
+	if (n)
+		groups_disable(s->inst, undo, n, s->before, s->nbefore);
+	if (s->created && !tfs_any_enabled(s->inst)) {
+		if (tfs_instance_remove(s->inst) < 0)
+			warn("cannot remove the tracefs instance '%s': busy; remove it with "
+			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);
+	} else {
+		tracefs_instance_free(s->inst);
+	}
+	s->inst = NULL;
+}
+
+static void add_group(struct session *s, const struct group *g)
+{
+	for (int i = 0; i < s->nrun; i++)
+		if (s->run[i] == g)
+			return;
+	if (s->nrun < SESSION_MAX_GROUPS)
+		s->run[s->nrun++] = g;
+}
+
+void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
+		   const struct session_opts *o)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->lockfd = -1;
+	for (int i = 0; i < nnames; i++)
+		add_group(s, group_or_die(names[i]));
+	for (int i = 0; i < s->nrun; i++)
+		group_check_or_die(s->run[i]);
+
+	s->lockfd = tfs_reader_lock(ctx->instance);
+	if (s->lockfd == -EBUSY)
+		die(EXIT_FAIL, "instance '%s' is being read by another ftnet: reads consume events, "
+			       "so two readers would each see part of them; stop the other one, or "
+			       "use another instance with -I NAME", ctx->instance);
+	if (s->lockfd < 0)
+		die(EXIT_FAIL, "cannot lock instance '%s' for reading: %s", ctx->instance,
+		    strerror(-s->lockfd));
+
+	s->inst = tfs_instance_open(ctx->instance, true, &s->created);
+	if (!s->inst)
+		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
+		    tfs_strerror(errno));
+	for (int i = 0; i < ngroups; i++)
+		if (!s->created && group_enabled(s->inst, &groups[i]))
+			s->before[s->nbefore++] = &groups[i];
+	if (!s->nrun) {
+		for (int i = 0; i < s->nbefore; i++)
+			add_group(s, s->before[i]);
+		if (!s->nrun) {
+			restore(s);
+			die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' "
+				       "first, or name groups here (ftnet stream drops); the groups "
+				       "are %s", ctx->instance, group_names());
+		}
+	}
+	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
+	ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : o->buffer_kb);
+	if (ret < 0) {
+		restore(s);
+		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", ctx->instance,
+		    tfs_strerror(ret));
+	}
+	groups_enable_or_die(ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed);
+	for (int i = 0; i < s->nrun; i++)
+		s->types |= s->run[i]->types;
+	s->types |= 1u << EV_LOST;
+
+	s->tep = tep_load_or_die();
+	s->dec = decoder_new(s->tep);
+	s->comm = comm_new();
+	s->conn = conn_new(4096, 60ull * 1000000000ull);
+	s->rd = reader_open(s->inst, s->tep);
+	if (!s->rd) {
+		int e = errno;
+
+		session_end(s);
+		die(EXIT_FAIL, "cannot open the per-CPU buffers of instance '%s': %s", ctx->instance,
+		    strerror(e));
+	}
+}
+
+static void deliver(struct session *s, struct ftnet_event *ev)
+{
+	if (!(s->types & (1u << ev->type)))
+		return;
+	if (ev->type != EV_LOST)
+		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
+	s->delivered++;
+	s->on_event(s->arg, ev);
+}
+
+static void sink_record(void *arg, struct tep_record *rec)
+{
+	struct session *s = arg;
+	struct ftnet_event ev, conn;
+	int ret = decode_record(s->dec, rec, &ev);
+
+	if (ret <= 0) {
+		s->undecoded++;
+		return;
+	}
+	if (ev.type == EV_STATE && (s->types & (1u << EV_CONNECT)) &&
+	    conn_feed(s->conn, &ev, &conn))
+		deliver(s, &conn);
+	deliver(s, &ev);
+}
+
+static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
+{
+	struct session *s = arg;
+	struct ftnet_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_LOST;
+	ev.cpu = cpu;
+	ev.count = count;
+	ev.ts = ts;
+	s->lost += count;
+	deliver(s, &ev);
+}
+
+long session_round(struct session *s, int timeout_ms)
+{
+	struct reader_sink sink = { sink_record, sink_lost, s };
+
+	return reader_round(s->rd, timeout_ms, &sink);
+}
+
+void session_drain(struct session *s)
+{
+	struct reader_sink sink = { sink_record, sink_lost, s };
+
+	reader_finish(s->rd, &sink);
+}
+
+void session_end(struct session *s)
+{
+	reader_close(s->rd);
+	s->rd = NULL;
+	if (s->inst)
+		restore(s);
+	conn_free(s->conn);
+	comm_free(s->comm);
+	decoder_free(s->dec);
+	if (s->tep)
+		tep_free(s->tep);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	s->conn = NULL;
+	s->comm = NULL;
+	s->dec = NULL;
+	s->tep = NULL;
+	s->lockfd = -1;
+}

@@ -1,0 +1,284 @@
+/* tracefs side of ftnet: mounting, instances, events, filters and per-CPU buffer statistics. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tfs.h"
+#include "util.h"
+
+#define TRACEFS_PATH "/sys/kernel/tracing"
+
+static bool tracefs_mounted_at(char *out, size_t outlen)
+{
+	char dev[256], dir[4096], type[64];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "re");
+	if (!f)
+		return false;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "tracefs")) {
+			snprintf(out, outlen, "%s", dir);
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+int tfs_mount(const char **path)
+{
+	static char dir[4096];
+
+	if (!tracefs_mounted_at(dir, sizeof(dir))) {
+		/* never debugfs: integrity lockdown blocks it; tracefs works alone */
+		if (mount("nodev", TRACEFS_PATH, "tracefs", 0, NULL) < 0)
+			return -errno;
+		snprintf(dir, sizeof(dir), "%s", TRACEFS_PATH);
+	}
+	if (tracefs_set_tracing_dir(dir) < 0)
+		return -EIO;
+	if (path)
+		*path = dir;
+	return 0;
+}
+
+int tfs_instance_name_ok(const char *name)
+{
+	if (!name || !*name || strlen(name) > 64 || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	for (const char *p = name; *p; p++)
+		if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return -EINVAL;
+	return 0;
+}
+
+bool tfs_instance_exists(const char *name)
+{
+	return tracefs_instance_exists(name);
+}
+
+struct tracefs_instance *tfs_instance_open(const char *name, bool create, bool *created)
+{
+	struct tracefs_instance *inst;
+
+	if (created)
+		*created = false;
+	if (tracefs_instance_exists(name))
+		return tracefs_instance_alloc(NULL, name);
+	if (!create) {
+		errno = ENOENT;
+		return NULL;
+	}
+	inst = tracefs_instance_create(name);
+	if (!inst)
+		return NULL;
+	if (created)
+		*created = tracefs_instance_is_new(inst);
+	return inst;
+}
+
+/* "[local] global mono mono_raw" has the word "mono" (maybe in brackets) */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n) {
+		char before = p == list ? ' ' : p[-1], after = p[n];
+
+		if ((before == ' ' || before == '[') &&
+		    (after == ' ' || after == ']' || after == '\n' || after == '\0'))
+			return true;
+	}
+	return false;
+}
+
+bool tfs_instance_clock_is(struct tracefs_instance *inst, const char *clock)
+{
+	char *clocks = tracefs_instance_file_read(inst, "trace_clock", NULL);
+	char want[32];
+	bool ok;
+
+	snprintf(want, sizeof(want), "[%s]", clock);
+	ok = clocks && strstr(clocks, want);
+	free(clocks);
+	return ok;
+}
+
+int tfs_instance_setup(struct tracefs_instance *inst, unsigned long kb)
+{
+	char *clocks = tracefs_instance_file_read(inst, "trace_clock", NULL);
+
+	/* mono: the clock user space can read too (CLOCK_MONOTONIC), for --time wall */
+	if (clocks && has_word(clocks, "mono"))
+		tracefs_instance_file_write(inst, "trace_clock", "mono");
+	free(clocks);
+	/* wake readers on the first event, not at 50% full */
+	if (tracefs_file_exists(inst, "buffer_percent") &&
+	    tracefs_instance_file_write(inst, "buffer_percent", "0") < 0)
+		return -errno ? -errno : -EIO;
+	if (kb && tracefs_instance_set_buffer_size(inst, kb, -1) < 0)
+		return -errno ? -errno : -EIO;
+	return 0;
+}
+
+int tfs_instance_remove(struct tracefs_instance *inst)
+{
+	int ret;
+
+	/* tracefs_instance_destroy also disables every event before the rmdir */
+	ret = tracefs_instance_destroy(inst);
+	tracefs_instance_free(inst);
+	return ret < 0 ? -EBUSY : 0;
+}
+
+int tfs_event_enabled(struct tracefs_instance *inst, const char *sys, const char *name)
+{
+	char *s;
+	int on;
+
+	if (!tracefs_event_file_exists(inst, sys, name, "enable"))
+		return -ENOENT;
+	s = tracefs_event_file_read(inst, sys, name, "enable", NULL);
+	if (!s)
+		return -errno ? -errno : -EIO;
+	on = s[0] == '1';
+	free(s);
+	return on;
+}
+
+int tfs_event_set(struct tracefs_instance *inst, const char *sys, const char *name, bool on)
+{
+	int ret = on ? tracefs_event_enable(inst, sys, name) : tracefs_event_disable(inst, sys, name);
+
+	return ret < 0 ? (errno ? -errno : -EIO) : 0;
+}
+
+static void error_log_text(struct tracefs_instance *inst, char *err, size_t errlen)
+{
+	char *log = tracefs_error_last(inst);
+
+	if (log && *log) {
+		/* keep it on one line: the kernel marks the position with a caret line */
+		for (char *p = log; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		snprintf(err, errlen, "%s", log);
+	} else {
+		snprintf(err, errlen, "the kernel rejected the expression (no error_log text)");
+	}
+	free(log);
+}
+
+int tfs_filter_set(struct tracefs_instance *inst, const char *sys, const char *name,
+		   const char *expr, char *err, size_t errlen)
+{
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!expr)
+		expr = "0";
+	/* clear the old error log so the message we report belongs to this write */
+	tracefs_instance_file_clear(inst, "error_log");
+	ret = tracefs_event_file_write(inst, sys, name, "filter", expr);
+	if (ret < 0) {
+		ret = errno ? -errno : -EINVAL;
+		if (err)
+			error_log_text(inst, err, errlen);
+		return ret;
+	}
+	return 0;
+}
+
+char *tfs_filter_get(struct tracefs_instance *inst, const char *sys, const char *name)
+{
+	char *s = tracefs_event_file_read(inst, sys, name, "filter", NULL);
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	while (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	if (!strcmp(s, "none")) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+bool tfs_any_enabled(struct tracefs_instance *inst)
+{
+	char *s = tracefs_instance_file_read(inst, "set_event", NULL);
+	bool any = s && *s;
+
+	free(s);
+	return any;
+}
+
+int tfs_cpu_stats(struct tracefs_instance *inst, int cpu, struct tfs_cpu_stats *st)
+{
+	char file[64], *s, *line;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
+	s = tracefs_instance_file_read(inst, file, NULL);
+	if (!s)
+		return -errno ? -errno : -EIO;
+	for (line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long long v;
+
+		if (sscanf(line, "entries: %llu", &v) == 1)
+			st->entries = v;
+		else if (sscanf(line, "overrun: %llu", &v) == 1)
+			st->overrun = v;
+		else if (sscanf(line, "dropped events: %llu", &v) == 1)
+			st->dropped = v;
+		else if (sscanf(line, "read events: %llu", &v) == 1)
+			st->read_events = v;
+	}
+	free(s);
+	return 0;
+}
+
+int tfs_ncpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (int)n : 1;
+}
+
+int tfs_reader_lock(const char *name)
+{
+	static const char *dirs[] = { "/run/ftnet", "/tmp/ftnet" };
+	char path[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		int fd;
+
+		if (mkdir(dirs[i], 0700) < 0 && errno != EEXIST)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.lock", dirs[i], name);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+
+			close(fd);
+			return e == EWOULDBLOCK ? -EBUSY : -e;
+		}
+		return fd;
+	}
+	return -EACCES;
+}
