@@ -71,7 +71,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	bool core_ok = true;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			oo.mode = OUT_JSON;

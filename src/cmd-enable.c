@@ -40,7 +40,7 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 	bool created;
 	int c, n = 0, ret;
 
-	while ((c = getopt_long(argc, argv, "+f:b:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:b:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			filter = optarg;
@@ -115,7 +115,7 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	int c, n = 0, nkeep = 0;
 	bool all = false;
 
-	while ((c = getopt_long(argc, argv, "+ah", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;

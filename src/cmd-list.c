@@ -36,7 +36,7 @@ int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct out_opts oo = { .mode = OUT_TEXT };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			oo.mode = OUT_JSON;

@@ -243,7 +243,7 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	bool ok = true;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			oo.mode = OUT_JSON;

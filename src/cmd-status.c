@@ -43,7 +43,7 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	char *clock, *kb;
 	int c, ncpu;
 
-	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			oo.mode = OUT_JSON;
@@ -70,6 +70,14 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	clock = instance_file(inst, "trace_clock");
+	if (strchr(clock, '[')) {	/* the selected one is in brackets */
+		char *a = strchr(clock, '['), *b = strchr(a, ']');
+
+		if (b) {
+			*b = '\0';
+			memmove(clock, a + 1, strlen(a + 1) + 1);
+		}
+	}
 	kb = instance_file(inst, "buffer_size_kb");
 	out_begin("status");
 	out_str("instance", "instance:   %s\n", ctx->instance);

@@ -70,7 +70,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	double secs;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "+jc:d:t:f:b:Hh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jc:d:t:f:b:Hh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			oo.mode = OUT_JSON;

@@ -168,10 +168,25 @@ static void error_log_text(struct tracefs_instance *inst, char *err, size_t errl
 	char *log = tracefs_error_last(inst);
 
 	if (log && *log) {
-		/* keep it on one line: the kernel marks the position with a caret line */
-		for (char *p = log; *p; p++)
-			if (*p == '\n')
+		/* one line: drop the "[ 123.456]" stamp, the caret line and runs of blanks */
+		char *p = log, *o = log;
+
+		if (*p == '[' && (p = strchr(p, ']')))
+			p++;
+		else
+			p = log;
+		for (; *p; p++) {
+			if (*p == '^')
+				continue;
+			if (*p == '\n' || *p == '\t')
 				*p = ' ';
+			if (*p == ' ' && (o == log || o[-1] == ' '))
+				continue;
+			*o++ = *p;
+		}
+		while (o > log && o[-1] == ' ')
+			o--;
+		*o = '\0';
 		snprintf(err, errlen, "%s", log);
 	} else {
 		snprintf(err, errlen, "the kernel rejected the expression (no error_log text)");
