@@ -119,7 +119,8 @@ int tfs_instance_setup(struct tracefs_instance *inst, unsigned long kb)
 	char *clocks = tracefs_instance_file_read(inst, "trace_clock", NULL);
 
 	/* mono: the clock user space can read too (CLOCK_MONOTONIC), for --time wall */
-	if (clocks && has_word(clocks, "mono"))
+	/* a write resets the buffer: only when the clock is not mono already */
+	if (clocks && has_word(clocks, "mono") && !strstr(clocks, "[mono]"))
 		tracefs_instance_file_write(inst, "trace_clock", "mono");
 	free(clocks);
 	/* wake readers on the first event, not at 50% full */

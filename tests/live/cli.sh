@@ -1,0 +1,68 @@
+# Bad input gets a clear error and the right exit status, and leaves the kernel untouched.
+. "$TESTLIB"
+need_root
+
+# run EXPECTED_RC PATTERN ARGS...: checks the status and that stderr matches PATTERN
+run() {
+	local want=$1 pat=$2
+	shift 2
+	"$FTNET" "$@" >"$TMP/o" 2>"$TMP/e"
+	local rc=$?
+	if [ "$rc" = "$want" ] && grep -qE -- "$pat" "$TMP/e"; then
+		ok "ftnet $* -> $rc"
+	else
+		fail "ftnet $*: status $rc (want $want), stderr: $(cat "$TMP/e")"
+	fi
+}
+
+instances() { ls /sys/kernel/tracing/instances | sort; }
+before=$(instances)
+
+run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx" -I "$INST" enable nope
+run 2 "unknown group 'nope'" -I "$INST" stream nope
+run 2 "'frobnicate' is not an ftnet command" frobnicate
+run 2 "name the groups to enable" -I "$INST" enable
+run 2 "give either groups or --all" -I "$INST" disable drops --all
+run 2 "invalid count 'x'" -I "$INST" stream -c x drops
+run 2 "invalid duration '-1'" -I "$INST" stream -d -1 drops
+run 2 "invalid --time 'utc': give mono or wall" -I "$INST" stream --time utc drops
+run 2 "invalid --buffer-kb" -I "$INST" enable --buffer-kb 0 drops
+run 2 "invalid instance name" -I "../x" status
+run 2 "usage: ftnet" --bogus-global
+run 1 "the kernel rejected the filter 'reason == BOGUS' .*Invalid value" -I "$INST" enable drops --filter 'reason == BOGUS'
+run 1 "the kernel rejected the filter 'nofield > 1' .*Field not found" -I "$INST" stream drops --filter 'nofield > 1'
+no_instance_left
+
+# a bad filter on an existing instance leaves its groups and filters as they were
+"$FTNET" -I "$INST" enable drops --filter 'reason == NO_SOCKET' >/dev/null
+run 1 "Field not found" -I "$INST" enable drops resets --filter 'bogus == 1'
+D=/sys/kernel/tracing/instances/$INST/events
+expect_eq "filter after a rejected one" "$(cat $D/skb/kfree_skb/filter)" "reason == 3"
+expect_eq "resets not enabled by a failed enable" "$(cat $D/tcp/tcp_send_reset/enable)" 0
+"$FTNET" -I "$INST" disable --all >/dev/null
+
+# not root: the privilege is named
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$FTNET" -I "$INST" enable drops >"$TMP/o" 2>"$TMP/e"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "needs root (CAP_SYS_ADMIN" "$TMP/e"; then ok "non-root is told it needs root"; else fail "non-root: $rc $(cat "$TMP/e")"; fi
+fi
+
+# stream with nothing enabled explains what to do
+run 1 "nothing is enabled in instance '$INST': run 'ftnet enable GROUP'" -I "$INST" stream -d 0.2
+# help works for every command
+for c in check list enable disable status stream selftest; do
+	"$FTNET" "$c" -h | grep -q '^EXAMPLES$' && ok "$c -h" || fail "$c -h has no EXAMPLES"
+done
+"$FTNET" check >"$TMP/check"
+expect_eq "check exit status" "$?" 0
+grep -q '^drops  *tracepoint  *skb:kfree_skb$' "$TMP/check" && ok "check shows the drops backend" || fail "check: $(cat "$TMP/check")"
+"$FTNET" check --json >"$TMP/check.json"
+n=$(jcount "$TMP/check.json" "e['type'] == 'group' and e['backend'] == 'tracepoint'")
+expect_eq "groups with a tracepoint backend (check --json)" "$n" 7
+"$FTNET" list --json >"$TMP/list.json"
+n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
+expect_eq "list has skb:kfree_skb" "$n" 1
+
+expect_eq "instances after the bad-input runs" "$(instances)" "$before"
+finish

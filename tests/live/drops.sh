@@ -1,0 +1,33 @@
+# N UDP datagrams to a closed port in a private namespace give exactly N NO_SOCKET drops
+# at a __udp4_lib_rcv location, read by 'ftnet stream drops' (enabled for the run only).
+. "$TESTLIB"
+need_root
+make_ns
+N=50
+
+stream_bg "$TMP/out" drops --json
+wait_enabled skb/kfree_skb
+port=$(in_ns $NET closed-port udp)
+in_ns $NET udp "$port" "$N" >/dev/null
+stream_stop
+expect_eq "stream exit status" "$STREAM_RC" 0
+
+udp=$(jcount "$TMP/out" "e['type'] == 'drop' and e.get('reason') == 'NO_SOCKET' and e['location'].startswith('__udp4_lib_rcv+0x')")
+expect_eq "NO_SOCKET drops at __udp4_lib_rcv" "$udp" "$N"
+comm=$(jcount "$TMP/out" "e['type'] == 'drop' and e['location'].startswith('__udp4_lib_rcv') and e['comm'] == 'python3' and e['pid'] > 0")
+expect_eq "drops named after the sending process" "$comm" "$N"
+other=$(jcount "$TMP/out" "e['type'] != 'drop'")
+expect_eq "non-drop events in a drops-only stream" "$other" 0
+grep -q ' 0 lost' "$TMP/out.err" && ok "summary says nothing lost" || fail "summary: $(cat "$TMP/out.err")"
+no_instance_left
+
+# text mode: the same drops as aligned columns with the reason and location
+stream_bg "$TMP/text" drops
+wait_enabled skb/kfree_skb
+in_ns $NET udp "$port" 3 >/dev/null
+stream_stop
+head -1 "$TMP/text" | grep -q '^TIME  *CPU COMM  *PID EVENT  *DETAILS$' && ok "text header" || fail "text header: $(head -1 "$TMP/text")"
+n=$(grep -c ' drop  *NO_SOCKET __udp4_lib_rcv+0x[0-9a-f]* protocol=IPv4$' "$TMP/text")
+expect_eq "text drop lines" "$n" 3
+no_instance_left
+finish

@@ -1,0 +1,129 @@
+# Shared by the live tests: requirements, a private instance and namespace, cleanup, checks.
+# Each test sources this file; everything it creates is removed by the EXIT trap.
+
+set -u
+: "${FTNET:?FTNET must name the ftnet binary}"
+HERE=$(cd "$(dirname "$0")" && pwd)
+NET="python3 $HERE/net.py"
+INST="ftnet-test-$$"
+NS=""
+TMP=$(mktemp -d /tmp/ftnet-test.XXXXXX)
+PIDS=""
+FAILS=0
+
+# A machine that truly lacks something skips (77); in CI nothing may be missing.
+skip() {
+	echo "SKIP: $*"
+	if [ -n "${CI:-}" ]; then
+		echo "CI must have this: failing instead of skipping"
+		exit 1
+	fi
+	exit 77
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	"$FTNET" check >/dev/null 2>&1 || skip "tracefs is not usable here"
+	command -v python3 >/dev/null || skip "needs python3"
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip "needs $1"
+}
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	"$FTNET" -I "$INST" disable --all >/dev/null 2>&1
+	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# A network namespace of our own with lo up and no route anywhere else.
+make_ns() {
+	need_cmd ip
+	NS="ftnet-t-$$"
+	ip netns add "$NS" || skip "cannot create a network namespace"
+	ip -n "$NS" link set lo up
+}
+
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1 = $3"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+expect_ge() {
+	if [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1 = $2 (>= $3)"; else fail "$1: got '$2', want >= $3"; fi
+}
+
+# Waits until an event is enabled in our instance (the stream has set up).
+wait_enabled() {
+	local f=/sys/kernel/tracing/instances/$INST/events/$1/enable i
+	for i in $(seq 100); do
+		[ "$(cat "$f" 2>/dev/null)" = 1 ] && return 0
+		sleep 0.05
+	done
+	fail "event $1 was never enabled in $INST"
+	return 1
+}
+
+# stream_bg OUT ARGS...: ftnet stream in the background on our instance.
+stream_bg() {
+	local out=$1
+	shift
+	"$FTNET" -I "$INST" stream "$@" >"$out" 2>"$out.err" &
+	STREAM_PID=$!
+	PIDS="$PIDS $STREAM_PID"
+}
+
+# Stops the background stream with SIGINT and waits for it; its exit status in STREAM_RC.
+stream_stop() {
+	sleep 0.3
+	kill -INT "$STREAM_PID"
+	wait "$STREAM_PID"
+	STREAM_RC=$?
+	PIDS=""
+}
+
+# jcount FILE PYTHON-EXPR: counts JSON lines for which the expression on e is true.
+jcount() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if eval(sys.argv[2], {}, {"e": e}):
+        n += 1
+print(n)
+PY
+}
+
+no_instance_left() {
+	if [ -d "/sys/kernel/tracing/instances/$INST" ]; then
+		fail "instance $INST was left behind"
+	else
+		ok "no instance left"
+	fi
+}
+
+finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		echo "$FAILS check(s) failed"
+		exit 1
+	fi
+	exit 0
+}

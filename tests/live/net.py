@@ -1,0 +1,69 @@
+"""Traffic for the live tests, to loopback only: each mode prints what the test checks."""
+import socket
+import sys
+import time
+
+
+def free_port(kind):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "udp":  # udp PORT N: N datagrams to 127.0.0.1:PORT
+        port, n = int(sys.argv[2]), int(sys.argv[3])
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(n):
+            s.sendto(b"ftnet-test", ("127.0.0.1", port))
+        print(s.getsockname()[1])
+    elif mode == "closed-port":  # a free port nobody listens on
+        print(free_port(socket.SOCK_STREAM if sys.argv[2] == "tcp" else socket.SOCK_DGRAM))
+    elif mode == "refused":  # refused PORT K: K connects to a closed port; prints client ports
+        port, k = int(sys.argv[2]), int(sys.argv[3])
+        for _ in range(k):
+            s = socket.socket()
+            try:
+                s.connect(("127.0.0.1", port))
+                sys.exit("connect to a closed port succeeded")
+            except ConnectionRefusedError:
+                print(s.getsockname()[1])
+            s.close()
+    elif mode == "connects":  # connects K: K connects to a listener; prints "listen client..."
+        k = int(sys.argv[2])
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(k + 1)
+        out = [str(ls.getsockname()[1])]
+        conns = []
+        for _ in range(k):
+            c = socket.socket()
+            c.connect(ls.getsockname())
+            out.append(str(c.getsockname()[1]))
+            conns.append((c, ls.accept()[0]))
+        print(" ".join(out))
+    elif mode == "stalled":  # stalled PORTFILE SECS: a flow whose data the firewall drops
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        c = socket.socket()
+        c.connect(ls.getsockname())
+        a, _ = ls.accept()
+        with open(sys.argv[2], "w") as f:
+            f.write("%d %d\n" % (ls.getsockname()[1], c.getsockname()[1]))
+        for _ in range(100):  # the test adds the drop rule, then creates PORTFILE.go
+            try:
+                open(sys.argv[2] + ".go").close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        c.send(b"x" * 100)
+        time.sleep(float(sys.argv[3]))
+    else:
+        sys.exit("unknown mode " + mode)
+
+
+main()

@@ -1,0 +1,42 @@
+# 'enable' in one process, 'stream' in another; status; a second reader is refused; disable.
+. "$TESTLIB"
+need_root
+make_ns
+
+"$FTNET" -I "$INST" enable drops >/dev/null || fail "enable drops"
+"$FTNET" -I "$INST" enable drops >/dev/null || fail "enable drops a second time (idempotent)"
+[ -d "/sys/kernel/tracing/instances/$INST" ] && ok "instance kept after enable exits" || fail "no instance after enable"
+expect_eq "trace_clock" "$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/tracing/instances/$INST/trace_clock)" mono
+expect_eq "buffer_percent" "$(cat /sys/kernel/tracing/instances/$INST/buffer_percent)" 0
+"$FTNET" -I "$INST" status >"$TMP/status"
+grep -q '^drops  *enabled  *skb:kfree_skb' "$TMP/status" && ok "status shows drops enabled" || fail "status: $(cat "$TMP/status")"
+grep -q '^resets  *off' "$TMP/status" && ok "status shows resets off" || fail "status resets"
+"$FTNET" -I "$INST" status --json >"$TMP/status.json"
+n=$(jcount "$TMP/status.json" "e['type'] == 'cpu' and 'overrun' in e and 'entries' in e")
+expect_ge "per-CPU rows in status --json" "$n" 1
+
+# events recorded while nobody reads are in the buffer for the next reader
+port=$(in_ns $NET closed-port udp)
+in_ns $NET udp "$port" 7 >/dev/null
+stream_bg "$TMP/out" --json
+sleep 0.3
+"$FTNET" -I "$INST" stream -d 1 >"$TMP/second" 2>&1
+expect_eq "second reader's exit status" "$?" 1
+grep -q 'is being read by another ftnet' "$TMP/second" && ok "second reader refused" || fail "second reader: $(cat "$TMP/second")"
+in_ns $NET udp "$port" 5 >/dev/null
+stream_stop
+n=$(jcount "$TMP/out" "e['type'] == 'drop' and e['reason'] == 'NO_SOCKET' and e['location'].startswith('__udp4_lib_rcv')")
+expect_eq "drops recorded before and during the stream" "$n" 12
+[ -d "/sys/kernel/tracing/instances/$INST" ] && ok "stream left the enabled instance in place" || fail "stream removed a persistent instance"
+expect_eq "drops still enabled after the stream" "$(cat /sys/kernel/tracing/instances/$INST/events/skb/kfree_skb/enable)" 1
+
+"$FTNET" -I "$INST" enable resets >/dev/null
+"$FTNET" -I "$INST" disable drops >"$TMP/dis"
+expect_eq "kfree_skb after disable drops" "$(cat /sys/kernel/tracing/instances/$INST/events/skb/kfree_skb/enable)" 0
+expect_eq "send_reset still on" "$(cat /sys/kernel/tracing/instances/$INST/events/tcp/tcp_send_reset/enable)" 1
+"$FTNET" -I "$INST" disable resets >"$TMP/dis"
+grep -q "removed instance '$INST'" "$TMP/dis" && ok "last disable removes the instance" || fail "disable: $(cat "$TMP/dis")"
+no_instance_left
+"$FTNET" -I "$INST" disable --all >"$TMP/dis"
+expect_eq "disable --all without an instance" "$?" 0
+finish
