@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ksyms.h"
 #include "out.h"
@@ -30,6 +31,22 @@ static void stream_usage(FILE *f)
 		   "  ftnet enable drops && ftnet stream\n"
 		   "  ftnet stream resets retrans -d 30 --time wall\n"
 		   "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n");
+}
+
+/* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
+#define BUSY_RECORDS 64
+#define READ_INTERVAL_MS 50
+
+static void sleep_interval(uint64_t deadline)
+{
+	uint64_t ns = READ_INTERVAL_MS * 1000000ull, now = mono_ns();
+	struct timespec ts;
+
+	if (deadline && deadline > now && deadline - now < ns)
+		ns = deadline - now;
+	ts.tv_sec = ns / 1000000000ull;
+	ts.tv_nsec = ns % 1000000000ull;
+	nanosleep(&ts, NULL);	/* a signal cuts it short */
 }
 
 struct stream_state {
@@ -67,6 +84,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks;
 	struct session s;
 	uint64_t deadline = 0, kb = 0;
+	bool busy = false;
 	double secs;
 	int c, ret = 0;
 
@@ -147,7 +165,16 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (int)((deadline - now) / 1000000) + 1;
 		}
+		/*
+		 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since
+		 * every poll() wait arms a wake-up that the writer's CPU pays for on its next event.
+		 */
+		if (busy) {
+			sleep_interval(deadline);
+			timeout = 0;
+		}
 		n = session_round(&s, timeout);
+		busy = n >= BUSY_RECORDS;
 		if (n < 0 && n != -EINTR) {
 			error("cannot read the trace buffers of instance '%s': %s", ctx->instance,
 			      strerror((int)-n));
@@ -158,10 +185,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		if (ferror(stdout))
 			break;	/* reader of our output went away */
 	}
-	if (!(st.limit && st.shown >= st.limit) && !ferror(stdout))
-		session_drain(&s);
-	else
-		session_drain(&s);	/* still count what was lost */
+	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
 	out_flush();
 	session_end(&s);
 	ksyms_free(ks);
