@@ -37,6 +37,7 @@ struct session {
 	struct comm_cache	*comm;
 	struct conn_tracker	*conn;
 	uint64_t		delivered, lost, undecoded;
+	uint64_t		records;	/* read from the buffers, set by session_end */
 	void			(*on_event)(void *arg, const struct ftnet_event *ev);
 	void			*arg;
 };

@@ -190,7 +190,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	session_end(&s);
 	ksyms_free(ks);
 	fprintf(stderr, "%s: %" PRIu64 " events read, %" PRIu64 " shown, %" PRIu64 " lost%s\n",
-		prog_name, s.delivered - 0, st.shown, s.lost,
+		prog_name, s.records, st.shown, s.lost,
 		s.lost ? ": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)" : "");
 	return ret;
 }

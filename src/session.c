@@ -183,6 +183,8 @@ void session_drain(struct session *s)
 
 void session_end(struct session *s)
 {
+	if (s->rd)
+		s->records = reader_records(s->rd);
 	reader_close(s->rd);
 	s->rd = NULL;
 	if (s->inst)

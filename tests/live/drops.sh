@@ -30,4 +30,16 @@ head -1 "$TMP/text" | grep -q '^TIME  *CPU COMM  *PID EVENT  *DETAILS$' && ok "t
 n=$(grep -c ' drop  *NO_SOCKET __udp4_lib_rcv+0x[0-9a-f]* protocol=IPv4$' "$TMP/text")
 expect_eq "text drop lines" "$n" 3
 no_instance_left
+
+# -c stops by itself; --time wall adds wall_ns close to now
+stream_bg "$TMP/count" drops --json -c 4 --time wall
+wait_enabled skb/kfree_skb
+in_ns $NET udp "$port" 10 >/dev/null
+wait "$STREAM_PID"
+expect_eq "stream -c 4 exit status" "$?" 0
+PIDS=""
+expect_eq "lines printed with -c 4" "$(wc -l <"$TMP/count")" 4
+near=$(jcount "$TMP/count" "abs(e['wall_ns'] / 1e9 - __import__('time').time()) < 60")
+expect_eq "wall_ns within a minute of now" "$near" 4
+no_instance_left
 finish
