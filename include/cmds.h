@@ -23,6 +23,9 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands (src/cmd-common.c). */

@@ -13,6 +13,9 @@ enum ftnet_type {
 	EV_RX,
 	EV_TX,
 	EV_LOST,
+	EV_UDP,		/* a UDP send: comm, pid, length */
+	EV_COPY,	/* skb copied to user space (rxlat's end) */
+	EV_RXLAT,	/* receive latency: netif_receive_skb to the copy */
 	EV_NTYPES,
 };
 

@@ -11,6 +11,7 @@ struct group_event {
 	const char	*sys;
 	const char	*name;
 	const char	*since;		/* kernel version that added it */
+	const char	*filter;	/* always applied (anded with the user's), or NULL */
 };
 
 struct group {

@@ -28,6 +28,11 @@ void out_end(void);
 void out_str(const char *key, const char *fmt, const char *v);
 void out_uint(const char *key, const char *fmt, uint64_t v);
 void out_int(const char *key, const char *fmt, int64_t v);
+void out_double(const char *key, const char *fmt, double v);
+/* JSON nesting: an object or array under key (NULL inside an array); nothing in text. */
+void out_open(const char *key, bool array);
+void out_close(bool array);
+bool out_is_json(void);
 /* Text only (a label, a separator); nothing in JSON. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -16,9 +16,11 @@
 #define SESSION_MAX_GROUPS 16
 
 struct session_opts {
-	const char	*filter;	/* for groups enabled for this run */
-	unsigned long	buffer_kb;
-	bool		need_enabled;	/* no group named: use those enabled in the instance */
+	const char		*filter;	/* for groups enabled for this run */
+	unsigned long		buffer_kb;
+	const char		*default_group;	/* when none is named or enabled; NULL: an error */
+	const char *const	*events;	/* raw "sys:name" events for this run (count) */
+	int			nevents;
 };
 
 struct session {
@@ -35,11 +37,16 @@ struct session {
 	struct decoder		*dec;
 	struct reader		*rd;
 	struct comm_cache	*comm;
-	struct conn_tracker	*conn;
+	struct pending		*conn, *rxlat;
 	uint64_t		delivered, lost, undecoded;
 	uint64_t		records;	/* read from the buffers, set by session_end */
 	void			(*on_event)(void *arg, const struct ftnet_event *ev);
+	/* when set, every record goes here undecoded (count) */
+	void			(*on_record)(void *arg, struct tep_record *rec);
 	void			*arg;
+	char			(*raw)[2][64];	/* the raw events enabled for this run */
+	int			nraw;
+	bool			busy;		/* the last round was a flood's */
 };
 
 extern volatile sig_atomic_t session_stop;
@@ -51,6 +58,11 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 		   const struct session_opts *o);
 /* One read round; returns events delivered or -errno (-EINTR on a signal). */
 long session_round(struct session *s, int timeout_ms);
+/*
+ * One paced step: idle, it waits in poll() until an event or until_ns (mono); busy (the last
+ * round was large), it sleeps a read interval first. Returns events or -errno (-EINTR).
+ */
+long session_step(struct session *s, uint64_t until_ns);
 /* Reads the rest, reports lost events the page headers did not show. */
 void session_drain(struct session *s);
 /* Closes the reader and restores the instance as it was before session_start. */

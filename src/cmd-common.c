@@ -182,8 +182,10 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 	int nundo = 0, ret = 0;
 
 	msg[0] = '\0';
-	if (filter)
-		tep = tep_load_or_die();
+	for (int i = 0; i < n && !tep; i++)
+		for (int j = 0; j < GROUP_MAX_EVENTS; j++)
+			if (filter || gs[i]->events[j].filter)
+				tep = tep_load_or_die();
 	for (int i = 0; i < n && !ret; i++) {
 		const struct group *g = gs[i];
 
@@ -195,7 +197,7 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 			bool seen = false;
 
 			for (int k = 0; k < nundo; k++)
-				if (undo[k].sys == ge->sys && !strcmp(undo[k].name, ge->name))
+				if (!strcmp(undo[k].sys, ge->sys) && !strcmp(undo[k].name, ge->name))
 					seen = true;
 			if (seen || nundo == (int)ARRAY_SIZE(undo))
 				continue;
@@ -204,13 +206,19 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 			u->sys = ge->sys;
 			u->name = ge->name;
 			u->was_on = tfs_event_enabled(inst, ge->sys, ge->name) == 1;
-			if (filter) {
+			if (filter || ge->filter) {
 				struct tep_event *e = tep_find_event_by_name(tep, ge->sys, ge->name);
-				char expr[1024], kerr[TFS_ERRLEN];
+				char expr[1024], kerr[TFS_ERRLEN], both[1024];
+				const char *want = filter ? filter : ge->filter;
 
-				if (!e || filter_translate(e, filter, expr, sizeof(expr)) < 0) {
+				/* a group's own condition (udp: protocol == 17) stays in force */
+				if (filter && ge->filter) {
+					snprintf(both, sizeof(both), "(%s) && (%s)", ge->filter, filter);
+					want = both;
+				}
+				if (!e || filter_translate(e, want, expr, sizeof(expr)) < 0) {
 					snprintf(msg, sizeof(msg), "invalid filter '%s' for '%s:%s'",
-						 filter, ge->sys, ge->name);
+						 want, ge->sys, ge->name);
 					ret = -EINVAL;
 					break;
 				}

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ksyms.h"
 #include "out.h"
@@ -31,22 +30,6 @@ static void stream_usage(FILE *f)
 		   "  ftnet enable drops && ftnet stream\n"
 		   "  ftnet stream resets retrans -d 30 --time wall\n"
 		   "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n");
-}
-
-/* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
-#define BUSY_RECORDS 64
-#define READ_INTERVAL_MS 50
-
-static void sleep_interval(uint64_t deadline)
-{
-	uint64_t ns = READ_INTERVAL_MS * 1000000ull, now = mono_ns();
-	struct timespec ts;
-
-	if (deadline && deadline > now && deadline - now < ns)
-		ns = deadline - now;
-	ts.tv_sec = ns / 1000000000ull;
-	ts.tv_nsec = ns % 1000000000ull;
-	nanosleep(&ts, NULL);	/* a signal cuts it short */
 }
 
 struct stream_state {
@@ -84,7 +67,6 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks;
 	struct session s;
 	uint64_t deadline = 0, kb = 0;
-	bool busy = false;
 	double secs;
 	int c, ret = 0;
 
@@ -154,27 +136,14 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		deadline += mono_ns();
 
 	while (!session_stop && !(st.limit && st.shown >= st.limit)) {
-		int timeout = 1000;
+		uint64_t until = mono_ns() + 1000000000ull;
 		long n;
 
-		if (deadline) {
-			uint64_t now = mono_ns();
-
-			if (now >= deadline)
-				break;
-			if ((deadline - now) / 1000000 < (uint64_t)timeout)
-				timeout = (int)((deadline - now) / 1000000) + 1;
-		}
-		/*
-		 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since
-		 * every poll() wait arms a wake-up that the writer's CPU pays for on its next event.
-		 */
-		if (busy) {
-			sleep_interval(deadline);
-			timeout = 0;
-		}
-		n = session_round(&s, timeout);
-		busy = n >= BUSY_RECORDS;
+		if (deadline && mono_ns() >= deadline)
+			break;
+		if (deadline && deadline < until)
+			until = deadline;
+		n = session_step(&s, until);
 		if (n < 0 && n != -EINTR) {
 			error("cannot read the trace buffers of instance '%s': %s", ctx->instance,
 			      strerror((int)-n));

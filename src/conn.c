@@ -1,8 +1,4 @@
-/*
- * Connect latency from inet_sock_set_state: the start is the CLOSE -> SYN_SENT change of a
- * socket, the end is its SYN_SENT -> ESTABLISHED (ok) or SYN_SENT -> CLOSE (failed). Keyed by
- * the socket address, not the thread: the end runs in softirq on any CPU.
- */
+/* Pending starts keyed by a kernel pointer, and the two latencies built on them. */
 #include <stdlib.h>
 
 #include "conn.h"
@@ -10,25 +6,24 @@
 
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
+#define PROBE 16
 
-struct pending {
-	uint64_t	skaddr;	/* 0: free */
+struct slot {
+	uint64_t	key;	/* 0: free */
 	uint64_t	ts;
-	int		pid;	/* the connecting task: the end runs in softirq */
+	int		pid;	/* the task at the start: ends often run in softirq */
 };
 
-struct conn_tracker {
-	struct pending	*slots;
+struct pending {
+	struct slot	*slots;
 	unsigned int	mask;
 	uint64_t	expire_ns;
 	uint64_t	evicted;
 };
 
-#define PROBE 16
-
-struct conn_tracker *conn_new(unsigned int slots, uint64_t expire_ns)
+struct pending *pending_new(unsigned int slots, uint64_t expire_ns)
 {
-	struct conn_tracker *t = xcalloc(1, sizeof(*t));
+	struct pending *t = xcalloc(1, sizeof(*t));
 	unsigned int n = 16;
 
 	while (n < slots)
@@ -39,7 +34,7 @@ struct conn_tracker *conn_new(unsigned int slots, uint64_t expire_ns)
 	return t;
 }
 
-void conn_free(struct conn_tracker *t)
+void pending_free(struct pending *t)
 {
 	if (!t)
 		return;
@@ -47,7 +42,7 @@ void conn_free(struct conn_tracker *t)
 	free(t);
 }
 
-uint64_t conn_evicted(const struct conn_tracker *t)
+uint64_t pending_evicted(const struct pending *t)
 {
 	return t->evicted;
 }
@@ -60,19 +55,21 @@ static unsigned int hash(uint64_t k)
 	return (unsigned int)k;
 }
 
-static void start(struct conn_tracker *t, uint64_t sk, uint64_t ts, int pid)
+void pending_start(struct pending *t, uint64_t key, uint64_t ts, int pid)
 {
-	unsigned int h = hash(sk), victim = h & t->mask;
+	unsigned int h = hash(key), victim = h & t->mask;
 
+	if (!key)
+		return;
 	for (unsigned int i = 0; i < PROBE; i++) {
-		struct pending *p = &t->slots[(h + i) & t->mask];
+		struct slot *p = &t->slots[(h + i) & t->mask];
 
-		if (p->skaddr && p->skaddr != sk && ts - p->ts > t->expire_ns) {
-			p->skaddr = 0;	/* its end was never seen: expire it */
+		if (p->key && p->key != key && ts - p->ts > t->expire_ns) {
+			p->key = 0;	/* its end was never seen: expire it */
 			t->evicted++;
 		}
-		if (!p->skaddr || p->skaddr == sk) {
-			p->skaddr = sk;
+		if (!p->key || p->key == key) {
+			p->key = key;
 			p->ts = ts;
 			p->pid = pid;
 			return;
@@ -80,46 +77,65 @@ static void start(struct conn_tracker *t, uint64_t sk, uint64_t ts, int pid)
 		if (p->ts < t->slots[victim].ts)
 			victim = (h + i) & t->mask;
 	}
-	/* window full: the oldest pending connect gives way; memory stays bounded */
+	/* window full: the oldest pending start gives way; memory stays bounded */
 	t->evicted++;
-	t->slots[victim].skaddr = sk;
+	t->slots[victim].key = key;
 	t->slots[victim].ts = ts;
 	t->slots[victim].pid = pid;
 }
 
-static struct pending *find(struct conn_tracker *t, uint64_t sk)
+int pending_take(struct pending *t, uint64_t key, uint64_t *ts, int *pid)
 {
-	unsigned int h = hash(sk);
+	unsigned int h = hash(key);
 
-	for (unsigned int i = 0; i < PROBE; i++) {
-		struct pending *p = &t->slots[(h + i) & t->mask];
+	for (unsigned int i = 0; key && i < PROBE; i++) {
+		struct slot *p = &t->slots[(h + i) & t->mask];
 
-		if (p->skaddr == sk)
-			return p;
+		if (p->key == key) {
+			*ts = p->ts;
+			*pid = p->pid;
+			p->key = 0;
+			return 1;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
-int conn_feed(struct conn_tracker *t, const struct ftnet_event *ev, struct ftnet_event *out)
+int conn_feed(struct pending *t, const struct ftnet_event *ev, struct ftnet_event *out)
 {
-	struct pending *p;
+	uint64_t start;
+	int pid;
 
 	if (ev->type != EV_STATE || !ev->skaddr)
 		return 0;
 	if (ev->newstate == TCP_SYN_SENT) {
-		start(t, ev->skaddr, ev->ts, ev->pid);
+		pending_start(t, ev->skaddr, ev->ts, ev->pid);
 		return 0;
 	}
-	if (ev->oldstate != TCP_SYN_SENT)
-		return 0;
-	p = find(t, ev->skaddr);
-	if (!p)
+	if (ev->oldstate != TCP_SYN_SENT || !pending_take(t, ev->skaddr, &start, &pid))
 		return 0;
 	*out = *ev;
 	out->type = EV_CONNECT;
-	out->latency_ns = ev->ts >= p->ts ? ev->ts - p->ts : 0;
+	out->latency_ns = ev->ts >= start ? ev->ts - start : 0;
 	out->ok = ev->newstate == TCP_ESTABLISHED;
-	out->pid = p->pid;
-	p->skaddr = 0;
+	out->pid = pid;
+	return 1;
+}
+
+int rxlat_feed(struct pending *t, const struct ftnet_event *ev, struct ftnet_event *out)
+{
+	uint64_t start;
+	int pid;
+
+	if (ev->type == EV_RX) {
+		pending_start(t, ev->skbaddr, ev->ts, ev->pid);
+		return 0;
+	}
+	if (ev->type != EV_COPY || !pending_take(t, ev->skbaddr, &start, &pid))
+		return 0;
+	*out = *ev;	/* the copying task, its pid and the length copied */
+	out->type = EV_RXLAT;
+	out->latency_ns = ev->ts >= start ? ev->ts - start : 0;
+	out->ok = 1;
 	return 1;
 }

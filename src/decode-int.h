@@ -18,7 +18,7 @@ struct evfields {
 	struct tep_format_field *state, *oldstate, *newstate;
 	struct tep_format_field *sport, *dport, *family;
 	struct tep_format_field *saddr, *daddr, *saddr_v6, *daddr_v6;
-	struct tep_format_field *len, *rc, *name;
+	struct tep_format_field *len, *rc, *name, *sk, *ret;
 };
 
 struct evdecoder;
@@ -47,6 +47,8 @@ const char *symtab_name(const struct symtab *t, long long v);
 int decode_kfree_skb(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_tcp_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
+		       struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 
 #endif

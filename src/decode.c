@@ -10,7 +10,7 @@
 
 struct decoder {
 	struct tep_handle	*tep;
-	struct evdecoder	eds[8];
+	struct evdecoder	eds[12];
 	int			n;
 	int			last;	/* index of the last match: floods are one event */
 };
@@ -28,12 +28,14 @@ static const struct {
 	{ "sock", "inet_sock_set_state", decode_set_state, EV_STATE, DIR_NONE },
 	{ "net", "netif_receive_skb", decode_netdev, EV_RX, DIR_RECEIVED },
 	{ "net", "net_dev_xmit", decode_netdev, EV_TX, DIR_SENT },
+	{ "sock", "sock_send_length", decode_sock_length, EV_UDP, DIR_SENT },
+	{ "skb", "skb_copy_datagram_iovec", decode_netdev, EV_COPY, DIR_RECEIVED },
 };
 
 static const char *type_names[EV_NTYPES] = {
 	[EV_DROP] = "drop", [EV_RESET] = "reset", [EV_RETRANS] = "retransmit",
 	[EV_STATE] = "state", [EV_CONNECT] = "connect", [EV_RX] = "rx", [EV_TX] = "tx",
-	[EV_LOST] = "lost",
+	[EV_LOST] = "lost", [EV_UDP] = "udp_send", [EV_COPY] = "copy", [EV_RXLAT] = "rxlat",
 };
 
 const char *event_type_name(enum ftnet_type t)
@@ -277,7 +279,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 #define F(x) f->x = tep_find_field(e, #x)
 	F(skbaddr); F(skaddr); F(location); F(protocol); F(reason);
 	F(state); F(oldstate); F(newstate); F(sport); F(dport); F(family);
-	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name);
+	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
 #undef F
 }
 

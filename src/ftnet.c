@@ -25,6 +25,9 @@ static const struct cmd commands[] = {
 	{ "disable", cmd_disable, NEED_TRACEFS, "disable groups (--all removes the instance)" },
 	{ "status", cmd_status, NEED_TRACEFS, "enabled groups, filters, buffer and per-CPU losses" },
 	{ "stream", cmd_stream, NEED_TRACEFS, "live decoded events, as text or JSON Lines" },
+	{ "top", cmd_top, NEED_TRACEFS, "per-interval tables: drops, resets, retransmits, devices, ..." },
+	{ "hist", cmd_hist, NEED_TRACEFS, "log2 latency histograms: connect, rxlat" },
+	{ "count", cmd_count, NEED_TRACEFS, "counts of any tracepoints, like perf stat -e ... -a" },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen" },
 };
 
@@ -123,6 +126,6 @@ int main(int argc, char **argv)
 		return cmd->fn(&ctx, sub_argc, sub_argv);
 	}
 	error("'%s' is not an ftnet command: the commands are check, list, enable, disable, "
-	      "status, stream, selftest (see 'ftnet -h')", argv[optind]);
+	      "status, stream, top, hist, count, selftest (see 'ftnet -h')", argv[optind]);
 	return EXIT_USAGE;
 }

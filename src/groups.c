@@ -9,29 +9,36 @@
 #include "util.h"
 
 #define T(x) (1u << (x))
+#define EV(sys, name, since) { sys, name, since, NULL }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
-	  { { "skb", "kfree_skb", "2.6.30" } },
+	  { EV("skb", "kfree_skb", "2.6.30") },
 	  "'ftnet counters' shows the drop counters", T(EV_DROP) },
 	{ "resets", "TCP resets sent and received",
-	  { { "tcp", "tcp_send_reset", "4.15" }, { "tcp", "tcp_receive_reset", "4.15" } },
+	  { EV("tcp", "tcp_send_reset", "4.15"), EV("tcp", "tcp_receive_reset", "4.15") },
 	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET) },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
-	  { { "tcp", "tcp_retransmit_skb", "4.15" } },
+	  { EV("tcp", "tcp_retransmit_skb", "4.15") },
 	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS) },
 	{ "states", "TCP socket state changes",
-	  { { "sock", "inet_sock_set_state", "4.16" } },
+	  { EV("sock", "inet_sock_set_state", "4.16") },
 	  "'ss -tan' shows the current states", T(EV_STATE) },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
-	  { { "sock", "inet_sock_set_state", "4.16" } },
+	  { EV("sock", "inet_sock_set_state", "4.16") },
 	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT) },
 	{ "rx", "packets received by the stack, per device",
-	  { { "net", "netif_receive_skb", "2.6.35" } },
+	  { EV("net", "netif_receive_skb", "2.6.35") },
 	  "/proc/net/dev counts them", T(EV_RX) },
 	{ "tx", "packets handed to the driver, per device",
-	  { { "net", "net_dev_xmit", "2.6.35" } },
+	  { EV("net", "net_dev_xmit", "2.6.35") },
 	  "/proc/net/dev counts them", T(EV_TX) },
+	{ "udp", "UDP sends with the sending task and length",
+	  { { "sock", "sock_send_length", "6.3", "protocol == 17" } },
+	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP) },
+	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
+	  { EV("net", "netif_receive_skb", "2.6.35"), EV("skb", "skb_copy_datagram_iovec", "2.6.35") },
+	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT) },
 };
 const int ngroups = ARRAY_SIZE(groups);
 

@@ -12,9 +12,10 @@
 #include "util.h"
 
 static struct out_opts opts;
-static char line[4096];
+static char line[1 << 18];	/* one record: an event, or a whole top interval */
 static size_t pos;
-static int nfields;
+static int depth;
+static int nfields[16];		/* per JSON nesting level: fields so far, for the commas */
 
 static void put(const char *s, size_t n)
 {
@@ -60,10 +61,46 @@ static void put_json_string(const char *s)
 
 static void json_key(const char *key)
 {
-	if (nfields++)
+	if (nfields[depth]++)
 		put(",", 1);
-	put_json_string(key);
-	put(":", 1);
+	if (key) {
+		put_json_string(key);
+		put(":", 1);
+	}
+}
+
+void out_open(const char *key, bool array)
+{
+	if (opts.mode != OUT_JSON)
+		return;
+	json_key(key);
+	put(array ? "[" : "{", 1);
+	if (depth < 15)
+		nfields[++depth] = 0;
+}
+
+void out_close(bool array)
+{
+	if (opts.mode != OUT_JSON)
+		return;
+	put(array ? "]" : "}", 1);
+	if (depth)
+		depth--;
+}
+
+void out_double(const char *key, const char *fmt, double v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		putf("%.3f", v);
+	} else {
+		putf(fmt, v);
+	}
+}
+
+bool out_is_json(void)
+{
+	return opts.mode == OUT_JSON;
 }
 
 void out_init(const struct out_opts *o)
@@ -78,7 +115,8 @@ void out_init(const struct out_opts *o)
 void out_begin(const char *type)
 {
 	pos = 0;
-	nfields = 0;
+	depth = 0;
+	nfields[0] = 0;
 	if (opts.mode == OUT_JSON) {
 		put("{", 1);
 		json_key("type");
@@ -307,6 +345,19 @@ void out_event(const struct ftnet_event *ev)
 		out_uint("len", "len=%" PRIu64, ev->len);
 		if (ev->type == EV_TX)
 			out_int("rc", " rc=%" PRId64, ev->rc);
+		hex_field("skbaddr", ev->skbaddr);
+		break;
+	case EV_UDP:
+		out_uint("len", "len=%" PRIu64, ev->len);
+		if (ev->rc)
+			out_int("error", " error=%" PRId64, ev->rc);
+		out_str("family", ev->family == AF_INET6 ? " ipv6" : " ipv4",
+			ev->family == AF_INET6 ? "ipv6" : "ipv4");
+		hex_field("skaddr", ev->skaddr);
+		break;
+	case EV_RXLAT:
+		lat(ev->latency_ns);
+		out_uint("len", "len=%" PRIu64, ev->len);
 		hex_field("skbaddr", ev->skbaddr);
 		break;
 	default:

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "comm.h"
@@ -43,6 +44,11 @@ static void restore(struct session *s)
 			undo[n++] = s->run[i];
 	if (n)
 		groups_disable(s->inst, undo, n, s->before, s->nbefore);
+	for (int i = 0; i < s->nraw; i++)
+		tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], false);
+	free(s->raw);
+	s->raw = NULL;
+	s->nraw = 0;
 	if (s->created && !tfs_any_enabled(s->inst)) {
 		if (tfs_instance_remove(s->inst) < 0)
 			warn("cannot remove the tracefs instance '%s': busy; remove it with "
@@ -51,6 +57,38 @@ static void restore(struct session *s)
 		tracefs_instance_free(s->inst);
 	}
 	s->inst = NULL;
+}
+
+/* Raw events (count): enabled for the run in what is always a private instance. */
+static void raw_enable(struct session *s, const struct session_opts *o)
+{
+	if (!o->nevents)
+		return;
+	s->raw = xcalloc(o->nevents, sizeof(*s->raw));
+	for (int i = 0; i < o->nevents; i++) {
+		const char *ev = o->events[i], *colon = strchr(ev, ':');
+		int ret;
+
+		if (!colon || colon == ev || !colon[1] || colon - ev >= 64 || strlen(colon) > 64) {
+			restore(s);
+			die(EXIT_USAGE, "invalid event '%s': give SYSTEM:EVENT, such as skb:kfree_skb",
+			    ev);
+		}
+		snprintf(s->raw[i][0], 64, "%.*s", (int)(colon - ev), ev);
+		snprintf(s->raw[i][1], 64, "%s", colon + 1);
+		if (!tracefs_event_file_exists(s->inst, s->raw[i][0], s->raw[i][1], "enable")) {
+			restore(s);
+			die(EXIT_FAIL, "this kernel has no tracepoint '%s': 'ftnet list' shows the "
+				       "network ones, %s/available_events all of them", ev,
+			    s->ctx->tracefs);
+		}
+		ret = tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], true);
+		s->nraw = i + 1;
+		if (ret < 0) {
+			restore(s);
+			die(EXIT_FAIL, "cannot enable '%s': %s", ev, tfs_strerror(ret));
+		}
+	}
 }
 
 static void add_group(struct session *s, const struct group *g)
@@ -91,9 +129,11 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	for (int i = 0; i < ngroups; i++)
 		if (!s->created && group_enabled(s->inst, &groups[i]))
 			s->before[s->nbefore++] = &groups[i];
-	if (!s->nrun) {
+	if (!s->nrun && !o->nevents) {
 		for (int i = 0; i < s->nbefore; i++)
 			add_group(s, s->before[i]);
+		if (!s->nrun && o->default_group)
+			add_group(s, group_or_die(o->default_group));
 		if (!s->nrun) {
 			restore(s);
 			die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' "
@@ -109,6 +149,7 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 		    tfs_strerror(ret));
 	}
 	groups_enable_or_die(ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed);
+	raw_enable(s, o);
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;
@@ -116,7 +157,9 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	s->tep = tep_load_or_die();
 	s->dec = decoder_new(s->tep);
 	s->comm = comm_new();
-	s->conn = conn_new(4096, 60ull * 1000000000ull);
+	s->conn = pending_new(4096, 60ull * 1000000000ull);
+	/* an skb not copied within a second was dropped or went elsewhere */
+	s->rxlat = pending_new(16384, 1000000000ull);
 	s->rd = reader_open(s->inst, s->tep);
 	if (!s->rd) {
 		int e = errno;
@@ -141,7 +184,13 @@ static void sink_record(void *arg, struct tep_record *rec)
 {
 	struct session *s = arg;
 	struct ftnet_event ev, conn;
-	int ret = decode_record(s->dec, rec, &ev);
+	int ret;
+
+	if (s->on_record) {
+		s->on_record(s->arg, rec);
+		return;
+	}
+	ret = decode_record(s->dec, rec, &ev);
 
 	if (ret <= 0) {
 		s->undecoded++;
@@ -149,6 +198,9 @@ static void sink_record(void *arg, struct tep_record *rec)
 	}
 	if (ev.type == EV_STATE && (s->types & (1u << EV_CONNECT)) &&
 	    conn_feed(s->conn, &ev, &conn))
+		deliver(s, &conn);
+	if ((ev.type == EV_RX || ev.type == EV_COPY) && (s->types & (1u << EV_RXLAT)) &&
+	    rxlat_feed(s->rxlat, &ev, &conn))
 		deliver(s, &conn);
 	deliver(s, &ev);
 }
@@ -165,6 +217,38 @@ static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
 	ev.ts = ts;
 	s->lost += count;
 	deliver(s, &ev);
+}
+
+/* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
+#define BUSY_RECORDS 64
+#define READ_INTERVAL_MS 50
+
+long session_step(struct session *s, uint64_t until_ns)
+{
+	uint64_t now = mono_ns(), left = until_ns > now ? until_ns - now : 0;
+	int timeout;
+	long n;
+
+	/*
+	 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since every
+	 * poll() wait arms a wake-up that the writer's CPU pays for on its next event.
+	 */
+	if (s->busy) {
+		uint64_t ns = READ_INTERVAL_MS * 1000000ull;
+		struct timespec ts;
+
+		if (left < ns)
+			ns = left;
+		ts.tv_sec = ns / 1000000000ull;
+		ts.tv_nsec = ns % 1000000000ull;
+		nanosleep(&ts, NULL);	/* a signal cuts it short */
+		timeout = 0;
+	} else {
+		timeout = left / 1000000 > 1000 ? 1000 : (int)(left / 1000000) + (left ? 1 : 0);
+	}
+	n = session_round(s, timeout);
+	s->busy = n >= BUSY_RECORDS;
+	return n;
 }
 
 long session_round(struct session *s, int timeout_ms)
@@ -189,14 +273,15 @@ void session_end(struct session *s)
 	s->rd = NULL;
 	if (s->inst)
 		restore(s);
-	conn_free(s->conn);
+	pending_free(s->conn);
+	pending_free(s->rxlat);
 	comm_free(s->comm);
 	decoder_free(s->dec);
 	if (s->tep)
 		tep_free(s->tep);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
-	s->conn = NULL;
+	s->conn = s->rxlat = NULL;
 	s->comm = NULL;
 	s->dec = NULL;
 	s->tep = NULL;

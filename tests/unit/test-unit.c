@@ -439,7 +439,7 @@ static struct ftnet_event state_ev(uint64_t sk, uint64_t ts, int oldst, int news
 
 static void test_conn(void)
 {
-	struct conn_tracker *t = conn_new(16, 1000000000ull);
+	struct pending *t = pending_new(16, 1000000000ull);
 	struct ftnet_event ev, out;
 
 	ev = state_ev(0x1000, 100, 7, 2, 55);
@@ -466,8 +466,8 @@ static void test_conn(void)
 		ev = state_ev(0x10000 + i * 64, 4000 + i, 7, 2, 1);
 		conn_feed(t, &ev, &out);
 	}
-	CHECK(conn_evicted(t) >= 10000 - 16);
-	conn_free(t);
+	CHECK(pending_evicted(t) >= 10000 - 16);
+	pending_free(t);
 }
 
 static char *write_tmp(const char *text)
