@@ -29,6 +29,12 @@ run 2 "invalid --time 'utc': give mono or wall" -I "$INST" stream --time utc dro
 run 2 "invalid --buffer-kb" -I "$INST" enable --buffer-kb 0 drops
 run 2 "invalid instance name" -I "../x" status
 run 2 "usage: ftnet" --bogus-global
+run 2 "invalid --by 'port'" -I "$INST" top --by port
+run 2 "'connect' is a latency: use 'ftnet hist connect'" -I "$INST" top connect
+run 2 "unknown histogram 'foo'" -I "$INST" hist foo
+run 2 "name one histogram" -I "$INST" hist
+run 2 "invalid interval '0.01'" -I "$INST" top -i 0.01
+run 1 "cannot write the Prometheus file '/nonexistent/x.prom'" -I "$INST" top drops -d 0.2 --prom /nonexistent/x.prom
 run 1 "the kernel rejected the filter 'reason == BOGUS' .*Invalid value" -I "$INST" enable drops --filter 'reason == BOGUS'
 run 1 "the kernel rejected the filter 'nofield > 1' .*Field not found" -I "$INST" stream drops --filter 'nofield > 1'
 no_instance_left
@@ -51,7 +57,7 @@ fi
 # stream with nothing enabled explains what to do
 run 1 "nothing is enabled in instance '$INST': run 'ftnet enable GROUP'" -I "$INST" stream -d 0.2
 # help works for every command
-for c in check list enable disable status stream selftest; do
+for c in check list enable disable status stream top hist count selftest; do
 	"$FTNET" "$c" -h | grep -q '^EXAMPLES$' && ok "$c -h" || fail "$c -h has no EXAMPLES"
 done
 "$FTNET" check >"$TMP/check"

@@ -7,6 +7,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 NET="python3 $HERE/net.py"
 INST="ftnet-test-$$"
 NS=""
+NS2=""
 TMP=$(mktemp -d /tmp/ftnet-test.XXXXXX)
 PIDS=""
 FAILS=0
@@ -36,6 +37,7 @@ cleanup() {
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	"$FTNET" -I "$INST" disable --all >/dev/null 2>&1
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+	[ -n "$NS2" ] && ip netns del "$NS2" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -46,6 +48,34 @@ make_ns() {
 	NS="ftnet-t-$$"
 	ip netns add "$NS" || skip "cannot create a network namespace"
 	ip -n "$NS" link set lo up
+}
+
+# Two hosts of our own: $NS (veth $VA, 192.0.2.1) and $NS2 (veth $VB, 192.0.2.2), IPv6 off
+# so that nothing but the test's traffic crosses the link.
+make_veth() {
+	make_ns
+	NS2="ftnet-t2-$$"
+	VA="fta$$" VB="ftb$$"
+	ip netns add "$NS2" || skip "cannot create a second network namespace"
+	ip -n "$NS2" link set lo up
+	ip link add "$VA" netns "$NS" type veth peer name "$VB" netns "$NS2" || skip "no veth in this kernel"
+	for n in "$NS" "$NS2"; do
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$NS" addr add 192.0.2.1/24 dev "$VA"
+	ip -n "$NS2" addr add 192.0.2.2/24 dev "$VB"
+	ip -n "$NS" link set "$VA" up
+	ip -n "$NS2" link set "$VB" up
+}
+
+# link_stat NS DEV rx|tx: packets counted by the device
+link_stat() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3_packets"
+}
+
+# snmp NS PROTO FIELD: a counter of /proc/net/snmp inside the namespace
+snmp() {
+	ip netns exec "$1" awk -v p="$2:" -v f="$3" '$1 == p { if (!h) { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1 } else print $c }' /proc/net/snmp
 }
 
 in_ns() {

@@ -14,11 +14,12 @@ def free_port(kind):
 
 def main():
     mode = sys.argv[1]
-    if mode == "udp":  # udp PORT N: N datagrams to 127.0.0.1:PORT
+    if mode == "udp":  # udp PORT N [ADDR]: N datagrams to ADDR (127.0.0.1):PORT
         port, n = int(sys.argv[2]), int(sys.argv[3])
+        addr = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for _ in range(n):
-            s.sendto(b"ftnet-test", ("127.0.0.1", port))
+            s.sendto(b"ftnet-test", (addr, port))
         print(s.getsockname()[1])
     elif mode == "closed-port":  # a free port nobody listens on
         print(free_port(socket.SOCK_STREAM if sys.argv[2] == "tcp" else socket.SOCK_DGRAM))

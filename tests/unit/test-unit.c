@@ -12,12 +12,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "agg.h"
 #include "cmds.h"
 #include "comm.h"
 #include "conn.h"
 #include "decode.h"
+#include "hist.h"
 #include "ksyms.h"
 #include "out.h"
+#include "prom.h"
 #include "tap.h"
 #include "util.h"
 
@@ -624,6 +627,195 @@ static void test_comm(void)
 	comm_free(c);
 }
 
+static void test_agg(void)
+{
+	struct agg *a = agg_new(sizeof(uint64_t), 4);
+	struct agg_row **rows;
+	uint64_t k;
+	size_t n;
+
+	for (k = 1; k <= 4; k++)
+		for (uint64_t i = 0; i < k; i++)
+			agg_add(a, &k, 1, 100);
+	CHECK_INT(agg_keys(a), 4);
+	/* past the limit: counted in the fold row, never lost, no new memory */
+	for (k = 100; k < 100100; k++)
+		agg_add(a, &k, 1, 10);
+	CHECK_INT(agg_keys(a), 4);
+	CHECK_INT(agg_folded(a), 100000);
+	CHECK_INT(agg_other(a)->total, 100000);
+	CHECK_INT(agg_other(a)->total_bytes, 1000000);
+	k = 2;	/* a known key still lands in its own row */
+	agg_add(a, &k, 5, 0);
+	rows = agg_sorted(a, &n);
+	CHECK_INT(n, 5);
+	/* by interval count, the fold row last */
+	CHECK_INT(rows[0]->count, 7);
+	memcpy(&k, rows[0]->key, sizeof(k));
+	CHECK_INT(k, 2);
+	CHECK_INT(rows[1]->count, 4);
+	CHECK_INT(rows[3]->count, 1);
+	CHECK(rows[4]->other);
+	agg_interval(a);
+	rows = agg_sorted(a, &n);
+	CHECK_INT(n, 5);
+	CHECK_INT(rows[0]->count, 0);
+	CHECK_INT(rows[0]->total, 7);	/* totals survive the interval */
+	agg_free(a);
+}
+
+static void test_hist(void)
+{
+	struct hist h;
+	char buf[16];
+	uint64_t lo, hi;
+
+	hist_init(&h);
+	CHECK_INT(hist_quantile(&h, 0.5), 0);
+	hist_add(&h, 0);
+	hist_add(&h, 1);
+	hist_add(&h, 2);
+	hist_add(&h, 3);
+	hist_add(&h, 1023);
+	hist_add(&h, 1024);
+	CHECK_INT(h.log2[0], 1);	/* [0, 1) */
+	CHECK_INT(h.log2[1], 1);	/* [1, 2) */
+	CHECK_INT(h.log2[2], 2);	/* [2, 4) */
+	CHECK_INT(h.log2[10], 1);	/* [512, 1K) */
+	CHECK_INT(h.log2[11], 1);	/* [1K, 2K) */
+	hist_bucket_range(11, &lo, &hi);
+	CHECK_INT(lo, 1024);
+	CHECK_INT(hi, 2048);
+	hist_label(lo, buf, sizeof(buf));
+	CHECK_STR(buf, "1K");
+	hist_label(1u << 20, buf, sizeof(buf));
+	CHECK_STR(buf, "1M");
+	hist_label(48, buf, sizeof(buf));
+	CHECK_STR(buf, "48");
+	CHECK_INT(h.min, 0);
+	CHECK_INT(h.max, 1024);
+	CHECK_INT(h.count, 6);
+
+	/* 1..1000: nearest-rank percentiles within 1/16 of the true value */
+	hist_init(&h);
+	for (uint64_t v = 1; v <= 1000; v++)
+		hist_add(&h, v);
+	CHECK_INT(hist_quantile(&h, 0), 1);
+	CHECK_INT(hist_quantile(&h, 1), 1000);
+	lo = hist_quantile(&h, 0.5);
+	CHECK(lo <= 500 && lo >= 500 - 500 / 16);
+	lo = hist_quantile(&h, 0.99);
+	CHECK(lo <= 990 && lo >= 990 - 990 / 16);
+	/* small values are exact */
+	hist_init(&h);
+	for (int i = 0; i < 90; i++)
+		hist_add(&h, 5);
+	for (int i = 0; i < 10; i++)
+		hist_add(&h, 9);
+	CHECK_INT(hist_quantile(&h, 0.9), 5);
+	CHECK_INT(hist_quantile(&h, 0.91), 9);
+	CHECK_INT(h.sum, 540);
+}
+
+/* A strict reader of the text exposition format: HELP/TYPE lines and name{labels} value. */
+static int prom_line_ok(const char *l)
+{
+	const char *p = l;
+
+	if (!strncmp(l, "# HELP ", 7) || !strncmp(l, "# TYPE ", 7)) {
+		p = l + 7;
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return 0;
+		while (*p && *p != ' ')
+			p++;
+		if (*p != ' ')
+			return 0;
+		return strncmp(l, "# TYPE ", 7) || !strcmp(p + 1, "counter") || !strcmp(p + 1, "gauge");
+	}
+	if (!(*p == '_' || (*p >= 'a' && *p <= 'z')))
+		return 0;
+	while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+		p++;
+	if (*p == '{') {
+		p++;
+		for (;;) {
+			if (!(*p == '_' || (*p >= 'a' && *p <= 'z')))
+				return 0;
+			while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				p++;
+			if (p[0] != '=' || p[1] != '"')
+				return 0;
+			p += 2;
+			while (*p && *p != '"') {
+				if (*p == '\\') {
+					if (p[1] != '\\' && p[1] != '"' && p[1] != 'n')
+						return 0;
+					p++;
+				} else if (*p == '\n') {
+					return 0;
+				}
+				p++;
+			}
+			if (*p++ != '"')
+				return 0;
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (*p++ != '}')
+				return 0;
+			break;
+		}
+	}
+	if (*p++ != ' ')
+		return 0;
+	if (!*p)
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0';
+}
+
+static void test_prom(void)
+{
+	char path[] = "/tmp/ftnet-prom-XXXXXX", *text, *line, *save;
+	const char *labels[] = { "reason", "NO_\"SOCKET\"", "location", "a\\b\nc", NULL };
+	struct prom *p;
+	int fd = mkstemp(path), lines = 0, bad = 0;
+
+	close(fd);
+	p = prom_open(path);
+	CHECK(p != NULL);
+	prom_family(p, "ftnet_drops_total", "counter", "packets dropped");
+	prom_sample(p, "ftnet_drops_total", 42, labels);
+	prom_sample(p, "ftnet_lost_events_total", 0, NULL);
+	CHECK_INT(prom_commit(p), 0);
+	text = read_file(path, NULL);
+	CHECK(text != NULL);
+	CHECK(strstr(text, "ftnet_drops_total{reason=\"NO_\\\"SOCKET\\\"\",location=\"a\\\\b\\nc\"} 42\n") != NULL);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		if (!prom_line_ok(line)) {
+			bad++;
+			fprintf(stderr, "bad prometheus line: %s\n", line);
+		}
+	}
+	CHECK_INT(lines, 4);
+	CHECK_INT(bad, 0);
+	CHECK(!prom_line_ok("bad name 1"));
+	CHECK(!prom_line_ok("x{a=\"unterminated} 1"));
+	free(text);
+	/* the temporary file is gone after the rename */
+	{
+		char tmp[64];
+
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+		CHECK(access(tmp, F_OK) != 0);
+	}
+	unlink(path);
+	CHECK(prom_open("/nonexistent-dir/x.prom") == NULL);
+}
+
 int main(void)
 {
 	datadir = getenv("TESTDATA");
@@ -641,6 +833,9 @@ int main(void)
 	test_ksyms();
 	test_output();
 	test_comm();
+	test_agg();
+	test_hist();
+	test_prom();
 	printf("unit: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
