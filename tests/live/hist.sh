@@ -28,6 +28,22 @@ assert e["min_ns"] <= e["avg_ns"] <= e["max_ns"]
 assert e["lost"] == 0
 PY
 
+# rxlat: N TCP segments received and read one by one give N samples (UDP is no test: new
+# kernels copy linear UDP datagrams without passing skb_copy_datagram_iovec)
+"$FTNET" -I "$INST" hist rxlat --json >"$TMP/rx" 2>"$TMP/err" &
+STREAM_PID=$!
+PIDS="$STREAM_PID"
+wait_enabled skb/skb_copy_datagram_iovec
+in_ns $NET tcp-lockstep 40 >/dev/null
+stream_stop
+python3 - "$TMP/rx" <<'PY' && ok "rxlat histogram of 40 segments" || fail "rxlat: $(cat "$TMP/rx")"
+import json, sys
+e = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert e["name"] == "rxlat" and e["count"] == 40, e
+assert 0 < e["min_ns"] <= e["p50_ns"] <= e["max_ns"], e
+PY
+no_instance_left
+
 # text: drawn like bpftrace's hist()
 "$FTNET" -I "$INST" hist connect -d 1.5 >"$TMP/text" 2>&1 &
 STREAM_PID=$!

@@ -21,6 +21,30 @@ def main():
         for _ in range(n):
             s.sendto(b"ftnet-test", (addr, port))
         print(s.getsockname()[1])
+    elif mode == "udp-self":  # udp-self N: N datagrams to a socket that reads them all
+        n = int(sys.argv[2])
+        r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        r.bind(("127.0.0.1", 0))
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(n):
+            s.sendto(b"ftnet-test", r.getsockname())
+            r.recv(100)
+        print(r.getsockname()[1])
+    elif mode == "tcp-lockstep":  # tcp-lockstep N: N messages, each read before the next
+        n = int(sys.argv[2])
+        ls = socket.socket()
+        ls.bind(("127.0.0.1", 0))
+        ls.listen(1)
+        c = socket.socket()
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        c.connect(ls.getsockname())
+        a, _ = ls.accept()
+        for _ in range(n):
+            c.send(b"m" * 100)
+            got = 0
+            while got < 100:
+                got += len(a.recv(100 - got))
+        print(ls.getsockname()[1])
     elif mode == "closed-port":  # a free port nobody listens on
         print(free_port(socket.SOCK_STREAM if sys.argv[2] == "tcp" else socket.SOCK_DGRAM))
     elif mode == "refused":  # refused PORT K: K connects to a closed port; prints client ports
@@ -63,6 +87,11 @@ def main():
                 time.sleep(0.05)
         c.send(b"x" * 100)
         time.sleep(float(sys.argv[3]))
+        # abort both ends: an orphaned socket would go on retransmitting into later tests
+        import struct
+        for s in (c, a):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
     else:
         sys.exit("unknown mode " + mode)
 

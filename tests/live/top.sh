@@ -16,7 +16,7 @@ table inet ftnet_test {
 }
 NFT
 
-"$FTNET" -I "$INST" top drops rx tx --by reason --json -i 0.5 --prom "$TMP/ftnet.prom" >"$TMP/out" 2>"$TMP/err" &
+"$FTNET" -I "$INST" top drops rx tx udp --by reason --json -i 0.5 --prom "$TMP/ftnet.prom" >"$TMP/out" 2>"$TMP/err" &
 STREAM_PID=$!
 PIDS="$STREAM_PID"
 wait_enabled net/net_dev_xmit
@@ -33,7 +33,7 @@ sleep 0.3
 noports=$(( $(snmp "$NS" Udp NoPorts) + $(snmp "$NS2" Udp NoPorts) - noports0 ))
 rxa=$(( $(link_stat "$NS" "$VA" rx) - rxa0 )) txa=$(( $(link_stat "$NS" "$VA" tx) - txa0 ))
 rxb=$(( $(link_stat "$NS2" "$VB" rx) - rxb0 )) txb=$(( $(link_stat "$NS2" "$VB" tx) - txb0 ))
-sleep 0.3
+sleep 1.2	# at least one whole interval before the final table
 stream_stop
 expect_eq "top exit status" "$STREAM_RC" 0
 tail -1 "$TMP/out" >"$TMP/final"
@@ -54,6 +54,8 @@ expect_eq "tx of $VA in top = link stats" "$(dev "$VA" tx)" "$txa"
 expect_eq "rx of $VA in top = link stats" "$(dev "$VA" rx)" "$rxa"
 expect_eq "tx of $VB in top = link stats" "$(dev "$VB" tx)" "$txb"
 expect_eq "rx of $VB in top = link stats" "$(dev "$VB" rx)" "$rxb"
+sends=$(python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).read()); print(sum(r["total"] for r in e["udp_senders"] if r["comm"] == "python3"))' "$TMP/final")
+expect_eq "UDP sends by python3 in top" "$sends" $((N + M + 40))
 lost=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read())["lost_total"])' "$TMP/final")
 expect_eq "events lost" "$lost" 0
 
