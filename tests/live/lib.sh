@@ -107,7 +107,8 @@ wait_enabled() {
 		[ "$(cat "$f" 2>/dev/null)" = 1 ] && return 0
 		sleep 0.05
 	done
-	fail "event $1 was never enabled in $INST"
+	fail "event $1 was never enabled in $INST (5 s); the command said: $(cat "$TMP"/*.err 2>/dev/null)"
+	ps -o pid,etime,time,stat,cmd -C ftnet 2>/dev/null
 	return 1
 }
 
