@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <event-parse.h>
 #include <tracefs.h>
 
 #define TFS_DEFAULT_INSTANCE "ftnet"
@@ -39,6 +40,8 @@ struct tfs_cpu_stats {
 };
 int tfs_cpu_stats(struct tracefs_instance *inst, int cpu, struct tfs_cpu_stats *st);
 int tfs_ncpus(void);
+/* Formats of these systems (NULL-terminated) parsed into a new tep handle; NULL on failure. */
+struct tep_handle *tfs_tep_load(const char *const *systems);
 
 /* Exclusive reader lock per instance (reads consume); fd or -errno (-EBUSY when held). */
 int tfs_reader_lock(const char *name);

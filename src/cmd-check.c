@@ -111,7 +111,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	row("kallsyms", "kallsyms", buf);
 	ksyms_free(ks);
 
-	tep = tracefs_local_events_system(NULL, (const char *[]){ "skb", NULL });
+	tep = tfs_tep_load((const char *const[]){ "skb", NULL });
 	if (tep) {
 		struct tep_event *e = tep_find_event_by_name(tep, "skb", "kfree_skb");
 

@@ -48,8 +48,8 @@ void group_check_or_die(const struct group *g)
 
 struct tep_handle *tep_load_or_die(void)
 {
-	static const char *systems[] = { "skb", "net", "tcp", "sock", NULL };
-	struct tep_handle *tep = tracefs_local_events_system(NULL, systems);
+	static const char *const systems[] = { "skb", "net", "tcp", "sock", NULL };
+	struct tep_handle *tep = tfs_tep_load(systems);
 
 	if (!tep)
 		die(EXIT_FAIL, "cannot read the event formats from tracefs: %s", strerror(errno));

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "tfs.h"
 #include "util.h"
@@ -265,6 +266,51 @@ int tfs_cpu_stats(struct tracefs_instance *inst, int cpu, struct tfs_cpu_stats *
 	}
 	free(s);
 	return 0;
+}
+
+/*
+ * A tep handle with the formats of the given systems only. libtracefs's loader also parses
+ * kallsyms, printk formats and cmdlines, which costs seconds on big kernels; we need none.
+ */
+struct tep_handle *tfs_tep_load(const char *const *systems)
+{
+	struct tep_handle *tep = tep_alloc();
+	char path[4096], *text;
+	size_t len;
+
+	if (!tep)
+		return NULL;
+	tep_set_long_size(tep, sizeof(long));
+	tep_set_file_bigendian(tep, (enum tep_endian)tep_is_bigendian());
+	tep_set_local_bigendian(tep, (enum tep_endian)tep_is_bigendian());
+	snprintf(path, sizeof(path), "%s/events/header_page", tracefs_tracing_dir());
+	text = read_file(path, &len);
+	if (text) {
+		tep_parse_header_page(tep, text, len, sizeof(long));
+		free(text);
+	}
+	for (int s = 0; systems[s]; s++) {
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs_tracing_dir(), systems[s]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs_tracing_dir(),
+				 systems[s], de->d_name);
+			text = read_file(path, &len);
+			if (!text)
+				continue;	/* "enable", "filter": not events */
+			tep_parse_event(tep, text, len, systems[s]);
+			free(text);
+		}
+		closedir(d);
+	}
+	return tep;
 }
 
 int tfs_ncpus(void)
