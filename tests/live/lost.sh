@@ -5,7 +5,7 @@ need_root
 make_ns
 N=5000
 
-"$FTNET" -I "$INST" enable drops --buffer-kb 8 --filter "reason == NO_SOCKET" >/dev/null 2>"$TMP/enable.err" || fail "enable: $(cat "$TMP/enable.err")"
+"$FTNET" -I "$INST" enable drops --buffer-kb 8 --filter "reason == NO_SOCKET" >/dev/null 2>"$TMP/enable.err" || fail "enable: status $?: $(cat "$TMP/enable.err")"
 # the kernel rounds up to whole pages: 8 KB reads back as a little more, far below the default
 kb=$(cat /sys/kernel/tracing/instances/$INST/buffer_size_kb)
 [ "$kb" -ge 8 ] && [ "$kb" -le 32 ] && ok "buffer_size_kb = $kb" || fail "buffer_size_kb = $kb, want 8 rounded up to pages"
