@@ -183,7 +183,7 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 
 	msg[0] = '\0';
 	for (int i = 0; i < n && !tep; i++)
-		for (int j = 0; j < GROUP_MAX_EVENTS; j++)
+		for (int j = 0; j < GROUP_MAX_EVENTS && !tep; j++)
 			if (filter || gs[i]->events[j].filter)
 				tep = tep_load_or_die();
 	for (int i = 0; i < n && !ret; i++) {
