@@ -22,6 +22,9 @@ int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event 
 /* True when this kernel's kfree_skb carries a drop reason (5.17+). */
 bool decode_has_reason(const struct decoder *d);
 
+/* True when tcp_send_reset records resets sent without a socket (6.10+, sockaddr fields). */
+bool decode_traces_nosock_reset(const struct decoder *d);
+
 /* The kernel's symbolic name for a value of a field, from the event's print fmt. */
 const char *decode_symbol(struct tep_event *event, const char *field, long long value);
 /* The reverse: a symbol name to its number; accepts a trailing or leading prefix-less name. */

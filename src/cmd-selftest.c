@@ -15,6 +15,7 @@
 
 #include "decode.h"
 #include "groups.h"
+#include "ksyms.h"
 #include "out.h"
 #include "session.h"
 #include "util.h"
@@ -35,11 +36,14 @@ static void selftest_usage(FILE *f)
 }
 
 struct probe {
+	const struct ksyms	*ks;
 	uint16_t	closed_udp, closed_tcp, rst_client;	/* ports */
-	uint16_t	listen_port, client_port, backlog_port;
-	uint64_t	drops, drops_noreason, rst_sent, rst_recv, retrans, states, connects;
+	uint16_t	listen_port, client_port, backlog_port, abort_port;
+	uint64_t	drops, drops_noreason, drops_invented, drops_at_udp, rst_sent, rst_recv;
+	uint64_t	abort_sent, abort_recv, retrans, states, connects;
 	uint64_t	connect_bad_latency, rx_lo, tx_lo, lost;
 	bool		reasons;	/* this kernel's kfree_skb has a reason */
+	bool		nosock_rst;	/* tcp_send_reset sees resets sent without a socket (6.10+) */
 };
 
 static uint16_t closed_port(int type)
@@ -86,7 +90,7 @@ static void sleep_ms(int ms)
 
 static int provoke(struct probe *p)
 {
-	int fds[8 + SYN_CLIENTS], nfd = 0, fd, lfd, bfd, ret = -1;
+	int fds[10 + SYN_CLIENTS], nfd = 0, fd, lfd, bfd, ret = -1;
 	struct sockaddr_in a;
 	const char msg[] = "ftnet-selftest";
 
@@ -126,6 +130,21 @@ static int provoke(struct probe *p)
 	fds[nfd++] = fd;
 	p->client_port = local_port(fd);
 
+	/* resets with a socket: the client aborts (linger 0), its peer receives the RST */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		goto out;
+	p->abort_port = local_port(fd);
+	{
+		struct linger lg = { 1, 0 };
+		int peer = accept(lfd, NULL, NULL);
+
+		if (peer >= 0)
+			fds[nfd++] = peer;
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+
 	/* retrans: listen(0) that never accepts; the queue fills and SYNs go unanswered */
 	bfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	a = lo_addr(0);
@@ -162,12 +181,20 @@ static void count_event(void *arg, const struct ftnet_event *ev)
 	struct probe *p = arg;
 
 	switch (ev->type) {
-	case EV_DROP:
+	case EV_DROP: {
+		char loc[128];
+
 		if (ev->reason_name && !strcmp(ev->reason_name, "NO_SOCKET"))
 			p->drops++;
 		else if (ev->reason < 0)
 			p->drops_noreason++;
+		if (!p->reasons && ev->reason >= 0)
+			p->drops_invented++;
+		ksyms_format(p->ks, ev->location, loc, sizeof(loc));
+		if (!strncmp(loc, "__udp4_lib_rcv+", 15))
+			p->drops_at_udp++;
 		break;
+	}
 	case EV_RESET:
 		if (!lo_v4(ev))
 			break;
@@ -176,6 +203,11 @@ static void count_event(void *arg, const struct ftnet_event *ev)
 		if (ev->dir == DIR_RECEIVED && ev->sport == p->rst_client &&
 		    ev->dport == p->closed_tcp)
 			p->rst_recv++;
+		if (ev->dir == DIR_SENT && ev->sport == p->abort_port && ev->dport == p->listen_port)
+			p->abort_sent++;
+		if (ev->dir == DIR_RECEIVED && ev->sport == p->listen_port &&
+		    ev->dport == p->abort_port)
+			p->abort_recv++;
 		break;
 	case EV_RETRANS:
 		if (lo_v4(ev) && ev->dport == p->backlog_port)
@@ -239,6 +271,7 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct session_opts so = { 0 };
 	struct probe p = { 0 };
 	char instance[64];
+	struct ksyms *ks;
 	struct session s;
 	bool ok = true;
 	int c;
@@ -266,6 +299,9 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	s.on_event = count_event;
 	s.arg = &p;
 	p.reasons = decode_has_reason(s.dec);
+	p.nosock_rst = decode_traces_nosock_reset(s.dec);
+	ks = ksyms_load("/proc/kallsyms");
+	p.ks = ks;
 
 	if (provoke(&p) < 0)
 		ok = false;
@@ -281,13 +317,23 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (oo.mode == OUT_TEXT)
 		printf("%-9s %-11s %-38s %-9s %-6s %s\n", "GROUP", "BACKEND", "CHECK", "EXPECTED",
 		       "SEEN", "RESULT");
-	if (p.reasons)
+	if (p.reasons) {
 		ok &= result("drops", "NO_SOCKET drops of UDP to closed port", UDP_SENDS, p.drops,
 			     false);
-	else
-		ok &= result("drops", "drops (no reason field)", UDP_SENDS, p.drops_noreason, false);
-	ok &= result("resets", "RST sent by closed port", 1, p.rst_sent, true);
-	ok &= result("resets", "RST received by client", 1, p.rst_recv, true);
+	} else {
+		ok &= result("drops", "drops (kernel has no reason field)", UDP_SENDS,
+			     p.drops_noreason, false);
+		ok &= result("drops", "drops given a reason anyway", 0, p.drops_invented, true);
+	}
+	if (ks)
+		ok &= result("drops", "drops located at __udp4_lib_rcv+0x..", UDP_SENDS,
+			     p.drops_at_udp, false);
+	ok &= result("resets", "RST sent by an aborted connection", 1, p.abort_sent, true);
+	ok &= result("resets", "RST received by its peer", 1, p.abort_recv, true);
+	/* before 6.10 tcp_send_reset fires only when a socket sends the reset */
+	if (p.nosock_rst)
+		ok &= result("resets", "RST sent by closed port", 1, p.rst_sent, true);
+	ok &= result("resets", "RST received by refused client", 1, p.rst_recv, true);
 	ok &= result("retrans", "SYN retransmits to full backlog", 1, p.retrans, false);
 	ok &= result("states", "state changes of the connect", 2, p.states, false);
 	ok &= result("connect", "connects with latency > 0", 1, p.connects - p.connect_bad_latency,
@@ -300,5 +346,6 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_str("result", "\nselftest: %s", ok ? "all groups passed" : "FAILED");
 	out_end();
 	out_flush();
+	ksyms_free(ks);
 	return ok ? 0 : EXIT_FAIL;
 }

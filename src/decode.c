@@ -360,3 +360,11 @@ bool decode_has_reason(const struct decoder *d)
 			return d->eds[i].f.reason != NULL;
 	return false;
 }
+
+bool decode_traces_nosock_reset(const struct decoder *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->eds[i].type == EV_RESET && d->eds[i].dir == DIR_SENT)
+			return d->eds[i].f.saddr && d->eds[i].f.saddr->size >= 16;
+	return false;
+}

@@ -1,0 +1,26 @@
+# The guest tier: boot Debian's own kernel (KERNEL=6.1 or 5.10) under qemu (TCG) with an
+# initramfs of busybox and the static ftnet, run guest-test.sh inside, and check its lines.
+# A panic also ends qemu with status 0, so only an explicit GUEST-RESULT: PASS passes.
+. "$TESTLIB"
+: "${KERNEL:?KERNEL must be 6.1 or 5.10}"
+[ "$(id -u)" = 0 ] || skip "needs root (apt-get download, the kernel cache)"
+need_cmd qemu-system-x86_64
+need_cmd busybox
+STATIC=${FTNET_STATIC:-$(dirname "$FTNET")/tests/guest/ftnet-static}
+[ -x "$STATIC" ] || skip "no static ftnet at $STATIC"
+
+kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL") || skip "cannot fetch Debian's $KERNEL kernel"
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
+"$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/guest-test.sh" >/dev/null || fail "mkinitramfs-test"
+timeout 300 qemu-system-x86_64 -nographic -no-reboot -m 512M -smp 2 -kernel "$vmlinuz" \
+	-initrd "$TMP/initrd.gz" -append "console=ttyS0 panic=-1 quiet" </dev/null >"$TMP/console" 2>&1
+echo "qemu exit status $?"
+tr -d '\r' <"$TMP/console" | grep -E '(^|J)guest:|^(GUEST|GROUP|[a-z]+ +(tracepoint|kprobe|unavailable)|selftest:|ftnet:)' 
+if grep -q 'Kernel panic' "$TMP/console"; then
+	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
+fi
+tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*-[0-9]*-cloud-amd64 up$" && ok "booted Debian's $KERNEL kernel" || fail "the guest did not run $KERNEL"
+n=$(tr -d '\r' <"$TMP/console" | grep -c '^GUEST: FAIL')
+expect_eq "failed checks in the guest" "$n" 0
+tr -d '\r' <"$TMP/console" | grep -q '^GUEST-RESULT: PASS$' && ok "guest result line" || fail "no GUEST-RESULT: PASS line"
+finish
