@@ -11,6 +11,7 @@ struct group;
 struct ftnet_ctx {
 	const char	*instance;	/* -I NAME, FTNET_INSTANCE, or "ftnet" */
 	const char	*tracefs;	/* mount point, when the command needs it */
+	int		backend;	/* enum backend: --backend, default auto */
 };
 
 enum cmd_flags {
@@ -31,8 +32,8 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 /* Shared by the commands (src/cmd-common.c). */
 void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 const struct group *group_or_die(const char *name);
-/* Dies with the event, the kernel that added it and the alternative when a group can't run. */
-void group_check_or_die(const struct group *g);
+/* The backend a group runs on here; dies naming what is missing and the alternative. */
+int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
 /* A tep handle with the network systems (and nothing else: parsing all events is slow). */
 struct tep_handle *tep_load_or_die(void);
 /* Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes. */
@@ -41,7 +42,8 @@ int filter_translate(struct tep_event *event, const char *expr, char *out, size_
 const char *tfs_strerror(int err);
 /* Applies kb/filters and enables the groups; on failure undoes what it did and dies. */
 void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, bool created,
-			  const struct group **gs, int n, const char *filter, bool *changed);
+			  const struct group **gs, int n, const char *filter, bool *changed,
+			  int *backends);
 /* Disables the events of the groups that no group in keep needs; clears their filters. */
 void groups_disable(struct tracefs_instance *inst, const struct group **gs, int n,
 		    const struct group **keep, int nkeep);

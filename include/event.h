@@ -40,6 +40,7 @@ struct ftnet_event {
 	int		oldstate;
 	int		newstate;
 	int		ok;		/* connect: 1 established, 0 failed */
+	int		internal;	/* kprobe steps for the trackers, never shown */
 	int		rc;		/* tx: driver return code */
 	uint32_t	len;
 	uint16_t	protocol;	/* drops: ethertype; states: IP protocol */
@@ -50,6 +51,9 @@ struct ftnet_event {
 	char		comm[FTNET_COMM_LEN];
 	char		dev[FTNET_DEV_LEN];
 };
+
+#define INTERNAL_STEP 1		/* a kprobe connect step */
+#define INTERNAL_PORT_NOTE 2	/* the port of a socket about to close */
 
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);

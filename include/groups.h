@@ -7,12 +7,19 @@
 
 #define GROUP_MAX_EVENTS 2
 
+struct probe_def;
+
 struct group_event {
-	const char	*sys;
-	const char	*name;
-	const char	*since;		/* kernel version that added it */
-	const char	*filter;	/* always applied (anded with the user's), or NULL */
+	const char		*sys;
+	const char		*name;
+	const char		*since;		/* kernel version that added it */
+	const char		*filter;	/* always applied (anded with the user's), or NULL */
+	const struct probe_def	*probe;		/* kprobe backend: the probe to register first */
 };
+
+enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
+
+#define GROUP_MAX_PROBES 4
 
 struct group {
 	const char		*name;
@@ -20,6 +27,7 @@ struct group {
 	struct group_event	events[GROUP_MAX_EVENTS];
 	const char		*alternative;	/* what to use where the kernel lacks the events */
 	unsigned int		types;		/* bit mask of enum ftnet_type it produces */
+	const struct probe_def	*probes;	/* kprobe fallback (event NULL ends it), or NULL */
 };
 
 extern const struct group groups[];
@@ -30,7 +38,17 @@ const struct group *group_find(const char *name);
 const char *group_names(void);
 /* 0 when every event exists; -ENOENT with *missing set to the first absent one. */
 int group_available(const struct group *g, const struct group_event **missing);
-/* True when every event of the group is enabled in the instance. */
+/* True when every event of the group (under either backend) is enabled in the instance. */
 bool group_enabled(struct tracefs_instance *inst, const struct group *g);
+/* The backend enabled in the instance for g, or -1. */
+int group_enabled_backend(struct tracefs_instance *inst, const struct group *g);
+/*
+ * The backend g runs on given what is wanted: BK_TRACEPOINT or BK_KPROBE, or -1 with why
+ * (the missing event or function, and the alternative) written to why.
+ */
+int group_backend(const struct group *g, enum backend want, char *why, size_t size);
+/* The events of g under a backend (tracepoints, or its ftnet/ kprobes); returns the count. */
+int group_events(const struct group *g, int backend, struct group_event *out, int max);
+const char *backend_name(int backend);
 
 #endif

@@ -29,6 +29,7 @@ struct session {
 	const struct group	*run[SESSION_MAX_GROUPS];
 	const struct group	*before[SESSION_MAX_GROUPS];	/* enabled before we came */
 	bool			changed[SESSION_MAX_GROUPS];
+	int			backend[SESSION_MAX_GROUPS];	/* enum backend of each run group */
 	int			nrun, nbefore;
 	bool			created;
 	int			lockfd;
@@ -37,7 +38,7 @@ struct session {
 	struct decoder		*dec;
 	struct reader		*rd;
 	struct comm_cache	*comm;
-	struct pending		*conn, *rxlat;
+	struct pending		*conn, *rxlat, *ports;
 	uint64_t		delivered, lost, undecoded;
 	uint64_t		records;	/* read from the buffers, set by session_end */
 	void			(*on_event)(void *arg, const struct ftnet_event *ev);

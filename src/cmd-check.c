@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "groups.h"
 #include "ksyms.h"
+#include "probe.h"
 #include "out.h"
 #include "tfs.h"
 #include "util.h"
@@ -69,7 +70,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks;
 	struct utsname u;
 	bool core_ok = true;
-	int c;
+	int c, stale;
 
 	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -127,27 +128,39 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 		printf("\n%-9s %-11s %s\n", "GROUP", "BACKEND", "DETAIL");
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
-		const struct group_event *missing;
-		bool ok = group_available(g, &missing) == 0;
+		char why[512];
+		int b = group_backend(g, ctx->backend, why, sizeof(why));
 		bool core = !strcmp(g->name, "drops") || !strcmp(g->name, "rx") ||
 			    !strcmp(g->name, "tx");
 
-		if (ok) {
+		if (b == BK_TRACEPOINT) {
 			snprintf(buf, sizeof(buf), "%s:%s%s%s", g->events[0].sys, g->events[0].name,
 				 g->events[1].sys ? " + " : "", g->events[1].sys ?
 				 g->events[1].name : "");
+		} else if (b == BK_KPROBE) {
+			size_t n = snprintf(buf, sizeof(buf), "kprobes on");
+
+			for (int j = 0; g->probes[j].event; j++)
+				n += snprintf(buf + n, sizeof(buf) - n, "%s %s", j ? "," : "",
+					      g->probes[j].func);
+			if (why[0])
+				snprintf(buf + n, sizeof(buf) - n, " (%s)", why);
+			else
+				snprintf(buf + n, sizeof(buf) - n, " (--backend kprobe)");
 		} else {
-			snprintf(buf, sizeof(buf), "no %s:%s (added in %s): %s", missing->sys,
-				 missing->name, missing->since, g->alternative);
+			snprintf(buf, sizeof(buf), "%s", why);
 			if (core)
 				core_ok = false;
 		}
 		out_begin("group");
 		out_str("group", "%-9s ", g->name);
-		out_str("backend", "%-11s ", ok ? "tracepoint" : "unavailable");
+		out_str("backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
 		out_str("detail", "%s", buf);
 		out_end();
 	}
 	out_flush();
+	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
+		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
 	return core_ok ? 0 : EXIT_FAIL;
 }

@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "event.h"
 #include "groups.h"
+#include "probe.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -36,19 +37,21 @@ const struct group *group_or_die(const char *name)
 	return g;
 }
 
-void group_check_or_die(const struct group *g)
+int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g)
 {
-	const struct group_event *missing;
+	char why[512];
+	int b = group_backend(g, ctx->backend, why, sizeof(why));
 
-	if (group_available(g, &missing) < 0)
-		die(EXIT_FAIL, "group '%s' needs the tracepoint '%s:%s', which this kernel lacks "
-			       "(added in Linux %s): %s", g->name, missing->sys, missing->name,
-		    missing->since, g->alternative);
+	if (b < 0)
+		die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", g->name, why);
+	if (b == BK_KPROBE && ctx->backend == BK_AUTO && verbose)
+		note("group '%s' uses kprobes: %s", g->name, why);
+	return b;
 }
 
 struct tep_handle *tep_load_or_die(void)
 {
-	static const char *const systems[] = { "skb", "net", "tcp", "sock", NULL };
+	static const char *const systems[] = { "skb", "net", "tcp", "sock", "ftnet", NULL };
 	struct tep_handle *tep = tfs_tep_load(systems);
 
 	if (!tep)
@@ -157,10 +160,11 @@ int filter_translate(struct tep_event *e, const char *expr, char *out, size_t si
 }
 
 struct undo {
-	const char	*sys, *name;
-	char		*filter;	/* the filter before, NULL for none */
-	int		was_on;
-	bool		filter_set;
+	const char		*sys, *name;
+	char			*filter;	/* the filter before, NULL for none */
+	const struct probe_def	*probe;		/* registered by us: removed on failure */
+	int			was_on;
+	bool			filter_set;
 };
 
 static void undo_all(struct tracefs_instance *inst, struct undo *u, int n)
@@ -170,29 +174,31 @@ static void undo_all(struct tracefs_instance *inst, struct undo *u, int n)
 			tfs_filter_set(inst, u[i].sys, u[i].name, u[i].filter, NULL, 0);
 		if (!u[i].was_on)
 			tfs_event_set(inst, u[i].sys, u[i].name, false);
+		if (u[i].probe)
+			probe_remove(u[i].probe);
 	}
 }
 
 void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, bool created,
-			  const struct group **gs, int n, const char *filter, bool *changed)
+			  const struct group **gs, int n, const char *filter, bool *changed,
+			  int *backends)
 {
-	struct undo undo[16];
+	struct undo undo[32];
 	struct tep_handle *tep = NULL;
 	char msg[TFS_ERRLEN * 2];
 	int nundo = 0, ret = 0;
 
 	msg[0] = '\0';
-	for (int i = 0; i < n && !tep; i++)
-		for (int j = 0; j < GROUP_MAX_EVENTS && !tep; j++)
-			if (filter || gs[i]->events[j].filter)
-				tep = tep_load_or_die();
 	for (int i = 0; i < n && !ret; i++) {
 		const struct group *g = gs[i];
+		struct group_event evs[GROUP_MAX_PROBES];
+		int b = backends ? backends[i] : group_backend_or_die(ctx, g);
+		int nev = group_events(g, b, evs, GROUP_MAX_PROBES);
 
 		if (changed)
 			changed[i] = false;
-		for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys && !ret; j++) {
-			const struct group_event *ge = &g->events[j];
+		for (int j = 0; j < nev && !ret; j++) {
+			const struct group_event *ge = &evs[j];
 			struct undo *u;
 			bool seen = false;
 
@@ -205,9 +211,31 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 			memset(u, 0, sizeof(*u));
 			u->sys = ge->sys;
 			u->name = ge->name;
+			if (ge->probe && !tracefs_event_file_exists(NULL, ge->sys, ge->name, "format")) {
+				char perr[TFS_ERRLEN];
+
+				ret = probe_create(ge->probe, perr, sizeof(perr));
+				if (ret < 0) {
+					snprintf(msg, sizeof(msg), "cannot register the kprobe '%s/%s' "
+						 "of group '%s': %s", ge->sys, ge->name, g->name, perr);
+					break;
+				}
+				u->probe = ge->probe;
+				if (verbose)
+					note("registered kprobe '%s/%s' on %s", ge->sys, ge->name,
+					     ge->probe->func);
+			}
 			u->was_on = tfs_event_enabled(inst, ge->sys, ge->name) == 1;
 			if (filter || ge->filter) {
-				struct tep_event *e = tep_find_event_by_name(tep, ge->sys, ge->name);
+				struct tep_event *e;
+
+				if (ge->probe && tep) {	/* a new probe's format: parse it again */
+					tep_free(tep);
+					tep = NULL;
+				}
+				if (!tep)
+					tep = tep_load_or_die();
+				e = tep_find_event_by_name(tep, ge->sys, ge->name);
 				char expr[1024], kerr[TFS_ERRLEN], both[1024];
 				const char *want = filter ? filter : ge->filter;
 
@@ -267,22 +295,40 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 		die(EXIT_FAIL, "%s", msg);
 }
 
+/* Does a group in keep use the event sys:name under either backend? */
+static bool kept(const struct group **keep, int nkeep, const char *sys, const char *name)
+{
+	for (int k = 0; k < nkeep; k++) {
+		for (int b = BK_TRACEPOINT; b <= BK_KPROBE; b++) {
+			struct group_event ev[GROUP_MAX_PROBES];
+			int m = group_events(keep[k], b, ev, GROUP_MAX_PROBES);
+
+			for (int j = 0; j < m; j++)
+				if (!strcmp(ev[j].sys, sys) && !strcmp(ev[j].name, name))
+					return true;
+		}
+	}
+	return false;
+}
+
 void groups_disable(struct tracefs_instance *inst, const struct group **gs, int n,
 		    const struct group **keep, int nkeep)
 {
 	for (int i = 0; i < n; i++) {
-		for (int j = 0; j < GROUP_MAX_EVENTS && gs[i]->events[j].sys; j++) {
-			const struct group_event *ge = &gs[i]->events[j];
-			bool needed = false;
+		for (int b = BK_TRACEPOINT; b <= BK_KPROBE; b++) {
+			struct group_event ev[GROUP_MAX_PROBES];
+			int m = group_events(gs[i], b, ev, GROUP_MAX_PROBES);
 
-			for (int k = 0; k < nkeep; k++)
-				for (int m = 0; m < GROUP_MAX_EVENTS && keep[k]->events[m].sys; m++)
-					if (!strcmp(keep[k]->events[m].name, ge->name))
-						needed = true;
-			if (needed)
-				continue;
-			tfs_event_set(inst, ge->sys, ge->name, false);
-			tfs_filter_set(inst, ge->sys, ge->name, NULL, NULL, 0);
+			for (int j = 0; j < m; j++) {
+				if (kept(keep, nkeep, ev[j].sys, ev[j].name) ||
+				    !tracefs_event_file_exists(inst, ev[j].sys, ev[j].name, "enable"))
+					continue;
+				tfs_event_set(inst, ev[j].sys, ev[j].name, false);
+				tfs_filter_set(inst, ev[j].sys, ev[j].name, NULL, NULL, 0);
+				/* still enabled in another instance: the kernel keeps it (EBUSY) */
+				if (ev[j].probe)
+					probe_remove(ev[j].probe);
+			}
 		}
 	}
 }

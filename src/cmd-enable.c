@@ -7,6 +7,7 @@
 
 #include "cmds.h"
 #include "groups.h"
+#include "probe.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -36,6 +37,7 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 	const struct group *gs[16];
 	struct tracefs_instance *inst;
 	const char *filter = NULL;
+	int bk[16];
 	uint64_t kb = 0;
 	bool created;
 	int c, n = 0, ret;
@@ -70,7 +72,7 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 			gs[n++] = g;
 	}
 	for (int i = 0; i < n; i++)
-		group_check_or_die(gs[i]);
+		bk[i] = group_backend_or_die(ctx, gs[i]);
 
 	inst = tfs_instance_open(ctx->instance, true, &created);
 	if (!inst)
@@ -85,9 +87,10 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 			    tfs_strerror(ret));
 		}
 	}
-	groups_enable_or_die(ctx, inst, created, gs, n, filter, NULL);
+	groups_enable_or_die(ctx, inst, created, gs, n, filter, NULL, bk);
 	for (int i = 0; i < n; i++)
-		printf("enabled %s in instance '%s'\n", gs[i]->name, ctx->instance);
+		printf("enabled %s in instance '%s' (%s)\n", gs[i]->name, ctx->instance,
+		       backend_name(bk[i]));
 	tracefs_instance_free(inst);
 	return 0;
 }
@@ -101,6 +104,18 @@ static void disable_usage(FILE *f)
 		   "  ftnet disable drops\n"
 		   "  ftnet disable --all\n"
 		   "  ftnet -I mytest disable --all\n");
+}
+
+/* --all also removes ftnet kprobes that no instance uses, such as a crashed stream's. */
+static void sweep_probes(void)
+{
+	int busy, n = probe_sweep(&busy);
+
+	if (n)
+		printf("removed %d ftnet kprobe%s no instance used\n", n, n == 1 ? "" : "s");
+	if (busy)
+		note("%d ftnet kprobe%s stay: enabled in another instance", busy,
+		     busy == 1 ? "" : "s");
 }
 
 int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
@@ -139,6 +154,8 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		printf("instance '%s' does not exist: nothing to disable\n", ctx->instance);
+		if (all)
+			sweep_probes();
 		return 0;
 	}
 	if (!all) {
@@ -169,5 +186,7 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 			       "(or a reader of its trace files) still has it open; stop that first",
 		    ctx->instance);
 	printf("removed instance '%s'\n", ctx->instance);
+	if (all)
+		sweep_probes();
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "cmds.h"
 #include "groups.h"
 #include "out.h"
+#include "probe.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -59,6 +60,9 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		usage_error("status", "unexpected argument '%s'", argv[optind]);
 	out_init(&oo);
+	if (probe_kprobes_supported() && (ncpu = probe_stale()) > 0)
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
+		     "'ftnet disable --all'", ncpu, ncpu == 1 ? "" : "s");
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");
@@ -89,25 +93,29 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	free(kb);
 
 	out_begin("header");
-	out_text("%-9s %-8s %-32s %s", "GROUP", "STATE", "EVENTS", "FILTER");
+	out_text("%-9s %-8s %-11s %-32s %s", "GROUP", "STATE", "BACKEND", "EVENTS", "FILTER");
 	if (oo.mode == OUT_TEXT)
 		out_end();
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
-		char events[128] = "", *filter = NULL;
-		bool on = group_enabled(inst, g);
+		char events[160] = "", *filter = NULL;
+		int b = group_enabled_backend(inst, g);
+		struct group_event ev[GROUP_MAX_PROBES];
+		int nev = group_events(g, b < 0 ? BK_TRACEPOINT : b, ev, GROUP_MAX_PROBES);
+		bool on = b >= 0;
 
-		for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++) {
+		for (int j = 0; j < nev; j++) {
 			size_t n = strlen(events);
 
 			snprintf(events + n, sizeof(events) - n, "%s%s:%s", j ? "," : "",
-				 g->events[j].sys, g->events[j].name);
+				 ev[j].sys, ev[j].name);
 		}
 		if (on)
-			filter = tfs_filter_get(inst, g->events[0].sys, g->events[0].name);
+			filter = tfs_filter_get(inst, ev[0].sys, ev[0].name);
 		out_begin("group");
 		out_str("group", "%-9s ", g->name);
 		out_str("state", "%-8s ", on ? "enabled" : "off");
+		out_str("backend", "%-11s ", on ? backend_name(b) : "-");
 		out_str("events", "%-32s ", events);
 		out_str("filter", "%s", filter ? filter : (on ? "none" : ""));
 		out_end();

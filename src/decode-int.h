@@ -33,7 +33,10 @@ struct evdecoder {
 	enum ftnet_dir		dir;
 	enum ftnet_type		type;
 	int			min_size;	/* end of the last fixed field */
+	int			variant;	/* kprobe events: which step (enum kp_variant) */
 };
+
+enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE };
 
 unsigned long long field_u64(const struct tep_format_field *f, const void *data);
 long long field_s64(const struct tep_format_field *f, const void *data);
@@ -49,6 +52,7 @@ int decode_tcp_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftn
 int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
 		       struct ftnet_event *ev);
+int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 
 #endif

@@ -1,5 +1,8 @@
 /* tcp:tcp_send_reset, tcp_receive_reset, tcp_retransmit_skb and sock:inet_sock_set_state. */
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "decode-int.h"
 
@@ -36,5 +39,63 @@ int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct 
 	/* protocol was one byte before 5.x and two bytes since; read by size */
 	ev->protocol = f->protocol ? field_u64(f->protocol, data) : IPPROTO_TCP;
 	decode_addrs(f, data, ev);
+	return 1;
+}
+
+/*
+ * ftnet/ kprobes: skaddr and struct sock_common's daddr, saddr (network order), dport (network
+ * order), sport (host order), family and state, fetched at the probed function's entry.
+ */
+int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
+{
+	const struct evfields *f = &ed->f;
+	const void *data = rec->data;
+	int state = f->state ? (int)field_u64(f->state, data) : -1;
+
+	if (f->skaddr)
+		ev->skaddr = field_u64(f->skaddr, data);
+	if (f->skbaddr)
+		ev->skbaddr = field_u64(f->skbaddr, data);
+	if (f->family)
+		ev->family = field_u64(f->family, data);
+	if (ev->family == AF_INET && f->saddr && f->daddr) {
+		uint32_t s = field_u64(f->saddr, data), d = field_u64(f->daddr, data);
+
+		memcpy(ev->saddr, &s, 4);	/* bytes as in memory: network order */
+		memcpy(ev->daddr, &d, 4);
+	} else if (ev->family != AF_INET6) {
+		ev->family = 0;	/* IPv6 addresses sit past the stable head: family only */
+	}
+	if (f->sport)
+		ev->sport = field_u64(f->sport, data);
+	if (f->dport)
+		ev->dport = ntohs((uint16_t)field_u64(f->dport, data));
+	if (f->len)
+		ev->len = field_u64(f->len, data);
+	ev->state = state;
+	switch (ed->variant) {
+	case KP_SET_STATE:
+		ev->oldstate = state;
+		ev->newstate = f->newstate ? (int)field_s64(f->newstate, data) : -1;
+		break;
+	case KP_CONNECT:	/* tcp_connect: the SYN is about to go out */
+		ev->internal = INTERNAL_STEP;
+		ev->oldstate = 7;
+		ev->newstate = 2;
+		break;
+	case KP_FINISH:		/* tcp_finish_connect: SYN_SENT -> ESTABLISHED */
+		ev->internal = INTERNAL_STEP;
+		ev->oldstate = 2;
+		ev->newstate = 1;
+		break;
+	case KP_PORT_NOTE:	/* tcp_set_state(CLOSE): the port, before the socket lets it go */
+		ev->internal = INTERNAL_PORT_NOTE;
+		break;
+	case KP_FAILED:		/* SYN_SENT -> CLOSE (the probe's filter): a failed connect */
+		ev->internal = INTERNAL_STEP;
+		ev->oldstate = 2;
+		ev->newstate = 7;
+		break;
+	}
 	return 1;
 }

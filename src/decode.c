@@ -10,7 +10,7 @@
 
 struct decoder {
 	struct tep_handle	*tep;
-	struct evdecoder	eds[12];
+	struct evdecoder	eds[24];
 	int			n;
 	int			last;	/* index of the last match: floods are one event */
 };
@@ -20,16 +20,28 @@ static const struct {
 	decode_fn	fn;
 	enum ftnet_type	type;
 	enum ftnet_dir	dir;
+	int		variant;
 } known[] = {
-	{ "skb", "kfree_skb", decode_kfree_skb, EV_DROP, DIR_NONE },
-	{ "tcp", "tcp_send_reset", decode_tcp_sk, EV_RESET, DIR_SENT },
-	{ "tcp", "tcp_receive_reset", decode_tcp_sk, EV_RESET, DIR_RECEIVED },
-	{ "tcp", "tcp_retransmit_skb", decode_tcp_sk, EV_RETRANS, DIR_NONE },
-	{ "sock", "inet_sock_set_state", decode_set_state, EV_STATE, DIR_NONE },
-	{ "net", "netif_receive_skb", decode_netdev, EV_RX, DIR_RECEIVED },
-	{ "net", "net_dev_xmit", decode_netdev, EV_TX, DIR_SENT },
-	{ "sock", "sock_send_length", decode_sock_length, EV_UDP, DIR_SENT },
-	{ "skb", "skb_copy_datagram_iovec", decode_netdev, EV_COPY, DIR_RECEIVED },
+	{ "skb", "kfree_skb", decode_kfree_skb, EV_DROP, DIR_NONE, 0 },
+	{ "tcp", "tcp_send_reset", decode_tcp_sk, EV_RESET, DIR_SENT, 0 },
+	{ "tcp", "tcp_receive_reset", decode_tcp_sk, EV_RESET, DIR_RECEIVED, 0 },
+	{ "tcp", "tcp_retransmit_skb", decode_tcp_sk, EV_RETRANS, DIR_NONE, 0 },
+	{ "sock", "inet_sock_set_state", decode_set_state, EV_STATE, DIR_NONE, 0 },
+	{ "net", "netif_receive_skb", decode_netdev, EV_RX, DIR_RECEIVED, 0 },
+	{ "net", "net_dev_xmit", decode_netdev, EV_TX, DIR_SENT, 0 },
+	{ "sock", "sock_send_length", decode_sock_length, EV_UDP, DIR_SENT, 0 },
+	{ "skb", "skb_copy_datagram_iovec", decode_netdev, EV_COPY, DIR_RECEIVED, 0 },
+	/* the kprobe backend (probe.c): socket fields from struct sock_common */
+	{ "ftnet", "send_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
+	{ "ftnet", "send_active_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
+	{ "ftnet", "recv_reset", decode_kprobe_sk, EV_RESET, DIR_RECEIVED, 0 },
+	{ "ftnet", "reset_close", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_PORT_NOTE },
+	{ "ftnet", "retrans", decode_kprobe_sk, EV_RETRANS, DIR_NONE, 0 },
+	{ "ftnet", "set_state", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_SET_STATE },
+	{ "ftnet", "connect", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_CONNECT },
+	{ "ftnet", "finish_connect", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FINISH },
+	{ "ftnet", "connect_failed", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
+	{ "ftnet", "udp_sendmsg", decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -299,6 +311,7 @@ struct decoder *decoder_new(struct tep_handle *tep)
 		ed->fn = known[i].fn;
 		ed->type = known[i].type;
 		ed->dir = known[i].dir;
+		ed->variant = known[i].variant;
 		fields_resolve(&ed->f, e);
 		for (struct tep_format_field *fl = e->format.fields; fl; fl = fl->next) {
 			if (!(fl->flags & TEP_FIELD_IS_DYNAMIC) && fl->offset + fl->size > ed->min_size)

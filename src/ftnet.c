@@ -8,6 +8,7 @@
 
 #include "cmds.h"
 #include "config.h"
+#include "groups.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -42,12 +43,14 @@ static void usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 		   "  -I, --instance NAME  tracefs instance to use (default: $FTNET_INSTANCE or 'ftnet')\n"
 		   "  -v, --verbose        say more about what is done to the kernel\n"
+		   "  --backend KIND       auto (tracepoints, else kprobes), tracepoint or kprobe\n"
 		   "  -V, --version        print the version\n"
 		   "  -h, --help           this help; 'ftnet COMMAND -h' for a command's\n\n"
 		   "EXAMPLES\n"
 		   "  ftnet enable drops && ftnet stream\n"
 		   "  ftnet stream resets retrans --json -d 10\n"
-		   "  ftnet disable --all\n");
+		   "  ftnet disable --all\n"
+		   "  ftnet --backend kprobe stream retrans\n");
 }
 
 static void tracefs_or_die(struct ftnet_ctx *ctx)
@@ -73,6 +76,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "instance", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -83,8 +87,19 @@ int main(int argc, char **argv)
 	ctx.instance = getenv("FTNET_INSTANCE");
 	if (!ctx.instance || !*ctx.instance)
 		ctx.instance = TFS_DEFAULT_INSTANCE;
-	while ((c = getopt_long(argc, argv, "+I:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+I:vVhB:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'B':
+			if (!strcmp(optarg, "auto"))
+				ctx.backend = BK_AUTO;
+			else if (!strcmp(optarg, "tracepoint"))
+				ctx.backend = BK_TRACEPOINT;
+			else if (!strcmp(optarg, "kprobe"))
+				ctx.backend = BK_KPROBE;
+			else
+				die(EXIT_USAGE, "invalid --backend '%s': give auto, tracepoint or kprobe",
+				    optarg);
+			break;
 		case 'I':
 			ctx.instance = optarg;
 			break;

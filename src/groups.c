@@ -5,40 +5,77 @@
 
 #include "event.h"
 #include "groups.h"
+#include "probe.h"
 #include "tfs.h"
 #include "util.h"
 
 #define T(x) (1u << (x))
-#define EV(sys, name, since) { sys, name, since, NULL }
+
+/* struct sock_common's head, stable for a decade on 64-bit: daddr, rcv_saddr, dport, num... */
+#define SK(a) "skaddr=" a ":x64 daddr=+0(" a "):u32 saddr=+4(" a "):u32 dport=+12(" a "):u16 " \
+	"sport=+14(" a "):u16 family=+16(" a "):u16 state=+18(" a "):u8"
+
+static const struct probe_def resets_probes[] = {
+	/* sk is NULL for resets sent without a socket: the tracepoint skips those before 6.10 */
+	{ "send_reset", "tcp_v4_send_reset", SK("$A1"), "skaddr != 0" },
+	{ "send_active_reset", "tcp_send_active_reset", SK("$A1"), NULL },
+	{ "recv_reset", "tcp_reset", SK("$A1"), NULL },
+	/* an aborting socket gives its port back before the RST goes out: note it on the way */
+	{ "reset_close", "tcp_set_state", SK("$A1") " newstate=$A2:s32", "newstate == 7" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct probe_def retrans_probes[] = {
+	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct probe_def states_probes[] = {
+	{ "set_state", "tcp_set_state", SK("$A1") " newstate=$A2:s32", NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct probe_def connect_probes[] = {
+	/* keyed by the socket: tcp_finish_connect runs in softirq, not in the connecting task */
+	{ "connect", "tcp_connect", SK("$A1"), NULL },
+	{ "finish_connect", "tcp_finish_connect", SK("$A1"), NULL },
+	/* SYN_SENT -> CLOSE: refused, timed out, or closed before the answer */
+	{ "connect_failed", "tcp_set_state", SK("$A1") " newstate=$A2:s32",
+	  "state == 2 && newstate == 7" },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct probe_def udp_probes[] = {
+	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+16($A1):u16 len=$A3:u64", NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+#define EV(sys, name, since) { sys, name, since, NULL, NULL }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
 	  { EV("skb", "kfree_skb", "2.6.30") },
-	  "'ftnet counters' shows the drop counters", T(EV_DROP) },
+	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL },
 	{ "resets", "TCP resets sent and received",
 	  { EV("tcp", "tcp_send_reset", "4.15"), EV("tcp", "tcp_receive_reset", "4.15") },
-	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET) },
+	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET),
+	  resets_probes },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
 	  { EV("tcp", "tcp_retransmit_skb", "4.15") },
-	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS) },
+	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes },
 	{ "states", "TCP socket state changes",
 	  { EV("sock", "inet_sock_set_state", "4.16") },
-	  "'ss -tan' shows the current states", T(EV_STATE) },
+	  "'ss -tan' shows the current states", T(EV_STATE), states_probes },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
 	  { EV("sock", "inet_sock_set_state", "4.16") },
-	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT) },
+	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes },
 	{ "rx", "packets received by the stack, per device",
 	  { EV("net", "netif_receive_skb", "2.6.35") },
-	  "/proc/net/dev counts them", T(EV_RX) },
+	  "/proc/net/dev counts them", T(EV_RX), NULL },
 	{ "tx", "packets handed to the driver, per device",
 	  { EV("net", "net_dev_xmit", "2.6.35") },
-	  "/proc/net/dev counts them", T(EV_TX) },
+	  "/proc/net/dev counts them", T(EV_TX), NULL },
 	{ "udp", "UDP sends with the sending task and length",
-	  { { "sock", "sock_send_length", "6.3", "protocol == 17" } },
-	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP) },
+	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL } },
+	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
 	  { EV("net", "netif_receive_skb", "2.6.35"), EV("skb", "skb_copy_datagram_iovec", "2.6.35") },
-	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT) },
+	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -75,10 +112,96 @@ int group_available(const struct group *g, const struct group_event **missing)
 	return 0;
 }
 
+const char *backend_name(int backend)
+{
+	return backend == BK_KPROBE ? "kprobe" : backend == BK_TRACEPOINT ? "tracepoint" : "none";
+}
+
+int group_events(const struct group *g, int backend, struct group_event *out, int max)
+{
+	int n = 0;
+
+	if (backend == BK_KPROBE) {
+		for (int i = 0; g->probes && g->probes[i].event && n < max; i++, n++) {
+			out[n].sys = PROBE_SYSTEM;
+			out[n].name = g->probes[i].event;
+			out[n].since = NULL;
+			out[n].filter = g->probes[i].filter;
+			out[n].probe = &g->probes[i];
+		}
+		return n;
+	}
+	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys && n < max; i++)
+		out[n++] = g->events[i];
+	return n;
+}
+
+int group_enabled_backend(struct tracefs_instance *inst, const struct group *g)
+{
+	static const int backends[] = { BK_TRACEPOINT, BK_KPROBE };
+
+	for (size_t b = 0; b < ARRAY_SIZE(backends); b++) {
+		struct group_event ev[GROUP_MAX_PROBES];
+		int n = group_events(g, backends[b], ev, GROUP_MAX_PROBES), on = n > 0;
+
+		for (int i = 0; i < n && on; i++)
+			on = tfs_event_enabled(inst, ev[i].sys, ev[i].name) == 1;
+		if (on)
+			return backends[b];
+	}
+	return -1;
+}
+
 bool group_enabled(struct tracefs_instance *inst, const struct group *g)
 {
-	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++)
-		if (tfs_event_enabled(inst, g->events[i].sys, g->events[i].name) != 1)
-			return false;
-	return true;
+	return group_enabled_backend(inst, g) >= 0;
+}
+
+static int kprobe_ok(const struct group *g, char *why, size_t size)
+{
+	if (!g->probes) {
+		snprintf(why, size, "group '%s' has no kprobe backend", g->name);
+		return -ENOENT;
+	}
+	if (!probe_kprobes_supported()) {
+		snprintf(why, size, "no kprobe_events (kernel built without CONFIG_KPROBE_EVENTS)");
+		return -ENOENT;
+	}
+	for (int i = 0; g->probes[i].event; i++) {
+		if (!probe_func_exists(g->probes[i].func)) {
+			snprintf(why, size, "no function '%s' to probe (renamed or inlined)",
+				 g->probes[i].func);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+int group_backend(const struct group *g, enum backend want, char *why, size_t size)
+{
+	const struct group_event *missing = NULL;
+	char kwhy[256];
+	bool tp = group_available(g, &missing) == 0;
+
+	why[0] = '\0';
+	/* groups without a kprobe variant need none: their tracepoints are old */
+	if ((want != BK_KPROBE || !g->probes) && tp)
+		return BK_TRACEPOINT;
+	if (want == BK_TRACEPOINT) {
+		snprintf(why, size, "no tracepoint '%s:%s' (added in Linux %s): %s", missing->sys,
+			 missing->name, missing->since, g->alternative);
+		return -1;
+	}
+	if (kprobe_ok(g, kwhy, sizeof(kwhy)) == 0) {
+		if (!tp)
+			snprintf(why, size, "no tracepoint '%s:%s' (added in Linux %s)", missing->sys,
+				 missing->name, missing->since);
+		return BK_KPROBE;
+	}
+	if (want == BK_KPROBE)
+		snprintf(why, size, "%s", kwhy);
+	else
+		snprintf(why, size, "no tracepoint '%s:%s' (added in Linux %s) and %s: %s",
+			 missing->sys, missing->name, missing->since, kwhy, g->alternative);
+	return -1;
 }

@@ -110,8 +110,6 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	s->lockfd = -1;
 	for (int i = 0; i < nnames; i++)
 		add_group(s, group_or_die(names[i]));
-	for (int i = 0; i < s->nrun; i++)
-		group_check_or_die(s->run[i]);
 
 	s->lockfd = tfs_reader_lock(ctx->instance);
 	if (s->lockfd == -EBUSY)
@@ -141,6 +139,23 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 				       "are %s", ctx->instance, group_names());
 		}
 	}
+	/* a group already on keeps its backend; the others get the one that runs here */
+	for (int i = 0; i < s->nrun; i++) {
+		int b = s->created ? -1 : group_enabled_backend(s->inst, s->run[i]);
+
+		if (b < 0) {
+			char why[512];
+
+			b = group_backend(s->run[i], ctx->backend, why, sizeof(why));
+			if (b < 0) {
+				const char *name = s->run[i]->name;
+
+				restore(s);
+				die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", name, why);
+			}
+		}
+		s->backend[i] = b;
+	}
 	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
 	ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : o->buffer_kb);
 	if (ret < 0) {
@@ -148,7 +163,8 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", ctx->instance,
 		    tfs_strerror(ret));
 	}
-	groups_enable_or_die(ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed);
+	groups_enable_or_die(ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
+			     s->backend);
 	raw_enable(s, o);
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
@@ -160,6 +176,7 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	s->conn = pending_new(4096, 60ull * 1000000000ull);
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
+	s->ports = pending_new(1024, 1000000000ull);
 	s->rd = reader_open(s->inst, s->tep);
 	if (!s->rd) {
 		int e = errno;
@@ -196,9 +213,23 @@ static void sink_record(void *arg, struct tep_record *rec)
 		s->undecoded++;
 		return;
 	}
+	if (ev.internal == INTERNAL_PORT_NOTE) {
+		pending_start(s->ports, ev.skaddr, ev.ts, ev.sport);
+		return;
+	}
+	/* kprobe on an aborting socket: its port, released already, from the note above */
+	if (ev.type == EV_RESET && ev.dir == DIR_SENT && !ev.sport && ev.skaddr) {
+		uint64_t ts;
+		int port;
+
+		if (pending_take(s->ports, ev.skaddr, &ts, &port))
+			ev.sport = port;
+	}
 	if (ev.type == EV_STATE && (s->types & (1u << EV_CONNECT)) &&
 	    conn_feed(s->conn, &ev, &conn))
 		deliver(s, &conn);
+	if (ev.internal)
+		return;
 	if ((ev.type == EV_RX || ev.type == EV_COPY) && (s->types & (1u << EV_RXLAT)) &&
 	    rxlat_feed(s->rxlat, &ev, &conn))
 		deliver(s, &conn);
@@ -275,13 +306,14 @@ void session_end(struct session *s)
 		restore(s);
 	pending_free(s->conn);
 	pending_free(s->rxlat);
+	pending_free(s->ports);
 	comm_free(s->comm);
 	decoder_free(s->dec);
 	if (s->tep)
 		tep_free(s->tep);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
-	s->conn = s->rxlat = NULL;
+	s->conn = s->rxlat = s->ports = NULL;
 	s->comm = NULL;
 	s->dec = NULL;
 	s->tep = NULL;

@@ -9,7 +9,7 @@ make_ns
 expect_eq "trace_clock" "$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/tracing/instances/$INST/trace_clock)" mono
 expect_eq "buffer_percent" "$(cat /sys/kernel/tracing/instances/$INST/buffer_percent)" 0
 "$FTNET" -I "$INST" status >"$TMP/status"
-grep -q '^drops  *enabled  *skb:kfree_skb' "$TMP/status" && ok "status shows drops enabled" || fail "status: $(cat "$TMP/status")"
+grep -q '^drops  *enabled  *tracepoint  *skb:kfree_skb' "$TMP/status" && ok "status shows drops enabled" || fail "status: $(cat "$TMP/status")"
 grep -q '^resets  *off' "$TMP/status" && ok "status shows resets off" || fail "status resets"
 "$FTNET" -I "$INST" status --json >"$TMP/status.json"
 n=$(jcount "$TMP/status.json" "e['type'] == 'cpu' and 'overrun' in e and 'entries' in e")

@@ -1,0 +1,39 @@
+/* kprobe definitions for the groups' fallback backend, their registration and cleanup. */
+#ifndef FTNET_PROBE_H
+#define FTNET_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PROBE_SYSTEM "ftnet"
+
+/*
+ * One kprobe. fetch names the arguments as $A1..$A6, replaced by "$argN" where the kernel
+ * has it (4.20+) or by the architecture's argument registers before that.
+ */
+struct probe_def {
+	const char	*event;		/* ftnet/<event> */
+	const char	*func;		/* kernel function */
+	const char	*fetch;
+	const char	*filter;	/* kernel filter on the fetched fields, or NULL */
+};
+
+/* Argument registers of an architecture ("x86_64", "aarch64"); NULL when unknown. */
+const char *probe_arg_reg(const char *arch, int n);
+/* Expands $A1..$A6 of d->fetch; 0, or -EINVAL for an unknown arch without $argN. */
+int probe_format(const struct probe_def *d, bool argn, const char *arch, char *buf, size_t size);
+/* True when the running kernel's kprobe fetch args know $argN. */
+bool probe_argn_supported(void);
+bool probe_kprobes_supported(void);
+/* True when kallsyms lists func as text (kprobes attach to it; not renamed or inlined). */
+bool probe_func_exists(const char *func);
+/* Registers the probe unless it exists; 0 or -errno with the kernel's words in err. */
+int probe_create(const struct probe_def *d, char *err, size_t errlen);
+/* Removes the probe; -EBUSY while an instance has it enabled. */
+int probe_remove(const struct probe_def *d);
+/* Removes every ftnet/ probe that no instance has enabled; returns how many, *busy the others. */
+int probe_sweep(int *busy);
+/* Counts ftnet/ probes that no instance has enabled (left by a crashed ftnet). */
+int probe_stale(void);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * kprobes in the system "ftnet", for kernels without the tracepoints a group prefers. They are
+ * global (kprobe_events), enabled per instance, and removed when no instance uses them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <tracefs.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "tfs.h"
+#include "util.h"
+
+const char *probe_arg_reg(const char *arch, int n)
+{
+	static const char *x86_64[] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" };
+	static const char *arm64[] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5" };
+
+	if (n < 1 || n > 6)
+		return NULL;
+	if (!strcmp(arch, "x86_64"))
+		return x86_64[n - 1];
+	if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
+		return arm64[n - 1];
+	return NULL;
+}
+
+int probe_format(const struct probe_def *d, bool argn, const char *arch, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *p = d->fetch; *p; p++) {
+		char arg[16];
+		const char *rep = NULL;
+
+		if (p[0] == '$' && p[1] == 'A' && p[2] >= '1' && p[2] <= '6') {
+			int n = p[2] - '0';
+
+			if (argn) {
+				snprintf(arg, sizeof(arg), "$arg%d", n);
+				rep = arg;
+			} else if (!(rep = probe_arg_reg(arch, n))) {
+				return -EINVAL;
+			}
+			p += 2;
+		}
+		if (rep) {
+			size_t l = strlen(rep);
+
+			if (o + l >= size)
+				return -ENOSPC;
+			memcpy(buf + o, rep, l);
+			o += l;
+		} else {
+			if (o + 1 >= size)
+				return -ENOSPC;
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+bool probe_kprobes_supported(void)
+{
+	return tracefs_file_exists(NULL, "kprobe_events");
+}
+
+bool probe_argn_supported(void)
+{
+	char *readme = tracefs_instance_file_read(NULL, "README", NULL);
+	bool ok = readme && strstr(readme, "$arg<N>");
+
+	free(readme);
+	return ok;
+}
+
+bool probe_func_exists(const char *func)
+{
+	size_t n = strlen(func);
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return false;
+	/* "ffffffff81234560 t tcp_v4_send_reset" (maybe "\t[module]" after it) */
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, ' ');
+
+		if (!name || (name[1] != 't' && name[1] != 'T') || name[2] != ' ')
+			continue;
+		name += 3;
+		found = !strncmp(name, func, n) && (name[n] == '\n' || name[n] == '\t' ||
+						     name[n] == '\0');
+	}
+	fclose(f);
+	return found;
+}
+
+static bool probe_exists(const char *event)
+{
+	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");
+}
+
+int probe_create(const struct probe_def *d, char *err, size_t errlen)
+{
+	struct utsname u;
+	char fetch[1024];
+	int ret;
+
+	if (probe_exists(d->event))
+		return 0;
+	uname(&u);
+	if (!probe_func_exists(d->func)) {
+		snprintf(err, errlen, "this kernel has no function '%s' to probe (renamed or "
+			 "inlined in this build)", d->func);
+		return -ENOENT;
+	}
+	if (probe_format(d, probe_argn_supported(), u.machine, fetch, sizeof(fetch)) < 0) {
+		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s'",
+			 u.machine);
+		return -EINVAL;
+	}
+	tracefs_instance_file_clear(NULL, "error_log");
+	ret = tracefs_kprobe_raw(PROBE_SYSTEM, d->event, d->func, fetch);
+	if (ret < 0) {
+		char *log = tracefs_error_last(NULL);
+
+		ret = errno ? -errno : -EINVAL;
+		snprintf(err, errlen, "the kernel refused 'p:%s/%s %s %s': %s", PROBE_SYSTEM,
+			 d->event, d->func, fetch, log && *log ? log : strerror(-ret));
+		free(log);
+		return ret;
+	}
+	return 0;
+}
+
+/* "-:ftnet/NAME" to kprobe_events; the kernel refuses (EBUSY) while it is enabled anywhere. */
+static int remove_event(const char *event)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "-:%s/%s\n", PROBE_SYSTEM, event);
+	if (tracefs_instance_file_append(NULL, "kprobe_events", cmd) < 0)
+		return errno == ENOENT ? 0 : -EBUSY;
+	return 0;
+}
+
+int probe_remove(const struct probe_def *d)
+{
+	if (!probe_exists(d->event))
+		return 0;
+	return remove_event(d->event);
+}
+
+/* Enabled in the top level or in any instance? */
+static bool enabled_anywhere(const char *event)
+{
+	char path[1024];
+	struct dirent *de;
+	bool on = false;
+	DIR *d;
+
+	if (tfs_event_enabled(NULL, PROBE_SYSTEM, event) == 1)
+		return true;
+	snprintf(path, sizeof(path), "%s/instances", tracefs_tracing_dir());
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!on && (de = readdir(d))) {
+		struct tracefs_instance *inst;
+
+		if (de->d_name[0] == '.')
+			continue;
+		inst = tracefs_instance_alloc(NULL, de->d_name);
+		if (inst) {
+			on = tfs_event_enabled(inst, PROBE_SYSTEM, event) == 1;
+			tracefs_instance_free(inst);
+		}
+	}
+	closedir(d);
+	return on;
+}
+
+/* Every ftnet/ probe in kprobe_events ("p:ftnet/NAME func args" lines). */
+static int walk(bool remove, int *busy)
+{
+	char *text = tracefs_instance_file_read(NULL, "kprobe_events", NULL), *line, *save;
+	char prefix[32];
+	int n = 0;
+
+	if (busy)
+		*busy = 0;
+	if (!text)
+		return 0;
+	snprintf(prefix, sizeof(prefix), ":%s/", PROBE_SYSTEM);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ev = strstr(line, prefix), *end;
+
+		if (!ev || (line[0] != 'p' && line[0] != 'r'))
+			continue;
+		ev += strlen(prefix);
+		end = strchr(ev, ' ');
+		if (end)
+			*end = '\0';
+		if (enabled_anywhere(ev)) {
+			if (busy)
+				(*busy)++;
+		} else if (!remove || remove_event(ev) == 0) {
+			n++;
+		} else if (busy) {
+			(*busy)++;
+		}
+	}
+	free(text);
+	return n;
+}
+
+int probe_sweep(int *busy)
+{
+	return walk(true, busy);
+}
+
+int probe_stale(void)
+{
+	return walk(false, NULL);
+}
