@@ -164,9 +164,9 @@ void decode_addrs(const struct evfields *f, const void *data, struct ftnet_event
 		ev->dport = field_u64(f->dport, data);
 	if (f->family) {
 		ev->family = field_u64(f->family, data);
-	} else if (f->saddr_v6) {
+	} else if (f->saddr_v6 && f->daddr_v6) {
 		/* No family field (before 5.x): v4 sockets store v4-mapped v6 addresses. */
-		ev->family = is_v4_mapped(d + f->saddr_v6->offset) ? AF_INET : AF_INET6;
+		ev->family = AF_INET6;	/* and the mapped ones turn into v4 below */
 	} else {
 		ev->family = AF_INET;
 	}
