@@ -36,7 +36,11 @@ bool out_is_json(void);
 /* Text only (a label, a separator); nothing in JSON. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct packet;
+
 void out_event_header(void);
+/* One captured packet: wall time, interface, protocol, addresses, ports, flags, length. */
+void out_packet(const struct packet *p);
 void out_event(const struct ftnet_event *ev);
 void out_flush(void);
 

@@ -30,6 +30,12 @@ int parse_seconds(const char *s, double *v);
 /* Read a small file into a NUL-terminated buffer; NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);
 
+/*
+ * Moves this process into a network namespace: a name under /run/netns (ip netns) or a PID.
+ * 0, or -errno (-ENOENT: no such namespace).
+ */
+int netns_enter(const char *spec);
+
 uint64_t mono_ns(void);
 uint64_t wall_ns(void);
 

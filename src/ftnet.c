@@ -29,6 +29,7 @@ static const struct cmd commands[] = {
 	{ "top", cmd_top, NEED_TRACEFS, "per-interval tables: drops, resets, retransmits, devices, ..." },
 	{ "hist", cmd_hist, NEED_TRACEFS, "log2 latency histograms: connect, rxlat" },
 	{ "count", cmd_count, NEED_TRACEFS, "counts of any tracepoints, like perf stat -e ... -a" },
+	{ "capture", cmd_capture, 0, "capture packets with libpcap, tcpdump-style, --drops too" },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen" },
 };
 
@@ -141,6 +142,6 @@ int main(int argc, char **argv)
 		return cmd->fn(&ctx, sub_argc, sub_argv);
 	}
 	error("'%s' is not an ftnet command: the commands are check, list, enable, disable, "
-	      "status, stream, top, hist, count, selftest (see 'ftnet -h')", argv[optind]);
+	      "status, stream, top, hist, count, capture, selftest (see 'ftnet -h')", argv[optind]);
 	return EXIT_USAGE;
 }

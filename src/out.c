@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "cap.h"
 #include "ksyms.h"
 #include "out.h"
 #include "util.h"
@@ -363,5 +364,64 @@ void out_event(const struct ftnet_event *ev)
 	default:
 		break;
 	}
+	out_end();
+}
+
+static const char *proto_name(const struct packet *p, char *buf, size_t size)
+{
+	switch (p->proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmp6";
+	}
+	snprintf(buf, size, "ip-proto-%u", p->proto);
+	return buf;
+}
+
+void out_packet(const struct packet *p)
+{
+	char tm[64], s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], buf[32];
+	bool ports = p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP;
+
+	out_begin("packet");
+	if (opts.mode == OUT_JSON) {
+		out_uint("ts_ns", "", p->ts_ns);
+	} else {
+		time_t sec = (time_t)(p->ts_ns / 1000000000);
+		struct tm t;
+
+		localtime_r(&sec, &t);
+		snprintf(tm, sizeof(tm), "%02d:%02d:%02d.%06u", t.tm_hour, t.tm_min, t.tm_sec,
+			 (unsigned int)(p->ts_ns % 1000000000 / 1000));
+		out_text("%s ", tm);
+	}
+	out_str("ifname", "%-8s ", p->ifname[0] ? p->ifname : "-");
+	if (!p->family) {
+		out_str("protocol", "%s", p->l2 ? p->l2 : "unknown");
+		out_uint("len", " length %" PRIu64, p->len);
+		out_end();
+		return;
+	}
+	inet_ntop(p->family, p->saddr, s, sizeof(s));
+	inet_ntop(p->family, p->daddr, d, sizeof(d));
+	out_str("protocol", "%-5s ", proto_name(p, buf, sizeof(buf)));
+	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
+	if (ports)
+		out_uint("sport", ":%" PRIu64, p->sport);
+	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	if (ports)
+		out_uint("dport", ":%" PRIu64, p->dport);
+	if (p->proto == IPPROTO_TCP) {
+		char flags[48];
+
+		cap_tcp_flags(p->tcp_flags, flags, sizeof(flags), opts.mode != OUT_JSON);
+		out_str("tcp_flags", " [%s]", flags);
+	} else if (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6) {
+		out_uint("icmp_type", " type %" PRIu64, p->icmp_type);
+		out_uint("icmp_code", " code %" PRIu64, p->icmp_code);
+	}
+	out_uint("len", " length %" PRIu64, p->len);
 	out_end();
 }

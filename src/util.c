@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -178,4 +179,29 @@ uint64_t mono_ns(void)
 uint64_t wall_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
+}
+
+int netns_enter(const char *spec)
+{
+	char path[512];
+	const char *p = spec;
+	int fd, ret = 0;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (!*spec)
+		return -ENOENT;
+	if (!*p)	/* all digits: a process's namespace */
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", spec);
+	else if (strchr(spec, '/'))
+		return -EINVAL;
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", spec);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
 }
