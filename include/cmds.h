@@ -27,6 +27,10 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_sockets(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 

@@ -30,6 +30,10 @@ static const struct cmd commands[] = {
 	{ "hist", cmd_hist, NEED_TRACEFS, "log2 latency histograms: connect, rxlat" },
 	{ "count", cmd_count, NEED_TRACEFS, "counts of any tracepoints, like perf stat -e ... -a" },
 	{ "capture", cmd_capture, 0, "capture packets with libpcap, tcpdump-style, --drops too" },
+	{ "counters", cmd_counters, 0, "deltas of link, SNMP/netstat and softnet counters" },
+	{ "sockets", cmd_sockets, 0, "sockets with data waiting in their queues, and UDP drops" },
+	{ "conntrack", cmd_conntrack, 0, "conntrack statistics and table use" },
+	{ "diagnose", cmd_diagnose, 0, "the whole playbook in one run, with ranked findings" },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen" },
 };
 
@@ -142,6 +146,7 @@ int main(int argc, char **argv)
 		return cmd->fn(&ctx, sub_argc, sub_argv);
 	}
 	error("'%s' is not an ftnet command: the commands are check, list, enable, disable, "
-	      "status, stream, top, hist, count, capture, selftest (see 'ftnet -h')", argv[optind]);
+	      "status, stream, top, hist, count, capture, counters, sockets, conntrack, diagnose, "
+	      "selftest (see 'ftnet -h')", argv[optind]);
 	return EXIT_USAGE;
 }
