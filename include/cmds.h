@@ -30,6 +30,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_sockets(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);

@@ -33,6 +33,7 @@ static const struct cmd commands[] = {
 	{ "counters", cmd_counters, 0, "deltas of link, SNMP/netstat and softnet counters" },
 	{ "sockets", cmd_sockets, 0, "sockets with data waiting in their queues, and UDP drops" },
 	{ "conntrack", cmd_conntrack, 0, "conntrack statistics and table use" },
+	{ "nftrace", cmd_nftrace, 0, "nftables trace messages (meta nftrace set 1), decoded" },
 	{ "diagnose", cmd_diagnose, 0, "the whole playbook in one run, with ranked findings" },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen" },
 };
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
 		return cmd->fn(&ctx, sub_argc, sub_argv);
 	}
 	error("'%s' is not an ftnet command: the commands are check, list, enable, disable, "
-	      "status, stream, top, hist, count, capture, counters, sockets, conntrack, diagnose, "
+	      "status, stream, top, hist, count, capture, counters, sockets, conntrack, nftrace, diagnose, "
 	      "selftest (see 'ftnet -h')", argv[optind]);
 	return EXIT_USAGE;
 }

@@ -58,7 +58,7 @@ fi
 run 1 "nothing is enabled in instance '$INST': run 'ftnet enable GROUP'" -I "$INST" stream -d 0.2
 # help works for every command
 for c in check list enable disable status stream top hist count capture counters sockets \
-	conntrack diagnose selftest; do
+	conntrack nftrace diagnose selftest; do
 	"$FTNET" "$c" -h | grep -q '^EXAMPLES$' && ok "$c -h" || fail "$c -h has no EXAMPLES"
 done
 "$FTNET" check >"$TMP/check"

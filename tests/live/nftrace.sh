@@ -1,0 +1,40 @@
+# nftrace: a rule with 'meta nftrace set 1' before a drop rule; K packets give K trace
+# messages with verdict drop from that rule's handle, each after one with the packet's headers.
+. "$TESTLIB"
+need_root
+need_cmd nft
+make_ns
+K=4
+
+in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
+table inet ftnet_test {
+	chain input {
+		type filter hook input priority 0;
+		udp dport 7777 meta nftrace set 1
+		udp dport 7777 counter drop
+	}
+}
+NFT
+handle=$(in_ns nft -a list chain inet ftnet_test input | sed -n 's/.*counter packets.* drop # handle \([0-9]*\)$/\1/p')
+"$FTNET" nftrace --netns "$NS" --json -d 3 >"$TMP/t" 2>"$TMP/t.err" &
+T=$!
+PIDS="$T"
+sleep 0.7
+in_ns $NET udp 7777 "$K" >/dev/null
+wait "$T"
+expect_eq "nftrace exit status" "$?" 0
+PIDS=""
+expect_eq "drop verdicts from rule $handle" "$(jcount "$TMP/t" "e['verdict'] == 'drop' and e['rule_handle'] == $handle and e['table'] == 'ftnet_test' and e['chain'] == 'input'")" "$K"
+python3 - "$TMP/t" "$K" <<'PY' && ok "each traced packet's headers: udp to 7777 from 127.0.0.1" || fail "$(cat "$TMP/t")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+first = {}
+for e in ev:
+    first.setdefault(e["trace_id"], e)
+assert len(first) == int(sys.argv[2]), first
+for e in first.values():
+    assert e["ip_proto"] == 17 and e["dport"] == 7777 and e["saddr"] == "127.0.0.1", e
+PY
+grep -q "meta nftrace set 1" "$TMP/t.err" && ok "explains the trace rule" || fail "no explanation: $(cat "$TMP/t.err")"
+grep -q "^ftnet: $((2 * K)) trace messages$" "$TMP/t.err" && ok "summary" || fail "summary: $(cat "$TMP/t.err")"
+finish
