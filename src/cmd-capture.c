@@ -335,8 +335,8 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 	}
 	if (drops) {
 		session_drain(&s);
+		flush(&c, 0);	/* before session_end: the events' reason names live in its parser */
 		session_end(&s);
-		flush(&c, 0);
 	}
 	out_flush();
 	if (c.dump)
