@@ -60,6 +60,11 @@ table inet ftnet_test {
 }
 NFT
 cap_bg "$TMP/d" --netns "$NS" -i lo --json --drops 'udp port 7777'
+for i in $(seq 100); do	# ready once its private instance traces drops
+	[ "$(cat /sys/kernel/tracing/instances/ftnet-capture-$CAP/events/skb/kfree_skb/enable 2>/dev/null)" = 1 ] && break
+	sleep 0.05
+done
+sleep 0.2
 in_ns $NET udp 7777 "$M" >/dev/null
 cap_stop
 counter=$(in_ns nft list chain inet ftnet_test input | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
