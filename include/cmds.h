@@ -44,6 +44,10 @@ int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
 struct tep_handle *tep_load_or_die(void);
 /* Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes. */
 int filter_translate(struct tep_event *event, const char *expr, char *out, size_t size);
+/* Moves into a network namespace (--netns NAME|PID) or dies naming it. */
+void netns_or_die(const char *spec);
+/* A positive number of seconds for option opt of command cmd, or a usage error. */
+double seconds_or_die(const char *cmd, const char *opt, const char *arg);
 /* "ftnet: cannot ...: <why>: run as root" for a tracefs errno. */
 const char *tfs_strerror(int err);
 /* Applies kb/filters and enables the groups; on failure undoes what it did and dies. */

@@ -196,7 +196,6 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks = NULL;
 	bool drops = false;
 	size_t flen = 0;
-	double secs;
 	int ch, ret = 0;
 
 	while ((ch = getopt_long(argc, argv, "i:w:r:s:B:c:d:n:jDh", longopts, NULL)) != -1) {
@@ -217,9 +216,7 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 				usage_error("capture", "invalid count '%s'", optarg);
 			break;
 		case 'd':
-			if (parse_seconds(optarg, &secs) < 0)
-				usage_error("capture", "invalid duration '%s': give seconds", optarg);
-			deadline = (uint64_t)(secs * 1e9);
+			deadline = (uint64_t)(seconds_or_die("capture", "duration", optarg) * 1e9);
 			break;
 		case 'n': netns = optarg; break;
 		case 'j': oo.mode = OUT_JSON; break;
@@ -246,13 +243,8 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 		usage_error("capture", "-r reads a file: -w, --drops and --netns are for live capture");
 	if (wfile && drops)
 		usage_error("capture", "--drops prints drop events: it does not go into a pcap file");
-	if (netns) {
-		int r = netns_enter(netns);
-
-		if (r < 0)
-			die(EXIT_FAIL, "cannot enter network namespace '%s': %s%s", netns, strerror(-r),
-			    r == -ENOENT ? ": 'ip netns list' shows the names" : "");
-	}
+	if (netns)
+		netns_or_die(netns);
 
 	if (rfile) {
 		char err[PCAP_ERRBUF_SIZE] = "";

@@ -28,6 +28,24 @@ void usage_error(const char *cmd, const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+void netns_or_die(const char *spec)
+{
+	int r = netns_enter(spec);
+
+	if (r < 0)
+		die(EXIT_FAIL, "cannot enter network namespace '%s': %s%s", spec, strerror(-r),
+		    r == -ENOENT ? ": 'ip netns list' shows the names" : "");
+}
+
+double seconds_or_die(const char *cmd, const char *opt, const char *arg)
+{
+	double v;
+
+	if (parse_seconds(arg, &v) < 0)
+		usage_error(cmd, "invalid %s '%s': give seconds, such as 10 or 0.5", opt, arg);
+	return v;
+}
+
 const struct group *group_or_die(const char *name)
 {
 	const struct group *g = group_find(name);

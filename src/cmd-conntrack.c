@@ -36,14 +36,9 @@ int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	while ((c = getopt_long(argc, argv, "n:jh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'n': {
-			int r = netns_enter(optarg);
-
-			if (r < 0)
-				die(EXIT_FAIL, "cannot enter network namespace '%s': %s", optarg,
-				    strerror(-r));
+		case 'n':
+			netns_or_die(optarg);
 			break;
-		}
 		case 'j': oo.mode = OUT_JSON; break;
 		case 'h':
 			conntrack_usage(stdout);

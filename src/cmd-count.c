@@ -141,9 +141,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:i:jp:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (parse_seconds(optarg, &secs) < 0)
-				usage_error("count", "invalid duration '%s': give seconds", optarg);
-			deadline = (uint64_t)(secs * 1e9);
+			deadline = (uint64_t)(seconds_or_die("count", "duration", optarg) * 1e9);
 			break;
 		case 'i':
 			if (parse_seconds(optarg, &secs) < 0 || secs < 0.1)

@@ -155,14 +155,9 @@ int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv)
 				usage_error("counters", "invalid count '%s'", optarg);
 			break;
 		case 'a': all = true; break;
-		case 'n': {
-			int r = netns_enter(optarg);
-
-			if (r < 0)
-				die(EXIT_FAIL, "cannot enter network namespace '%s': %s", optarg,
-				    strerror(-r));
+		case 'n':
+			netns_or_die(optarg);
 			break;
-		}
 		case 'j': oo.mode = OUT_JSON; break;
 		case 'h':
 			counters_usage(stdout);

@@ -276,14 +276,9 @@ int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv)
 			if (parse_seconds(optarg, &secs) < 0)
 				usage_error("diagnose", "invalid duration '%s': give seconds", optarg);
 			break;
-		case 'n': {
-			int r = netns_enter(optarg);
-
-			if (r < 0)
-				die(EXIT_FAIL, "cannot enter network namespace '%s': %s", optarg,
-				    strerror(-r));
+		case 'n':
+			netns_or_die(optarg);
 			break;
-		}
 		case 'j': oo.mode = OUT_JSON; break;
 		case 'h':
 			diagnose_usage(stdout);

@@ -162,7 +162,6 @@ int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct nftrace t = { 0 };
 	struct nl_sock *sk;
 	uint64_t deadline = 0;
-	double secs;
 	int c, ret;
 
 	(void)ctx;
@@ -173,18 +172,11 @@ int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv)
 				usage_error("nftrace", "invalid count '%s'", optarg);
 			break;
 		case 'd':
-			if (parse_seconds(optarg, &secs) < 0)
-				usage_error("nftrace", "invalid duration '%s': give seconds", optarg);
-			deadline = (uint64_t)(secs * 1e9);
+			deadline = (uint64_t)(seconds_or_die("nftrace", "duration", optarg) * 1e9);
 			break;
-		case 'n': {
-			int r = netns_enter(optarg);
-
-			if (r < 0)
-				die(EXIT_FAIL, "cannot enter network namespace '%s': %s", optarg,
-				    strerror(-r));
+		case 'n':
+			netns_or_die(optarg);
 			break;
-		}
 		case 'j': oo.mode = OUT_JSON; break;
 		case 'h':
 			nftrace_usage(stdout);

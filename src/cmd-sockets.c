@@ -55,14 +55,9 @@ int cmd_sockets(struct ftnet_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "an:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;
-		case 'n': {
-			int r = netns_enter(optarg);
-
-			if (r < 0)
-				die(EXIT_FAIL, "cannot enter network namespace '%s': %s", optarg,
-				    strerror(-r));
+		case 'n':
+			netns_or_die(optarg);
 			break;
-		}
 		case 'j': oo.mode = OUT_JSON; break;
 		case 'h':
 			sockets_usage(stdout);

@@ -487,7 +487,6 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	bool redraw;
 	struct ksyms *ks;
 	struct session s;
-	double secs;
 	int c, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "b:i:d:n:jp:k:B:h", longopts, NULL)) != -1) {
@@ -504,9 +503,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 					    optarg);
 			break;
 		case 'd':
-			if (parse_seconds(optarg, &secs) < 0)
-				usage_error("top", "invalid duration '%s': give seconds", optarg);
-			deadline = (uint64_t)(secs * 1e9);
+			deadline = (uint64_t)(seconds_or_die("top", "duration", optarg) * 1e9);
 			break;
 		case 'n':
 			if (parse_u64(optarg, &v) < 0 || !v || v > 100000)
