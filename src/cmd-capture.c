@@ -72,6 +72,8 @@ static void flush(struct capture *c, uint64_t hold_ns)
 	uint64_t horizon = wall_ns() - hold_ns;
 	size_t n = 0;
 
+	if (!c->nq)
+		return;
 	qsort(c->q, c->nq, sizeof(*c->q), item_cmp);
 	while (n < c->nq && (!hold_ns || c->q[n].wall_ns <= horizon)) {
 		if (c->q[n].is_drop) {
