@@ -278,7 +278,7 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 		char instance[64], *names[] = { "drops" };
 		struct session_opts so = { 0 };
 
-		if (!tracefs_tracing_dir_is_mounted(false, NULL) && tfs_mount(&ctx->tracefs) < 0)
+		if (tfs_mount(&ctx->tracefs) < 0)
 			die(EXIT_FAIL, "--drops needs tracefs, and it cannot be mounted here");
 		snprintf(instance, sizeof(instance), "ftnet-capture-%d", (int)getpid());
 		ctx->instance = instance;
