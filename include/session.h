@@ -64,6 +64,12 @@ long session_round(struct session *s, int timeout_ms);
  * round was large), it sleeps a read interval first. Returns events or -errno (-EINTR).
  */
 long session_step(struct session *s, uint64_t until_ns);
+/*
+ * The main loop's step for commands with a deadline and an interval (0: none): reads until
+ * the nearer of them (or a second). Returns 1 once the deadline has passed, 0 to go on, -1
+ * after reporting a read error.
+ */
+int session_wait(struct session *s, uint64_t deadline, uint64_t next);
 /* Reads the rest, reports lost events the page headers did not show. */
 void session_drain(struct session *s);
 /* Closes the reader and restores the instance as it was before session_start. */

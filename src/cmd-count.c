@@ -207,22 +207,13 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (!out_is_json() && !deadline)
 		fprintf(stderr, "%s: counting %d events... hit Ctrl-C to end\n", prog_name, cs.n);
 	while (!session_stop) {
-		uint64_t until = mono_ns() + 1000000000ull, now;
-		long r;
+		int w = session_wait(&s, deadline, next);
+		uint64_t now = mono_ns();
 
-		if (deadline && deadline < until)
-			until = deadline;
-		if (next && next < until)
-			until = next;
-		r = session_step(&s, until);
-		if (r < 0 && r != -EINTR) {
-			error("cannot read the trace buffers: %s", strerror((int)-r));
-			ret = EXIT_FAIL;
+		if (w) {
+			ret = w < 0 ? EXIT_FAIL : ret;
 			break;
 		}
-		now = mono_ns();
-		if (deadline && now >= deadline)
-			break;
 		if (next && now >= next) {
 			render(&cs, now, (now - last) / 1e9, false);
 			if (prom && (c = prom_write(&cs, prom)) < 0)

@@ -184,22 +184,13 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (!out_is_json() && !deadline && !interval)
 		fprintf(stderr, "%s: tracing %s latencies... hit Ctrl-C to end\n", prog_name, name);
 	while (!session_stop) {
-		uint64_t until = mono_ns() + 1000000000ull, now;
-		long n;
+		int w = session_wait(&s, deadline, next);
+		uint64_t now = mono_ns();
 
-		if (deadline && deadline < until)
-			until = deadline;
-		if (next && next < until)
-			until = next;
-		n = session_step(&s, until);
-		if (n < 0 && n != -EINTR) {
-			error("cannot read the trace buffers: %s", strerror((int)-n));
-			ret = EXIT_FAIL;
+		if (w) {
+			ret = w < 0 ? EXIT_FAIL : ret;
 			break;
 		}
-		now = mono_ns();
-		if (deadline && now >= deadline)
-			break;
 		if (next && now >= next) {
 			render(&h, name, now);
 			hist_init(&h.us);

@@ -136,18 +136,10 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		deadline += mono_ns();
 
 	while (!session_stop && !(st.limit && st.shown >= st.limit)) {
-		uint64_t until = mono_ns() + 1000000000ull;
-		long n;
+		int waited = session_wait(&s, deadline, 0);
 
-		if (deadline && mono_ns() >= deadline)
-			break;
-		if (deadline && deadline < until)
-			until = deadline;
-		n = session_step(&s, until);
-		if (n < 0 && n != -EINTR) {
-			error("cannot read the trace buffers of instance '%s': %s", ctx->instance,
-			      strerror((int)-n));
-			ret = EXIT_FAIL;
+		if (waited) {
+			ret = waited < 0 ? EXIT_FAIL : ret;
 			break;
 		}
 		out_flush();

@@ -561,17 +561,13 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 		deadline += start;
 
 	while (!session_stop) {
-		uint64_t until = deadline && deadline < next ? deadline : next, now;
-		long n = session_step(&s, until);
+		int waited = session_wait(&s, deadline, next);
+		uint64_t now = mono_ns();
 
-		if (n < 0 && n != -EINTR) {
-			error("cannot read the trace buffers: %s", strerror((int)-n));
-			ret = EXIT_FAIL;
+		if (waited) {
+			ret = waited < 0 ? EXIT_FAIL : ret;
 			break;
 		}
-		now = mono_ns();
-		if (deadline && now >= deadline)
-			break;
 		if (now >= next) {
 			if (redraw)
 				fputs("\033[H\033[2J", stdout);

@@ -282,6 +282,24 @@ long session_step(struct session *s, uint64_t until_ns)
 	return n;
 }
 
+int session_wait(struct session *s, uint64_t deadline, uint64_t next)
+{
+	uint64_t until = mono_ns() + 1000000000ull;
+	long n;
+
+	if (deadline && deadline < until)
+		until = deadline;
+	if (next && next < until)
+		until = next;
+	n = session_step(s, until);
+	if (n < 0 && n != -EINTR) {
+		error("cannot read the trace buffers of instance '%s': %s", s->ctx->instance,
+		      strerror((int)-n));
+		return -1;
+	}
+	return deadline && mono_ns() >= deadline;
+}
+
 long session_round(struct session *s, int timeout_ms)
 {
 	struct reader_sink sink = { sink_record, sink_lost, s };
