@@ -60,8 +60,7 @@ static const struct link_stats *find_link(const struct snap *s, const char *name
 	return NULL;
 }
 
-void counters_print(const struct snap *a, const struct snap *b, double secs, bool all);
-void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
+static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
 {
 	out_begin("counters");
 	out_double("interval_s", "interval %.2fs\n", secs);
