@@ -48,6 +48,8 @@ int filter_translate(struct tep_event *event, const char *expr, char *out, size_
 void netns_or_die(const char *spec);
 /* A positive number of seconds for option opt of command cmd, or a usage error. */
 double seconds_or_die(const char *cmd, const char *opt, const char *arg);
+/* An interval of at least 0.1 s, or a usage error. */
+double interval_or_die(const char *cmd, const char *arg);
 /* "ftnet: cannot ...: <why>: run as root" for a tracefs errno. */
 const char *tfs_strerror(int err);
 /* Applies kb/filters and enables the groups; on failure undoes what it did and dies. */

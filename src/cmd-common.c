@@ -46,6 +46,15 @@ double seconds_or_die(const char *cmd, const char *opt, const char *arg)
 	return v;
 }
 
+double interval_or_die(const char *cmd, const char *arg)
+{
+	double v;
+
+	if (parse_seconds(arg, &v) < 0 || v < 0.1)
+		usage_error(cmd, "invalid interval '%s': give seconds, at least 0.1", arg);
+	return v;
+}
+
 const struct group *group_or_die(const char *name)
 {
 	const struct group *g = group_find(name);

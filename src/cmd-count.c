@@ -135,7 +135,6 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	char instance[64];
 	struct cstate cs;
 	struct session s;
-	double secs;
 	int c, n = 0, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "d:i:jp:h", longopts, NULL)) != -1) {
@@ -144,10 +143,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 			deadline = (uint64_t)(seconds_or_die("count", "duration", optarg) * 1e9);
 			break;
 		case 'i':
-			if (parse_seconds(optarg, &secs) < 0 || secs < 0.1)
-				usage_error("count", "invalid interval '%s': give seconds, at least 0.1",
-					    optarg);
-			interval = (uint64_t)(secs * 1e9);
+			interval = (uint64_t)(interval_or_die("count", optarg) * 1e9);
 			break;
 		case 'j':
 			oo.mode = OUT_JSON;

@@ -134,7 +134,6 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct hstate h;
 	struct session s;
 	const char *name;
-	double secs;
 	int c, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "d:i:jh", longopts, NULL)) != -1) {
@@ -143,10 +142,7 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 			deadline = (uint64_t)(seconds_or_die("hist", "duration", optarg) * 1e9);
 			break;
 		case 'i':
-			if (parse_seconds(optarg, &secs) < 0 || secs < 0.1)
-				usage_error("hist", "invalid interval '%s': give seconds, at least 0.1",
-					    optarg);
-			interval = (uint64_t)(secs * 1e9);
+			interval = (uint64_t)(interval_or_die("hist", optarg) * 1e9);
 			break;
 		case 'j':
 			oo.mode = OUT_JSON;

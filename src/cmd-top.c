@@ -498,9 +498,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 					    "reason,location or protocol", optarg);
 			break;
 		case 'i':
-			if (parse_seconds(optarg, &t.interval) < 0 || t.interval < 0.1)
-				usage_error("top", "invalid interval '%s': give seconds, at least 0.1",
-					    optarg);
+			t.interval = interval_or_die("top", optarg);
 			break;
 		case 'd':
 			deadline = (uint64_t)(seconds_or_die("top", "duration", optarg) * 1e9);

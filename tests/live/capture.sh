@@ -51,14 +51,7 @@ expect_eq "a filter on -r" "$(grep -c ' tcp ' "$TMP/rf")" 0
 
 # --drops: an nft drop rule's drops appear after their packets
 M=6
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		udp dport 7777 counter drop
-	}
-}
-NFT
+nft_input 'udp dport 7777 counter drop'
 cap_bg "$TMP/d" --netns "$NS" -i lo --json --drops 'udp port 7777'
 for i in $(seq 100); do	# ready once its private instance traces drops
 	[ "$(cat /sys/kernel/tracing/instances/ftnet-capture-$CAP/events/skb/kfree_skb/enable 2>/dev/null)" = 1 ] && break
@@ -67,7 +60,7 @@ done
 sleep 0.2
 in_ns $NET udp 7777 "$M" >/dev/null
 cap_stop
-counter=$(in_ns nft list chain inet ftnet_test input | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
+counter=$(nft_counter)
 expect_eq "nft counter" "$counter" "$M"
 expect_eq "packets to 7777" "$(jcount "$TMP/d" "e['type'] == 'packet' and e['dport'] == 7777")" "$M"
 expect_eq "NETFILTER_DROP events" "$(jcount "$TMP/d" "e['type'] == 'drop' and e.get('reason') == 'NETFILTER_DROP'")" "$counter"

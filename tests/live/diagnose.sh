@@ -6,14 +6,7 @@ need_cmd nft
 make_ns
 N=3000 M=800
 
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		udp dport 7777 counter drop
-	}
-}
-NFT
+nft_input 'udp dport 7777 counter drop'
 "$FTNET" diagnose --netns "$NS" -d 3 --json >"$TMP/d" 2>"$TMP/d.err" &
 D=$!
 PIDS="$D"

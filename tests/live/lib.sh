@@ -78,6 +78,26 @@ snmp() {
 	ip netns exec "$1" awk -v p="$2:" -v f="$3" '$1 == p { if (!h) { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1 } else print $c }' /proc/net/snmp
 }
 
+# nft_input RULE...: a table ftnet_test in $NS whose input chain holds these rules, one per
+# argument; a kernel without nf_tables skips the test.
+nft_input() {
+	local rules=""
+	for r in "$@"; do rules="$rules
+		$r"; done
+	ip netns exec "$NS" nft -f - <<NFT || skip "nftables is not usable in this kernel"
+table inet ftnet_test {
+	chain input {
+		type filter hook input priority 0;$rules
+	}
+}
+NFT
+}
+
+# nft_counter: the packets counted by the counter rule of that chain
+nft_counter() {
+	ip netns exec "$NS" nft list chain inet ftnet_test input | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+}
+
 in_ns() {
 	ip netns exec "$NS" "$@"
 }

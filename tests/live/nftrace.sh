@@ -6,15 +6,7 @@ need_cmd nft
 make_ns
 K=4
 
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		udp dport 7777 meta nftrace set 1
-		udp dport 7777 counter drop
-	}
-}
-NFT
+nft_input 'udp dport 7777 meta nftrace set 1' 'udp dport 7777 counter drop'
 handle=$(in_ns nft -a list chain inet ftnet_test input | sed -n 's/.*counter packets.* drop # handle \([0-9]*\)$/\1/p')
 "$FTNET" nftrace --netns "$NS" --json -d 3 >"$TMP/t" 2>"$TMP/t.err" &
 T=$!

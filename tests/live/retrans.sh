@@ -17,14 +17,7 @@ TRAFFIC=$!
 PIDS="$PIDS $TRAFFIC"
 for i in $(seq 100); do [ -s "$TMP/ports" ] && break; sleep 0.05; done
 read -r lport cport <"$TMP/ports"
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		tcp dport $lport drop
-	}
-}
-NFT
+nft_input "tcp dport $lport drop"
 touch "$TMP/ports.go"
 wait "$TRAFFIC"
 after=$(retrans_segs)

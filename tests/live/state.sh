@@ -48,14 +48,7 @@ grep -qE "^tcp +ESTABLISHED +1000 +0 +0 127\.0\.0\.1:$port .*python3/[0-9]+$" "$
 kill "$S"; wait "$S" 2>/dev/null; PIDS=""
 
 # conntrack: entries appear once a rule uses connection tracking
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		ct state established,related accept
-	}
-}
-NFT
+nft_input 'ct state established,related accept'
 in_ns $NET connects 3 >/dev/null
 "$FTNET" conntrack --netns "$NS" --json >"$TMP/ct"
 expect_eq "conntrack exit status" "$?" 0

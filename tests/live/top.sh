@@ -7,14 +7,7 @@ need_cmd nft
 make_veth
 N=300 M=120 PORT=7777
 
-in_ns nft -f - <<NFT || skip "nftables is not usable in this kernel"
-table inet ftnet_test {
-	chain input {
-		type filter hook input priority 0;
-		udp dport $PORT counter drop
-	}
-}
-NFT
+nft_input "udp dport $PORT counter drop"
 
 "$FTNET" -I "$INST" top drops rx tx udp --by reason --json -i 0.5 --prom "$TMP/ftnet.prom" >"$TMP/out" 2>"$TMP/err" &
 STREAM_PID=$!
@@ -42,7 +35,7 @@ expect_ge "intervals printed" "$(wc -l <"$TMP/out")" 2
 expect_eq "Udp NoPorts delta in the namespaces" "$noports" $((N + 40))
 got=$(python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).read()); print(sum(r["total"] for r in e["drops"] if r.get("reason") == "NO_SOCKET"))' "$TMP/final")
 expect_eq "NO_SOCKET total in top = Udp NoPorts delta" "$got" "$noports"
-counter=$(in_ns nft list chain inet ftnet_test input | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
+counter=$(nft_counter)
 expect_eq "nft rule counter" "$counter" "$M"
 got=$(python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).read()); print(sum(r["total"] for r in e["drops"] if r.get("reason") == "NETFILTER_DROP"))' "$TMP/final")
 expect_eq "NETFILTER_DROP total in top = nft counter" "$got" "$counter"
