@@ -2,13 +2,14 @@
 . "$TESTLIB"
 need_root
 need_cmd perf
+need_prom_parser
 make_ns
 K=7
 
 perf stat -a -x, -e tcp:tcp_send_reset -e tcp:tcp_receive_reset -- sleep 3 2>"$TMP/perf" &
 PERF=$!
 PIDS="$PERF"
-"$FTNET" count tcp:tcp_send_reset tcp:tcp_receive_reset --json -d 2.5 >"$TMP/out" 2>"$TMP/err" &
+"$FTNET" count tcp:tcp_send_reset tcp:tcp_receive_reset --json -d 2.5 --prom "$TMP/count.prom" >"$TMP/out" 2>"$TMP/err" &
 COUNT=$!
 PIDS="$PIDS $COUNT"
 for i in $(seq 100); do ls /sys/kernel/tracing/instances | grep -q "^ftnet-count-$COUNT$" && break; sleep 0.05; done
@@ -24,6 +25,8 @@ perfc() { awk -F, -v e="$1" '$3 == e { print $1 }' "$TMP/perf"; }
 expect_eq "tcp_send_reset counted by ftnet" "$(ftnet tcp:tcp_send_reset)" "$K"
 expect_eq "tcp_send_reset: ftnet = perf stat" "$(ftnet tcp:tcp_send_reset)" "$(perfc tcp:tcp_send_reset)"
 expect_eq "tcp_receive_reset: ftnet = perf stat" "$(ftnet tcp:tcp_receive_reset)" "$(perfc tcp:tcp_receive_reset)"
+expect_eq "tcp_send_reset in the Prometheus file" "$(prom_value "$TMP/count.prom" ftnet_tracepoint_events_total event=tcp:tcp_send_reset)" "$K"
+expect_eq "tcp_receive_reset in the Prometheus file = perf stat" "$(prom_value "$TMP/count.prom" ftnet_tracepoint_events_total event=tcp:tcp_receive_reset)" "$(perfc tcp:tcp_receive_reset)"
 left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-count-')
 expect_eq "count instances left" "$left" 0
 

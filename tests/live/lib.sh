@@ -163,6 +163,26 @@ print(n)
 PY
 }
 
+# prom_value FILE SAMPLE [LABEL=VALUE...]: a sample's value as the Prometheus client library's
+# own text parser (Debian's python3-prometheus-client) reads FILE; fails on a file it rejects.
+need_prom_parser() {
+	/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || skip "needs python3-prometheus-client"
+}
+prom_value() {
+	/usr/bin/python3 - "$@" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+path, name, want = sys.argv[1], sys.argv[2], dict(a.split("=", 1) for a in sys.argv[3:])
+try:
+    families = list(text_string_to_metric_families(open(path).read()))
+except Exception as e:
+    print("unparsable: %s" % e)
+    sys.exit(1)
+found = [s.value for f in families for s in f.samples if s.name == name and s.labels == want]
+print(int(found[0]) if len(found) == 1 else "%d samples" % len(found))
+PY
+}
+
 no_instance_left() {
 	if [ -d "/sys/kernel/tracing/instances/$INST" ]; then
 		fail "instance $INST was left behind"

@@ -4,6 +4,7 @@
 . "$TESTLIB"
 need_root
 need_cmd nft
+need_prom_parser
 make_veth
 N=300 M=120 PORT=7777
 
@@ -77,6 +78,11 @@ assert values[("ftnet_drops_total", (("reason", "NETFILTER_DROP"),))] == counter
 assert values[("ftnet_dev_packets_total", (("dev", va), ("direction", "tx")))] == txa
 assert values[("ftnet_lost_events_total", ())] == 0
 PY
+# and as the Prometheus client library's parser reads it
+expect_eq "NO_SOCKET in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_drops_total reason=NO_SOCKET)" "$noports"
+expect_eq "NETFILTER_DROP in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_drops_total reason=NETFILTER_DROP)" "$counter"
+expect_eq "tx of $VA in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_dev_packets_total dev="$VA" direction=tx)" "$txa"
+expect_eq "lost events in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_lost_events_total)" 0
 [ -z "$(ls "$TMP" | grep 'ftnet.prom.tmp')" ] && ok "no temporary prometheus file left" || fail "temporary file left"
 no_instance_left
 finish
