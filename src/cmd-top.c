@@ -280,7 +280,19 @@ static bool has_bytes(int v)
 static void text_keys(int v, const char *const *l, const struct agg_row *r)
 {
 	char a[160], b[160];
+	const char *o[16];
 
+	/* the other row: "other" in the first column, the rest left blank */
+	if (r->other && v != V_RFLOW) {
+		int i;
+
+		for (i = 0; l[i] && i < (int)ARRAY_SIZE(o) - 2; i += 2) {
+			o[i] = l[i];
+			o[i + 1] = i ? "" : "other";
+		}
+		o[i] = NULL;
+		l = o;
+	}
 	switch (v) {
 	case V_RFLOW:
 		if (r->other) {
@@ -301,7 +313,7 @@ static void text_keys(int v, const char *const *l, const struct agg_row *r)
 		out_text("%-16s %-3s ", l[1], l[3]);
 		break;
 	case V_STATES:
-		out_text("%-12s -> %-12s ", l[1], l[3]);
+		out_text(r->other ? "%-12s    %-12s " : "%-12s -> %-12s ", l[1], l[3]);
 		break;
 	default:
 		for (int i = 0; l[i]; i += 2)

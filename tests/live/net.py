@@ -47,10 +47,13 @@ def main():
         print(ls.getsockname()[1])
     elif mode == "closed-port":  # a free port nobody listens on
         print(free_port(socket.SOCK_STREAM if sys.argv[2] == "tcp" else socket.SOCK_DGRAM))
-    elif mode == "refused":  # refused PORT K: K connects to a closed port; prints client ports
-        port, k = int(sys.argv[2]), int(sys.argv[3])
-        for _ in range(k):
+    elif mode == "refused":  # refused PORT K [many]: K connects to a closed port, with "many"
+        port, k = int(sys.argv[2]), int(sys.argv[3])  # each from its own 127.0.0.(2+i)
+        many = len(sys.argv) > 4 and sys.argv[4] == "many"
+        for i in range(k):
             s = socket.socket()
+            if many:
+                s.bind(("127.0.0.%d" % (2 + i), 0))
             try:
                 s.connect(("127.0.0.1", port))
                 sys.exit("connect to a closed port succeeded")
