@@ -19,7 +19,7 @@ struct group_event {
 
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
 
-#define GROUP_MAX_PROBES 4
+#define GROUP_MAX_PROBES 6
 
 struct group {
 	const char		*name;

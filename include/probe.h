@@ -9,19 +9,29 @@
 
 /*
  * One kprobe. fetch names the arguments as $A1..$A6, replaced by "$argN" where the kernel
- * has it (4.20+) or by the architecture's argument registers before that.
+ * has it (4.20+) or by the architecture's argument registers before that; $V0..$V3 are the
+ * offsets of the 8-byte halves of sock_common's IPv6 addresses (skc_v6_daddr, then
+ * skc_v6_rcv_saddr), which follow skc_net: 8 bytes further with network namespaces.
  */
 struct probe_def {
 	const char	*event;		/* ftnet/<event> */
 	const char	*func;		/* kernel function */
 	const char	*fetch;
 	const char	*filter;	/* kernel filter on the fetched fields, or NULL */
+	bool		optional;	/* left out where the kernel lacks func (IPv6 built out) */
 };
+
+/* skc_v6_daddr's offset in struct sock_common on 64-bit, with and without CONFIG_NET_NS */
+#define PROBE_V6_NETNS		56
+#define PROBE_V6_NO_NETNS	48
 
 /* Argument registers of an architecture ("x86_64", "aarch64"); NULL when unknown. */
 const char *probe_arg_reg(const char *arch, int n);
-/* Expands $A1..$A6 of d->fetch; 0, or -EINVAL for an unknown arch without $argN. */
-int probe_format(const struct probe_def *d, bool argn, const char *arch, char *buf, size_t size);
+/* Expands $A1..$A6 and $V0..$V3 of d->fetch; 0, or -EINVAL for an unknown arch without $argN. */
+int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
+		 size_t size);
+/* skc_v6_daddr's offset on the running kernel: PROBE_V6_NETNS unless it has no namespaces. */
+int probe_v6_offset(void);
 /* True when the running kernel's kprobe fetch args know $argN. */
 bool probe_argn_supported(void);
 bool probe_kprobes_supported(void);

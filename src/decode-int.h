@@ -19,6 +19,7 @@ struct evfields {
 	struct tep_format_field *sport, *dport, *family;
 	struct tep_format_field *saddr, *daddr, *saddr_v6, *daddr_v6;
 	struct tep_format_field *len, *rc, *name, *sk, *ret;
+	struct tep_format_field *saddr6a, *saddr6b, *daddr6a, *daddr6b;	/* kprobes: halves */
 };
 
 struct evdecoder;
@@ -45,6 +46,8 @@ void field_str(const struct tep_format_field *f, const struct tep_record *rec, c
 	       size_t size);
 /* Fills family, addresses and ports from whichever layout the format has. */
 void decode_addrs(const struct evfields *f, const void *data, struct ftnet_event *ev);
+/* A v6 pair of v4-mapped addresses (a dual-stack socket's IPv4 flow) becomes AF_INET. */
+void v4_mapped_settle(struct ftnet_event *ev);
 const char *symtab_name(const struct symtab *t, long long v);
 
 int decode_kfree_skb(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);

@@ -63,8 +63,16 @@ int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct 
 
 		memcpy(ev->saddr, &s, 4);	/* bytes as in memory: network order */
 		memcpy(ev->daddr, &d, 4);
+	} else if (ev->family == AF_INET6 && f->saddr6a && f->saddr6b && f->daddr6a &&
+		   f->daddr6b) {
+		/* the 8-byte halves as they are in memory: the address bytes in order */
+		memcpy(ev->daddr, (const uint8_t *)data + f->daddr6a->offset, 8);
+		memcpy(ev->daddr + 8, (const uint8_t *)data + f->daddr6b->offset, 8);
+		memcpy(ev->saddr, (const uint8_t *)data + f->saddr6a->offset, 8);
+		memcpy(ev->saddr + 8, (const uint8_t *)data + f->saddr6b->offset, 8);
+		v4_mapped_settle(ev);
 	} else if (ev->family != AF_INET6) {
-		ev->family = 0;	/* IPv6 addresses sit past the stable head: family only */
+		ev->family = 0;	/* probes of an older ftnet have no IPv6 addresses: family only */
 	}
 	if (f->sport)
 		ev->sport = field_u64(f->sport, data);

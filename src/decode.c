@@ -33,6 +33,7 @@ static const struct {
 	{ "skb", "skb_copy_datagram_iovec", decode_netdev, EV_COPY, DIR_RECEIVED, 0 },
 	/* the kprobe backend (probe.c): socket fields from struct sock_common */
 	{ "ftnet", "send_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
+	{ "ftnet", "send_reset6", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
 	{ "ftnet", "send_active_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
 	{ "ftnet", "recv_reset", decode_kprobe_sk, EV_RESET, DIR_RECEIVED, 0 },
 	{ "ftnet", "reset_close", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_PORT_NOTE },
@@ -132,6 +133,17 @@ static int is_v4_mapped(const uint8_t *a)
 	return !memcmp(a, pfx, 12);
 }
 
+void v4_mapped_settle(struct ftnet_event *ev)
+{
+	if (ev->family == AF_INET6 && is_v4_mapped(ev->saddr) && is_v4_mapped(ev->daddr)) {
+		ev->family = AF_INET;
+		memmove(ev->saddr, ev->saddr + 12, 4);
+		memmove(ev->daddr, ev->daddr + 12, 4);
+		memset(ev->saddr + 4, 0, 12);
+		memset(ev->daddr + 4, 0, 12);
+	}
+}
+
 /* sockaddr_in / sockaddr_in6 stored as bytes (6.10+ tcp_send_reset): family host order, port BE. */
 static void sockaddr_decode(const uint8_t *sa, uint16_t *family, uint8_t *addr, uint16_t *port)
 {
@@ -173,11 +185,7 @@ void decode_addrs(const struct evfields *f, const void *data, struct ftnet_event
 	if (ev->family == AF_INET6 && f->saddr_v6 && f->daddr_v6) {
 		memcpy(ev->saddr, d + f->saddr_v6->offset, 16);
 		memcpy(ev->daddr, d + f->daddr_v6->offset, 16);
-		if (is_v4_mapped(ev->saddr) && is_v4_mapped(ev->daddr)) {
-			ev->family = AF_INET;
-			memmove(ev->saddr, ev->saddr + 12, 4);
-			memmove(ev->daddr, ev->daddr + 12, 4);
-		}
+		v4_mapped_settle(ev);
 	} else if (ev->family == AF_INET && f->saddr && f->daddr && f->saddr->size == 4) {
 		memcpy(ev->saddr, d + f->saddr->offset, 4);
 		memcpy(ev->daddr, d + f->daddr->offset, 4);
@@ -292,6 +300,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(skbaddr); F(skaddr); F(location); F(protocol); F(reason);
 	F(state); F(oldstate); F(newstate); F(sport); F(dport); F(family);
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
+	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b);
 #undef F
 }
 

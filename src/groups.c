@@ -13,37 +13,41 @@
 
 /* struct sock_common's head, stable for a decade on 64-bit: daddr, rcv_saddr, dport, num... */
 #define SK(a) "skaddr=" a ":x64 daddr=+0(" a "):u32 saddr=+4(" a "):u32 dport=+12(" a "):u16 " \
-	"sport=+14(" a "):u16 family=+16(" a "):u16 state=+18(" a "):u8"
+	"sport=+14(" a "):u16 family=+16(" a "):u16 state=+18(" a "):u8 " \
+	"daddr6a=+$V0(" a "):x64 daddr6b=+$V1(" a "):x64 " \
+	"saddr6a=+$V2(" a "):x64 saddr6b=+$V3(" a "):x64"
 
 static const struct probe_def resets_probes[] = {
 	/* sk is NULL for resets sent without a socket: the tracepoint skips those before 6.10 */
-	{ "send_reset", "tcp_v4_send_reset", SK("$A1"), "skaddr != 0" },
-	{ "send_active_reset", "tcp_send_active_reset", SK("$A1"), NULL },
-	{ "recv_reset", "tcp_reset", SK("$A1"), NULL },
+	{ "send_reset", "tcp_v4_send_reset", SK("$A1"), "skaddr != 0", false },
+	{ "send_reset6", "tcp_v6_send_reset", SK("$A1"), "skaddr != 0", true },
+	{ "send_active_reset", "tcp_send_active_reset", SK("$A1"), NULL, false },
+	{ "recv_reset", "tcp_reset", SK("$A1"), NULL, false },
 	/* an aborting socket gives its port back before the RST goes out: note it on the way */
-	{ "reset_close", "tcp_set_state", SK("$A1") " newstate=$A2:s32", "newstate == 7" },
-	{ NULL, NULL, NULL, NULL },
+	{ "reset_close", "tcp_set_state", SK("$A1") " newstate=$A2:s32", "newstate == 7", false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 static const struct probe_def retrans_probes[] = {
-	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL },
-	{ NULL, NULL, NULL, NULL },
+	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 static const struct probe_def states_probes[] = {
-	{ "set_state", "tcp_set_state", SK("$A1") " newstate=$A2:s32", NULL },
-	{ NULL, NULL, NULL, NULL },
+	{ "set_state", "tcp_set_state", SK("$A1") " newstate=$A2:s32", NULL, false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 static const struct probe_def connect_probes[] = {
 	/* keyed by the socket: tcp_finish_connect runs in softirq, not in the connecting task */
-	{ "connect", "tcp_connect", SK("$A1"), NULL },
-	{ "finish_connect", "tcp_finish_connect", SK("$A1"), NULL },
+	{ "connect", "tcp_connect", SK("$A1"), NULL, false },
+	{ "finish_connect", "tcp_finish_connect", SK("$A1"), NULL, false },
 	/* SYN_SENT -> CLOSE: refused, timed out, or closed before the answer */
 	{ "connect_failed", "tcp_set_state", SK("$A1") " newstate=$A2:s32",
-	  "state == 2 && newstate == 7" },
-	{ NULL, NULL, NULL, NULL },
+	  "state == 2 && newstate == 7", false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 static const struct probe_def udp_probes[] = {
-	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+16($A1):u16 len=$A3:u64", NULL },
-	{ NULL, NULL, NULL, NULL },
+	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+16($A1):u16 len=$A3:u64", NULL,
+	  false },
+	{ NULL, NULL, NULL, NULL, false },
 };
 #define EV(sys, name, since) { sys, name, since, NULL, NULL }
 
@@ -122,12 +126,15 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 	int n = 0;
 
 	if (backend == BK_KPROBE) {
-		for (int i = 0; g->probes && g->probes[i].event && n < max; i++, n++) {
+		for (int i = 0; g->probes && g->probes[i].event && n < max; i++) {
+			if (g->probes[i].optional && !probe_func_exists(g->probes[i].func))
+				continue;
 			out[n].sys = PROBE_SYSTEM;
 			out[n].name = g->probes[i].event;
 			out[n].since = NULL;
 			out[n].filter = g->probes[i].filter;
 			out[n].probe = &g->probes[i];
+			n++;
 		}
 		return n;
 	}
@@ -168,7 +175,7 @@ static int kprobe_ok(const struct group *g, char *why, size_t size)
 		return -ENOENT;
 	}
 	for (int i = 0; g->probes[i].event; i++) {
-		if (!probe_func_exists(g->probes[i].func)) {
+		if (!g->probes[i].optional && !probe_func_exists(g->probes[i].func)) {
 			snprintf(why, size, "no function '%s' to probe (renamed or inlined)",
 				 g->probes[i].func);
 			return -ENOENT;

@@ -29,7 +29,8 @@ const char *probe_arg_reg(const char *arch, int n)
 	return NULL;
 }
 
-int probe_format(const struct probe_def *d, bool argn, const char *arch, char *buf, size_t size)
+int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
+		 size_t size)
 {
 	size_t o = 0;
 
@@ -37,7 +38,11 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, char *b
 		char arg[16];
 		const char *rep = NULL;
 
-		if (p[0] == '$' && p[1] == 'A' && p[2] >= '1' && p[2] <= '6') {
+		if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
+			snprintf(arg, sizeof(arg), "%d", v6off + 8 * (p[2] - '0'));
+			rep = arg;
+			p += 2;
+		} else if (p[0] == '$' && p[1] == 'A' && p[2] >= '1' && p[2] <= '6') {
 			int n = p[2] - '0';
 
 			if (argn) {
@@ -65,6 +70,13 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, char *b
 	return 0;
 }
 
+int probe_v6_offset(void)
+{
+	/* possible_net_t skc_net is empty without CONFIG_NET_NS; /proc/self/ns/net tells */
+	return access("/proc/self/ns/net", F_OK) == 0 || errno != ENOENT ? PROBE_V6_NETNS :
+	       PROBE_V6_NO_NETNS;
+}
+
 bool probe_kprobes_supported(void)
 {
 	return tracefs_file_exists(NULL, "kprobe_events");
@@ -79,7 +91,7 @@ bool probe_argn_supported(void)
 	return ok;
 }
 
-bool probe_func_exists(const char *func)
+static bool func_in_kallsyms(const char *func)
 {
 	size_t n = strlen(func);
 	char line[512];
@@ -102,6 +114,26 @@ bool probe_func_exists(const char *func)
 	return found;
 }
 
+/* Each function is looked up once per run: the groups ask again and again. */
+bool probe_func_exists(const char *func)
+{
+	static struct { char func[64]; bool found; } memo[32];
+	static size_t nmemo;
+	bool found;
+
+	for (size_t i = 0; i < nmemo; i++)
+		if (!strcmp(memo[i].func, func))
+			return memo[i].found;
+	found = func_in_kallsyms(func);
+	/* a missing kallsyms (no /proc yet) is not remembered: it may be mounted later */
+	if (nmemo < ARRAY_SIZE(memo) && strlen(func) < sizeof(memo[0].func) &&
+	    access("/proc/kallsyms", R_OK) == 0) {
+		strcpy(memo[nmemo].func, func);
+		memo[nmemo++].found = found;
+	}
+	return found;
+}
+
 static bool probe_exists(const char *event)
 {
 	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");
@@ -121,7 +153,8 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 			 "inlined in this build)", d->func);
 		return -ENOENT;
 	}
-	if (probe_format(d, probe_argn_supported(), u.machine, fetch, sizeof(fetch)) < 0) {
+	if (probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
+			 sizeof(fetch)) < 0) {
 		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s'",
 			 u.machine);
 		return -EINVAL;

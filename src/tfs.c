@@ -41,9 +41,18 @@ int tfs_mount(const char **path)
 
 	if (!tracefs_mounted_at(dir, sizeof(dir))) {
 		/* never debugfs: integrity lockdown blocks it; tracefs works alone */
-		if (mount("nodev", TRACEFS_PATH, "tracefs", 0, NULL) < 0)
-			return -errno;
-		snprintf(dir, sizeof(dir), "%s", TRACEFS_PATH);
+		if (mount("nodev", TRACEFS_PATH, "tracefs", 0, NULL) < 0) {
+			int err = errno;
+			bool now = false;
+
+			/* another ftnet started at the same moment may be mounting it: wait 200 ms */
+			for (int i = 0; i < 10 && !(now = tracefs_mounted_at(dir, sizeof(dir))); i++)
+				usleep(20000);
+			if (!now)
+				return -err;
+		} else {
+			snprintf(dir, sizeof(dir), "%s", TRACEFS_PATH);
+		}
 	}
 	if (tracefs_set_tracing_dir(dir) < 0)
 		return -EIO;

@@ -8,6 +8,17 @@ fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
 T=/sys/kernel/tracing
 kp() { n=$(grep -c '^[pr]:ftnet/' $T/kprobe_events 2>/dev/null); echo "${n:-0}"; }
 
+# tracefs is not mounted yet: two ftnets starting at once both get it
+ftnet status >/tmp/s1 2>&1 &
+s1=$!
+ftnet status >/tmp/s2 2>&1 &
+s2=$!
+wait $s1
+r1=$?
+wait $s2
+r2=$?
+[ "$r1$r2" = 00 ] && ok "two ftnets mounting tracefs at once both ran" || fail "concurrent first runs: $r1 $r2: $(cat /tmp/s1 /tmp/s2 | tr '\n' ' ')"
+
 ftnet check >/tmp/check 2>&1
 rc=$?
 cat /tmp/check
@@ -33,8 +44,8 @@ done
 norm() {	# type direction saddr sport daddr dport of each reset/retransmit/connect event
 	sed -n 's/.*"type":"\(reset\|retransmit\|connect\)".*/&/p' "$1" | sed \
 		-e 's/.*"type":"\([a-z]*\)".*/\1 &/' \
-		-e 's/ {.*"direction":"\([a-z]*\)".*"saddr":"\([0-9.]*\)","sport":\([0-9]*\),"daddr":"\([0-9.]*\)","dport":\([0-9]*\).*/ \1 \2 \3 \4 \5/' \
-		-e 's/ {.*"saddr":"\([0-9.]*\)","sport":\([0-9]*\),"daddr":"\([0-9.]*\)","dport":\([0-9]*\).*/ - \1 \2 \3 \4/' | sort
+		-e 's/ {.*"direction":"\([a-z]*\)".*"saddr":"\([0-9a-f.:]*\)","sport":\([0-9]*\),"daddr":"\([0-9a-f.:]*\)","dport":\([0-9]*\).*/ \1 \2 \3 \4 \5/' \
+		-e 's/ {.*"saddr":"\([0-9a-f.:]*\)","sport":\([0-9]*\),"daddr":"\([0-9a-f.:]*\)","dport":\([0-9]*\).*/ - \1 \2 \3 \4/' | sort
 }
 ftnet -I tp --backend tracepoint stream resets retrans connect --json >/tmp/tp.json 2>/tmp/tp.err &
 tp=$!
@@ -42,6 +53,12 @@ ftnet -I kp --backend kprobe stream resets retrans connect --json >/tmp/kp.json 
 kpid=$!
 sleep 2
 ftnet selftest >/dev/null 2>&1
+# and over IPv6 (busybox nc): a refused connect (reset received, failed connect) and a
+# connect that succeeds
+nc -w1 ::1 5555 2>/dev/null
+nc -l -p 5556 >/dev/null 2>&1 &
+sleep 0.3
+echo ftnet | nc -w1 ::1 5556
 sleep 1
 kill -INT $tp $kpid
 wait $tp
@@ -56,6 +73,8 @@ norm /tmp/tp.json >/tmp/tp.n
 norm /tmp/kp.json >/tmp/kp.n
 n=$(wc -l </tmp/tp.n)
 [ "$n" -ge 6 ] && ok "tracepoint stream saw $n reset/retransmit/connect events" || fail "tracepoint stream saw $n events: $(cat /tmp/tp.err)"
+n6=$(grep -c ' ::1 ' /tmp/tp.n)
+[ "$n6" -ge 3 ] && ok "tracepoint stream saw $n6 IPv6 events" || fail "IPv6 events seen: $n6: $(cat /tmp/tp.n | tr '\n' ';')"
 if cmp -s /tmp/tp.n /tmp/kp.n; then ok "kprobe and tracepoint streams report the same events and 4-tuples"
 else fail "streams differ: $(diff /tmp/tp.n /tmp/kp.n | grep '^[-+][a-z]' | tr '\n' ';') stderr: $(cat /tmp/tp.err /tmp/kp.err | tr '\n' ';')"; fi
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the streams" || fail "probes left: $(cat $T/kprobe_events)"

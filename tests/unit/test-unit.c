@@ -35,7 +35,7 @@ static const char *events[] = {
 static const char *kprobe_events[] = {
 	"ftnet/retrans", "ftnet/send_reset", "ftnet/send_active_reset", "ftnet/recv_reset",
 	"ftnet/reset_close", "ftnet/set_state", "ftnet/connect", "ftnet/finish_connect",
-	"ftnet/connect_failed", "ftnet/udp_sendmsg",
+	"ftnet/connect_failed", "ftnet/udp_sendmsg", "ftnet/send_reset6",
 };
 
 /* A tep handle with the formats one kernel printed (those the fixture has). */
@@ -146,6 +146,21 @@ static int decode(struct tep_handle *tep, struct raw *r, struct ftnet_event *ev)
 static void v4(uint8_t *out, const char *s)
 {
 	inet_pton(AF_INET, s, out);
+}
+
+/* An IPv6 address into a kprobe record's two 8-byte fields PREFIX"a" and PREFIX"b". */
+static void v6_halves(struct raw *r, const char *prefix, const char *s)
+{
+	uint8_t a[16];
+	uint64_t h;
+	char name[32];
+
+	inet_pton(AF_INET6, s, a);
+	for (int i = 0; i < 2; i++) {
+		memcpy(&h, a + 8 * i, 8);	/* the bytes as they lie in kernel memory */
+		snprintf(name, sizeof(name), "%s%c", prefix, i ? 'b' : 'a');
+		raw_set(r, name, h);
+	}
 }
 
 static const char *ip(const struct ftnet_event *ev, int src)
@@ -834,24 +849,32 @@ static void test_probe_format(void)
 {
 	static const struct probe_def d = {
 		"retrans", "tcp_retransmit_skb",
-		"skaddr=$A1:x64 daddr=+0($A1):u32 skbaddr=$A2:x64 len=$A3:u64", NULL,
+		"skaddr=$A1:x64 daddr=+0($A1):u32 skbaddr=$A2:x64 len=$A3:u64", NULL, false,
 	};
-	static const struct probe_def bad = { "x", "f", "a=$A7", NULL };
+	static const struct probe_def bad = { "x", "f", "a=$A7 b=$V4", NULL, false };
+	static const struct probe_def v6 = {
+		"x", "f", "d=+$V0($A1):x64 e=+$V1($A1):x64 s=+$V2($A1):x64 t=+$V3($A1):x64", NULL, false,
+	};
 	char buf[256];
 
-	CHECK_INT(probe_format(&d, true, "x86_64", buf, sizeof(buf)), 0);
+	CHECK_INT(probe_format(&d, true, "x86_64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "skaddr=$arg1:x64 daddr=+0($arg1):u32 skbaddr=$arg2:x64 len=$arg3:u64");
-	CHECK_INT(probe_format(&d, false, "x86_64", buf, sizeof(buf)), 0);
+	CHECK_INT(probe_format(&d, false, "x86_64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "skaddr=%di:x64 daddr=+0(%di):u32 skbaddr=%si:x64 len=%dx:u64");
-	CHECK_INT(probe_format(&d, false, "aarch64", buf, sizeof(buf)), 0);
+	CHECK_INT(probe_format(&d, false, "aarch64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "skaddr=%x0:x64 daddr=+0(%x0):u32 skbaddr=%x1:x64 len=%x2:u64");
 	/* $argN needs no register table; without it an unknown arch is refused */
-	CHECK_INT(probe_format(&d, true, "riscv64", buf, sizeof(buf)), 0);
-	CHECK_INT(probe_format(&d, false, "riscv64", buf, sizeof(buf)), -EINVAL);
-	CHECK_INT(probe_format(&d, true, "x86_64", buf, 20), -ENOSPC);
+	CHECK_INT(probe_format(&d, true, "riscv64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+	CHECK_INT(probe_format(&d, false, "riscv64", PROBE_V6_NETNS, buf, sizeof(buf)), -EINVAL);
+	CHECK_INT(probe_format(&d, true, "x86_64", PROBE_V6_NETNS, buf, 20), -ENOSPC);
 	/* $A7 is not an argument reference: copied as it is */
-	CHECK_INT(probe_format(&bad, true, "x86_64", buf, sizeof(buf)), 0);
-	CHECK_STR(buf, "a=$A7");
+	CHECK_INT(probe_format(&bad, true, "x86_64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "a=$A7 b=$V4");
+	/* the IPv6 address halves, with and without network namespaces */
+	CHECK_INT(probe_format(&v6, true, "x86_64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "d=+56($arg1):x64 e=+64($arg1):x64 s=+72($arg1):x64 t=+80($arg1):x64");
+	CHECK_INT(probe_format(&v6, false, "x86_64", PROBE_V6_NO_NETNS, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "d=+48(%di):x64 e=+56(%di):x64 s=+64(%di):x64 t=+72(%di):x64");
 	CHECK_STR(probe_arg_reg("x86_64", 6), "%r9");
 	CHECK_STR(probe_arg_reg("arm64", 4), "%x3");
 	CHECK(probe_arg_reg("x86_64", 7) == NULL);
@@ -917,12 +940,32 @@ static void test_kprobe_decode(void)
 	CHECK_INT(ev.internal, INTERNAL_PORT_NOTE);
 	CHECK_INT(ev.sport, 41000);
 
-	raw_init(&r, tep, "ftnet", "send_active_reset", 0);
+	/* IPv6: the addresses' 8-byte halves as the probe read them from sock_common */
+	raw_init(&r, tep, "ftnet", "send_reset6", 0);
+	raw_set(&r, "skaddr", 0x1234);
 	raw_set(&r, "family", AF_INET6);
+	raw_set(&r, "dport", htons(443));
+	raw_set(&r, "sport", 50000);
+	v6_halves(&r, "daddr6", "2001:db8::2");
+	v6_halves(&r, "saddr6", "2001:db8:0:1::1");
 	CHECK_INT(decode(tep, &r, &ev), 1);
 	CHECK_INT(ev.type, EV_RESET);
 	CHECK_INT(ev.dir, DIR_SENT);
-	CHECK_INT(ev.family, AF_INET6);	/* family only: v6 addresses are past the stable head */
+	CHECK_INT(ev.family, AF_INET6);
+	CHECK_STR(ip(&ev, 1), "2001:db8:0:1::1");
+	CHECK_STR(ip(&ev, 0), "2001:db8::2");
+	CHECK_INT(ev.sport, 50000);
+	CHECK_INT(ev.dport, 443);
+
+	/* a dual-stack socket's IPv4 flow: v4-mapped addresses become AF_INET, as tracepoints do */
+	raw_init(&r, tep, "ftnet", "send_active_reset", 0);
+	raw_set(&r, "family", AF_INET6);
+	v6_halves(&r, "daddr6", "::ffff:192.0.2.7");
+	v6_halves(&r, "saddr6", "::ffff:192.0.2.1");
+	CHECK_INT(decode(tep, &r, &ev), 1);
+	CHECK_INT(ev.family, AF_INET);
+	CHECK_STR(ip(&ev, 1), "192.0.2.1");
+	CHECK_STR(ip(&ev, 0), "192.0.2.7");
 
 	raw_init(&r, tep, "ftnet", "udp_sendmsg", 33);
 	raw_set(&r, "len", 1200);
@@ -931,6 +974,16 @@ static void test_kprobe_decode(void)
 	CHECK_INT(ev.type, EV_UDP);
 	CHECK_INT(ev.len, 1200);
 	CHECK_INT(ev.pid, 33);
+	tep_free(tep);
+
+	/* probes an older ftnet registered (no IPv6 halves) are reused: family only for IPv6 */
+	tep = load_kernel("6.1-probes-v1");
+	raw_init(&r, tep, "ftnet", "send_active_reset", 0);
+	raw_set(&r, "family", AF_INET6);
+	CHECK_INT(decode(tep, &r, &ev), 1);
+	CHECK_INT(ev.type, EV_RESET);
+	CHECK_INT(ev.family, AF_INET6);
+	CHECK(ev.saddr[0] == 0 && ev.daddr[0] == 0);
 	tep_free(tep);
 }
 
