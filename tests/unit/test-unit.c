@@ -17,6 +17,7 @@
 #include "comm.h"
 #include "conn.h"
 #include "decode.h"
+#include "fixtures.h"
 #include "hist.h"
 #include "ksyms.h"
 #include "out.h"
@@ -27,49 +28,13 @@
 
 static const char *datadir;
 
-static const char *events[] = {
-	"skb/kfree_skb", "tcp/tcp_send_reset", "tcp/tcp_receive_reset", "tcp/tcp_retransmit_skb",
-	"sock/inet_sock_set_state", "net/netif_receive_skb", "net/net_dev_xmit",
-};
-
-static const char *kprobe_events[] = {
-	"ftnet/retrans", "ftnet/send_reset", "ftnet/send_active_reset", "ftnet/recv_reset",
-	"ftnet/reset_close", "ftnet/set_state", "ftnet/connect", "ftnet/finish_connect",
-	"ftnet/connect_failed", "ftnet/udp_sendmsg", "ftnet/send_reset6",
-};
-
 /* A tep handle with the formats one kernel printed (those the fixture has). */
 static struct tep_handle *load_kernel(const char *kernel)
 {
-	struct tep_handle *tep = tep_alloc();
-	char path[1024];
-	int loaded = 0;
+	struct tep_handle *tep = fixture_load(datadir, kernel);
 
-	tep_set_long_size(tep, 8);
-	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
-	for (size_t i = 0; i < ARRAY_SIZE(events) + ARRAY_SIZE(kprobe_events); i++) {
-		const char *ev = i < ARRAY_SIZE(events) ? events[i] :
-				 kprobe_events[i - ARRAY_SIZE(events)];
-		char sys[16], *text;
-		size_t len;
-
-		snprintf(path, sizeof(path), "%s/linux-%s/%s/format", datadir, kernel, ev);
-		text = read_file(path, &len);
-		if (!text)
-			continue;	/* older kernels lack some; the tests ask for what they need */
-		loaded++;
-		snprintf(sys, sizeof(sys), "%.*s", (int)strcspn(ev, "/"), ev);
-		if (tep_parse_event(tep, text, len, sys)) {
-			fprintf(stderr, "cannot parse %s\n", path);
-			exit(99);
-		}
-		free(text);
-	}
-	if (!loaded) {
-		fprintf(stderr, "no format files under %s/linux-%s\n", datadir, kernel);
+	if (!tep)
 		exit(99);
-	}
 	return tep;
 }
 
