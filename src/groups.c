@@ -28,6 +28,8 @@ static const struct probe_def resets_probes[] = {
 	{ NULL, NULL, NULL, NULL, false },
 };
 static const struct probe_def retrans_probes[] = {
+	/* not __tcp_retransmit_skb, where the tracepoint is (tail loss probes too): 6.1's build
+	 * inlines it into tcp_retransmit_skb, and a probe on its symbol misses those calls */
 	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false },
 	{ NULL, NULL, NULL, NULL, false },
 };
