@@ -37,6 +37,8 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands (src/cmd-common.c). */
 void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* --prom FILE: a usage error when empty, a failure when FILE cannot be written (checked now). */
+const char *prom_path_or_die(const char *cmd, const char *arg);
 const struct group *group_or_die(const char *name);
 /* The backend a group runs on here; dies naming what is missing and the alternative. */
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);

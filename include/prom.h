@@ -14,5 +14,7 @@ void prom_family(struct prom *p, const char *name, const char *type, const char 
 void prom_sample(struct prom *p, const char *name, uint64_t value, const char *const *labels);
 /* Writes the file atomically: 0 or -errno (the old file stays on failure). */
 int prom_commit(struct prom *p);
+/* Closes and removes the temporary file without touching the target. */
+void prom_discard(struct prom *p);
 
 #endif

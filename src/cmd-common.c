@@ -12,6 +12,7 @@
 #include "event.h"
 #include "groups.h"
 #include "probe.h"
+#include "prom.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -44,6 +45,20 @@ double seconds_or_die(const char *cmd, const char *opt, const char *arg)
 	if (parse_seconds(arg, &v) < 0)
 		usage_error(cmd, "invalid %s '%s': give seconds, such as 10 or 0.5", opt, arg);
 	return v;
+}
+
+const char *prom_path_or_die(const char *cmd, const char *arg)
+{
+	struct prom *p;
+
+	if (!*arg)
+		usage_error(cmd, "invalid --prom '': give the file to write");
+	/* try it now, not after a whole run: its directory must exist and be writable */
+	p = prom_open(arg);
+	if (!p)
+		die(EXIT_FAIL, "cannot write the Prometheus file '%s': %s", arg, strerror(errno));
+	prom_discard(p);
+	return arg;
 }
 
 double interval_or_die(const char *cmd, const char *arg)

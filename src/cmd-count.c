@@ -149,7 +149,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 			oo.mode = OUT_JSON;
 			break;
 		case 'p':
-			prom = optarg;
+			prom = prom_path_or_die("count", optarg);
 			break;
 		case 'h':
 			count_usage(stdout);

@@ -524,7 +524,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 			oo.mode = OUT_JSON;
 			break;
 		case 'p':
-			prom = optarg;
+			prom = prom_path_or_die("top", optarg);
 			break;
 		case 'k':
 			if (parse_u64(optarg, &max_keys) < 0 || !max_keys || max_keys > 10000000)

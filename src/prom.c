@@ -86,3 +86,12 @@ int prom_commit(struct prom *p)
 	free(p);
 	return ret;
 }
+
+void prom_discard(struct prom *p)
+{
+	fclose(p->f);
+	unlink(p->tmp);
+	free(p->path);
+	free(p->tmp);
+	free(p);
+}
