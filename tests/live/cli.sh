@@ -35,7 +35,10 @@ run 2 "unknown histogram 'foo'" -I "$INST" hist foo
 run 2 "name one histogram" -I "$INST" hist
 run 2 "invalid interval '0.01'" -I "$INST" top -i 0.01
 run 1 "cannot write the Prometheus file '/nonexistent/x.prom'" -I "$INST" top drops -d 0.2 --prom /nonexistent/x.prom
-run 1 "cannot write the Prometheus file '/nonexistent/x.prom'" count -d 0.2 --prom /nonexistent/x.prom
+# checked before tracing starts: an hour's count ends at once (timeout only guards a hang)
+timeout 30 "$FTNET" count -d 3600 --prom /nonexistent/x.prom >"$TMP/o" 2>"$TMP/e"
+expect_eq "count with an unwritable --prom: exit status" "$?" 1
+grep -q "cannot write the Prometheus file '/nonexistent/x.prom'" "$TMP/e" && ok "count names the file" || fail "count --prom: $(cat "$TMP/e")"
 run 2 "invalid --prom '': give the file to write" -I "$INST" top drops -d 0.2 --prom ''
 run 1 "the kernel rejected the filter 'reason == BOGUS' .*Invalid value" -I "$INST" enable drops --filter 'reason == BOGUS'
 run 1 "the kernel rejected the filter 'nofield > 1' .*Field not found" -I "$INST" stream drops --filter 'nofield > 1'
