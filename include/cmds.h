@@ -18,6 +18,25 @@ enum cmd_flags {
 	NEED_TRACEFS = 1 << 0,	/* mount or find tracefs first */
 };
 
+struct cmd_spec;
+
+struct cmd {
+	const char		*name;
+	int			(*fn)(struct ftnet_ctx *ctx, int argc, char **argv);
+	unsigned int		flags;
+	const char		*help;
+	const struct cmd_spec	*spec;	/* options and help (src/opt.h) */
+};
+
+/* The command table (src/commands.c) and the global options (src/ftnet.c). */
+extern const struct cmd commands[];
+extern const size_t ncommands;
+extern const struct cmd_spec global_spec;
+
+extern const struct cmd_spec check_spec, list_spec, enable_spec, disable_spec, status_spec,
+	stream_spec, top_spec, hist_spec, count_spec, capture_spec, counters_spec, sockets_spec,
+	conntrack_spec, nftrace_spec, diagnose_spec, selftest_spec;
+
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv);

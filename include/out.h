@@ -2,7 +2,9 @@
 #ifndef FTNET_OUT_H
 #define FTNET_OUT_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -42,7 +44,22 @@ void out_event_header(void);
 /* One captured packet: wall time, interface, protocol, addresses, ports, flags, length. */
 void out_packet(const struct packet *p);
 void out_event(const struct ftnet_event *ev);
-void out_flush(void);
+
+/*
+ * Standard output (src/out-fd.c): everything ftnet prints on stdout goes through these.
+ * out_flush writes what is queued: 0, or -errno of the first failed write (kept for exit).
+ */
+int out_flush(void);
+void out_write(const char *s, size_t n);
+void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Opens /dev/null on a closed fd 0, 1 or 2, remembering a closed stdout as an error. */
+void out_guard_fds(void);
+/* A blocked reader is waited for only until *stop is set or deadline (mono ns, 0: none). */
+void out_set_abort(volatile sig_atomic_t *stop, uint64_t deadline);
+bool out_failed(void);
+uint64_t out_unwritten(void);
+/* Flushes and checks stdout at exit: -1 after saying on stderr what could not be written. */
+int out_close_stdout(void);
 
 /* Helpers shared with other views. */
 void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size);

@@ -14,6 +14,7 @@
 #include "out.h"
 #include "session.h"
 #include "tfs.h"
+#include "opt.h"
 #include "util.h"
 
 static void capture_usage(FILE *f)
@@ -357,3 +358,7 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 	ksyms_free(ks);
 	return ret;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt capture_opts_tbl[] = { OPT_END };
+const struct cmd_spec capture_spec = { .name = "capture", .opts = capture_opts_tbl, .max_args = -1 };

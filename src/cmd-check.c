@@ -12,6 +12,7 @@
 #include "probe.h"
 #include "out.h"
 #include "tfs.h"
+#include "opt.h"
 #include "util.h"
 
 static void check_usage(FILE *f)
@@ -164,3 +165,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
 	return core_ok ? 0 : EXIT_FAIL;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt check_opts_tbl[] = { OPT_END };
+const struct cmd_spec check_spec = { .name = "check", .opts = check_opts_tbl, .max_args = -1 };

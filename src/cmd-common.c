@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "event.h"
 #include "groups.h"
+#include "out.h"
 #include "probe.h"
 #include "prom.h"
 #include "tfs.h"
@@ -20,12 +21,12 @@ void usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
+	out_flush();
 	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'ftnet %s -h')\n", cmd);
+	fprintf(stderr, " (see 'ftnet%s%s -h')\n", cmd ? " " : "", cmd ? cmd : "");
 	exit(EXIT_USAGE);
 }
 

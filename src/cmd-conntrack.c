@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "nl.h"
 #include "out.h"
+#include "opt.h"
 #include "util.h"
 
 static void conntrack_usage(FILE *f)
@@ -80,3 +81,7 @@ int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 		     "be dropped; raise net.netfilter.nf_conntrack_max", pct, st.count, st.max);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt conntrack_opts_tbl[] = { OPT_END };
+const struct cmd_spec conntrack_spec = { .name = "conntrack", .opts = conntrack_opts_tbl, .max_args = -1 };

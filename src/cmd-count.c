@@ -1,15 +1,15 @@
 /* ftnet count: how often tracepoints fire, system-wide, like 'perf stat -e ... -a'. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "opt.h"
 #include "out.h"
 #include "prom.h"
-#include "session.h"
+#include "run.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -32,23 +32,36 @@ struct cstate {
 	struct counter	c[COUNT_MAX];
 	int		n;
 	uint64_t	lost, lost_total, unknown;
+	const char	**names;	/* the events asked for, in the order of s->raw */
+	bool		forever;	/* no -d */
 };
 
-static void count_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet count [EVENT...] [-d SECS] [-i SECS] [--json] [--prom FILE]\n\n"
-		   "Counts tracepoint hits on all CPUs in a private instance, read from the raw\n"
-		   "buffers. EVENT is SYSTEM:NAME; the default is the network playbook's:\n"
-		   "  netif_receive_skb, net_dev_xmit, kfree_skb, consume_skb, tcp_retransmit_skb,\n"
-		   "  tcp_send_reset, tcp_receive_reset, inet_sock_set_state\n\n"
-		   "  -d, --duration SECS stop after SECS (default: until Ctrl-C)\n"
-		   "  -i, --interval SECS print the counts every SECS\n"
-		   "  -j, --json          one object per interval\n"
-		   "  -p, --prom FILE     write the totals as Prometheus text to FILE\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet count -d 10\n"
-		   "  ftnet count skb:kfree_skb net:napi_poll -i 1 -d 10 --json\n");
-}
+struct count_opts {
+	bool		json;
+	double		duration, interval;
+	const char	*prom;
+};
+
+static const struct opt count_opts[] = {
+	OPT_DURATION(struct count_opts, duration),
+	OPT_INTERVAL(struct count_opts, interval, "print the counts every SECS (at least 0.1)"),
+	OPT_JSON(struct count_opts, json),
+	OPT_PROM(struct count_opts, prom),
+	OPT_END,
+};
+
+const struct cmd_spec count_spec = {
+	.name = "count",
+	.args = "[EVENT...]",
+	.about = "Counts tracepoint hits on all CPUs in a private instance, read from the raw\n"
+		 "buffers. EVENT is SYSTEM:NAME; the default is the network playbook's:\n"
+		 "  netif_receive_skb, net_dev_xmit, kfree_skb, consume_skb, tcp_retransmit_skb,\n"
+		 "  tcp_send_reset, tcp_receive_reset, inet_sock_set_state\n",
+	.opts = count_opts,
+	.examples = "  ftnet count -d 10\n"
+		    "  ftnet count skb:kfree_skb net:napi_poll -t 1 -d 10 --json\n",
+	.max_args = COUNT_MAX,
+};
 
 static void on_record(void *arg, struct tep_record *rec)
 {
@@ -76,8 +89,10 @@ static void on_event(void *arg, const struct ftnet_event *ev)
 	}
 }
 
-static void render(struct cstate *cs, uint64_t ts, double secs, bool final)
+static void render(void *arg, uint64_t ts, double secs, bool final)
 {
+	struct cstate *cs = arg;
+
 	out_begin("count");
 	out_uint("ts_ns", "", ts);
 	out_double("interval_s", "\n%.3f seconds", secs);
@@ -101,8 +116,9 @@ static void render(struct cstate *cs, uint64_t ts, double secs, bool final)
 	cs->lost = 0;
 }
 
-static int prom_write(const struct cstate *cs, const char *path)
+static int prom_write(void *arg, const char *path)
 {
+	const struct cstate *cs = arg;
 	struct prom *p = prom_open(path);
 
 	if (!p)
@@ -118,112 +134,65 @@ static int prom_write(const struct cstate *cs, const char *path)
 	return prom_commit(p);
 }
 
-int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
+static void started(void *arg, struct session *s)
 {
-	static const struct option longopts[] = {
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "prom", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *events[COUNT_MAX], *prom = NULL;
-	struct out_opts oo = { .mode = OUT_TEXT };
-	struct session_opts so = { 0 };
-	uint64_t deadline = 0, interval = 0, next = 0, start, last;
-	char instance[64];
-	struct cstate cs;
-	struct session s;
-	int c, n = 0, ret = 0;
+	struct cstate *cs = arg;
 
-	while ((c = getopt_long(argc, argv, "d:i:jp:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			deadline = (uint64_t)(seconds_or_die("count", "duration", optarg) * 1e9);
-			break;
-		case 'i':
-			interval = (uint64_t)(interval_or_die("count", optarg) * 1e9);
-			break;
-		case 'j':
-			oo.mode = OUT_JSON;
-			break;
-		case 'p':
-			prom = prom_path_or_die("count", optarg);
-			break;
-		case 'h':
-			count_usage(stdout);
-			return 0;
-		default:
-			count_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind > COUNT_MAX)
-		usage_error("count", "at most %d events", COUNT_MAX);
-	for (int i = optind; i < argc; i++)
-		events[n++] = argv[i];
-	if (!n) {
-		/* the defaults this kernel has */
-		for (size_t i = 0; i < ARRAY_SIZE(default_events); i++) {
-			char sys[16];
-			const char *colon = strchr(default_events[i], ':');
+	for (int i = 0; i < s->nraw; i++) {
+		char *id = tracefs_event_file_read(NULL, s->raw[i][0], s->raw[i][1], "id", NULL);
 
-			snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
-				 default_events[i]);
-			if (tracefs_event_file_exists(NULL, sys, colon + 1, "id"))
-				events[n++] = default_events[i];
-		}
-	}
-	memset(&cs, 0, sizeof(cs));
-	/* a private instance: counting must not consume a stream's events, nor the reverse */
-	snprintf(instance, sizeof(instance), "ftnet-count-%d", (int)getpid());
-	ctx->instance = instance;
-	so.events = events;
-	so.nevents = n;
-	session_signals();
-	session_start(&s, ctx, NULL, 0, &so);
-	for (int i = 0; i < s.nraw; i++) {
-		char *id = tracefs_event_file_read(NULL, s.raw[i][0], s.raw[i][1], "id", NULL);
-
-		cs.c[cs.n].name = events[i];
-		cs.c[cs.n].id = id ? atoi(id) : -1;
-		cs.n++;
+		cs->c[cs->n].name = cs->names[i];
+		cs->c[cs->n].id = id ? atoi(id) : -1;
+		cs->n++;
 		free(id);
 	}
-	s.on_record = on_record;
-	s.on_event = on_event;
-	s.arg = &cs;
-	out_init(&oo);
-	start = last = mono_ns();
-	if (deadline)
-		deadline += start;
-	if (interval)
-		next = start + interval;
-	if (!out_is_json() && !deadline)
-		fprintf(stderr, "%s: counting %d events... hit Ctrl-C to end\n", prog_name, cs.n);
-	while (!session_stop) {
-		int w = session_wait(&s, deadline, next);
-		uint64_t now = mono_ns();
+	if (!out_is_json() && cs->forever)
+		fprintf(stderr, "%s: counting %d events... hit Ctrl-C to end\n", prog_name, cs->n);
+}
 
-		if (w) {
-			ret = w < 0 ? EXIT_FAIL : ret;
-			break;
-		}
-		if (next && now >= next) {
-			render(&cs, now, (now - last) / 1e9, false);
-			if (prom && (c = prom_write(&cs, prom)) < 0)
-				warn("cannot write '%s': %s", prom, strerror(-c));
-			last = now;
-			next = now + interval;
-		}
+/* The events named, or the defaults this kernel has. */
+static int pick_events(char **names, int n, const char **events)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		events[k++] = names[i];
+	for (size_t i = 0; !n && i < ARRAY_SIZE(default_events); i++) {
+		const char *colon = strchr(default_events[i], ':');
+		char sys[16];
+
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - default_events[i]),
+			 default_events[i]);
+		if (tracefs_event_file_exists(NULL, sys, colon + 1, "id"))
+			events[k++] = default_events[i];
 	}
-	session_drain(&s);
-	session_end(&s);
-	render(&cs, mono_ns(), (mono_ns() - last) / 1e9, true);
-	if (prom && (c = prom_write(&cs, prom)) < 0) {
-		error("cannot write the Prometheus file '%s': %s", prom, strerror(-c));
-		ret = EXIT_FAIL;
-	}
-	return ret;
+	return k;
+}
+
+int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct count_opts o = { 0 };
+	struct out_opts oo = { .mode = OUT_TEXT };
+	struct run_spec r = { .cmd = "count", .private_instance = true, .quiet = true };
+	const char *events[COUNT_MAX];
+	struct cstate cs;
+	int i = opt_parse(&count_spec, argc, argv, &o);
+
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	memset(&cs, 0, sizeof(cs));
+	cs.names = events;
+	cs.forever = !o.duration;
+	r.so.events = events;
+	r.so.nevents = pick_events(argv + i, argc - i, events);
+	r.duration = o.duration;
+	r.interval = o.interval;
+	r.prom = o.prom;
+	r.arg = &cs;
+	r.started = started;
+	r.on_record = on_record;
+	r.on_event = on_event;
+	r.tick = render;
+	r.prom_write = prom_write;
+	return run_events(ctx, &r, NULL);
 }

@@ -11,6 +11,7 @@
 #include "nl.h"
 #include "out.h"
 #include "session.h"
+#include "opt.h"
 #include "util.h"
 
 static void counters_usage(FILE *f)
@@ -186,3 +187,7 @@ int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv)
 	snap_free(&a);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt counters_opts_tbl[] = { OPT_END };
+const struct cmd_spec counters_spec = { .name = "counters", .opts = counters_opts_tbl, .max_args = -1 };

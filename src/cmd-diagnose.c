@@ -22,6 +22,7 @@
 #include "out.h"
 #include "session.h"
 #include "tfs.h"
+#include "opt.h"
 #include "util.h"
 
 #define MAX_FINDINGS 64
@@ -507,3 +508,7 @@ int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv)
 	ksyms_free(ks);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt diagnose_opts_tbl[] = { OPT_END };
+const struct cmd_spec diagnose_spec = { .name = "diagnose", .opts = diagnose_opts_tbl, .max_args = -1 };

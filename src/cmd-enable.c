@@ -9,6 +9,7 @@
 #include "groups.h"
 #include "probe.h"
 #include "tfs.h"
+#include "opt.h"
 #include "util.h"
 
 static void enable_usage(FILE *f)
@@ -190,3 +191,11 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 		sweep_probes();
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt enable_opts_tbl[] = { OPT_END };
+const struct cmd_spec enable_spec = { .name = "enable", .opts = enable_opts_tbl, .max_args = -1 };
+
+/* placeholder until the options move into a table */
+static const struct opt disable_opts_tbl[] = { OPT_END };
+const struct cmd_spec disable_spec = { .name = "disable", .opts = disable_opts_tbl, .max_args = -1 };

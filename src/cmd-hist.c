@@ -9,6 +9,7 @@
 #include "hist.h"
 #include "out.h"
 #include "session.h"
+#include "opt.h"
 #include "util.h"
 
 #define BAR_WIDTH 52
@@ -200,3 +201,7 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	render(&h, name, mono_ns());
 	return ret;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt hist_opts_tbl[] = { OPT_END };
+const struct cmd_spec hist_spec = { .name = "hist", .opts = hist_opts_tbl, .max_args = -1 };

@@ -8,6 +8,7 @@
 #include "cmds.h"
 #include "groups.h"
 #include "out.h"
+#include "opt.h"
 #include "util.h"
 
 static void list_usage(FILE *f)
@@ -105,3 +106,7 @@ int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_flush();
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt list_opts_tbl[] = { OPT_END };
+const struct cmd_spec list_spec = { .name = "list", .opts = list_opts_tbl, .max_args = -1 };

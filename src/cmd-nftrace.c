@@ -19,6 +19,7 @@
 #include "cmds.h"
 #include "out.h"
 #include "session.h"
+#include "opt.h"
 #include "util.h"
 
 static void nftrace_usage(FILE *f)
@@ -218,3 +219,7 @@ int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv)
 	fprintf(stderr, "%s: %" PRIu64 " trace messages\n", prog_name, t.seen);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt nftrace_opts_tbl[] = { OPT_END };
+const struct cmd_spec nftrace_spec = { .name = "nftrace", .opts = nftrace_opts_tbl, .max_args = -1 };

@@ -11,6 +11,7 @@
 #include "event.h"
 #include "nl.h"
 #include "out.h"
+#include "opt.h"
 #include "util.h"
 
 static void sockets_usage(FILE *f)
@@ -109,3 +110,7 @@ int cmd_sockets(struct ftnet_ctx *ctx, int argc, char **argv)
 	free(rows);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt sockets_opts_tbl[] = { OPT_END };
+const struct cmd_spec sockets_spec = { .name = "sockets", .opts = sockets_opts_tbl, .max_args = -1 };

@@ -10,6 +10,7 @@
 #include "out.h"
 #include "probe.h"
 #include "tfs.h"
+#include "opt.h"
 #include "util.h"
 
 static void status_usage(FILE *f)
@@ -144,3 +145,7 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	tracefs_instance_free(inst);
 	return 0;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt status_opts_tbl[] = { OPT_END };
+const struct cmd_spec status_spec = { .name = "status", .opts = status_opts_tbl, .max_args = -1 };

@@ -1,40 +1,58 @@
 /* ftnet stream: live decoded events from the instance's raw buffers, as text or JSON Lines. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ksyms.h"
+#include "opt.h"
 #include "out.h"
-#include "session.h"
+#include "run.h"
 #include "tfs.h"
 #include "util.h"
 
-static void stream_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet stream [GROUP...] [--json] [-c N] [-d SECS] [--time mono|wall]\n\n"
-		   "Prints the events of the groups as they happen. Without groups it reads what\n"
-		   "'ftnet enable' left on; groups named here that are off are enabled for the run\n"
-		   "and disabled again on exit. Lost events are shown as 'lost' lines and counted\n"
-		   "in the summary on stderr.\n\n"
-		   "  -j, --json          JSON Lines, one object per event with a \"type\" key\n"
-		   "  -c, --count N       stop after N events\n"
-		   "  -d, --duration SECS stop after SECS seconds\n"
-		   "  -t, --time CLOCK    mono (seconds since boot, default) or wall (local time)\n"
-		   "  -f, --filter EXPR   kernel filter for the groups enabled for this run\n"
-		   "  -b, --buffer-kb KB  ring buffer size per CPU\n"
-		   "  -H, --no-header     no column header\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet enable drops && ftnet stream\n"
-		   "  ftnet stream resets retrans -d 30 --time wall\n"
-		   "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n");
-}
+struct stream_opts {
+	bool		json, no_header;
+	uint64_t	count, buffer_kb;
+	double		duration;
+	int		time;		/* enum out_time */
+	const char	*filter;
+};
+
+static const char *const clocks[] = { "mono", "wall", NULL };
+
+static const struct opt stream_opts[] = {
+	OPT_JSON(struct stream_opts, json),
+	OPT_COUNT(struct stream_opts, count, "stop after N events"),
+	OPT_DURATION(struct stream_opts, duration),
+	OPT_C(0, "time", struct stream_opts, time, "CLOCK",
+	      "mono (seconds since boot, default) or wall (local time)", clocks),
+	OPT_FILTER(struct stream_opts, filter),
+	OPT_BUFFER_KB(struct stream_opts, buffer_kb),
+	OPT_F('H', "no-header", struct stream_opts, no_header, "no column header"),
+	OPT_END,
+};
+
+const struct cmd_spec stream_spec = {
+	.name = "stream",
+	.args = "[GROUP...]",
+	.about = "Prints the events of the groups as they happen. Without groups it reads what\n"
+		 "'ftnet enable' left on; groups named here that are off are enabled for the run\n"
+		 "and disabled again on exit. Lost events are shown as 'lost' lines and counted\n"
+		 "in the summary on stderr.\n",
+	.opts = stream_opts,
+	.examples = "  ftnet enable drops && ftnet stream\n"
+		    "  ftnet stream resets retrans -d 30 --time wall\n"
+		    "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n",
+	.max_args = -1,
+};
 
 struct stream_state {
 	uint64_t	limit;	/* -c: 0 for none */
 	uint64_t	shown;
+	enum out_time	time;
+	const char	*instance;
 };
 
 static void print_event(void *arg, const struct ftnet_event *ev)
@@ -48,80 +66,39 @@ static void print_event(void *arg, const struct ftnet_event *ev)
 		st->shown++;
 }
 
+static bool enough(void *arg)
+{
+	struct stream_state *st = arg;
+
+	return st->limit && st->shown >= st->limit;
+}
+
+static void started(void *arg, struct session *s)
+{
+	struct stream_state *st = arg;
+
+	if (st->time == TIME_WALL && !tfs_instance_clock_is(s->inst, "mono"))
+		warn("instance '%s' does not use the mono trace clock: wall times are approximate",
+		     st->instance);
+	out_event_header();
+	out_flush();
+}
+
 int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "time", required_argument, NULL, 't' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "buffer-kb", required_argument, NULL, 'b' },
-		{ "no-header", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct stream_opts o = { .time = TIME_MONO };
+	struct out_opts oo = { .mode = OUT_TEXT };
 	struct stream_state st = { 0 };
-	struct session_opts so = { 0 };
-	struct out_opts oo = { .mode = OUT_TEXT, .time = TIME_MONO };
+	struct run_spec r = { .cmd = "stream", .quiet = true };
+	struct run_stats rs;
 	struct ksyms *ks;
-	struct session s;
-	uint64_t deadline = 0, kb = 0;
-	double secs;
-	int c, ret = 0;
+	int i = opt_parse(&stream_spec, argc, argv, &o), ret;
 
-	while ((c = getopt_long(argc, argv, "jc:d:t:f:b:Hh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			oo.mode = OUT_JSON;
-			break;
-		case 'c':
-			if (parse_u64(optarg, &st.limit) < 0 || !st.limit)
-				usage_error("stream", "invalid count '%s': give a positive number",
-					    optarg);
-			break;
-		case 'd':
-			if (parse_seconds(optarg, &secs) < 0)
-				usage_error("stream", "invalid duration '%s': give seconds, such as "
-					    "10 or 0.5", optarg);
-			deadline = (uint64_t)(secs * 1e9);
-			break;
-		case 't':
-			if (!strcmp(optarg, "mono"))
-				oo.time = TIME_MONO;
-			else if (!strcmp(optarg, "wall"))
-				oo.time = TIME_WALL;
-			else
-				usage_error("stream", "invalid --time '%s': give mono or wall", optarg);
-			break;
-		case 'f':
-			so.filter = optarg;
-			break;
-		case 'b':
-			if (parse_u64(optarg, &kb) < 0 || kb == 0 || kb > (1u << 22))
-				usage_error("stream", "invalid --buffer-kb '%s': give a size in KB "
-					    "from 1 to 4194304", optarg);
-			so.buffer_kb = kb;
-			break;
-		case 'H':
-			oo.no_header = true;
-			break;
-		case 'h':
-			stream_usage(stdout);
-			return 0;
-		default:
-			stream_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-
-	session_signals();
-	session_start(&s, ctx, argv + optind, argc - optind, &so);
-	s.on_event = print_event;
-	s.arg = &st;
-	if (oo.time == TIME_WALL && !tfs_instance_clock_is(s.inst, "mono"))
-		warn("instance '%s' does not use the mono trace clock: wall times are approximate",
-		     ctx->instance);
+	st.limit = o.count;
+	st.time = oo.time = o.time;
+	st.instance = ctx->instance;
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	oo.no_header = o.no_header;
 	oo.wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
 	ks = ksyms_load("/proc/kallsyms");
 	if (!ks)
@@ -130,28 +107,20 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		     strerror(errno));
 	oo.ksyms = ks;
 	out_init(&oo);
-	out_event_header();
-	out_flush();
-	if (deadline)
-		deadline += mono_ns();
 
-	while (!session_stop && !(st.limit && st.shown >= st.limit)) {
-		int waited = session_wait(&s, deadline, 0);
-
-		if (waited) {
-			ret = waited < 0 ? EXIT_FAIL : ret;
-			break;
-		}
-		out_flush();
-		if (ferror(stdout))
-			break;	/* reader of our output went away */
-	}
-	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
-	out_flush();
-	session_end(&s);
+	r.groups = argv + i;
+	r.ngroups = argc - i;
+	r.so.filter = o.filter;
+	r.so.buffer_kb = o.buffer_kb;
+	r.duration = o.duration;
+	r.arg = &st;
+	r.started = started;
+	r.on_event = print_event;
+	r.done = enough;
+	ret = run_events(ctx, &r, &rs);
 	ksyms_free(ks);
 	fprintf(stderr, "%s: %" PRIu64 " events read, %" PRIu64 " shown, %" PRIu64 " lost%s\n",
-		prog_name, s.records, st.shown, s.lost,
-		s.lost ? ": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)" : "");
+		prog_name, rs.records, st.shown, rs.lost,
+		rs.lost ? ": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)" : "");
 	return ret;
 }

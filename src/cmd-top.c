@@ -15,6 +15,7 @@
 #include "out.h"
 #include "prom.h"
 #include "session.h"
+#include "opt.h"
 #include "util.h"
 
 enum view_id { V_DROPS, V_RESETS, V_RFLOW, V_RCOMM, V_DEV, V_UDP, V_STATES, NVIEWS };
@@ -611,3 +612,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	ksyms_free(ks);
 	return ret;
 }
+
+/* placeholder until the options move into a table */
+static const struct opt top_opts_tbl[] = { OPT_END };
+const struct cmd_spec top_spec = { .name = "top", .opts = top_opts_tbl, .max_args = -1 };

@@ -13,32 +13,54 @@
 #include "util.h"
 
 static struct out_opts opts;
-static char line[1 << 18];	/* one record: an event, or a whole top interval */
-static size_t pos;
+static char *line;		/* one record: an event, or a whole top interval; grows */
+static size_t pos, cap;
 static int depth;
 static int nfields[16];		/* per JSON nesting level: fields so far, for the commas */
 
+static void grow(size_t n)
+{
+	if (pos + n + 1 <= cap)
+		return;
+	while (pos + n + 1 > cap)
+		cap = cap ? cap * 2 : 4096;
+	line = xrealloc(line, cap);
+}
+
 static void put(const char *s, size_t n)
 {
-	if (pos >= sizeof(line) - 1)
-		return;
-	if (pos + n >= sizeof(line))
-		n = sizeof(line) - 1 - pos;
+	grow(n);
 	memcpy(line + pos, s, n);
 	pos += n;
+	line[pos] = 0;
+}
+
+static void vputf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static void vputf(const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	grow(0);
+	n = vsnprintf(line + pos, cap - pos, fmt, ap);
+	if (n > 0 && (size_t)n >= cap - pos) {
+		grow((size_t)n);
+		n = vsnprintf(line + pos, cap - pos, fmt, again);
+	}
+	va_end(again);
+	if (n > 0)
+		pos += (size_t)n;
 }
 
 static void putf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void putf(const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line + pos, sizeof(line) - pos, fmt, ap);
+	vputf(fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		pos += (size_t)n < sizeof(line) - pos ? (size_t)n : sizeof(line) - 1 - pos;
 }
 
 static void put_json_string(const char *s)
@@ -106,11 +128,7 @@ bool out_is_json(void)
 
 void out_init(const struct out_opts *o)
 {
-	static char obuf[1 << 16];
-
 	opts = *o;
-	/* whole lines, flushed once per read round: a write per event would slow a flood */
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 }
 
 void out_begin(const char *type)
@@ -133,7 +151,7 @@ void out_end(void)
 		while (pos && line[pos - 1] == ' ')
 			pos--;
 	put("\n", 1);
-	fwrite(line, 1, pos, stdout);
+	out_write(line, pos);
 	pos = 0;
 }
 
@@ -170,20 +188,12 @@ void out_int(const char *key, const char *fmt, int64_t v)
 void out_text(const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (opts.mode == OUT_JSON)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(line + pos, sizeof(line) - pos, fmt, ap);
+	vputf(fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		pos += (size_t)n < sizeof(line) - pos ? (size_t)n : sizeof(line) - 1 - pos;
-}
-
-void out_flush(void)
-{
-	fflush(stdout);
 }
 
 void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size)

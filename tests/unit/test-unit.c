@@ -522,7 +522,7 @@ static char *capture(void (*fn)(const void *), const void *arg)
 	fflush(stdout);
 	dup2(fd, 1);
 	fn(arg);
-	fflush(stdout);
+	out_flush();
 	dup2(saved, 1);
 	close(saved);
 	lseek(fd, 0, SEEK_SET);

@@ -1,0 +1,102 @@
+/*
+ * Options as data: one table per command, from which parsing, checking and the option block
+ * of `-h` all come (in the manner of git's parse-options). Shared entries for the options
+ * many commands take keep one meaning per letter across the tool.
+ */
+#ifndef FTNET_OPT_H
+#define FTNET_OPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum opt_kind {
+	OPT_FLAG,	/* bool, no argument */
+	OPT_INC,	/* int, no argument: counts how often it was given (-vv) */
+	OPT_UINT,	/* uint64_t: decimal digits, within [min, max] */
+	OPT_INT,	/* int: decimal digits, within [min, max] */
+	OPT_SECONDS,	/* double: digits with an optional fraction, within [min, max] */
+	OPT_STRING,	/* const char *: not empty */
+	OPT_CHOICE,	/* int: the index of the argument in choices */
+};
+
+struct opt {
+	int			sname;		/* short letter, 0 for a long-only option */
+	const char		*lname;
+	enum opt_kind		kind;
+	size_t			off;		/* where the value goes in the command's struct */
+	const char		*argname;	/* "SECS", "KB"; NULL for a flag */
+	const char		*help;
+	double			min, max;	/* bounds of numbers (max 0: none) */
+	const char *const	*choices;	/* OPT_CHOICE: NULL-terminated */
+	/* a further check of a string's value; returns a message for a usage error, or NULL */
+	const char		*(*check)(const char *arg);
+};
+
+/* A command's synopsis, options and examples. */
+struct cmd_spec {
+	const char		*name;
+	const char		*args;		/* positional part of the synopsis: "[GROUP...]" */
+	const char		*about;		/* paragraph after the synopsis */
+	const struct opt	*opts;		/* ends with OPT_END */
+	const char		*examples;	/* lines, each ending in \n */
+	int			min_args, max_args;	/* positional arguments (max -1: any) */
+	bool			posix;		/* options end at the first argument (global) */
+	void			(*more_help)(void);	/* after about: the command list */
+};
+
+#define OPT_END { 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL }
+
+#define OPT_F(s, l, T, f, help) { s, l, OPT_FLAG, offsetof(T, f), NULL, help, 0, 0, NULL, NULL }
+#define OPT_U(s, l, T, f, arg, help, lo, hi) \
+	{ s, l, OPT_UINT, offsetof(T, f), arg, help, lo, hi, NULL, NULL }
+#define OPT_I(s, l, T, f, arg, help, lo, hi) \
+	{ s, l, OPT_INT, offsetof(T, f), arg, help, lo, hi, NULL, NULL }
+#define OPT_S(s, l, T, f, arg, help) \
+	{ s, l, OPT_STRING, offsetof(T, f), arg, help, 0, 0, NULL, NULL }
+#define OPT_SC(s, l, T, f, arg, help, check) \
+	{ s, l, OPT_STRING, offsetof(T, f), arg, help, 0, 0, NULL, check }
+#define OPT_C(s, l, T, f, arg, help, choices) \
+	{ s, l, OPT_CHOICE, offsetof(T, f), arg, help, 0, 0, choices, NULL }
+
+/* The shared entries: the same letter, name, bounds and words in every command. */
+#define OPT_JSON(T, f) OPT_F('j', "json", T, f, "JSON Lines, one object per line with a \"type\" key")
+#define OPT_DURATION(T, f) { 'd', "duration", OPT_SECONDS, offsetof(T, f), "SECS", \
+	"stop after SECS seconds (default: until Ctrl-C)", 0.000001, 1e9, NULL, NULL }
+#define OPT_INTERVAL(T, f, help) { 't', "interval", OPT_SECONDS, offsetof(T, f), "SECS", \
+	help, 0.1, 1e9, NULL, NULL }
+#define OPT_COUNT(T, f, help) OPT_U('c', "count", T, f, "N", help, 1, 1e18)
+#define OPT_NETNS(T, f) OPT_S('n', "netns", T, f, "NS", \
+	"run in network namespace NS (a name from 'ip netns', or a PID)")
+#define OPT_BUFFER_KB(T, f) OPT_U('B', "buffer-kb", T, f, "KB", \
+	"ring buffer per CPU (1 to 4194304), for an instance made now", 1, 4194304)
+#define OPT_PROM(T, f) { 'p', "prom", OPT_STRING, offsetof(T, f), "FILE", \
+	"write the totals as Prometheus text to FILE (replaced atomically)", 0, 0, NULL, \
+	opt_check_prom }
+#define OPT_FILTER(T, f) OPT_S('f', "filter", T, f, "EXPR", \
+	"kernel filter for the groups enabled for this run")
+
+/*
+ * Parses argv[1..] (argv[0] is the command's name) into the struct at dest against the
+ * command's table. -h/--help prints the help on stdout and exits 0; a bad option, value or
+ * argument count is a usage error (exit 2) naming it. Returns the index of the first
+ * positional argument; positional arguments are moved behind the options.
+ */
+int opt_parse(const struct cmd_spec *spec, int argc, char **argv, void *dest);
+/* The whole help: synopsis, about, the option block from the table, examples. */
+void opt_help(const struct cmd_spec *spec);
+/* The synopsis line alone ("usage: ftnet top [GROUP...] [OPTIONS]"). */
+void opt_synopsis(const struct cmd_spec *spec);
+/* Whether option lname was given on the command line of the last opt_parse. */
+bool opt_given(const char *lname);
+/* An argument quoted for a message, cut to a readable length ("'abc...' (100000 bytes)"). */
+const char *opt_quote(const char *arg);
+
+/* Number syntax shared by every option: decimal digits; seconds may have a fraction. */
+int opt_parse_uint(const char *s, uint64_t *v);
+int opt_parse_seconds(const char *s, double *v);
+
+/* --prom FILE: a path that can be written now (see prom.h). */
+const char *opt_check_prom(const char *arg);
+
+#endif

@@ -1,0 +1,42 @@
+/* The command table: name, entry point, what main() sets up first, one line of help. */
+#include <stddef.h>
+
+#include "cmds.h"
+#include "util.h"
+
+const struct cmd commands[] = {
+	{ "check", cmd_check, NEED_TRACEFS, "what this kernel offers, and what each group would use",
+	  &check_spec },
+	{ "list", cmd_list, NEED_TRACEFS, "the groups, their events, and the raw network tracepoints",
+	  &list_spec },
+	{ "enable", cmd_enable, NEED_TRACEFS, "enable groups in the persistent instance",
+	  &enable_spec },
+	{ "disable", cmd_disable, NEED_TRACEFS, "disable groups (--all removes the instance)",
+	  &disable_spec },
+	{ "status", cmd_status, NEED_TRACEFS, "enabled groups, filters, buffer and per-CPU losses",
+	  &status_spec },
+	{ "stream", cmd_stream, NEED_TRACEFS, "live decoded events, as text or JSON Lines",
+	  &stream_spec },
+	{ "top", cmd_top, NEED_TRACEFS, "per-interval tables: drops, resets, retransmits, devices, ...",
+	  &top_spec },
+	{ "hist", cmd_hist, NEED_TRACEFS, "log2 latency histograms: connect, rxlat",
+	  &hist_spec },
+	{ "count", cmd_count, NEED_TRACEFS, "counts of any tracepoints, like perf stat -e ... -a",
+	  &count_spec },
+	{ "capture", cmd_capture, 0, "capture packets with libpcap, tcpdump-style, --drops too",
+	  &capture_spec },
+	{ "counters", cmd_counters, 0, "deltas of link, SNMP/netstat and softnet counters",
+	  &counters_spec },
+	{ "sockets", cmd_sockets, 0, "sockets with data waiting in their queues, and UDP drops",
+	  &sockets_spec },
+	{ "conntrack", cmd_conntrack, 0, "conntrack statistics and table use",
+	  &conntrack_spec },
+	{ "nftrace", cmd_nftrace, 0, "nftables trace messages (meta nftrace set 1), decoded",
+	  &nftrace_spec },
+	{ "diagnose", cmd_diagnose, 0, "the whole playbook in one run, with ranked findings",
+	  &diagnose_spec },
+	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen",
+	  &selftest_spec },
+};
+
+const size_t ncommands = ARRAY_SIZE(commands);

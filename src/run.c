@@ -1,0 +1,93 @@
+/* The run loop shared by every command that reads events: start, read, tick, drain, restore. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out.h"
+#include "run.h"
+#include "util.h"
+
+static int prom_tick(struct run_spec *r, bool final)
+{
+	int ret;
+
+	if (!r->prom || !r->prom_write)
+		return 0;
+	ret = r->prom_write(r->arg, r->prom);
+	if (ret < 0 && !final)
+		warn("cannot write '%s': %s", r->prom, strerror(-ret));
+	if (ret < 0 && final)
+		error("cannot write the Prometheus file '%s': %s", r->prom, strerror(-ret));
+	return ret;
+}
+
+static double since(uint64_t now, uint64_t last)
+{
+	return now > last ? (now - last) / 1e9 : 0;
+}
+
+/* Reads until the run ends; returns the exit status so far. */
+static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64_t *last)
+{
+	uint64_t step = (uint64_t)(r->interval * 1e9), next = step ? *last + step : 0;
+
+	while (!session_stop && !(r->done && r->done(r->arg))) {
+		int waited = session_wait(s, deadline, next);
+		uint64_t now = mono_ns();
+
+		if (waited)
+			return waited < 0 ? EXIT_FAIL : EXIT_OK;
+		if (r->idle)
+			r->idle(r->arg, now);
+		if (next && now >= next) {
+			r->tick(r->arg, now, since(now, *last), false);
+			prom_tick(r, false);
+			*last = now;
+			next = now + step;
+		}
+		if (out_flush() < 0)
+			break;	/* the reader of our output went away: nothing more to show */
+	}
+	return EXIT_OK;
+}
+
+int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
+{
+	const char *instance = ctx->instance;
+	char private[64];
+	uint64_t start, last, deadline = 0;
+	struct session s;
+	int ret;
+
+	if (r->private_instance) {
+		/* counting must not consume a stream's events, nor the reverse */
+		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
+		ctx->instance = private;
+	}
+	session_signals();
+	session_start(&s, ctx, r->groups, r->ngroups, &r->so);
+	s.on_event = r->on_event;
+	s.on_record = r->on_record;
+	s.arg = r->arg;
+	if (r->started)
+		r->started(r->arg, &s);
+	start = last = mono_ns();
+	if (r->duration > 0)
+		deadline = start + (uint64_t)(r->duration * 1e9);
+	out_set_abort(&session_stop, deadline);
+	if (!r->quiet && !deadline && !out_is_json() && isatty(STDERR_FILENO))
+		fprintf(stderr, "%s: tracing... hit Ctrl-C to end\n", prog_name);
+	ret = loop(&s, r, deadline, &last);
+	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
+	session_end(&s);
+	if (r->tick)
+		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);
+	if (prom_tick(r, true) < 0)
+		ret = EXIT_FAIL;
+	out_flush();
+	if (stats)
+		*stats = (struct run_stats){ s.records, s.delivered, s.lost };
+	ctx->instance = instance;
+	return ret;
+}
