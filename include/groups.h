@@ -21,6 +21,18 @@ enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
 
 #define GROUP_MAX_PROBES 6
 
+/* What a group is, as data: the commands derive their lists and checks from these. */
+enum group_flags {
+	GF_CORE = 1 << 0,	/* check's exit status depends on it (drops, rx, tx) */
+	GF_LATENCY = 1 << 1,	/* a latency: shown by hist, not by top */
+};
+
+/* The view each group feeds (top's tables, hist's histograms). */
+enum group_view {
+	VIEW_DROPS, VIEW_RESETS, VIEW_RETRANS, VIEW_STATES, VIEW_DEVICES, VIEW_UDP,
+	VIEW_CONNECT, VIEW_RXLAT,
+};
+
 struct group {
 	const char		*name;
 	const char		*desc;
@@ -28,6 +40,8 @@ struct group {
 	const char		*alternative;	/* what to use where the kernel lacks the events */
 	unsigned int		types;		/* bit mask of enum ftnet_type it produces */
 	const struct probe_def	*probes;	/* kprobe fallback (event NULL ends it), or NULL */
+	unsigned int		flags;		/* enum group_flags */
+	enum group_view		view;
 };
 
 extern const struct group groups[];
@@ -36,6 +50,8 @@ extern const int ngroups;
 const struct group *group_find(const char *name);
 /* "drops, resets, ..." for error messages. */
 const char *group_names(void);
+/* The names of the groups with (or, want false, without) all of flags: "connect, rxlat". */
+const char *group_names_with(unsigned int flags, bool want, char *buf, size_t size);
 /* 0 when every event exists; -ENOENT with *missing set to the first absent one. */
 int group_available(const struct group *g, const struct group_event **missing);
 /* True when every event of the group (under either backend) is enabled in the instance. */

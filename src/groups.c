@@ -56,32 +56,35 @@ static const struct probe_def udp_probes[] = {
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
 	  { EV("skb", "kfree_skb", "2.6.30") },
-	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL },
+	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL, GF_CORE, VIEW_DROPS },
 	{ "resets", "TCP resets sent and received",
 	  { EV("tcp", "tcp_send_reset", "4.15"), EV("tcp", "tcp_receive_reset", "4.15") },
 	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET),
-	  resets_probes },
+	  resets_probes, 0, VIEW_RESETS },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
 	  { EV("tcp", "tcp_retransmit_skb", "4.15") },
-	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes },
+	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes,
+	  0, VIEW_RETRANS },
 	{ "states", "TCP socket state changes",
 	  { EV("sock", "inet_sock_set_state", "4.16") },
-	  "'ss -tan' shows the current states", T(EV_STATE), states_probes },
+	  "'ss -tan' shows the current states", T(EV_STATE), states_probes, 0, VIEW_STATES },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
 	  { EV("sock", "inet_sock_set_state", "4.16") },
-	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes },
+	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes, GF_LATENCY,
+	  VIEW_CONNECT },
 	{ "rx", "packets received by the stack, per device",
 	  { EV("net", "netif_receive_skb", "2.6.35") },
-	  "/proc/net/dev counts them", T(EV_RX), NULL },
+	  "/proc/net/dev counts them", T(EV_RX), NULL, GF_CORE, VIEW_DEVICES },
 	{ "tx", "packets handed to the driver, per device",
 	  { EV("net", "net_dev_xmit", "2.6.35") },
-	  "/proc/net/dev counts them", T(EV_TX), NULL },
+	  "/proc/net/dev counts them", T(EV_TX), NULL, GF_CORE, VIEW_DEVICES },
 	{ "udp", "UDP sends with the sending task and length",
 	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL } },
-	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes },
+	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, 0,
+	  VIEW_UDP },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
 	  { EV("net", "netif_receive_skb", "2.6.35"), EV("skb", "skb_copy_datagram_iovec", "2.6.35") },
-	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL },
+	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, GF_LATENCY, VIEW_RXLAT },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -102,6 +105,17 @@ const char *group_names(void)
 		return buf;
 	for (int i = 0; i < ngroups; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "", groups[i].name);
+	return buf;
+}
+
+const char *group_names_with(unsigned int flags, bool want, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < ngroups && n < size; i++)
+		if (((groups[i].flags & flags) == flags) == want)
+			n += snprintf(buf + n, size - n, "%s%s", n ? ", " : "", groups[i].name);
 	return buf;
 }
 
