@@ -28,7 +28,14 @@ struct cmd {
 	const struct cmd_spec	*spec;	/* options and help (src/opt.h) */
 };
 
-/* The command table (src/commands.c) and the global options (src/ftnet.c). */
+/* The global options, parsed before the command's name. */
+struct global_opts {
+	const char	*instance;
+	int		verbose, backend;
+	bool		version;
+};
+
+/* The command table and the global options (src/commands.c). */
 extern const struct cmd commands[];
 extern const size_t ncommands;
 extern const struct cmd_spec global_spec;

@@ -9,7 +9,18 @@
 
 struct decoder;
 
-/* Builds the decoders for every event of interest that the handle knows. */
+/* How an event of the catalogue (src/groups.c) is decoded: the catalogue names each event once. */
+enum decode_kind {
+	DK_NONE,
+	DK_DROP, DK_RESET_SENT, DK_RESET_RECEIVED, DK_RETRANS, DK_STATE, DK_RX, DK_TX,
+	DK_SOCK_LENGTH, DK_COPY,
+	/* the kprobe backend: socket fields from struct sock_common */
+	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
+	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
+	DK_NKINDS
+};
+
+/* Builds a decoder for every event of the catalogue (both backends) that the handle knows. */
 struct decoder *decoder_new(struct tep_handle *tep);
 void decoder_free(struct decoder *d);
 
@@ -18,6 +29,8 @@ void decoder_free(struct decoder *d);
  * an event ftnet decodes (or is an uninteresting state change), -1 on a short record.
  */
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev);
+/* Whether d decodes the event (sys, name): what the unit tests check for every group. */
+bool decoder_has(const struct decoder *d, const char *sys, const char *name);
 
 /* True when this kernel's kfree_skb carries a drop reason (5.17+). */
 bool decode_has_reason(const struct decoder *d);

@@ -15,6 +15,7 @@ struct group_event {
 	const char		*since;		/* kernel version that added it */
 	const char		*filter;	/* always applied (anded with the user's), or NULL */
 	const struct probe_def	*probe;		/* kprobe backend: the probe to register first */
+	int			decode;		/* enum decode_kind */
 };
 
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };

@@ -19,6 +19,7 @@ struct probe_def {
 	const char	*fetch;
 	const char	*filter;	/* kernel filter on the fetched fields, or NULL */
 	bool		optional;	/* left out where the kernel lacks func (IPv6 built out) */
+	int		decode;		/* enum decode_kind */
 };
 
 /* skc_v6_daddr's offset in struct sock_common on 64-bit, with and without CONFIG_NET_NS */

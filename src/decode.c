@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include "decode-int.h"
+#include "groups.h"
+#include "probe.h"
 #include "util.h"
 
 struct decoder {
@@ -16,33 +18,29 @@ struct decoder {
 };
 
 static const struct {
-	const char	*sys, *name;
 	decode_fn	fn;
 	enum ftnet_type	type;
 	enum ftnet_dir	dir;
 	int		variant;
-} known[] = {
-	{ "skb", "kfree_skb", decode_kfree_skb, EV_DROP, DIR_NONE, 0 },
-	{ "tcp", "tcp_send_reset", decode_tcp_sk, EV_RESET, DIR_SENT, 0 },
-	{ "tcp", "tcp_receive_reset", decode_tcp_sk, EV_RESET, DIR_RECEIVED, 0 },
-	{ "tcp", "tcp_retransmit_skb", decode_tcp_sk, EV_RETRANS, DIR_NONE, 0 },
-	{ "sock", "inet_sock_set_state", decode_set_state, EV_STATE, DIR_NONE, 0 },
-	{ "net", "netif_receive_skb", decode_netdev, EV_RX, DIR_RECEIVED, 0 },
-	{ "net", "net_dev_xmit", decode_netdev, EV_TX, DIR_SENT, 0 },
-	{ "sock", "sock_send_length", decode_sock_length, EV_UDP, DIR_SENT, 0 },
-	{ "skb", "skb_copy_datagram_iovec", decode_netdev, EV_COPY, DIR_RECEIVED, 0 },
-	/* the kprobe backend (probe.c): socket fields from struct sock_common */
-	{ "ftnet", "send_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
-	{ "ftnet", "send_reset6", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
-	{ "ftnet", "send_active_reset", decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
-	{ "ftnet", "recv_reset", decode_kprobe_sk, EV_RESET, DIR_RECEIVED, 0 },
-	{ "ftnet", "reset_close", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_PORT_NOTE },
-	{ "ftnet", "retrans", decode_kprobe_sk, EV_RETRANS, DIR_NONE, 0 },
-	{ "ftnet", "set_state", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_SET_STATE },
-	{ "ftnet", "connect", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_CONNECT },
-	{ "ftnet", "finish_connect", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FINISH },
-	{ "ftnet", "connect_failed", decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
-	{ "ftnet", "udp_sendmsg", decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
+} kinds[DK_NKINDS] = {
+	[DK_DROP] = { decode_kfree_skb, EV_DROP, DIR_NONE, 0 },
+	[DK_RESET_SENT] = { decode_tcp_sk, EV_RESET, DIR_SENT, 0 },
+	[DK_RESET_RECEIVED] = { decode_tcp_sk, EV_RESET, DIR_RECEIVED, 0 },
+	[DK_RETRANS] = { decode_tcp_sk, EV_RETRANS, DIR_NONE, 0 },
+	[DK_STATE] = { decode_set_state, EV_STATE, DIR_NONE, 0 },
+	[DK_RX] = { decode_netdev, EV_RX, DIR_RECEIVED, 0 },
+	[DK_TX] = { decode_netdev, EV_TX, DIR_SENT, 0 },
+	[DK_SOCK_LENGTH] = { decode_sock_length, EV_UDP, DIR_SENT, 0 },
+	[DK_COPY] = { decode_netdev, EV_COPY, DIR_RECEIVED, 0 },
+	[DK_KP_RESET_SENT] = { decode_kprobe_sk, EV_RESET, DIR_SENT, 0 },
+	[DK_KP_RESET_RECEIVED] = { decode_kprobe_sk, EV_RESET, DIR_RECEIVED, 0 },
+	[DK_KP_PORT_NOTE] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_PORT_NOTE },
+	[DK_KP_RETRANS] = { decode_kprobe_sk, EV_RETRANS, DIR_NONE, 0 },
+	[DK_KP_SET_STATE] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_SET_STATE },
+	[DK_KP_CONNECT] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_CONNECT },
+	[DK_KP_FINISH] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FINISH },
+	[DK_KP_FAILED] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
+	[DK_KP_UDP] = { decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -304,32 +302,53 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 #undef F
 }
 
+static void decoder_add(struct decoder *d, const char *sys, const char *name, int kind)
+{
+	struct tep_event *e = tep_find_event_by_name(d->tep, sys, name);
+	struct evdecoder *ed;
+
+	if (!e || kind <= DK_NONE || kind >= DK_NKINDS || d->n >= (int)ARRAY_SIZE(d->eds))
+		return;
+	for (int i = 0; i < d->n; i++)
+		if (d->eds[i].event == e)
+			return;	/* shared by two groups (states and connect, rx and rxlat) */
+	ed = &d->eds[d->n++];
+	ed->event = e;
+	ed->fn = kinds[kind].fn;
+	ed->type = kinds[kind].type;
+	ed->dir = kinds[kind].dir;
+	ed->variant = kinds[kind].variant;
+	fields_resolve(&ed->f, e);
+	for (struct tep_format_field *fl = e->format.fields; fl; fl = fl->next) {
+		if (!(fl->flags & TEP_FIELD_IS_DYNAMIC) && fl->offset + fl->size > ed->min_size)
+			ed->min_size = fl->offset + fl->size;
+	}
+	if (ed->f.reason)
+		symtab_build(&ed->reasons, e, "reason");
+}
+
 struct decoder *decoder_new(struct tep_handle *tep)
 {
 	struct decoder *d = xcalloc(1, sizeof(*d));
 
 	d->tep = tep;
-	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
-		struct tep_event *e = tep_find_event_by_name(tep, known[i].sys, known[i].name);
-		struct evdecoder *ed;
+	for (int i = 0; i < ngroups; i++) {
+		const struct group *g = &groups[i];
 
-		if (!e)
-			continue;
-		ed = &d->eds[d->n++];
-		ed->event = e;
-		ed->fn = known[i].fn;
-		ed->type = known[i].type;
-		ed->dir = known[i].dir;
-		ed->variant = known[i].variant;
-		fields_resolve(&ed->f, e);
-		for (struct tep_format_field *fl = e->format.fields; fl; fl = fl->next) {
-			if (!(fl->flags & TEP_FIELD_IS_DYNAMIC) && fl->offset + fl->size > ed->min_size)
-				ed->min_size = fl->offset + fl->size;
-		}
-		if (ed->f.reason)
-			symtab_build(&ed->reasons, e, "reason");
+		for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++)
+			decoder_add(d, g->events[j].sys, g->events[j].name, g->events[j].decode);
+		for (int j = 0; g->probes && g->probes[j].event; j++)
+			decoder_add(d, PROBE_SYSTEM, g->probes[j].event, g->probes[j].decode);
 	}
 	return d;
+}
+
+bool decoder_has(const struct decoder *d, const char *sys, const char *name)
+{
+	for (int i = 0; i < d->n; i++)
+		if (!strcmp(d->eds[i].event->system, sys) && !strcmp(d->eds[i].event->name, name))
+			return true;
+	return false;
 }
 
 void decoder_free(struct decoder *d)

@@ -14,53 +14,6 @@
 #include "tfs.h"
 #include "util.h"
 
-struct global_opts {
-	const char	*instance;
-	int		verbose, backend;
-	bool		version;
-};
-
-static const char *const backends[] = { "auto", "tracepoint", "kprobe", NULL };
-
-static const char *instance_check(const char *arg)
-{
-	return tfs_instance_name_ok(arg) < 0 ? "use letters, digits, '-', '_' and '.'" : NULL;
-}
-
-static const struct opt global_opts[] = {
-	OPT_SC('I', "instance", struct global_opts, instance, "NAME",
-	       "tracefs instance to use (default: $FTNET_INSTANCE or 'ftnet')", instance_check),
-	{ 'v', "verbose", OPT_INC, offsetof(struct global_opts, verbose), NULL,
-	  "say more about what is done to the kernel", 0, 0, NULL, NULL },
-	OPT_C(0, "backend", struct global_opts, backend, "KIND",
-	      "auto (tracepoints, else kprobes), tracepoint or kprobe", backends),
-	OPT_F('V', "version", struct global_opts, version, "print the version"),
-	OPT_END,
-};
-
-static void command_list(void)
-{
-	out_printf("\nCOMMANDS\n");
-	for (size_t i = 0; i < ncommands; i++)
-		out_printf("  %-10s %s\n", commands[i].name, commands[i].help);
-	out_printf("\n'ftnet COMMAND -h' describes a command.\n");
-}
-
-const struct cmd_spec global_spec = {
-	.name = NULL,
-	.args = "COMMAND [ARGS]",
-	.about = "Network debugging with tracefs alone: drops, resets, retransmits, states,\n"
-		 "connect latency and per-device traffic, on any kernel with tracefs.\n",
-	.opts = global_opts,
-	.examples = "  ftnet enable drops && ftnet stream\n"
-		    "  ftnet stream resets retrans --json -d 10\n"
-		    "  ftnet disable --all\n"
-		    "  ftnet --backend kprobe stream retrans\n",
-	.max_args = -1,
-	.posix = true,
-	.more_help = command_list,
-};
-
 static void tracefs_or_die(struct ftnet_ctx *ctx)
 {
 	int ret = tfs_mount(&ctx->tracefs);

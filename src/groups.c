@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decode.h"
 #include "event.h"
 #include "groups.h"
 #include "probe.h"
@@ -19,71 +20,74 @@
 
 static const struct probe_def resets_probes[] = {
 	/* sk is NULL for resets sent without a socket: the tracepoint skips those before 6.10 */
-	{ "send_reset", "tcp_v4_send_reset", SK("$A1"), "skaddr != 0", false },
-	{ "send_reset6", "tcp_v6_send_reset", SK("$A1"), "skaddr != 0", true },
-	{ "send_active_reset", "tcp_send_active_reset", SK("$A1"), NULL, false },
-	{ "recv_reset", "tcp_reset", SK("$A1"), NULL, false },
+	{ "send_reset", "tcp_v4_send_reset", SK("$A1"), "skaddr != 0", false, DK_KP_RESET_SENT },
+	{ "send_reset6", "tcp_v6_send_reset", SK("$A1"), "skaddr != 0", true, DK_KP_RESET_SENT },
+	{ "send_active_reset", "tcp_send_active_reset", SK("$A1"), NULL, false, DK_KP_RESET_SENT },
+	{ "recv_reset", "tcp_reset", SK("$A1"), NULL, false, DK_KP_RESET_RECEIVED },
 	/* an aborting socket gives its port back before the RST goes out: note it on the way */
-	{ "reset_close", "tcp_set_state", SK("$A1") " newstate=$A2:s32", "newstate == 7", false },
-	{ NULL, NULL, NULL, NULL, false },
+	{ "reset_close", "tcp_set_state", SK("$A1") " newstate=$A2:s32", "newstate == 7", false,
+	  DK_KP_PORT_NOTE },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def retrans_probes[] = {
 	/* not __tcp_retransmit_skb, where the tracepoint is (tail loss probes too): 6.1's build
 	 * inlines it into tcp_retransmit_skb, and a probe on its symbol misses those calls */
-	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false },
-	{ NULL, NULL, NULL, NULL, false },
+	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false, DK_KP_RETRANS },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def states_probes[] = {
-	{ "set_state", "tcp_set_state", SK("$A1") " newstate=$A2:s32", NULL, false },
-	{ NULL, NULL, NULL, NULL, false },
+	{ "set_state", "tcp_set_state", SK("$A1") " newstate=$A2:s32", NULL, false, DK_KP_SET_STATE },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def connect_probes[] = {
 	/* keyed by the socket: tcp_finish_connect runs in softirq, not in the connecting task */
-	{ "connect", "tcp_connect", SK("$A1"), NULL, false },
-	{ "finish_connect", "tcp_finish_connect", SK("$A1"), NULL, false },
+	{ "connect", "tcp_connect", SK("$A1"), NULL, false, DK_KP_CONNECT },
+	{ "finish_connect", "tcp_finish_connect", SK("$A1"), NULL, false, DK_KP_FINISH },
 	/* SYN_SENT -> CLOSE: refused, timed out, or closed before the answer */
 	{ "connect_failed", "tcp_set_state", SK("$A1") " newstate=$A2:s32",
-	  "state == 2 && newstate == 7", false },
-	{ NULL, NULL, NULL, NULL, false },
+	  "state == 2 && newstate == 7", false, DK_KP_FAILED },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def udp_probes[] = {
 	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+16($A1):u16 len=$A3:u64", NULL,
-	  false },
-	{ NULL, NULL, NULL, NULL, false },
+	  false, DK_KP_UDP },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
-#define EV(sys, name, since) { sys, name, since, NULL, NULL }
+#define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
-	  { EV("skb", "kfree_skb", "2.6.30") },
+	  { EV("skb", "kfree_skb", "2.6.30", DK_DROP) },
 	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL, GF_CORE, VIEW_DROPS },
 	{ "resets", "TCP resets sent and received",
-	  { EV("tcp", "tcp_send_reset", "4.15"), EV("tcp", "tcp_receive_reset", "4.15") },
+	  { EV("tcp", "tcp_send_reset", "4.15", DK_RESET_SENT),
+	    EV("tcp", "tcp_receive_reset", "4.15", DK_RESET_RECEIVED) },
 	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET),
 	  resets_probes, 0, VIEW_RESETS },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
-	  { EV("tcp", "tcp_retransmit_skb", "4.15") },
+	  { EV("tcp", "tcp_retransmit_skb", "4.15", DK_RETRANS) },
 	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes,
 	  0, VIEW_RETRANS },
 	{ "states", "TCP socket state changes",
-	  { EV("sock", "inet_sock_set_state", "4.16") },
+	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
 	  "'ss -tan' shows the current states", T(EV_STATE), states_probes, 0, VIEW_STATES },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
-	  { EV("sock", "inet_sock_set_state", "4.16") },
+	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
 	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes, GF_LATENCY,
 	  VIEW_CONNECT },
 	{ "rx", "packets received by the stack, per device",
-	  { EV("net", "netif_receive_skb", "2.6.35") },
+	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX) },
 	  "/proc/net/dev counts them", T(EV_RX), NULL, GF_CORE, VIEW_DEVICES },
 	{ "tx", "packets handed to the driver, per device",
-	  { EV("net", "net_dev_xmit", "2.6.35") },
+	  { EV("net", "net_dev_xmit", "2.6.35", DK_TX) },
 	  "/proc/net/dev counts them", T(EV_TX), NULL, GF_CORE, VIEW_DEVICES },
 	{ "udp", "UDP sends with the sending task and length",
-	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL } },
+	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH } },
 	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, 0,
 	  VIEW_UDP },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
-	  { EV("net", "netif_receive_skb", "2.6.35"), EV("skb", "skb_copy_datagram_iovec", "2.6.35") },
+	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX),
+	    EV("skb", "skb_copy_datagram_iovec", "2.6.35", DK_COPY) },
 	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, GF_LATENCY, VIEW_RXLAT },
 };
 const int ngroups = ARRAY_SIZE(groups);
@@ -150,6 +154,7 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 			out[n].since = NULL;
 			out[n].filter = g->probes[i].filter;
 			out[n].probe = &g->probes[i];
+			out[n].decode = g->probes[i].decode;
 			n++;
 		}
 		return n;

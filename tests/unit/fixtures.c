@@ -1,4 +1,5 @@
 /* Loads the format files recorded from real kernels (tests/data/README says which). */
+#include <dirent.h>
 #include <event-parse.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,44 +8,69 @@
 #include "fixtures.h"
 #include "util.h"
 
-static const char *const events[] = {
-	"skb/kfree_skb", "tcp/tcp_send_reset", "tcp/tcp_receive_reset", "tcp/tcp_retransmit_skb",
-	"sock/inet_sock_set_state", "net/netif_receive_skb", "net/net_dev_xmit",
-	"ftnet/retrans", "ftnet/send_reset", "ftnet/send_active_reset", "ftnet/recv_reset",
-	"ftnet/reset_close", "ftnet/set_state", "ftnet/connect", "ftnet/finish_connect",
-	"ftnet/connect_failed", "ftnet/udp_sendmsg", "ftnet/send_reset6",
-};
+/* Parses one SYS/NAME/format; -1 when it exists and cannot be parsed. */
+static int load_one(struct tep_handle *tep, const char *dir, const char *sys, const char *name,
+		    int *loaded)
+{
+	char path[1024], *text;
+	size_t len;
+	int bad;
+
+	snprintf(path, sizeof(path), "%s/%s/%s/format", dir, sys, name);
+	text = read_file(path, &len);
+	if (!text)
+		return 0;
+	bad = tep_parse_event(tep, text, len, sys);
+	free(text);
+	if (bad) {
+		fprintf(stderr, "cannot parse %s\n", path);
+		return -1;
+	}
+	(*loaded)++;
+	return 0;
+}
+
+/* Every SYS/NAME/format recorded for the kernel (older kernels lack some events). */
+static int load_all(struct tep_handle *tep, const char *dir, int *loaded)
+{
+	struct dirent *s, *e;
+	DIR *sd = opendir(dir), *ed;
+	char path[1024];
+	int ret = 0;
+
+	if (!sd)
+		return 0;
+	while (!ret && (s = readdir(sd))) {
+		if (s->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, s->d_name);
+		ed = opendir(path);
+		while (ed && !ret && (e = readdir(ed)))
+			if (e->d_name[0] != '.')
+				ret = load_one(tep, dir, s->d_name, e->d_name, loaded);
+		if (ed)
+			closedir(ed);
+	}
+	closedir(sd);
+	return ret;
+}
 
 struct tep_handle *fixture_load(const char *datadir, const char *kernel)
 {
 	struct tep_handle *tep = tep_alloc();
-	char path[1024];
+	char dir[1024];
 	int loaded = 0;
 
 	tep_set_long_size(tep, 8);
 	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
-	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
-		char sys[16], *text;
-		size_t len;
-		int bad;
-
-		snprintf(path, sizeof(path), "%s/linux-%s/%s/format", datadir, kernel, events[i]);
-		text = read_file(path, &len);
-		if (!text)
-			continue;	/* older kernels lack some; the tests ask for what they need */
-		snprintf(sys, sizeof(sys), "%.*s", (int)strcspn(events[i], "/"), events[i]);
-		bad = tep_parse_event(tep, text, len, sys);
-		free(text);
-		if (bad) {
-			fprintf(stderr, "cannot parse %s\n", path);
-			tep_free(tep);
-			return NULL;
-		}
-		loaded++;
+	snprintf(dir, sizeof(dir), "%s/linux-%s", datadir, kernel);
+	if (load_all(tep, dir, &loaded) < 0) {
+		tep_free(tep);
+		return NULL;
 	}
 	if (!loaded) {
-		fprintf(stderr, "no format files under %s/linux-%s\n", datadir, kernel);
+		fprintf(stderr, "no format files under %s\n", dir);
 		tep_free(tep);
 		return NULL;
 	}

@@ -814,11 +814,12 @@ static void test_probe_format(void)
 {
 	static const struct probe_def d = {
 		"retrans", "tcp_retransmit_skb",
-		"skaddr=$A1:x64 daddr=+0($A1):u32 skbaddr=$A2:x64 len=$A3:u64", NULL, false,
+		"skaddr=$A1:x64 daddr=+0($A1):u32 skbaddr=$A2:x64 len=$A3:u64", NULL, false, 0,
 	};
-	static const struct probe_def bad = { "x", "f", "a=$A7 b=$V4", NULL, false };
+	static const struct probe_def bad = { "x", "f", "a=$A7 b=$V4", NULL, false, 0 };
 	static const struct probe_def v6 = {
-		"x", "f", "d=+$V0($A1):x64 e=+$V1($A1):x64 s=+$V2($A1):x64 t=+$V3($A1):x64", NULL, false,
+		"x", "f", "d=+$V0($A1):x64 e=+$V1($A1):x64 s=+$V2($A1):x64 t=+$V3($A1):x64", NULL,
+		false, 0,
 	};
 	char buf[256];
 

@@ -1,0 +1,265 @@
+/*
+ * The shape every command shares, checked from the tables themselves: each command's -h lists
+ * every option it accepts, no letter means two things, one number syntax; and every event of
+ * every group, on every recorded kernel and under both backends, has a decoder.
+ */
+#include <event-parse.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "decode.h"
+#include "fixtures.h"
+#include "groups.h"
+#include "opt.h"
+#include "out.h"
+#include "probe.h"
+#include "tap.h"
+#include "util.h"
+
+static const char *datadir;
+
+/* What opt_help prints for spec. */
+static char *help_text(const struct cmd_spec *spec)
+{
+	static char text[16384];
+	char path[] = "/tmp/ftnet-help-XXXXXX";
+	int fd = mkstemp(path), saved = dup(1);
+	ssize_t n;
+
+	dup2(fd, 1);
+	opt_help(spec);
+	out_flush();
+	dup2(saved, 1);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, text, sizeof(text) - 1);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return text;
+}
+
+static void check_help(const struct cmd_spec *spec)
+{
+	const char *text = help_text(spec);
+	char want[96];
+
+	CHECK(strstr(text, "usage: ftnet") == text);
+	CHECK(strstr(text, "\nEXAMPLES\n") != NULL);
+	CHECK(strstr(text, "-h, --help") != NULL);
+	for (const struct opt *o = spec->opts; o->lname; o++) {
+		if (o->sname)
+			snprintf(want, sizeof(want), "-%c, --%s%s%s", o->sname, o->lname,
+				 o->argname ? " " : "", o->argname ? o->argname : "");
+		else
+			snprintf(want, sizeof(want), "    --%s%s%s", o->lname, o->argname ? " " : "",
+				 o->argname ? o->argname : "");
+		if (!strstr(text, want))
+			fprintf(stderr, "ftnet %s -h does not list '%s'\n",
+				spec->name ? spec->name : "", want);
+		CHECK(strstr(text, want) != NULL);
+		CHECK(o->help && *o->help);
+		CHECK((o->kind == OPT_FLAG || o->kind == OPT_INC) == !o->argname);
+	}
+}
+
+struct letter {
+	const char	*lname;
+	const char	*where;
+	enum opt_kind	kind;
+};
+
+/* One meaning per letter, and one letter per long name, across the global options and all. */
+static void check_letters(const struct cmd_spec *spec, struct letter *by_letter,
+			  struct letter *by_name, int *nnames)
+{
+	const char *where = spec->name ? spec->name : "(global)";
+
+	for (const struct opt *o = spec->opts; o->lname; o++) {
+		struct letter *l = o->sname ? &by_letter[(unsigned char)o->sname] : NULL;
+		int i;
+
+		CHECK(o->sname != 'h' && strcmp(o->lname, "help"));
+		if (l && l->lname && strcmp(l->lname, o->lname))
+			fprintf(stderr, "-%c is --%s in %s but --%s in %s\n", o->sname, l->lname,
+				l->where, o->lname, where);
+		CHECK(!l || !l->lname || !strcmp(l->lname, o->lname));
+		if (l && !l->lname)
+			*l = (struct letter){ o->lname, where, o->kind };
+		for (i = 0; i < *nnames; i++)
+			if (!strcmp(by_name[i].lname, o->lname))
+				break;
+		if (i == *nnames) {
+			by_name[(*nnames)++] = (struct letter){ o->lname, where, o->kind };
+			continue;
+		}
+		/* --json is a flag everywhere, --duration seconds everywhere */
+		if (by_name[i].kind != o->kind)
+			fprintf(stderr, "--%s differs in kind between %s and %s\n", o->lname,
+				by_name[i].where, where);
+		CHECK(by_name[i].kind == o->kind);
+	}
+}
+
+static void test_specs(void)
+{
+	static struct letter by_letter[256], by_name[256];
+	int nnames = 0;
+
+	check_help(&global_spec);
+	check_letters(&global_spec, by_letter, by_name, &nnames);
+	for (size_t i = 0; i < ncommands; i++) {
+		const struct cmd_spec *spec = commands[i].spec;
+
+		CHECK(spec != NULL);
+		if (!spec)
+			continue;
+		CHECK_STR(spec->name, commands[i].name);
+		check_help(spec);
+		check_letters(spec, by_letter, by_name, &nnames);
+	}
+	/* the global options' letters are taken by them: no command may reuse them */
+	CHECK_STR(by_letter['I'].lname, "instance");
+	CHECK_STR(by_letter['v'].lname, "verbose");
+	CHECK_STR(by_letter['V'].lname, "version");
+}
+
+struct nums {
+	uint64_t	n;
+	double		secs;
+	bool		flag;
+	const char	*s;
+};
+
+static const struct opt num_opts[] = {
+	OPT_U('c', "count", struct nums, n, "N", "a count", 1, 100),
+	OPT_DURATION(struct nums, secs),
+	OPT_F('j', "json", struct nums, flag, "a flag"),
+	OPT_S('f', "filter", struct nums, s, "EXPR", "a string"),
+	OPT_END,
+};
+
+static const struct cmd_spec num_spec = {
+	.name = "numbers", .opts = num_opts, .examples = "", .max_args = 1,
+};
+
+/* The exit status of opt_parse on argv (run in a child: errors exit), or 0 and *o filled. */
+static int parse(struct nums *o, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[] = { "numbers", (char *)a1, (char *)a2, (char *)a3, NULL };
+	int argc = 1 + !!a1 + !!a2 + !!a3, status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		freopen("/dev/null", "w", stderr);
+		opt_parse(&num_spec, argc, argv, o);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && !WEXITSTATUS(status)) {
+		memset(o, 0, sizeof(*o));
+		opt_parse(&num_spec, argc, argv, o);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_numbers(void)
+{
+	static const char *bad[] = { "1e3", "0x10", "-1", "+5", "", " 5", "5 ", "1.5", "101",
+				     "0", "99999999999999999999999", NULL };
+	static const char *bad_secs[] = { "1e3", "0x10", "-1", "", "inf", "nan", ".", "1..2",
+					  "0", "0.0", "1,5", NULL };
+	struct nums o;
+
+	for (int i = 0; bad[i]; i++)
+		CHECK_INT(parse(&o, "-c", bad[i], NULL), EXIT_USAGE);
+	for (int i = 0; bad_secs[i]; i++)
+		CHECK_INT(parse(&o, "-d", bad_secs[i], NULL), EXIT_USAGE);
+	CHECK_INT(parse(&o, "-c", "100", "-d0.25"), 0);
+	CHECK_INT(o.n, 100);
+	CHECK(o.secs == 0.25);
+	CHECK_INT(parse(&o, "--duration=.5", "-j", NULL), 0);
+	CHECK(o.secs == 0.5 && o.flag);
+	CHECK_INT(parse(&o, "--filter", "", NULL), EXIT_USAGE);
+	CHECK_INT(parse(&o, "-x", NULL, NULL), EXIT_USAGE);
+	CHECK_INT(parse(&o, "-c", NULL, NULL), EXIT_USAGE);
+	CHECK_INT(parse(&o, "a", "b", NULL), EXIT_USAGE);	/* at most one argument */
+	CHECK_INT(parse(&o, "a", "-j", NULL), 0);	/* options after arguments */
+	CHECK(o.flag);
+	CHECK_STR(opt_quote("short"), "'short'");
+	CHECK(strstr(opt_quote("0123456789012345678901234567890123456789012345678901234567890123456789"),
+		     "(70 bytes)") != NULL);
+}
+
+static bool version_before(const char *since, const char *kernel)
+{
+	int a = 0, b = 0, c = 0, d = 0;
+
+	sscanf(since, "%d.%d", &a, &b);
+	sscanf(kernel, "%d.%d", &c, &d);
+	return a < c || (a == c && b <= d);
+}
+
+/* Every event of every group this kernel has is decoded: tracepoints, and our kprobes. */
+static void test_group_decoders(void)
+{
+	static const char *const kernels[] = { "6.18", "6.1", "5.10", "4.16", "4.15",
+					       "6.1-probes-v1" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(kernels); k++) {
+		struct tep_handle *tep = fixture_load(datadir, kernels[k]);
+		bool full = strchr(kernels[k], '-') == NULL && version_before("5.0", kernels[k]);
+		struct decoder *d;
+
+		CHECK(tep != NULL);
+		if (!tep)
+			continue;
+		d = decoder_new(tep);
+		for (int i = 0; i < ngroups; i++) {
+			const struct group *g = &groups[i];
+
+			for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++) {
+				const struct group_event *e = &g->events[j];
+				bool has = tep_find_event_by_name(tep, e->sys, e->name) != NULL;
+
+				/* the recorded kernels hold every event they have */
+				if (full && version_before(e->since, kernels[k]) && !has)
+					fprintf(stderr, "linux-%s lacks %s:%s\n", kernels[k], e->sys,
+						e->name);
+				CHECK(!full || !version_before(e->since, kernels[k]) || has);
+				CHECK(e->decode > DK_NONE && e->decode < DK_NKINDS);
+				CHECK(!has || decoder_has(d, e->sys, e->name));
+			}
+			for (int j = 0; g->probes && g->probes[j].event; j++) {
+				const struct probe_def *p = &g->probes[j];
+				bool has = tep_find_event_by_name(tep, PROBE_SYSTEM, p->event) != NULL;
+
+				CHECK(p->decode > DK_NONE && p->decode < DK_NKINDS);
+				CHECK(!has || decoder_has(d, PROBE_SYSTEM, p->event));
+				/* 6.1's ftnet/ holds the formats of every probe */
+				CHECK(strcmp(kernels[k], "6.1") || has);
+			}
+		}
+		decoder_free(d);
+		tep_free(tep);
+	}
+}
+
+int main(void)
+{
+	datadir = getenv("TESTDATA");
+	if (!datadir)
+		datadir = "tests/data";
+	test_specs();
+	test_numbers();
+	test_group_decoders();
+	printf("cli: %d checks, %d failed\n", tap_run, tap_failed);
+	return tap_failed ? 1 : 0;
+}
