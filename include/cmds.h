@@ -70,7 +70,10 @@ const struct group *group_or_die(const char *name);
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
 /* A tep handle with the network systems (and nothing else: parsing all events is slow). */
 struct tep_handle *tep_load_or_die(void);
-/* Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes. */
+/*
+ * Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes.
+ * -ENOENT, with the name in out, for a value that is no name this kernel has (reason == BOGUS).
+ */
 int filter_translate(struct tep_event *event, const char *expr, char *out, size_t size);
 /* Moves into a network namespace (--netns NAME|PID) or dies naming it. */
 void netns_or_die(const char *spec);

@@ -73,8 +73,8 @@ struct cmd_spec {
 #define OPT_PROM(T, f) { 'p', "prom", OPT_STRING, offsetof(T, f), "FILE", \
 	"write the totals as Prometheus text to FILE (replaced atomically)", 0, 0, NULL, \
 	opt_check_prom }
-#define OPT_FILTER(T, f) OPT_S('f', "filter", T, f, "EXPR", \
-	"kernel filter for the groups enabled for this run")
+#define OPT_FILTER(T, f) OPT_SC('f', "filter", T, f, "EXPR", \
+	"kernel filter for the groups enabled for this run", opt_check_filter)
 
 /*
  * Parses argv[1..] (argv[0] is the command's name) into the struct at dest against the
@@ -98,5 +98,7 @@ int opt_parse_seconds(const char *s, double *v);
 
 /* --prom FILE: a path that can be written now (see prom.h). */
 const char *opt_check_prom(const char *arg);
+/* --filter EXPR: one expression the kernel's filter file takes whole. */
+const char *opt_check_filter(const char *arg);
 
 #endif

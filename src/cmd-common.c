@@ -11,6 +11,7 @@
 #include "decode.h"
 #include "event.h"
 #include "groups.h"
+#include "opt.h"
 #include "out.h"
 #include "probe.h"
 #include "prom.h"
@@ -153,30 +154,49 @@ static int name_value(struct tep_event *e, const char *name, long long *v)
 	return -ENOENT;
 }
 
+/* Whether the operator characters before a word make it a value (reason == NAME). */
+static bool compares(const char *op)
+{
+	return !strcmp(op, "==") || !strcmp(op, "!=") || !strcmp(op, "<") || !strcmp(op, ">") ||
+	       !strcmp(op, "<=") || !strcmp(op, ">=") || !strcmp(op, "&") || !strcmp(op, "~");
+}
+
+/* The next token: a quoted string or a number copied whole, or one other character. */
+static size_t plain_token(const char *p)
+{
+	size_t len = 1;
+
+	if (*p == '"' || *p == '\'') {
+		const char *end = strchr(p + 1, *p);
+
+		return end ? (size_t)(end - p + 1) : strlen(p);
+	}
+	if (isdigit((unsigned char)*p))
+		while (isalnum((unsigned char)p[len]))
+			len++;
+	return len;
+}
+
 int filter_translate(struct tep_event *e, const char *expr, char *out, size_t size)
 {
+	char op[4] = "";
 	size_t n = 0;
 
 	for (const char *p = expr; *p;) {
 		char word[128];
 		size_t len = 0;
 
-		if (*p == '"' || *p == '\'') {	/* string literals are the kernel's to read */
-			char q = *p;
-			const char *end = strchr(p + 1, q);
-
-			len = end ? (size_t)(end - p + 1) : strlen(p);
+		if (!(isalpha((unsigned char)*p) || *p == '_')) {
+			len = plain_token(p);
+			if (strchr("=!<>&~", *p) && strlen(op) < sizeof(op) - 1)
+				strncat(op, p, 1);
+			else if (!isspace((unsigned char)*p))
+				op[0] = 0;
 			if (n + len >= size)
 				return -ENOSPC;
 			memcpy(out + n, p, len);
 			n += len;
 			p += len;
-			continue;
-		}
-		if (!(isalpha((unsigned char)*p) || *p == '_')) {
-			if (n + 1 >= size)
-				return -ENOSPC;
-			out[n++] = *p++;
 			continue;
 		}
 		while (isalnum((unsigned char)p[len]) || p[len] == '_')
@@ -189,9 +209,14 @@ int filter_translate(struct tep_event *e, const char *expr, char *out, size_t si
 		if (!is_field(e, word)) {
 			long long v;
 
-			if (!name_value(e, word, &v))
+			if (!name_value(e, word, &v)) {
 				snprintf(word, sizeof(word), "%lld", v);
+			} else if (compares(op)) {
+				snprintf(out, size, "%s", word);	/* the name nothing knows */
+				return -ENOENT;
+			}
 		}
+		op[0] = 0;
 		len = strlen(word);
 		if (n + len >= size)
 			return -ENOSPC;
@@ -201,6 +226,9 @@ int filter_translate(struct tep_event *e, const char *expr, char *out, size_t si
 	out[n] = '\0';
 	return 0;
 }
+
+/* The longest filter a user may give (opt.c checks it) */
+#define FILTER_TEXT_MAX 2048
 
 struct undo {
 	const char		*sys, *name;
@@ -222,120 +250,171 @@ static void undo_all(struct tracefs_instance *inst, struct undo *u, int n)
 	}
 }
 
+/* One enabling of groups in an instance: what was done, so a failure can undo it all. */
+struct enabling {
+	struct ftnet_ctx	*ctx;
+	struct tracefs_instance	*inst;
+	const char		*filter;	/* the user's, or NULL */
+	struct tep_handle	*tep;		/* formats, for the filter's names */
+	struct undo		undo[32];
+	int			nundo;
+	int			status;		/* how to exit on failure: EXIT_FAIL or EXIT_USAGE */
+	char			msg[TFS_ERRLEN * 2];
+};
+
+static int probe_register(struct enabling *en, const struct group *g,
+			  const struct group_event *ge, struct undo *u)
+{
+	char perr[TFS_ERRLEN];
+	int ret;
+
+	if (!ge->probe || tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
+		return 0;
+	ret = probe_create(ge->probe, perr, sizeof(perr));
+	if (ret < 0) {
+		snprintf(en->msg, sizeof(en->msg), "cannot register the kprobe '%s/%s' of group "
+			 "'%s': %s", ge->sys, ge->name, g->name, perr);
+		return ret;
+	}
+	u->probe = ge->probe;
+	if (en->tep) {	/* a new probe's format: parse the formats again */
+		tep_free(en->tep);
+		en->tep = NULL;
+	}
+	if (verbose)
+		note("registered kprobe '%s/%s' on %s", ge->sys, ge->name, ge->probe->func);
+	return 0;
+}
+
+/* The filter written for ge: the group's own condition (udp: protocol == 17) and the user's. */
+static int filter_expr(struct enabling *en, const struct group_event *ge, char *expr, size_t size)
+{
+	const char *want = en->filter ? en->filter : ge->filter;
+	struct tep_event *e;
+	char both[FILTER_TEXT_MAX + 64];
+	int ret;
+
+	if (en->filter && ge->filter) {
+		snprintf(both, sizeof(both), "(%s) && (%s)", ge->filter, en->filter);
+		want = both;
+	}
+	if (!en->tep)
+		en->tep = tep_load_or_die();
+	e = tep_find_event_by_name(en->tep, ge->sys, ge->name);
+	ret = e ? filter_translate(e, want, expr, size) : -ENOENT;
+	en->status = EXIT_USAGE;
+	if (ret == -ENOENT && e)
+		snprintf(en->msg, sizeof(en->msg), "invalid --filter %s: '%s' is no value this "
+			 "kernel names for '%s:%s' (the names are its drop reasons and TCP states, "
+			 "AF_INET, AF_INET6, IPPROTO_TCP and IPPROTO_UDP)", opt_quote(want), expr,
+			 ge->sys, ge->name);
+	else if (ret < 0)
+		snprintf(en->msg, sizeof(en->msg), "invalid --filter %s for '%s:%s'",
+			 opt_quote(want), ge->sys, ge->name);
+	return ret;
+}
+
+static int filter_apply(struct enabling *en, const struct group_event *ge, struct undo *u)
+{
+	char expr[FILTER_TEXT_MAX * 2], kerr[TFS_ERRLEN];
+	int ret;
+
+	if (!en->filter && !ge->filter)
+		return 0;
+	ret = filter_expr(en, ge, expr, sizeof(expr));
+	if (ret < 0)
+		return ret;
+	u->filter = tfs_filter_get(en->inst, ge->sys, ge->name);
+	u->filter_set = true;
+	ret = tfs_filter_set(en->inst, ge->sys, ge->name, expr, kerr, sizeof(kerr));
+	if (ret == -EACCES || ret == -EPERM) {
+		en->status = EXIT_FAIL;
+		snprintf(en->msg, sizeof(en->msg), "cannot set the filter of '%s:%s': %s",
+			 ge->sys, ge->name, tfs_strerror(ret));
+	} else if (ret < 0) {
+		snprintf(en->msg, sizeof(en->msg), "the kernel rejected the filter %s on '%s:%s' "
+			 "(written as %s): %s", opt_quote(en->filter ? en->filter : ge->filter),
+			 ge->sys, ge->name, opt_quote(expr), kerr);
+	}
+	return ret;
+}
+
+static int event_on(struct enabling *en, const struct group_event *ge, struct undo *u,
+		    bool *changed)
+{
+	int ret;
+
+	if (u->was_on)
+		return 0;
+	en->status = EXIT_FAIL;
+	ret = tfs_event_set(en->inst, ge->sys, ge->name, true);
+	if (ret < 0) {
+		snprintf(en->msg, sizeof(en->msg), "cannot enable '%s:%s': %s", ge->sys, ge->name,
+			 tfs_strerror(ret));
+		return ret;
+	}
+	if (changed)
+		*changed = true;
+	if (verbose)
+		note("enabled '%s:%s' in instance '%s'", ge->sys, ge->name, en->ctx->instance);
+	return 0;
+}
+
+static int event_enable(struct enabling *en, const struct group *g, const struct group_event *ge,
+			bool *changed)
+{
+	struct undo *u;
+	int ret;
+
+	for (int k = 0; k < en->nundo; k++)
+		if (!strcmp(en->undo[k].sys, ge->sys) && !strcmp(en->undo[k].name, ge->name))
+			return 0;	/* shared with a group before (states and connect) */
+	if (en->nundo == (int)ARRAY_SIZE(en->undo))
+		return 0;
+	u = &en->undo[en->nundo++];
+	memset(u, 0, sizeof(*u));
+	u->sys = ge->sys;
+	u->name = ge->name;
+	en->status = EXIT_FAIL;
+	ret = probe_register(en, g, ge, u);
+	if (ret < 0)
+		return ret;
+	u->was_on = tfs_event_enabled(en->inst, ge->sys, ge->name) == 1;
+	ret = filter_apply(en, ge, u);
+	return ret < 0 ? ret : event_on(en, ge, u, changed);
+}
+
 void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, bool created,
 			  const struct group **gs, int n, const char *filter, bool *changed,
 			  int *backends)
 {
-	struct undo undo[32];
-	struct tep_handle *tep = NULL;
-	char msg[TFS_ERRLEN * 2];
-	int nundo = 0, ret = 0;
+	struct enabling en = { .ctx = ctx, .inst = inst, .filter = filter };
+	int ret = 0;
 
-	msg[0] = '\0';
 	for (int i = 0; i < n && !ret; i++) {
-		const struct group *g = gs[i];
 		struct group_event evs[GROUP_MAX_PROBES];
-		int b = backends ? backends[i] : group_backend_or_die(ctx, g);
-		int nev = group_events(g, b, evs, GROUP_MAX_PROBES);
+		int b = backends ? backends[i] : group_backend_or_die(ctx, gs[i]);
+		int nev = group_events(gs[i], b, evs, GROUP_MAX_PROBES);
 
 		if (changed)
 			changed[i] = false;
-		for (int j = 0; j < nev && !ret; j++) {
-			const struct group_event *ge = &evs[j];
-			struct undo *u;
-			bool seen = false;
-
-			for (int k = 0; k < nundo; k++)
-				if (!strcmp(undo[k].sys, ge->sys) && !strcmp(undo[k].name, ge->name))
-					seen = true;
-			if (seen || nundo == (int)ARRAY_SIZE(undo))
-				continue;
-			u = &undo[nundo++];
-			memset(u, 0, sizeof(*u));
-			u->sys = ge->sys;
-			u->name = ge->name;
-			if (ge->probe && !tracefs_event_file_exists(NULL, ge->sys, ge->name, "format")) {
-				char perr[TFS_ERRLEN];
-
-				ret = probe_create(ge->probe, perr, sizeof(perr));
-				if (ret < 0) {
-					snprintf(msg, sizeof(msg), "cannot register the kprobe '%s/%s' "
-						 "of group '%s': %s", ge->sys, ge->name, g->name, perr);
-					break;
-				}
-				u->probe = ge->probe;
-				if (verbose)
-					note("registered kprobe '%s/%s' on %s", ge->sys, ge->name,
-					     ge->probe->func);
-			}
-			u->was_on = tfs_event_enabled(inst, ge->sys, ge->name) == 1;
-			if (filter || ge->filter) {
-				struct tep_event *e;
-
-				if (ge->probe && tep) {	/* a new probe's format: parse it again */
-					tep_free(tep);
-					tep = NULL;
-				}
-				if (!tep)
-					tep = tep_load_or_die();
-				e = tep_find_event_by_name(tep, ge->sys, ge->name);
-				char expr[1024], kerr[TFS_ERRLEN], both[1024];
-				const char *want = filter ? filter : ge->filter;
-
-				/* a group's own condition (udp: protocol == 17) stays in force */
-				if (filter && ge->filter) {
-					snprintf(both, sizeof(both), "(%s) && (%s)", ge->filter, filter);
-					want = both;
-				}
-				if (!e || filter_translate(e, want, expr, sizeof(expr)) < 0) {
-					snprintf(msg, sizeof(msg), "invalid filter '%s' for '%s:%s'",
-						 want, ge->sys, ge->name);
-					ret = -EINVAL;
-					break;
-				}
-				u->filter = tfs_filter_get(inst, ge->sys, ge->name);
-				u->filter_set = true;
-				ret = tfs_filter_set(inst, ge->sys, ge->name, expr, kerr, sizeof(kerr));
-				if (ret < 0) {
-					if (ret == -EACCES || ret == -EPERM)
-						snprintf(msg, sizeof(msg), "cannot set the filter of '%s:%s': %s",
-							 ge->sys, ge->name, tfs_strerror(ret));
-					else
-						snprintf(msg, sizeof(msg), "the kernel rejected the filter '%s' "
-							 "(written as '%s') on '%s:%s': %s", filter, expr,
-							 ge->sys, ge->name, kerr);
-					break;
-				}
-			}
-			if (!u->was_on) {
-				ret = tfs_event_set(inst, ge->sys, ge->name, true);
-				if (ret < 0) {
-					snprintf(msg, sizeof(msg), "cannot enable '%s:%s': %s", ge->sys,
-						 ge->name, tfs_strerror(ret));
-					break;
-				}
-				if (changed)
-					changed[i] = true;
-				if (verbose)
-					note("enabled '%s:%s' in instance '%s'", ge->sys, ge->name,
-					     ctx->instance);
-			}
-		}
+		for (int j = 0; j < nev && !ret; j++)
+			ret = event_enable(&en, gs[i], &evs[j], changed ? &changed[i] : NULL);
 	}
-	if (tep)
-		tep_free(tep);
+	if (en.tep)
+		tep_free(en.tep);
 	if (ret < 0) {
 		/* leave the kernel as it was before this command */
-		undo_all(inst, undo, nundo);
+		undo_all(inst, en.undo, en.nundo);
 		if (created)
 			tfs_instance_remove(inst);
 		else
 			tracefs_instance_free(inst);
 	}
-	for (int k = 0; k < nundo; k++)
-		free(undo[k].filter);
+	for (int k = 0; k < en.nundo; k++)
+		free(en.undo[k].filter);
 	if (ret < 0)
-		die(EXIT_FAIL, "%s", msg);
+		die(en.status, "%s", en.msg);
 }
 
 /* Does a group in keep use the event sys:name under either backend? */

@@ -17,15 +17,27 @@ static int ngiven;
 
 const char *opt_quote(const char *arg)
 {
-	static char buf[2][128];
+	static char buf[2][160];
 	static int which;
 	char *b = buf[which ^= 1];
-	size_t n = strlen(arg);
+	size_t n = strlen(arg), o = 0;
 
-	if (n <= 64)
-		snprintf(b, sizeof(buf[0]), "'%s'", arg);
-	else
-		snprintf(b, sizeof(buf[0]), "'%.48s...' (%zu bytes)", arg, n);
+	b[o++] = '\'';
+	for (size_t i = 0; i < n && o < 100; i++) {
+		unsigned char c = (unsigned char)arg[i];
+
+		if (i == 48 && n > 64) {
+			o += (size_t)snprintf(b + o, sizeof(buf[0]) - o, "...");
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(b + o, sizeof(buf[0]) - o, "\\x%02x", c);
+		else
+			b[o++] = (char)c;
+	}
+	o += (size_t)snprintf(b + o, sizeof(buf[0]) - o, "'");
+	if (n > 64)
+		snprintf(b + o, sizeof(buf[0]) - o, " (%zu bytes)", n);
 	return b;
 }
 
@@ -277,5 +289,24 @@ void opt_help(const struct cmd_spec *spec)
 const char *opt_check_prom(const char *arg)
 {
 	prom_path_or_die(NULL, arg);
+	return NULL;
+}
+
+/* The kernel reads a filter file line by line: a newline would keep only the last line. */
+#define FILTER_MAX 2048
+
+const char *opt_check_filter(const char *arg)
+{
+	static char msg[96];
+
+	if (strspn(arg, " \t") == strlen(arg))
+		return "give an expression, such as 'reason == NO_SOCKET'";
+	if (strpbrk(arg, "\n\r;#"))
+		return "a filter is one expression: no newline, ';' or '#' (join terms with && or ||)";
+	if (strlen(arg) > FILTER_MAX) {
+		snprintf(msg, sizeof(msg), "longer than %d bytes, the most ftnet writes to the "
+			 "kernel", FILTER_MAX);
+		return msg;
+	}
 	return NULL;
 }

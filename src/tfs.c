@@ -174,34 +174,43 @@ int tfs_event_set(struct tracefs_instance *inst, const char *sys, const char *na
 	return ret < 0 ? (errno ? -errno : -EIO) : 0;
 }
 
+/*
+ * The kernel's last error_log entry as one line: its message and the position its caret marks
+ * in the command ("[ 1.2] event filter parse error: error: Field not found\n  Command: x > 1\n
+ * ^" gives "Field not found at position 3").
+ */
 static void error_log_text(struct tracefs_instance *inst, char *err, size_t errlen)
 {
-	char *log = tracefs_error_last(inst);
+	char *log = tracefs_error_last(inst), *msg, *cmd, *caret, *eol;
+	long pos = -1;
 
-	if (log && *log) {
-		/* one line: drop the "[ 123.456]" stamp, the caret line and runs of blanks */
-		char *p = log, *o = log;
-
-		if (*p == '[' && (p = strchr(p, ']')))
-			p++;
-		else
-			p = log;
-		for (; *p; p++) {
-			if (*p == '^')
-				continue;
-			if (*p == '\n' || *p == '\t')
-				*p = ' ';
-			if (*p == ' ' && (o == log || o[-1] == ' '))
-				continue;
-			*o++ = *p;
-		}
-		while (o > log && o[-1] == ' ')
-			o--;
-		*o = '\0';
-		snprintf(err, errlen, "%s", log);
-	} else {
+	if (!log || !*log) {
 		snprintf(err, errlen, "the kernel rejected the expression (no error_log text)");
+		free(log);
+		return;
 	}
+	msg = strstr(log, "error: ");
+	msg = msg ? msg + 7 : log;
+	if (msg != log && strstr(msg, "error: "))
+		msg = strstr(msg, "error: ") + 7;
+	cmd = strstr(log, "Command: ");
+	eol = cmd ? strchr(cmd, '\n') : NULL;
+	caret = eol ? strchr(eol, '^') : NULL;
+	if (caret) {
+		char *line = cmd;
+
+		while (line > log && line[-1] != '\n')
+			line--;
+		/* columns: where the command starts on its line, where the caret is on the next */
+		pos = (caret - (eol + 1)) - (cmd + 9 - line);
+	}
+	eol = strchr(msg, '\n');
+	if (eol)
+		*eol = 0;
+	if (pos >= 0)
+		snprintf(err, errlen, "%s at position %ld", msg, pos + 1);
+	else
+		snprintf(err, errlen, "%s", msg);
 	free(log);
 }
 
