@@ -7,7 +7,13 @@
 
 struct prom;
 
+/*
+ * Starts FILE.tmp.PID beside path; NULL with errno when path is something other than a
+ * regular file (EEXIST, EISDIR) or the temporary file cannot be made.
+ */
 struct prom *prom_open(const char *path);
+/* strerror, with EEXIST said as "not a regular file ...". */
+const char *prom_strerror(int err);
 /* # HELP and # TYPE lines; once per metric name, before its samples. */
 void prom_family(struct prom *p, const char *name, const char *type, const char *help);
 /* One sample; labels are name/value pairs, NULL-terminated. */

@@ -58,7 +58,8 @@ const char *prom_path_or_die(const char *cmd, const char *arg)
 	/* try it now, not after a whole run: its directory must exist and be writable */
 	p = prom_open(arg);
 	if (!p)
-		die(EXIT_FAIL, "cannot write the Prometheus file '%s': %s", arg, strerror(errno));
+		die(EXIT_FAIL, "cannot write the Prometheus file '%s': %s", arg,
+		    prom_strerror(errno));
 	prom_discard(p);
 	return arg;
 }

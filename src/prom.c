@@ -1,9 +1,11 @@
 /* A Prometheus text file built in a temporary file next to the target and renamed over it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "prom.h"
@@ -15,19 +17,50 @@ struct prom {
 	char	*tmp;
 };
 
+/* Only a regular file (or nothing yet) is replaced: never a device, a FIFO or a symlink. */
+static int target_ok(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
+const char *prom_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EEXIST)
+		return "not a regular file (ftnet replaces only a regular file, or makes a new one)";
+	return strerror(err);
+}
+
 struct prom *prom_open(const char *path)
 {
-	struct prom *p = xcalloc(1, sizeof(*p));
+	struct prom *p;
 	size_t n = strlen(path) + 32;
+	int fd, ret = target_ok(path);
 
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
 	p->tmp = xmalloc(n);
 	/* same directory: rename() is atomic only within one file system */
 	snprintf(p->tmp, n, "%s.tmp.%d", path, (int)getpid());
-	p->f = fopen(p->tmp, "we");
+	/* a new file of our own: O_EXCL follows no link planted under the temporary name */
+	fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!p->f) {
 		int e = errno;
 
+		if (fd >= 0)
+			close(fd);
 		free(p->path);
 		free(p->tmp);
 		free(p);
@@ -77,6 +110,8 @@ int prom_commit(struct prom *p)
 		ret = -errno;
 	if (fclose(p->f) && !ret)
 		ret = -errno;
+	if (!ret)
+		ret = target_ok(p->path);	/* it may have been replaced during the run */
 	if (!ret && rename(p->tmp, p->path) < 0)
 		ret = -errno;
 	if (ret)

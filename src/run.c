@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "prom.h"
 #include "run.h"
 #include "util.h"
 
@@ -16,9 +17,9 @@ static int prom_tick(struct run_spec *r, bool final)
 		return 0;
 	ret = r->prom_write(r->arg, r->prom);
 	if (ret < 0 && !final)
-		warn("cannot write '%s': %s", r->prom, strerror(-ret));
+		warn("cannot write '%s': %s", r->prom, prom_strerror(ret));
 	if (ret < 0 && final)
-		error("cannot write the Prometheus file '%s': %s", r->prom, strerror(-ret));
+		error("cannot write the Prometheus file '%s': %s", r->prom, prom_strerror(ret));
 	return ret;
 }
 

@@ -42,6 +42,18 @@ grep -q "cannot write the Prometheus file '/nonexistent/x.prom'" "$TMP/e" && ok 
 run 2 "invalid --prom '': give the file to write" -I "$INST" top drops -d 0.2 --prom ''
 run 2 "'BOGUS' is no value this kernel names for 'skb:kfree_skb'" -I "$INST" enable drops --filter 'reason == BOGUS'
 run 2 "the kernel rejected the filter 'nofield > 1' .*Field not found at position 9" -I "$INST" stream drops --filter 'nofield > 1'
+# --prom replaces only a regular file: never a device, a FIFO, a symlink or a directory
+mknod "$TMP/null" c 1 3
+mkfifo "$TMP/fifo"
+ln -s "$TMP/elsewhere" "$TMP/link"
+for f in null fifo link; do
+	run 1 "cannot write the Prometheus file '$TMP/$f': not a regular file" -I "$INST" top drops -d 0.2 --prom "$TMP/$f"
+done
+[ -c "$TMP/null" ] && [ -p "$TMP/fifo" ] && [ -L "$TMP/link" ] && [ ! -e "$TMP/elsewhere" ] && \
+	ok "the device, FIFO and symlink are left as they were" || fail "--prom replaced a special file: $(ls -l "$TMP")"
+run 1 "cannot write the Prometheus file '$TMP': Is a directory" count -d 0.2 --prom "$TMP"
+ls "$TMP"/*.tmp.* >/dev/null 2>&1 && fail "temporary files left: $(ls "$TMP")" || ok "no temporary file left"
+
 # one number syntax everywhere: decimal digits, and a fraction for seconds
 run 2 "invalid --duration '1e3'" -I "$INST" stream -d 1e3 drops
 run 2 "invalid --duration '0x10'" -I "$INST" top -d 0x10
