@@ -29,9 +29,11 @@ struct session {
 	const struct group	*run[SESSION_MAX_GROUPS];
 	const struct group	*before[SESSION_MAX_GROUPS];	/* enabled before we came */
 	bool			changed[SESSION_MAX_GROUPS];
+	bool			gone[SESSION_MAX_GROUPS];	/* turned off under us (warned) */
 	int			backend[SESSION_MAX_GROUPS];	/* enum backend of each run group */
 	int			nrun, nbefore;
 	bool			created;
+	bool			cleaned;	/* turned off what a dead run left on */
 	int			lockfd;
 	unsigned int		types;		/* event types delivered (bit per enum ftnet_type) */
 	struct tep_handle	*tep;
@@ -70,6 +72,8 @@ long session_step(struct session *s, uint64_t until_ns);
  * after reporting a read error.
  */
 int session_wait(struct session *s, uint64_t deadline, uint64_t next);
+/* Warns about run groups another command turned off; 0 when none is left on. */
+int session_check(struct session *s);
 /* Reads the rest, reports lost events the page headers did not show. */
 void session_drain(struct session *s);
 /* Closes the reader and restores the instance as it was before session_start. */

@@ -43,7 +43,7 @@ int tfs_ncpus(void);
 /* Formats of these systems (NULL-terminated) parsed into a new tep handle; NULL on failure. */
 struct tep_handle *tfs_tep_load(const char *const *systems);
 
-/* Exclusive reader lock per instance (reads consume); fd or -errno (-EBUSY when held). */
-int tfs_reader_lock(const char *name);
+/* Whether the instance records at all (tracing_on). */
+bool tfs_tracing_on(struct tracefs_instance *inst);
 
 #endif

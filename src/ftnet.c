@@ -1,5 +1,6 @@
 /* ftnet: network debugging through tracefs alone. Global options, the command table, dispatch. */
 #include <errno.h>
+#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ static int dispatch(struct ftnet_ctx *ctx, const struct cmd *cmd, int argc, char
 			help = true;
 	if ((cmd->flags & NEED_TRACEFS) && !help)
 		tracefs_or_die(ctx);
+	optind = 0;	/* each command parses its own options from argv[1] */
 	return cmd->fn(ctx, argc, argv);
 }
 

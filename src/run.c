@@ -32,6 +32,7 @@ static double since(uint64_t now, uint64_t last)
 static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64_t *last)
 {
 	uint64_t step = (uint64_t)(r->interval * 1e9), next = step ? *last + step : 0;
+	uint64_t check = *last + 1000000000ull;
 
 	while (!session_stop && !(r->done && r->done(r->arg))) {
 		int waited = session_wait(s, deadline, next);
@@ -39,6 +40,14 @@ static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64
 
 		if (waited)
 			return waited < 0 ? EXIT_FAIL : EXIT_OK;
+		if (now >= check) {	/* another command may have turned our events off */
+			check = now + 1000000000ull;
+			if (!session_check(s)) {
+				error("nothing this run reads is enabled any more in instance '%s'",
+				      s->ctx->instance);
+				return EXIT_FAIL;
+			}
+		}
 		if (r->idle)
 			r->idle(r->arg, now);
 		if (next && now >= next) {

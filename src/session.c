@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "decode.h"
 #include "groups.h"
+#include "owner.h"
 #include "reader.h"
 #include "session.h"
 #include "tfs.h"
@@ -27,23 +28,43 @@ void session_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() must return */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* every signal that would end us unhandled, so the kernel is restored (not SIGKILL) */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+				    SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ };
+
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() and write() must return */
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Turns off what this run turned on and still owns (an `enable` meanwhile made it the user's). */
+static void restore_groups(struct session *s)
+{
+	const struct group *undo[SESSION_MAX_GROUPS], *keep[SESSION_MAX_GROUPS * 2];
+	int n = 0, nkeep = 0;
+
+	for (int i = 0; i < s->nbefore; i++)
+		keep[nkeep++] = s->before[i];
+	for (int i = 0; i < s->nrun; i++) {
+		struct owner o;
+
+		if (!s->changed[i])
+			continue;
+		if (!owner_get(s->ctx->instance, s->run[i]->name, &o) && !owner_is_me(&o)) {
+			keep[nkeep++] = s->run[i];	/* enabled for good while we ran */
+			continue;
+		}
+		undo[n++] = s->run[i];
+		owner_clear(s->ctx->instance, s->run[i]->name);
+	}
+	if (n)
+		groups_disable(s->inst, undo, n, keep, nkeep);
 }
 
 static void restore(struct session *s)
 {
-	const struct group *undo[SESSION_MAX_GROUPS];
-	int n = 0;
-
-	for (int i = 0; i < s->nrun; i++)
-		if (s->changed[i])
-			undo[n++] = s->run[i];
-	if (n)
-		groups_disable(s->inst, undo, n, s->before, s->nbefore);
+	restore_groups(s);
 	for (int i = 0; i < s->nraw; i++)
 		tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], false);
 	free(s->raw);
@@ -53,6 +74,7 @@ static void restore(struct session *s)
 		if (tfs_instance_remove(s->inst) < 0)
 			warn("cannot remove the tracefs instance '%s': busy; remove it with "
 			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);
+		owner_clear_all(s->ctx->instance);
 	} else {
 		tracefs_instance_free(s->inst);
 	}
@@ -100,75 +122,151 @@ static void add_group(struct session *s, const struct group *g)
 		s->run[s->nrun++] = g;
 }
 
+static void session_lock(struct session *s)
+{
+	const char *inst = s->ctx->instance;
+
+	s->lockfd = owner_reader_lock(inst);
+	if (s->lockfd == -EBUSY)
+		die(EXIT_FAIL, "instance '%s' is being read by another ftnet: reads consume events, "
+			       "so two readers would each see part of them; stop the other one, or "
+			       "use another instance with -I NAME", inst);
+	if (s->lockfd < 0)
+		die(EXIT_FAIL, "cannot lock instance '%s' for reading: %s", inst,
+		    strerror(-s->lockfd));
+}
+
+/* Groups a run that died without restoring (kill -9) left on: turned off, and said so. */
+static bool leftover(struct session *s, const struct group *g)
+{
+	struct owner o;
+	const struct group *one[1] = { g };
+
+	if (owner_get(s->ctx->instance, g->name, &o) < 0 || !owner_dead(&o))
+		return false;
+	warn("group '%s' was left on in instance '%s' by an ftnet run that ended without "
+	     "restoring it (pid %d): turning it off", g->name, s->ctx->instance, (int)o.pid);
+	groups_disable(s->inst, one, 1, s->before, s->nbefore);
+	owner_clear(s->ctx->instance, g->name);
+	s->cleaned = true;
+	return true;
+}
+
+/* What is on already (a user's `enable`), and which groups this run reads. */
+static void session_groups(struct session *s, const struct session_opts *o)
+{
+	for (int i = 0; i < ngroups; i++)
+		if (!s->created && group_enabled(s->inst, &groups[i]) && !leftover(s, &groups[i]))
+			s->before[s->nbefore++] = &groups[i];
+	/* nothing of the user's is left: the instance was the dead run's, ours to remove */
+	if (s->cleaned && !s->nbefore && !tfs_any_enabled(s->inst))
+		s->created = true;
+	if (s->nrun || o->nevents)
+		return;
+	for (int i = 0; i < s->nbefore; i++)
+		add_group(s, s->before[i]);
+	if (!s->nrun && o->default_group)
+		add_group(s, group_or_die(o->default_group));
+	if (!s->nrun) {
+		restore(s);
+		die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' first, "
+			       "or name groups here (ftnet stream drops); the groups are %s",
+		    s->ctx->instance, group_names());
+	}
+}
+
+static bool was_on(const struct session *s, const struct group *g)
+{
+	for (int i = 0; i < s->nbefore; i++)
+		if (s->before[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * A run changes nothing it did not turn on itself: a filter or buffer size for groups the
+ * user enabled for good is refused (the user's settings would be lost).
+ */
+static void session_keep_settings(struct session *s, const struct session_opts *o)
+{
+	for (int i = 0; o->filter && i < s->nrun; i++) {
+		if (!was_on(s, s->run[i]))
+			continue;
+		restore(s);
+		die(EXIT_FAIL, "group '%s' is enabled in instance '%s' for good ('ftnet enable'): "
+			       "a run does not change its filter; use another instance (-I NAME) for "
+			       "this filter, or 'ftnet enable %s --filter ...' to change it",
+		    s->run[i]->name, s->ctx->instance, s->run[i]->name);
+	}
+	if (o->buffer_kb && !s->created) {
+		restore(s);
+		die(EXIT_FAIL, "instance '%s' exists: a run does not resize its buffer; use another "
+			       "instance (-I NAME), or 'ftnet enable --buffer-kb KB' to resize it",
+		    s->ctx->instance);
+	}
+}
+
+/* A group already on keeps its backend; the others get the one that runs here. */
+static void session_backends(struct session *s)
+{
+	for (int i = 0; i < s->nrun; i++) {
+		int b = s->created ? -1 : group_enabled_backend(s->inst, s->run[i]);
+		char why[512];
+
+		if (b < 0)
+			b = group_backend(s->run[i], s->ctx->backend, why, sizeof(why));
+		if (b < 0) {
+			const char *name = s->run[i]->name;
+
+			restore(s);
+			die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", name, why);
+		}
+		s->backend[i] = b;
+	}
+}
+
+static void session_enable(struct session *s, const struct session_opts *o)
+{
+	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
+	int ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : 0);
+
+	if (ret < 0) {
+		restore(s);
+		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", s->ctx->instance,
+		    tfs_strerror(ret));
+	}
+	groups_enable_or_die(s->ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
+			     s->backend);
+	for (int i = 0; i < s->nrun; i++)
+		if (s->changed[i])
+			owner_set(s->ctx->instance, s->run[i]->name, true);
+	raw_enable(s, o);
+	if (!tfs_tracing_on(s->inst))
+		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
+		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
+		     s->ctx->tracefs ? s->ctx->tracefs : "/sys/kernel/tracing", s->ctx->instance);
+	for (int i = 0; i < s->nrun; i++)
+		s->types |= s->run[i]->types;
+	s->types |= 1u << EV_LOST;
+}
+
 void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
 		   const struct session_opts *o)
 {
-	int ret;
-
 	memset(s, 0, sizeof(*s));
 	s->ctx = ctx;
 	s->lockfd = -1;
 	for (int i = 0; i < nnames; i++)
 		add_group(s, group_or_die(names[i]));
-
-	s->lockfd = tfs_reader_lock(ctx->instance);
-	if (s->lockfd == -EBUSY)
-		die(EXIT_FAIL, "instance '%s' is being read by another ftnet: reads consume events, "
-			       "so two readers would each see part of them; stop the other one, or "
-			       "use another instance with -I NAME", ctx->instance);
-	if (s->lockfd < 0)
-		die(EXIT_FAIL, "cannot lock instance '%s' for reading: %s", ctx->instance,
-		    strerror(-s->lockfd));
-
+	session_lock(s);
 	s->inst = tfs_instance_open(ctx->instance, true, &s->created);
 	if (!s->inst)
 		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
 		    tfs_strerror(errno));
-	for (int i = 0; i < ngroups; i++)
-		if (!s->created && group_enabled(s->inst, &groups[i]))
-			s->before[s->nbefore++] = &groups[i];
-	if (!s->nrun && !o->nevents) {
-		for (int i = 0; i < s->nbefore; i++)
-			add_group(s, s->before[i]);
-		if (!s->nrun && o->default_group)
-			add_group(s, group_or_die(o->default_group));
-		if (!s->nrun) {
-			restore(s);
-			die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' "
-				       "first, or name groups here (ftnet stream drops); the groups "
-				       "are %s", ctx->instance, group_names());
-		}
-	}
-	/* a group already on keeps its backend; the others get the one that runs here */
-	for (int i = 0; i < s->nrun; i++) {
-		int b = s->created ? -1 : group_enabled_backend(s->inst, s->run[i]);
-
-		if (b < 0) {
-			char why[512];
-
-			b = group_backend(s->run[i], ctx->backend, why, sizeof(why));
-			if (b < 0) {
-				const char *name = s->run[i]->name;
-
-				restore(s);
-				die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", name, why);
-			}
-		}
-		s->backend[i] = b;
-	}
-	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
-	ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : o->buffer_kb);
-	if (ret < 0) {
-		restore(s);
-		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", ctx->instance,
-		    tfs_strerror(ret));
-	}
-	groups_enable_or_die(ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
-			     s->backend);
-	raw_enable(s, o);
-	for (int i = 0; i < s->nrun; i++)
-		s->types |= s->run[i]->types;
-	s->types |= 1u << EV_LOST;
+	session_groups(s, o);
+	session_keep_settings(s, o);
+	session_backends(s);
+	session_enable(s, o);
 
 	s->tep = tep_load_or_die();
 	s->dec = decoder_new(s->tep);
@@ -300,6 +398,22 @@ int session_wait(struct session *s, uint64_t deadline, uint64_t next)
 	return deadline && mono_ns() >= deadline;
 }
 
+int session_check(struct session *s)
+{
+	int on = 0;
+
+	for (int i = 0; i < s->nrun; i++) {
+		if (group_enabled(s->inst, s->run[i])) {
+			on++;
+		} else if (!s->gone[i]) {
+			s->gone[i] = true;
+			warn("group '%s' was turned off in instance '%s' by another command: its "
+			     "events stop here", s->run[i]->name, s->ctx->instance);
+		}
+	}
+	return on || !s->nrun ? 1 : 0;
+}
+
 long session_round(struct session *s, int timeout_ms)
 {
 	struct reader_sink sink = { sink_record, sink_lost, s };
@@ -329,8 +443,7 @@ void session_end(struct session *s)
 	decoder_free(s->dec);
 	if (s->tep)
 		tep_free(s->tep);
-	if (s->lockfd >= 0)
-		close(s->lockfd);
+	owner_reader_unlock(s->ctx->instance, s->lockfd);
 	s->conn = s->rxlat = s->ports = NULL;
 	s->comm = NULL;
 	s->dec = NULL;

@@ -338,27 +338,11 @@ int tfs_ncpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int tfs_reader_lock(const char *name)
+bool tfs_tracing_on(struct tracefs_instance *inst)
 {
-	static const char *dirs[] = { "/run/ftnet", "/tmp/ftnet" };
-	char path[256];
+	char *s = tracefs_instance_file_read(inst, "tracing_on", NULL);
+	bool on = !s || atoi(s) != 0;	/* unreadable: say nothing */
 
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		int fd;
-
-		if (mkdir(dirs[i], 0700) < 0 && errno != EEXIST)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s.lock", dirs[i], name);
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0)
-			continue;
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = errno;
-
-			close(fd);
-			return e == EWOULDBLOCK ? -EBUSY : -e;
-		}
-		return fd;
-	}
-	return -EACCES;
+	free(s);
+	return on;
 }
