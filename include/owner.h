@@ -35,4 +35,12 @@ void owner_reader_unlock(const char *instance, int fd);
 /* True while some ftnet holds the instance's reader lock. */
 bool owner_reader_active(const char *instance);
 
+/*
+ * Serializes the commands that change an instance's settings (enable, disable, a run's
+ * setup and restore): two at once raced into "File exists" and half-applied filters.
+ * Blocks until free; fd or -errno.
+ */
+int owner_config_lock(const char *instance);
+void owner_config_unlock(const char *instance, int fd);
+
 #endif

@@ -171,40 +171,53 @@ void owner_clear_all(const char *instance)
 		unlink(path);
 }
 
-int owner_reader_lock(const char *instance)
+/*
+ * Locks the file at path (made if missing); fd, or -EBUSY when nonblock and held. Its holder
+ * removes the file when done: a waiter that locked the removed file tries the new one.
+ */
+static int lock_file(const char *path, bool nonblock)
 {
-	char path[256];
-	int ret = state_path(instance, "lock", path, sizeof(path));
-
-	for (int tries = 0; !ret && tries < 100; tries++) {
+	for (int tries = 0; tries < 100; tries++) {
 		struct stat a, b;
 		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 		if (fd < 0)
 			return -errno;
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (flock(fd, LOCK_EX | (nonblock ? LOCK_NB : 0)) < 0) {
 			int e = errno;
 
 			close(fd);
 			return e == EWOULDBLOCK ? -EBUSY : -e;
 		}
-		/* the holder before us may have removed the file we opened: lock the new one */
 		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			return fd;
 		close(fd);
 	}
-	return ret ? ret : -EAGAIN;
+	return -EAGAIN;
 }
 
-void owner_reader_unlock(const char *instance, int fd)
+static void unlock_file(const char *instance, const char *ext, int fd)
 {
 	char path[256];
 
 	if (fd < 0)
 		return;
-	if (!state_path(instance, "lock", path, sizeof(path)))
+	if (!state_path(instance, ext, path, sizeof(path)))
 		unlink(path);	/* while still holding it: a waiter then locks a new file */
 	close(fd);
+}
+
+int owner_reader_lock(const char *instance)
+{
+	char path[256];
+	int ret = state_path(instance, "lock", path, sizeof(path));
+
+	return ret < 0 ? ret : lock_file(path, true);
+}
+
+void owner_reader_unlock(const char *instance, int fd)
+{
+	unlock_file(instance, "lock", fd);
 }
 
 bool owner_reader_active(const char *instance)
@@ -221,4 +234,17 @@ bool owner_reader_active(const char *instance)
 	active = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 	close(fd);
 	return active;
+}
+
+int owner_config_lock(const char *instance)
+{
+	char path[256];
+	int ret = state_path(instance, "config", path, sizeof(path));
+
+	return ret < 0 ? ret : lock_file(path, false);
+}
+
+void owner_config_unlock(const char *instance, int fd)
+{
+	unlock_file(instance, "config", fd);
 }

@@ -253,12 +253,16 @@ static void session_enable(struct session *s, const struct session_opts *o)
 void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
 		   const struct session_opts *o)
 {
+	int cfg;
+
 	memset(s, 0, sizeof(*s));
 	s->ctx = ctx;
 	s->lockfd = -1;
 	for (int i = 0; i < nnames; i++)
 		add_group(s, group_or_die(names[i]));
 	session_lock(s);
+	/* an enable or disable at the same moment waits for our setup, and we for theirs */
+	cfg = owner_config_lock(ctx->instance);
 	s->inst = tfs_instance_open(ctx->instance, true, &s->created);
 	if (!s->inst)
 		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
@@ -267,6 +271,7 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	session_keep_settings(s, o);
 	session_backends(s);
 	session_enable(s, o);
+	owner_config_unlock(ctx->instance, cfg);
 
 	s->tep = tep_load_or_die();
 	s->dec = decoder_new(s->tep);
@@ -434,8 +439,12 @@ void session_end(struct session *s)
 		s->records = reader_records(s->rd);
 	reader_close(s->rd);
 	s->rd = NULL;
-	if (s->inst)
+	if (s->inst) {
+		int cfg = owner_config_lock(s->ctx->instance);
+
 		restore(s);
+		owner_config_unlock(s->ctx->instance, cfg);
+	}
 	pending_free(s->conn);
 	pending_free(s->rxlat);
 	pending_free(s->ports);
