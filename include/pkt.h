@@ -23,6 +23,8 @@ struct pkt_skb {
 	const uint8_t	*win;		/* the bytes fetched, win_len of them */
 	uint32_t	win_len;
 	uint32_t	len;		/* skb->len: bytes from data on (linear and paged) */
+	uint32_t	tail;		/* skb->tail (from head): bytes past it are not the skb's
+					 * (0: not fetched, the window is taken as the skb's) */
 	uint16_t	network_header;	/* offsets from head, PKT_UNSET when not set */
 	uint16_t	transport_header;
 	uint16_t	mac_header;	/* not needed by the rebuild (raw IP starts at the network header) */
@@ -66,8 +68,8 @@ struct pkt_info {
 
 /*
  * Rebuilds the network and transport headers of s into pi from the bytes of the window that
- * hold them: a field partly or wholly outside the window, past the IP length, or behind an
- * invalid header stays unknown. The IPv6 chain is followed over hop-by-hop, routing, fragment
+ * hold them: a field partly or wholly outside the window, past the skb's tail or the IP length,
+ * or behind an invalid header stays unknown. The IPv6 chain is followed over hop-by-hop, routing, fragment
  * and destination options headers. 0 when the network header is valid IPv4 or IPv6 (fields may
  * still be unknown); -ENODATA when it is not set, not in the window, or cut before what proves
  * it valid (IPv4's first 4 bytes, IPv6's first 8); -EPROTONOSUPPORT when it is not IP; -EINVAL

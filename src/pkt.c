@@ -123,7 +123,9 @@ static int ipv4(struct pkt_info *pi, struct hdrs *h)
 	/* tot_len 0 is BIG TCP's (GSO TCP over 64k): the length is the skb's */
 	if (tot && tot < ihl)
 		return -EINVAL;
-	if (!tot && (!(pi->known & PKT_PROTO) || pi->ipproto != IPPROTO_TCP))
+	if (!tot && !(pi->known & PKT_PROTO))
+		return -ENODATA;
+	if (!tot && pi->ipproto != IPPROTO_TCP)
 		return -EINVAL;
 	h->ip_len = tot;
 	if (tot) {
@@ -177,6 +179,8 @@ static void ipv6_chain(struct pkt_info *pi, struct hdrs *h, uint8_t next)
 			pi->frag_off = be16(d + off + 2) & 0xfff8;
 			pi->frag = pi->frag_off ? PKT_FRAG_LATER : PKT_FRAG_FIRST;
 			off += 8;
+			if (h->ip_len && off > h->ip_len)
+				return;
 			if (pi->frag == PKT_FRAG_LATER) {
 				/* the rest is payload: its protocol is known, its headers are not */
 				pi->ipproto = next;
@@ -239,19 +243,26 @@ static bool transport_header_agrees(const struct pkt_skb *s, const struct hdrs *
 	return false;
 }
 
-/* The network header's place in the window; -ENODATA when it has none or is outside. */
+/*
+ * The network header's place in the window, and the bytes from there that are the skb's (up to
+ * its tail when that was fetched); -ENODATA when it has none or they are outside.
+ */
 static int locate(const struct pkt_skb *s, struct hdrs *h, uint32_t *net_off)
 {
 	uint64_t addr;
 
-	if (!s->win || s->network_header == PKT_UNSET || s->head > UINT64_MAX - s->network_header)
+	if (!s->win || s->network_header == PKT_UNSET || s->head > UINT64_MAX - 0xffffffffull)
 		return -ENODATA;
 	addr = s->head + s->network_header;
 	if (addr < s->win_addr || addr - s->win_addr >= s->win_len)
 		return -ENODATA;
+	if (s->tail && s->tail <= s->network_header)
+		return -ENODATA;
 	*net_off = (uint32_t)(addr - s->win_addr);
 	h->p = s->win + *net_off;
 	h->n = s->win_len - *net_off;
+	if (s->tail && s->tail - s->network_header < h->n)
+		h->n = s->tail - s->network_header;
 	return 0;
 }
 

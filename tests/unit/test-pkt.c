@@ -346,6 +346,21 @@ static void test_hostile_ipv4(void)
 	CHECK_INT(pkt_rebuild(&s, &pi), -ENODATA);
 	CHECK_INT(pi.known, 0);
 
+	/* the skb's tail bounds the window: bytes past it are not the packet's */
+	skb(&s, 16, 36, 36, 0, 200);
+	s.tail = 16 + 22;
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK(pi.known & PKT_SPORT);
+	CHECK(!(pi.known & PKT_DPORT));
+	CHECK_INT(pi.hdr_len, 22);
+	s.tail = 16 + 28;
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK_INT(pi.known, all_fields(&udp4));
+	s.tail = 16;
+	CHECK_INT(pkt_rebuild(&s, &pi), -ENODATA);
+	s.tail = 3;
+	CHECK_INT(pkt_rebuild(&s, &pi), -ENODATA);
+
 	/* skb->protocol decides when it was fetched */
 	skb(&s, 16, 36, 36, 0, 200);
 	s.protocol = ETH_P_ARP;
@@ -394,6 +409,12 @@ static void test_fragments_ipv4(void)
 	s.data = HEAD - 1;	/* data before head: no length */
 	CHECK_INT(pkt_rebuild(&s, &pi), 0);
 	CHECK(!(pi.known & PKT_LEN));
+	/* whether a zero length is valid depends on the protocol: not in the window, unknown */
+	skb(&s, 16, 36, 16, 16, 9);
+	CHECK_INT(pkt_rebuild(&s, &pi), -ENODATA);
+	ip[9] = IPPROTO_UDP;
+	skb(&s, 16, 36, 16, 16, 10);
+	CHECK_INT(pkt_rebuild(&s, &pi), -EINVAL);
 }
 
 /* IPv6 with extension headers: a chain of (next, bytes) laid out after the fixed header. */
