@@ -304,9 +304,10 @@ int pkt_rebuild(const struct pkt_skb *s, struct pkt_info *pi)
 	}
 	if (!(pi->known & PKT_LEN))
 		skb_length(s, pi);
+	/* a transport_header elsewhere: the bytes there may not be what they seem, leave them */
 	l4 = (pi->known & (PKT_PROTO | PKT_FRAG)) == (PKT_PROTO | PKT_FRAG) &&
-	     pi->frag != PKT_FRAG_LATER;
-	if (l4 && transport_header_agrees(s, &h))
+	     pi->frag != PKT_FRAG_LATER && transport_header_agrees(s, &h);
+	if (l4)
 		transport(pi, &h);
 	pi->hdr_len = pi->l4_off ? pi->l4_off : h.n;
 	if (l4 && have(&h, pi->l4_off, 0))
@@ -376,8 +377,6 @@ static uint32_t rebuilt_l4(const struct pkt_info *pi, uint8_t *l4, uint32_t l4_l
 static uint32_t rebuilt_ipv4(const struct pkt_info *pi, uint8_t *d, bool *whole)
 {
 	d[0] = 0x45;
-	if ((pi->known & PKT_LEN) && pi->len <= 0xffff)
-		put16(d + 2, (uint16_t)pi->len);
 	if ((pi->known & PKT_FRAG) && pi->frag != PKT_FRAG_NONE)
 		put16(d + 6, (uint16_t)((pi->frag == PKT_FRAG_FIRST ? 0x2000 : 0) |
 					((pi->frag_off / 8) & 0x1fff)));
@@ -401,8 +400,6 @@ static uint32_t rebuilt_ipv6(const struct pkt_info *pi, uint8_t *d, bool *whole)
 	bool frag = (pi->known & PKT_FRAG) && pi->frag != PKT_FRAG_NONE;
 
 	d[0] = 0x60;
-	if ((pi->known & PKT_LEN) && pi->len >= 40 && pi->len - 40 <= 0xffff)
-		put16(d + 4, (uint16_t)(pi->len - 40));
 	*whole = false;
 	if (!(pi->known & PKT_PROTO))
 		return 6;
@@ -425,7 +422,7 @@ uint32_t pkt_layout_rebuilt(const struct pkt_info *pi, uint8_t *buf, size_t size
 			    uint32_t *wirelen)
 {
 	uint8_t d[PKT_REBUILT_MAX] = { 0 };
-	uint32_t n, l4_len = 0;
+	uint32_t n, tot, l4_len;
 	bool whole;
 
 	*wirelen = 0;
@@ -437,11 +434,12 @@ uint32_t pkt_layout_rebuilt(const struct pkt_info *pi, uint8_t *buf, size_t size
 			 pi->len - n : 8;
 		n += rebuilt_l4(pi, d + n, l4_len);
 	}
-	/* without a known length, the packet is the headers laid out */
-	if (!(pi->known & PKT_LEN) && pi->family == AF_INET)
-		put16(d + 2, (uint16_t)n);
-	else if (!(pi->known & PKT_LEN) && n >= 40)
-		put16(d + 4, (uint16_t)(n - 40));
+	/* the IP length: the packet's when it holds these headers, else the headers' */
+	tot = (pi->known & PKT_LEN) && pi->len >= n ? pi->len : n;
+	if (pi->family == AF_INET && tot <= 0xffff)
+		put16(d + 2, (uint16_t)tot);
+	else if (pi->family == AF_INET6 && n >= 40 && tot - 40 <= 0xffff)
+		put16(d + 4, (uint16_t)(tot - 40));
 	*wirelen = (pi->known & PKT_LEN) && pi->len > n ? pi->len : n;
 	if (n > size)
 		n = (uint32_t)size;

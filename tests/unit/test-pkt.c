@@ -324,6 +324,7 @@ static void test_hostile_ipv4(void)
 	CHECK_INT(v4(&pi, 36, 200), 0);
 	CHECK(!(pi.known & (PKT_SPORT | PKT_DPORT)));
 	CHECK(pi.known & PKT_PROTO);
+	CHECK_INT(pi.hdr_len, 24);	/* nor laid out for a filter to read */
 	/* transport_header before the network header: not this packet's, ignored */
 	CHECK_INT(v4(&pi, 8, 200), 0);
 	CHECK_INT(pi.known, all_fields(&udp4));
