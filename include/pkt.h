@@ -69,8 +69,9 @@ struct pkt_info {
 /*
  * Rebuilds the network and transport headers of s into pi from the bytes of the window that
  * hold them: a field partly or wholly outside the window, past the skb's tail or the IP length,
- * or behind an invalid header stays unknown. The IPv6 chain is followed over hop-by-hop, routing, fragment
- * and destination options headers. 0 when the network header is valid IPv4 or IPv6 (fields may
+ * or behind an invalid header stays unknown, and so do the transport fields when the kernel's
+ * transport_header points elsewhere. The IPv6 chain is followed over hop-by-hop, routing,
+ * fragment and destination options headers. 0 when the network header is valid IPv4 or IPv6 (fields may
  * still be unknown); -ENODATA when it is not set, not in the window, or cut before what proves
  * it valid (IPv4's first 4 bytes, IPv6's first 8); -EPROTONOSUPPORT when it is not IP; -EINVAL
  * when it is an invalid IP header. pi is filled in every case.

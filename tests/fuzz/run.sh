@@ -7,8 +7,8 @@ command -v clang >/dev/null || skip "needs clang with libFuzzer (Debian: clang, 
 SRC=$(cd "$HERE/../.." && pwd)
 BUILD=$(dirname "$FTNET")
 RUNS=${FUZZ_RUNS:-200000}
-DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/src/ksyms.c $SRC/src/decode.c
-	$SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c"
+DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/src/ksyms.c
+	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c"
 build() {	# build TARGET SOURCES...
 	target=$1
 	shift

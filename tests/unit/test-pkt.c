@@ -346,7 +346,17 @@ static void test_hostile_ipv4(void)
 	s.win = NULL;
 	CHECK_INT(pkt_rebuild(&s, &pi), -ENODATA);
 	CHECK_INT(pi.known, 0);
+}
 
+/* What was fetched besides the window: the skb's tail and protocol. */
+static void test_tail_protocol(void)
+{
+	uint8_t *ip = mem + 128 + 16;
+	struct pkt_info pi;
+	struct pkt_skb s;
+
+	memset(mem, 0, sizeof(mem));
+	build(ip, &udp4, 0);
 	/* the skb's tail bounds the window: bytes past it are not the packet's */
 	skb(&s, 16, 36, 36, 0, 200);
 	s.tail = 16 + 22;
@@ -1060,6 +1070,7 @@ int main(void)
 {
 	test_kernel_windows();
 	test_hostile_ipv4();
+	test_tail_protocol();
 	test_fragments_ipv4();
 	test_ipv6_chain();
 	test_layout();
