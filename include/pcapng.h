@@ -22,6 +22,9 @@ struct pcapng *pcapng_open(int fd, const char *app);
 /*
  * Adds an interface description block (if_tsresol 9: timestamps in nanoseconds; if_name when
  * name is not NULL). Returns the interface's id for pcapng_packet() (0, 1, ...) or -errno.
+ * libpcap 1.10 (capture -r) refuses a file with a second LINKTYPE_RAW interface ("an interface
+ * has a type 101 different from the type of the first interface"): for files it must read, add
+ * one and name the packet's device in its comment.
  */
 int pcapng_interface(struct pcapng *w, uint16_t linktype, uint32_t snaplen, const char *name);
 
