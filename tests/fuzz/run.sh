@@ -8,15 +8,16 @@ SRC=$(cd "$HERE/../.." && pwd)
 BUILD=$(dirname "$FTNET")
 RUNS=${FUZZ_RUNS:-200000}
 DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/src/ksyms.c
-	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c"
+	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c
+	$SRC/src/groups.c $SRC/src/probe.c $SRC/src/tfs.c"
 build() {	# build TARGET SOURCES...
 	target=$1
 	shift
 	# shellcheck disable=SC2086
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-I"$SRC/include" -I"$SRC/tests/unit" -include "$BUILD/config.h" \
-		$(pkg-config --cflags libtraceevent) "$@" $DECODERS \
-		$(pkg-config --libs libpcap libtraceevent) -lm \
+		$(pkg-config --cflags libtraceevent libtracefs) "$@" $DECODERS \
+		$(pkg-config --libs libpcap libtraceevent libtracefs) -lm \
 		-o "$TMP/$target" 2>"$TMP/cc.err" || { cat "$TMP/cc.err"; skip "clang cannot build a libFuzzer target here"; }
 }
 build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
