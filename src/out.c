@@ -282,9 +282,86 @@ static void lat(uint64_t ns)
 		out_text("latency=%.1fus ", ns / 1e3);
 }
 
-void out_event(const struct ftnet_event *ev)
+static void drop_fields(const struct ftnet_event *ev)
 {
 	char buf[256];
+
+	if (ev->reason >= 0) {
+		if (ev->reason_name)
+			out_str("reason", "%s ", ev->reason_name);
+		else
+			out_text("reason=%d ", ev->reason);
+		out_int("reason_code", "", ev->reason);
+	}
+	ksyms_format(opts.ksyms, ev->location, buf, sizeof(buf));
+	out_str("location", "%s ", buf);
+	hex_field("location_addr", ev->location);
+	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+	hex_field("skbaddr", ev->skbaddr);
+}
+
+static void reset_fields(const struct ftnet_event *ev)
+{
+	out_str("direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
+	flow(ev);
+	if (ev->state >= 0)
+		out_str("state", "state=%s ", ev->state ? tcp_state_name(ev->state) : "-");
+	if (ev->reason >= 0 && ev->reason_name)
+		out_str("reason", "reason=%s", ev->reason_name);
+	hex_field("skaddr", ev->skaddr);
+}
+
+static void tcp_fields(const struct ftnet_event *ev)
+{
+	flow(ev);
+	if (ev->type == EV_RETRANS && ev->state >= 0)
+		out_str("state", "state=%s", tcp_state_name(ev->state));
+	if (ev->type == EV_STATE) {
+		out_str("oldstate", "%s", tcp_state_name(ev->oldstate));
+		out_str("newstate", " -> %s", tcp_state_name(ev->newstate));
+	}
+	if (ev->type == EV_CONNECT) {
+		lat(ev->latency_ns);
+		out_str("result", "%s", ev->ok ? "established" : "failed");
+	}
+	hex_field("skaddr", ev->skaddr);
+	if (ev->type == EV_RETRANS)
+		hex_field("skbaddr", ev->skbaddr);
+}
+
+static void dev_fields(const struct ftnet_event *ev)
+{
+	if (ev->type == EV_RXLAT) {
+		lat(ev->latency_ns);
+	} else {
+		out_str("dev", "dev=%s ", ev->dev);
+	}
+	out_uint("len", "len=%" PRIu64, ev->len);
+	if (ev->type == EV_TX)
+		out_int("rc", " rc=%" PRId64, ev->rc);
+	hex_field("skbaddr", ev->skbaddr);
+}
+
+static void udp_fields(const struct ftnet_event *ev)
+{
+	out_uint("len", "len=%" PRIu64, ev->len);
+	if (ev->rc)
+		out_int("error", " error=%" PRId64, ev->rc);
+	out_str("family", ev->family == AF_INET6 ? " ipv6" : " ipv4",
+		ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	hex_field("skaddr", ev->skaddr);
+}
+
+/* The fields after the common columns, per event type. */
+static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
+	[EV_DROP] = drop_fields, [EV_RESET] = reset_fields, [EV_RETRANS] = tcp_fields,
+	[EV_STATE] = tcp_fields, [EV_CONNECT] = tcp_fields, [EV_RX] = dev_fields,
+	[EV_TX] = dev_fields, [EV_RXLAT] = dev_fields, [EV_UDP] = udp_fields,
+};
+
+void out_event(const struct ftnet_event *ev)
+{
+	char buf[64];
 
 	out_begin(event_type_name(ev->type));
 	if (opts.mode == OUT_TEXT) {
@@ -307,73 +384,8 @@ void out_event(const struct ftnet_event *ev)
 	out_str("comm", "%-16s ", ev->comm);
 	out_int("pid", "%7" PRId64 " ", ev->pid);
 	out_text("%-10s ", event_type_name(ev->type));
-	switch (ev->type) {
-	case EV_DROP:
-		if (ev->reason >= 0) {
-			if (ev->reason_name)
-				out_str("reason", "%s ", ev->reason_name);
-			else
-				out_text("reason=%d ", ev->reason);
-			out_int("reason_code", "", ev->reason);
-		}
-		ksyms_format(opts.ksyms, ev->location, buf, sizeof(buf));
-		out_str("location", "%s ", buf);
-		hex_field("location_addr", ev->location);
-		out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
-		hex_field("skbaddr", ev->skbaddr);
-		break;
-	case EV_RESET:
-		out_str("direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
-		flow(ev);
-		if (ev->state >= 0)
-			out_str("state", "state=%s ", ev->state ? tcp_state_name(ev->state) : "-");
-		if (ev->reason >= 0 && ev->reason_name)
-			out_str("reason", "reason=%s", ev->reason_name);
-		hex_field("skaddr", ev->skaddr);
-		break;
-	case EV_RETRANS:
-		flow(ev);
-		if (ev->state >= 0)
-			out_str("state", "state=%s", tcp_state_name(ev->state));
-		hex_field("skaddr", ev->skaddr);
-		hex_field("skbaddr", ev->skbaddr);
-		break;
-	case EV_STATE:
-		flow(ev);
-		out_str("oldstate", "%s", tcp_state_name(ev->oldstate));
-		out_str("newstate", " -> %s", tcp_state_name(ev->newstate));
-		hex_field("skaddr", ev->skaddr);
-		break;
-	case EV_CONNECT:
-		flow(ev);
-		lat(ev->latency_ns);
-		out_str("result", "%s", ev->ok ? "established" : "failed");
-		hex_field("skaddr", ev->skaddr);
-		break;
-	case EV_RX:
-	case EV_TX:
-		out_str("dev", "dev=%s ", ev->dev);
-		out_uint("len", "len=%" PRIu64, ev->len);
-		if (ev->type == EV_TX)
-			out_int("rc", " rc=%" PRId64, ev->rc);
-		hex_field("skbaddr", ev->skbaddr);
-		break;
-	case EV_UDP:
-		out_uint("len", "len=%" PRIu64, ev->len);
-		if (ev->rc)
-			out_int("error", " error=%" PRId64, ev->rc);
-		out_str("family", ev->family == AF_INET6 ? " ipv6" : " ipv4",
-			ev->family == AF_INET6 ? "ipv6" : "ipv4");
-		hex_field("skaddr", ev->skaddr);
-		break;
-	case EV_RXLAT:
-		lat(ev->latency_ns);
-		out_uint("len", "len=%" PRIu64, ev->len);
-		hex_field("skbaddr", ev->skbaddr);
-		break;
-	default:
-		break;
-	}
+	if (ev->type < EV_NTYPES && type_fields[ev->type])
+		type_fields[ev->type](ev);
 	out_end();
 }
 
