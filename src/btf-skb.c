@@ -75,7 +75,7 @@ int btf_skb_offsets(const struct btf *btf, struct btf_skb_offsets *o)
 		if (r == -EINVAL)
 			return r;
 		if (r < 0 || m.bit_size)
-			continue;	/* absent, or a bitfield no fetch of whole bytes can take */
+			continue;	/* absent, or a bitfield: no fetch of whole bytes */
 		f->offset = m.offset;
 		f->size = m.size;
 		f->found = true;

@@ -15,7 +15,7 @@
 #define BTF_MAGIC	0xeb9f
 #define BTF_HDR_MIN	24u		/* magic .. str_len: what version 1 defines */
 #define BTF_TYPE_LEN	12u		/* name_off, info, size or type */
-#define BTF_MAX_DEPTH	32		/* typedef chains, nested anonymous members: as the kernel */
+#define BTF_MAX_DEPTH	32		/* type chains, anonymous nesting: as the kernel */
 
 enum {
 	KIND_INT = 1, KIND_PTR, KIND_ARRAY, KIND_STRUCT, KIND_UNION, KIND_ENUM, KIND_FWD,
@@ -28,7 +28,7 @@ struct btf {
 	uint8_t		*data;
 	const uint8_t	*types;		/* the type section */
 	const char	*strs;		/* the string section: starts and ends with NUL */
-	uint32_t	*index;		/* offset in types of each id; index[0] (void) unused */
+	uint32_t	*index;		/* offset in types of each id (0, void, unused) */
 	uint32_t	types_len;
 	uint32_t	strs_len;
 	uint32_t	nr;		/* ids, void included */
@@ -415,7 +415,7 @@ struct lookup {
 	uint64_t		bit_off;
 	uint32_t		bit_size;
 	uint32_t		type;
-	uint32_t		budget;	/* members it may still look at: bounds cycles and DAGs */
+	uint32_t		budget;	/* members it may still visit: bounds cycles, DAGs */
 };
 
 /*
@@ -486,10 +486,10 @@ int btf_member(const struct btf *btf, uint32_t id, const char *path, struct btf_
 		if (!*p)
 			break;
 	}
-	if (l.bit_off / 8 > UINT32_MAX || type_size(btf, l.type, &m->size, 0) < 0)
-		return -EINVAL;
-	m->bit_offset = l.bit_off > UINT32_MAX ? UINT32_MAX : (uint32_t)l.bit_off;
-	m->offset = (uint32_t)(l.bit_off / 8);
+	if (l.bit_off > UINT32_MAX || type_size(btf, l.type, &m->size, 0) < 0)
+		return -EINVAL;	/* no struct is 512 MB long */
+	m->bit_offset = (uint32_t)l.bit_off;
+	m->offset = m->bit_offset / 8;
 	m->bit_size = l.bit_size;
 	m->type = l.type;
 	return 0;

@@ -605,8 +605,9 @@ static void test_random(void)
 				uint32_t v = rnd();
 
 				/* small names, known kinds, small vlen and ids */
-				set32(d, 24 + t, t % 12 == 4 ? (v & 0x8000000f) | (1 + v % 19) << 24 :
-					  v % 40);
+				uint32_t info = (v & 0x8000000f) | (1 + v % 19) << 24;
+
+				set32(d, 24 + t, t % 12 == 4 ? info : v % 40);
 			}
 			d[24 + tlen] = 0;
 			d[24 + tlen + slen - 1] = 0;
@@ -633,7 +634,8 @@ static void test_open_errors(void)
 		  "no BTF: cannot read '/x': No such file or directory");
 	CHECK_STR(btf_describe(line, sizeof(line), "/dev/null", -EINVAL, NULL),
 		  "no BTF: '/dev/null' is not a BTF file ftnet can read");
-	CHECK_STR(btf_describe(line, sizeof(line), NULL, 0, NULL), "no BTF: turned off by --btf none");
+	CHECK_STR(btf_describe(line, sizeof(line), NULL, 0, NULL),
+		  "no BTF: turned off by --btf none");
 	CHECK_STR(btf_describe(line, sizeof(line), "/a.btf", 0, NULL), "BTF /a.btf");
 	CHECK_STR(btf_describe(line, 4, "/a.btf", 0, NULL), "BTF");
 }
