@@ -1,7 +1,8 @@
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a bounded number of
 # inputs: fuzz-packet (the pcap reader and the packet printer, seeded with real captures),
-# fuzz-record (the event decoders and printer on the formats recorded from real kernels) and
-# fuzz-pkt (headers rebuilt from skb offsets and windows, filters on them, pcapng written back).
+# fuzz-record (the event decoders and printer on the formats recorded from real kernels),
+# fuzz-pkt (headers rebuilt from skb offsets and windows, filters on them, pcapng written back)
+# and fuzz-btf (the BTF reader, seeded with the blobs of three kernels).
 . "$TESTLIB"
 command -v clang >/dev/null || skip "needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev)"
 SRC=$(cd "$HERE/../.." && pwd)
@@ -24,8 +25,9 @@ build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
 build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pkt.c" "$SRC/src/pkt-filter.c" \
 	"$SRC/src/pcapng.c"
+build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c" "$SRC/src/btf.c" "$SRC/src/btf-skb.c"
 
-mkdir -p "$TMP/packets" "$TMP/records"
+mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"
 "$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 "$TMP/packets" >"$TMP/log" 2>&1
 rc=$?
@@ -75,4 +77,10 @@ done
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-pkt: $RUNS inputs without a crash" "$rc" 0
+
+cp "$SRC"/tests/data/btf/*.btf "$TMP/btf/"
+"$TMP/fuzz-btf" -runs="$RUNS" -max_len=16384 -seed=1 "$TMP/btf" >"$TMP/log" 2>&1
+rc=$?
+tail -3 "$TMP/log"
+expect_eq "fuzz-btf: $RUNS inputs without a crash" "$rc" 0
 finish
