@@ -1,5 +1,4 @@
 /* ftnet check: what this kernel offers ftnet, and what each group would use. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +14,25 @@
 #include "opt.h"
 #include "util.h"
 
-static void check_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet check [--json]\n\n"
-		   "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
-		   "for each group, the backend it would use or why it is unavailable.\n"
-		   "Exits 0 when the core groups (drops, rx, tx) can run.\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet check\n"
-		   "  ftnet check --json\n");
-}
+struct check_opts {
+	bool	json;
+};
+
+static const struct opt check_opts[] = {
+	OPT_JSON(struct check_opts, json),
+	OPT_END,
+};
+
+const struct cmd_spec check_spec = {
+	.name = "check",
+	.about = "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
+		 "for each group, the backend it would use or why it is unavailable.\n"
+		 "Exits 0 when the core groups (drops, rx, tx) can run.\n",
+	.opts = check_opts,
+	.examples = "  ftnet check\n"
+		    "  ftnet check --json\n",
+	.max_args = 0,
+};
 
 static void row(const char *key, const char *label, const char *value)
 {
@@ -58,37 +66,14 @@ static const char *lockdown(char *buf, size_t size)
 	return buf;
 }
 
-int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
+/* tracefs, the kernel, lockdown, kprobes, $argN, kallsyms and drop reasons: one row each */
+static void check_kernel(struct ftnet_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct out_opts oo = { .mode = OUT_TEXT };
 	char buf[256], path[512], *readme;
 	struct tep_handle *tep;
 	struct ksyms *ks;
 	struct utsname u;
-	bool core_ok = true;
-	int c, stale;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			oo.mode = OUT_JSON;
-			break;
-		case 'h':
-			check_usage(stdout);
-			return 0;
-		default:
-			check_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		usage_error("check", "unexpected argument '%s'", argv[optind]);
-	out_init(&oo);
 	uname(&u);
 	row("tracefs", "tracefs", ctx->tracefs);
 	snprintf(buf, sizeof(buf), "%s %s", u.release, u.machine);
@@ -124,48 +109,68 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 			    "no (kfree_skb has no reason field before 5.17: locations only)");
 		tep_free(tep);
 	}
+}
 
-	if (oo.mode == OUT_TEXT)
-		printf("\n%-9s %-11s %s\n", "GROUP", "BACKEND", "DETAIL");
+/* What group g would trace with backend b, or why it cannot run (why). */
+static void group_detail(const struct group *g, int b, const char *why, char *buf, size_t size)
+{
+	size_t n;
+
+	if (b == BK_TRACEPOINT) {
+		snprintf(buf, size, "%s:%s%s%s", g->events[0].sys, g->events[0].name,
+			 g->events[1].sys ? " + " : "", g->events[1].sys ? g->events[1].name : "");
+		return;
+	}
+	if (b != BK_KPROBE) {
+		snprintf(buf, size, "%s", why);
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "kprobes on");
+	for (int j = 0; g->probes[j].event && n < size; j++)
+		n += (size_t)snprintf(buf + n, size - n, "%s %s", j ? "," : "", g->probes[j].func);
+	if (n < size)
+		snprintf(buf + n, size - n, " (%s)", why[0] ? why : "--backend kprobe");
+}
+
+/* One row per group with its backend; false when a core group cannot run. */
+static bool check_groups(struct ftnet_ctx *ctx)
+{
+	bool core_ok = true;
+
+	if (!out_is_json())
+		out_printf("\n%-9s %-11s %s\n", "GROUP", "BACKEND", "DETAIL");
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
-		char why[512];
+		char why[512], buf[256];
 		int b = group_backend(g, ctx->backend, why, sizeof(why));
-		bool core = !strcmp(g->name, "drops") || !strcmp(g->name, "rx") ||
-			    !strcmp(g->name, "tx");
 
-		if (b == BK_TRACEPOINT) {
-			snprintf(buf, sizeof(buf), "%s:%s%s%s", g->events[0].sys, g->events[0].name,
-				 g->events[1].sys ? " + " : "", g->events[1].sys ?
-				 g->events[1].name : "");
-		} else if (b == BK_KPROBE) {
-			size_t n = snprintf(buf, sizeof(buf), "kprobes on");
-
-			for (int j = 0; g->probes[j].event; j++)
-				n += snprintf(buf + n, sizeof(buf) - n, "%s %s", j ? "," : "",
-					      g->probes[j].func);
-			if (why[0])
-				snprintf(buf + n, sizeof(buf) - n, " (%s)", why);
-			else
-				snprintf(buf + n, sizeof(buf) - n, " (--backend kprobe)");
-		} else {
-			snprintf(buf, sizeof(buf), "%s", why);
-			if (core)
-				core_ok = false;
-		}
+		if (b < 0 && (g->flags & GF_CORE))
+			core_ok = false;
+		group_detail(g, b, why, buf, sizeof(buf));
 		out_begin("group");
 		out_str("group", "%-9s ", g->name);
 		out_str("backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
 		out_str("detail", "%s", buf);
 		out_end();
 	}
+	return core_ok;
+}
+
+int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct check_opts o = { 0 };
+	struct out_opts oo = { .mode = OUT_TEXT };
+	bool core_ok;
+	int stale;
+
+	opt_parse(&check_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	check_kernel(ctx);
+	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
 		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
 	return core_ok ? 0 : EXIT_FAIL;
 }
-
-/* placeholder until the options move into a table */
-static const struct opt check_opts_tbl[] = { OPT_END };
-const struct cmd_spec check_spec = { .name = "check", .opts = check_opts_tbl, .max_args = -1 };

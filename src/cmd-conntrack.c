@@ -1,5 +1,4 @@
 /* ftnet conntrack: the per-CPU statistics summed, and how full the table is. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,48 +9,41 @@
 #include "opt.h"
 #include "util.h"
 
-static void conntrack_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet conntrack [--netns NAME|PID] [--json]\n\n"
-		   "Sums /proc/net/stat/nf_conntrack over the CPUs (found, invalid, insert_failed,\n"
-		   "drop, early_drop, search_restart...) and compares the entries with\n"
-		   "nf_conntrack_max, warning above 90%%. Says so when there is no conntrack.\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet conntrack\n"
-		   "  ftnet conntrack --netns blue --json\n");
-}
+struct conntrack_opts {
+	bool		json;
+	const char	*netns;
+};
+
+static const struct opt conntrack_opts[] = {
+	OPT_NETNS(struct conntrack_opts, netns),
+	OPT_JSON(struct conntrack_opts, json),
+	OPT_END,
+};
+
+const struct cmd_spec conntrack_spec = {
+	.name = "conntrack",
+	.about = "Sums /proc/net/stat/nf_conntrack over the CPUs (found, invalid, insert_failed,\n"
+		 "drop, early_drop, search_restart...) and compares the entries with\n"
+		 "nf_conntrack_max, warning above 90%. Says so when there is no conntrack.\n",
+	.opts = conntrack_opts,
+	.examples = "  ftnet conntrack\n"
+		    "  ftnet conntrack --netns blue --json\n",
+	.max_args = 0,
+};
 
 int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct out_opts oo = { .mode = OUT_TEXT };
+	struct conntrack_opts o = { 0 };
 	struct conntrack_stats st;
 	double pct;
-	int c;
 
 	(void)ctx;
-	while ((c = getopt_long(argc, argv, "n:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			netns_or_die(optarg);
-			break;
-		case 'j': oo.mode = OUT_JSON; break;
-		case 'h':
-			conntrack_usage(stdout);
-			return 0;
-		default:
-			conntrack_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		usage_error("conntrack", "unexpected argument '%s'", argv[optind]);
+	opt_parse(&conntrack_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
+	if (o.netns)
+		netns_or_die(o.netns);
 	out_begin("conntrack");
 	if (proc_conntrack(&st) < 0) {
 		out_str("state", "no conntrack here: /proc/net/stat/nf_conntrack is missing (nothing "
@@ -81,7 +73,3 @@ int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 		     "be dropped; raise net.netfilter.nf_conntrack_max", pct, st.count, st.max);
 	return 0;
 }
-
-/* placeholder until the options move into a table */
-static const struct opt conntrack_opts_tbl[] = { OPT_END };
-const struct cmd_spec conntrack_spec = { .name = "conntrack", .opts = conntrack_opts_tbl, .max_args = -1 };

@@ -1,6 +1,5 @@
 /* ftnet counters: per-interval deltas of link statistics, SNMP/netstat counters and softnet. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,21 +13,32 @@
 #include "opt.h"
 #include "util.h"
 
-static void counters_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet counters [-i SECS] [-c N] [-a] [--netns NAME|PID] [--json]\n\n"
-		   "Prints what changed in each interval: link statistics per device (libnl),\n"
-		   "/proc/net/snmp and /proc/net/netstat counters (only those that moved, like\n"
-		   "nstat), and /proc/net/softnet_stat per CPU (processed, dropped, time squeeze).\n\n"
-		   "  -i, --interval SECS  interval (default 1)\n"
-		   "  -c, --count N        stop after N intervals (default: until Ctrl-C)\n"
-		   "  -a, --all            also devices and counters that did not move\n"
-		   "  -n, --netns NS       the counters of another network namespace\n"
-		   "  -j, --json           one object per interval\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet counters -i 5\n"
-		   "  ftnet counters --netns blue -c 1 --json\n");
-}
+struct counters_opts {
+	bool		all, json;
+	uint64_t	count;
+	double		interval;
+	const char	*netns;
+};
+
+static const struct opt counters_opts[] = {
+	OPT_INTERVAL(struct counters_opts, interval, "interval (default 1, at least 0.1)"),
+	OPT_COUNT(struct counters_opts, count, "stop after N intervals (default: until Ctrl-C)"),
+	OPT_F('a', "all", struct counters_opts, all, "also devices and counters that did not move"),
+	OPT_NETNS(struct counters_opts, netns),
+	OPT_JSON(struct counters_opts, json),
+	OPT_END,
+};
+
+const struct cmd_spec counters_spec = {
+	.name = "counters",
+	.about = "Prints what changed in each interval: link statistics per device (libnl),\n"
+		 "/proc/net/snmp and /proc/net/netstat counters (only those that moved, like\n"
+		 "nstat), and /proc/net/softnet_stat per CPU (processed, dropped, time squeeze).\n",
+	.opts = counters_opts,
+	.examples = "  ftnet counters -t 5\n"
+		    "  ftnet counters --netns blue -c 1 --json\n",
+	.max_args = 0,
+};
 
 struct snap {
 	struct link_stats	*links;
@@ -61,10 +71,8 @@ static const struct link_stats *find_link(const struct snap *s, const char *name
 	return NULL;
 }
 
-static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
+static void print_links(const struct snap *a, const struct snap *b, bool all)
 {
-	out_begin("counters");
-	out_double("interval_s", "interval %.2fs\n", secs);
 	out_text("\n%-16s %12s %12s %14s %14s %8s %8s %8s %8s\n", "DEV", "RX_PACKETS",
 		 "TX_PACKETS", "RX_BYTES", "TX_BYTES", "RX_ERR", "TX_ERR", "RX_DROP", "TX_DROP");
 	out_open("links", true);
@@ -91,6 +99,10 @@ static void counters_print(const struct snap *a, const struct snap *b, double se
 		out_close(false);
 	}
 	out_close(true);
+}
+
+static void print_snmp(const struct snap *a, const struct snap *b, double secs, bool all)
+{
 	out_text("\n%-40s %14s %12s\n", "COUNTER", "DELTA", "PER_SEC");
 	out_open("snmp", false);
 	for (size_t i = 0; i < b->nkv && i < a->nkv; i++) {
@@ -104,6 +116,10 @@ static void counters_print(const struct snap *a, const struct snap *b, double se
 			 secs > 0 ? (int64_t)d / secs : 0);
 	}
 	out_close(false);
+}
+
+static void print_softnet(const struct snap *a, const struct snap *b, bool all)
+{
 	out_text("\n%-5s %12s %10s %12s\n", "CPU", "PROCESSED", "DROPPED", "TIME_SQUEEZE");
 	out_open("softnet", true);
 	for (size_t c = 0; c < b->nsn && c < a->nsn; c++) {
@@ -121,64 +137,43 @@ static void counters_print(const struct snap *a, const struct snap *b, double se
 		out_close(false);
 	}
 	out_close(true);
+}
+
+/* One interval: what moved between snapshots a and b, secs apart. */
+static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
+{
+	out_begin("counters");
+	out_double("interval_s", "interval %.2fs\n", secs);
+	print_links(a, b, all);
+	print_snmp(a, b, secs, all);
+	print_softnet(a, b, all);
 	out_end();
 	out_flush();
 }
 
 int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct counters_opts o = { .interval = 1 };
 	struct out_opts oo = { .mode = OUT_TEXT };
 	struct snap a = { 0 }, b = { 0 };
-	uint64_t count = 0, done = 0;
-	double interval = 1;
-	bool all = false;
-	int c;
+	uint64_t done = 0;
 
 	(void)ctx;
-	while ((c = getopt_long(argc, argv, "i:c:an:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (parse_seconds(optarg, &interval) < 0)
-				usage_error("counters", "invalid interval '%s': give seconds", optarg);
-			break;
-		case 'c':
-			if (parse_u64(optarg, &count) < 0 || !count)
-				usage_error("counters", "invalid count '%s'", optarg);
-			break;
-		case 'a': all = true; break;
-		case 'n':
-			netns_or_die(optarg);
-			break;
-		case 'j': oo.mode = OUT_JSON; break;
-		case 'h':
-			counters_usage(stdout);
-			return 0;
-		default:
-			counters_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		usage_error("counters", "unexpected argument '%s'", argv[optind]);
+	opt_parse(&counters_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
+	if (o.netns)
+		netns_or_die(o.netns);
 	session_signals();
 	snap_take(&a);
-	while (!session_stop && (!count || done < count)) {
+	while (!session_stop && (!o.count || done < o.count)) {
 		uint64_t t0 = mono_ns();
-		struct timespec ts = { (time_t)interval, (long)((interval - (time_t)interval) * 1e9) };
+		struct timespec ts = { (time_t)o.interval,
+				       (long)((o.interval - (time_t)o.interval) * 1e9) };
 
 		nanosleep(&ts, NULL);	/* Ctrl-C cuts it short: the partial interval is shown */
 		snap_take(&b);
-		counters_print(&a, &b, (mono_ns() - t0) / 1e9, all);
+		counters_print(&a, &b, (mono_ns() - t0) / 1e9, o.all);
 		snap_free(&a);
 		a = b;
 		memset(&b, 0, sizeof(b));
@@ -187,7 +182,3 @@ int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv)
 	snap_free(&a);
 	return 0;
 }
-
-/* placeholder until the options move into a table */
-static const struct opt counters_opts_tbl[] = { OPT_END };
-const struct cmd_spec counters_spec = { .name = "counters", .opts = counters_opts_tbl, .max_args = -1 };

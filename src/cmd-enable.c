@@ -1,110 +1,131 @@
 /* ftnet enable / disable: persistent tracing in the instance, kept after ftnet exits. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "groups.h"
+#include "out.h"
 #include "probe.h"
 #include "tfs.h"
 #include "opt.h"
 #include "util.h"
 
-static void enable_usage(FILE *f)
+struct enable_opts {
+	const char	*filter;
+	uint64_t	buffer_kb;
+};
+
+static const struct opt enable_opts[] = {
+	OPT_S('f', "filter", struct enable_opts, filter, "EXPR",
+	      "kernel filter for every event of the groups"),
+	OPT_U('B', "buffer-kb", struct enable_opts, buffer_kb, "KB",
+	      "ring buffer per CPU (1 to 4194304); resizes an existing one", 1, 4194304),
+	OPT_END,
+};
+
+static void enable_groups_help(void)
 {
-	fprintf(f, "usage: ftnet enable [--filter EXPR] [--buffer-kb KB] GROUP...\n\n"
-		   "Enables the groups' tracepoints in the instance (created when missing) and\n"
-		   "leaves them on: 'ftnet stream' in another process reads them.\n\n"
-		   "  -f, --filter EXPR   kernel filter for every event of the groups; drop reason\n"
-		   "                      and TCP state names are turned into the kernel's numbers\n"
-		   "  -b, --buffer-kb KB  ring buffer size per CPU\n\n"
-		   "groups: %s\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet enable drops\n"
-		   "  ftnet enable drops --filter 'reason == NO_SOCKET'\n"
-		   "  ftnet enable resets retrans --buffer-kb 8192\n", group_names());
+	out_printf("\ngroups: %s\n", group_names());
+}
+
+const struct cmd_spec enable_spec = {
+	.name = "enable",
+	.args = "GROUP...",
+	.about = "Enables the groups' tracepoints in the instance (created when missing) and\n"
+		 "leaves them on: 'ftnet stream' in another process reads them. Drop reason and\n"
+		 "TCP state names in --filter are turned into the kernel's numbers.\n",
+	.opts = enable_opts,
+	.examples = "  ftnet enable drops\n"
+		    "  ftnet enable drops --filter 'reason == NO_SOCKET'\n"
+		    "  ftnet enable resets retrans --buffer-kb 8192\n",
+	.max_args = -1,
+	.more_help = enable_groups_help,
+};
+
+struct disable_opts {
+	bool	all;
+};
+
+static const struct opt disable_opts[] = {
+	OPT_F('a', "all", struct disable_opts, all,
+	      "remove the instance, and ftnet kprobes no instance uses"),
+	OPT_END,
+};
+
+const struct cmd_spec disable_spec = {
+	.name = "disable",
+	.args = "GROUP... | --all",
+	.about = "Disables the groups in the instance; the instance is removed when nothing\n"
+		 "is left enabled in it. --all removes the instance outright.\n",
+	.opts = disable_opts,
+	.examples = "  ftnet disable drops\n"
+		    "  ftnet disable --all\n"
+		    "  ftnet -I mytest disable --all\n",
+	.max_args = -1,
+};
+
+/* The groups named, each once; dies on an unknown one. */
+static int groups_named(char **names, int n, const struct group **gs, int max)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct group *g = group_or_die(names[i]);
+		bool dup = false;
+
+		for (int j = 0; j < k; j++)
+			dup |= gs[j] == g;
+		if (!dup && k < max)
+			gs[k++] = g;
+	}
+	return k;
+}
+
+/* The instance, created when missing; its buffer set when made now or when -B was given. */
+static struct tracefs_instance *instance_or_die(struct ftnet_ctx *ctx, uint64_t kb,
+						bool *created)
+{
+	struct tracefs_instance *inst = tfs_instance_open(ctx->instance, true, created);
+	int ret;
+
+	if (!inst)
+		die(EXIT_FAIL, "cannot create the tracefs instance '%s': %s", ctx->instance,
+		    tfs_strerror(errno));
+	if (!*created && !kb)
+		return inst;
+	ret = tfs_instance_setup(inst, kb);
+	if (ret < 0) {
+		if (*created)
+			tfs_instance_remove(inst);
+		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", ctx->instance,
+		    tfs_strerror(ret));
+	}
+	return inst;
 }
 
 int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "filter", required_argument, NULL, 'f' },
-		{ "buffer-kb", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct enable_opts o = { 0 };
 	const struct group *gs[16];
 	struct tracefs_instance *inst;
-	const char *filter = NULL;
-	int bk[16];
-	uint64_t kb = 0;
+	int bk[16], n, i;
 	bool created;
-	int c, n = 0, ret;
 
-	while ((c = getopt_long(argc, argv, "f:b:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			filter = optarg;
-			break;
-		case 'b':
-			if (parse_u64(optarg, &kb) < 0 || kb == 0 || kb > (1u << 22))
-				usage_error("enable", "invalid --buffer-kb '%s': give a size in KB "
-					    "from 1 to 4194304", optarg);
-			break;
-		case 'h':
-			enable_usage(stdout);
-			return 0;
-		default:
-			enable_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
+	i = opt_parse(&enable_spec, argc, argv, &o);
+	if (i >= argc)
 		usage_error("enable", "name the groups to enable: %s", group_names());
-	for (int i = optind; i < argc; i++) {
-		const struct group *g = group_or_die(argv[i]);
-		bool dup = false;
-
-		for (int k = 0; k < n; k++)
-			dup |= gs[k] == g;
-		if (!dup && n < (int)ARRAY_SIZE(gs))
-			gs[n++] = g;
-	}
-	for (int i = 0; i < n; i++)
-		bk[i] = group_backend_or_die(ctx, gs[i]);
-
-	inst = tfs_instance_open(ctx->instance, true, &created);
-	if (!inst)
-		die(EXIT_FAIL, "cannot create the tracefs instance '%s': %s", ctx->instance,
-		    tfs_strerror(errno));
-	if (created || kb) {
-		ret = tfs_instance_setup(inst, created || kb ? kb : 0);
-		if (ret < 0) {
-			if (created)
-				tfs_instance_remove(inst);
-			die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", ctx->instance,
-			    tfs_strerror(ret));
-		}
-	}
-	groups_enable_or_die(ctx, inst, created, gs, n, filter, NULL, bk);
-	for (int i = 0; i < n; i++)
-		printf("enabled %s in instance '%s' (%s)\n", gs[i]->name, ctx->instance,
-		       backend_name(bk[i]));
+	n = groups_named(argv + i, argc - i, gs, (int)ARRAY_SIZE(gs));
+	for (int k = 0; k < n; k++)
+		bk[k] = group_backend_or_die(ctx, gs[k]);
+	inst = instance_or_die(ctx, o.buffer_kb, &created);
+	groups_enable_or_die(ctx, inst, created, gs, n, o.filter, NULL, bk);
+	for (int k = 0; k < n; k++)
+		out_printf("enabled %s in instance '%s' (%s)\n", gs[k]->name, ctx->instance,
+			   backend_name(bk[k]));
 	tracefs_instance_free(inst);
 	return 0;
-}
-
-static void disable_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet disable GROUP... | --all\n\n"
-		   "Disables the groups in the instance; the instance is removed when nothing\n"
-		   "is left enabled in it. --all removes the instance outright.\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet disable drops\n"
-		   "  ftnet disable --all\n"
-		   "  ftnet -I mytest disable --all\n");
 }
 
 /* --all also removes ftnet kprobes that no instance uses, such as a crashed stream's. */
@@ -113,89 +134,75 @@ static void sweep_probes(void)
 	int busy, n = probe_sweep(&busy);
 
 	if (n)
-		printf("removed %d ftnet kprobe%s no instance used\n", n, n == 1 ? "" : "s");
+		out_printf("removed %d ftnet kprobe%s no instance used\n", n, n == 1 ? "" : "s");
 	if (busy)
 		note("%d ftnet kprobe%s stay: enabled in another instance", busy,
 		     busy == 1 ? "" : "s");
 }
 
+/*
+ * Disables the groups named, keeping the events that other enabled groups share; true when
+ * something is still enabled in the instance.
+ */
+static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
+			  const struct group **gs, int n)
+{
+	const struct group *keep[16];
+	int nkeep = 0;
+
+	for (int i = 0; i < ngroups && nkeep < (int)ARRAY_SIZE(keep); i++) {
+		bool named = false;
+
+		for (int k = 0; k < n; k++)
+			named |= gs[k] == &groups[i];
+		if (!named && group_enabled(inst, &groups[i]))
+			keep[nkeep++] = &groups[i];
+	}
+	groups_disable(inst, gs, n, keep, nkeep);
+	for (int i = 0; i < n; i++)
+		out_printf("disabled %s in instance '%s'\n", gs[i]->name, ctx->instance);
+	for (int k = 0; k < nkeep; k++)
+		for (int i = 0; i < n; i++)
+			if (!strcmp(keep[k]->events[0].name, gs[i]->events[0].name))
+				note("'%s' stays on: it shares '%s:%s' with '%s'", gs[i]->name,
+				     keep[k]->events[0].sys, keep[k]->events[0].name,
+				     keep[k]->name);
+	return tfs_any_enabled(inst);
+}
+
 int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct group *gs[16], *keep[16];
+	struct disable_opts o = { 0 };
+	const struct group *gs[16];
 	struct tracefs_instance *inst;
-	int c, n = 0, nkeep = 0;
-	bool all = false;
+	int i, n = 0;
 
-	while ((c = getopt_long(argc, argv, "ah", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			all = true;
-			break;
-		case 'h':
-			disable_usage(stdout);
-			return 0;
-		default:
-			disable_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (all && optind < argc)
+	i = opt_parse(&disable_spec, argc, argv, &o);
+	if (o.all && i < argc)
 		usage_error("disable", "give either groups or --all, not both");
-	if (!all && optind >= argc)
+	if (!o.all && i >= argc)
 		usage_error("disable", "name the groups to disable (%s) or give --all",
 			    group_names());
-	for (int i = optind; i < argc && n < (int)ARRAY_SIZE(gs); i++)
+	for (; i < argc && n < (int)ARRAY_SIZE(gs); i++)
 		gs[n++] = group_or_die(argv[i]);
 
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
-		printf("instance '%s' does not exist: nothing to disable\n", ctx->instance);
-		if (all)
+		out_printf("instance '%s' does not exist: nothing to disable\n", ctx->instance);
+		if (o.all)
 			sweep_probes();
 		return 0;
 	}
-	if (!all) {
-		for (int i = 0; i < ngroups; i++) {
-			bool named = false;
-
-			for (int k = 0; k < n; k++)
-				named |= gs[k] == &groups[i];
-			if (!named && group_enabled(inst, &groups[i]))
-				keep[nkeep++] = &groups[i];
-		}
-		groups_disable(inst, gs, n, keep, nkeep);
-		for (int i = 0; i < n; i++)
-			printf("disabled %s in instance '%s'\n", gs[i]->name, ctx->instance);
-		for (int k = 0; k < nkeep; k++)
-			for (int i = 0; i < n; i++)
-				if (!strcmp(keep[k]->events[0].name, gs[i]->events[0].name))
-					note("'%s' stays on: it shares '%s:%s' with '%s'", gs[i]->name,
-					     keep[k]->events[0].sys, keep[k]->events[0].name,
-					     keep[k]->name);
-		if (tfs_any_enabled(inst)) {
-			tracefs_instance_free(inst);
-			return 0;
-		}
+	if (!o.all && disable_named(ctx, inst, gs, n)) {
+		tracefs_instance_free(inst);
+		return 0;
 	}
 	if (tfs_instance_remove(inst) < 0)
 		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: another ftnet "
 			       "(or a reader of its trace files) still has it open; stop that first",
 		    ctx->instance);
-	printf("removed instance '%s'\n", ctx->instance);
-	if (all)
+	out_printf("removed instance '%s'\n", ctx->instance);
+	if (o.all)
 		sweep_probes();
 	return 0;
 }
-
-/* placeholder until the options move into a table */
-static const struct opt enable_opts_tbl[] = { OPT_END };
-const struct cmd_spec enable_spec = { .name = "enable", .opts = enable_opts_tbl, .max_args = -1 };
-
-/* placeholder until the options move into a table */
-static const struct opt disable_opts_tbl[] = { OPT_END };
-const struct cmd_spec disable_spec = { .name = "disable", .opts = disable_opts_tbl, .max_args = -1 };

@@ -1,5 +1,4 @@
 /* ftnet status: what the instance has enabled, its filters, buffer and per-CPU losses. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,15 +12,24 @@
 #include "opt.h"
 #include "util.h"
 
-static void status_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet status [--json]\n\n"
-		   "Shows the instance's enabled groups with their filters, the buffer size and\n"
-		   "clock, and per-CPU entries, overruns and dropped events.\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet status\n"
-		   "  ftnet -I mytest status --json\n");
-}
+struct status_opts {
+	bool	json;
+};
+
+static const struct opt status_opts[] = {
+	OPT_JSON(struct status_opts, json),
+	OPT_END,
+};
+
+const struct cmd_spec status_spec = {
+	.name = "status",
+	.about = "Shows the instance's enabled groups with their filters, the buffer size and\n"
+		 "clock, and per-CPU entries, overruns and dropped events.\n",
+	.opts = status_opts,
+	.examples = "  ftnet status\n"
+		    "  ftnet -I mytest status --json\n",
+	.max_args = 0,
+};
 
 static char *instance_file(struct tracefs_instance *inst, const char *file)
 {
@@ -33,48 +41,11 @@ static char *instance_file(struct tracefs_instance *inst, const char *file)
 	return s;
 }
 
-int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
+/* The instance, its tracefs, buffer size and clock. */
+static void status_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct out_opts oo = { .mode = OUT_TEXT };
-	struct tracefs_instance *inst;
-	char *clock, *kb;
-	int c, ncpu;
+	char *clock = instance_file(inst, "trace_clock"), *kb;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			oo.mode = OUT_JSON;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return 0;
-		default:
-			status_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		usage_error("status", "unexpected argument '%s'", argv[optind]);
-	out_init(&oo);
-	if (probe_kprobes_supported() && (ncpu = probe_stale()) > 0)
-		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
-		     "'ftnet disable --all'", ncpu, ncpu == 1 ? "" : "s");
-	inst = tfs_instance_open(ctx->instance, false, NULL);
-	if (!inst) {
-		out_begin("status");
-		out_str("instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
-		out_str("state", "", "absent");
-		out_text("\n(enable groups with 'ftnet enable GROUP')");
-		out_end();
-		out_flush();
-		return 0;
-	}
-	clock = instance_file(inst, "trace_clock");
 	if (strchr(clock, '[')) {	/* the selected one is in brackets */
 		char *a = strchr(clock, '['), *b = strchr(a, ']');
 
@@ -92,11 +63,14 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_end();
 	free(clock);
 	free(kb);
+}
 
-	out_begin("header");
-	out_text("%-9s %-8s %-11s %-32s %s", "GROUP", "STATE", "BACKEND", "EVENTS", "FILTER");
-	if (oo.mode == OUT_TEXT)
-		out_end();
+/* One row per group: enabled or off, its backend, events and filter. */
+static void status_groups(struct tracefs_instance *inst)
+{
+	if (!out_is_json())
+		out_printf("%-9s %-8s %-11s %-32s %s\n", "GROUP", "STATE", "BACKEND", "EVENTS",
+			   "FILTER");
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
 		char events[160] = "", *filter = NULL;
@@ -122,13 +96,15 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 		out_end();
 		free(filter);
 	}
+}
 
-	ncpu = tfs_ncpus();
-	if (oo.mode == OUT_TEXT) {
-		out_begin("header");
-		out_text("\n%-5s %12s %12s %12s", "CPU", "ENTRIES", "OVERRUN", "DROPPED");
-		out_end();
-	}
+/* Per-CPU entries, overruns and dropped events of the instance's buffers. */
+static void status_cpus(struct tracefs_instance *inst)
+{
+	int ncpu = tfs_ncpus();
+
+	if (!out_is_json())
+		out_printf("\n%-5s %12s %12s %12s\n", "CPU", "ENTRIES", "OVERRUN", "DROPPED");
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct tfs_cpu_stats st;
 
@@ -141,11 +117,35 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 		out_uint("dropped", "%12" PRIu64, st.dropped);
 		out_end();
 	}
+}
+
+int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct out_opts oo = { .mode = OUT_TEXT };
+	struct status_opts o = { 0 };
+	struct tracefs_instance *inst;
+	int stale;
+
+	opt_parse(&status_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
+		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+	inst = tfs_instance_open(ctx->instance, false, NULL);
+	if (!inst) {
+		out_begin("status");
+		out_str("instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
+		out_str("state", "", "absent");
+		out_text("\n(enable groups with 'ftnet enable GROUP')");
+		out_end();
+		out_flush();
+		return 0;
+	}
+	status_instance(ctx, inst);
+	status_groups(inst);
+	status_cpus(inst);
 	out_flush();
 	tracefs_instance_free(inst);
 	return 0;
 }
-
-/* placeholder until the options move into a table */
-static const struct opt status_opts_tbl[] = { OPT_END };
-const struct cmd_spec status_spec = { .name = "status", .opts = status_opts_tbl, .max_args = -1 };

@@ -8,7 +8,7 @@ N=37
 # counters: N datagrams across the veth in one interval; ARP resolved before it starts
 ip netns exec "$NS" python3 "$HERE/net.py" udp 9 1 192.0.2.2 >/dev/null
 sleep 0.3
-"$FTNET" counters --netns "$NS" -i 2 -c 1 --json >"$TMP/c" 2>"$TMP/c.err" &
+"$FTNET" counters --netns "$NS" -t 2 -c 1 --json >"$TMP/c" 2>"$TMP/c.err" &
 C=$!
 PIDS="$C"
 sleep 0.5
