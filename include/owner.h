@@ -28,6 +28,10 @@ bool owner_is_me(const struct owner *o);
 /* True when o is a run that is gone (its pid is dead or now another process). */
 bool owner_dead(const struct owner *o);
 
+/* Calls fn for every group a dead run left on, in any instance. */
+void owner_each_dead(void (*fn)(void *arg, const char *instance, const char *group,
+				const struct owner *o), void *arg);
+
 /* Exclusive reader lock per instance; fd or -errno (-EBUSY when another ftnet reads). */
 int owner_reader_lock(const char *instance);
 /* Releases the lock and removes its file. */

@@ -23,6 +23,8 @@ int tfs_instance_setup(struct tracefs_instance *inst, unsigned long kb);
 /* True when the instance's selected trace_clock is clock. */
 bool tfs_instance_clock_is(struct tracefs_instance *inst, const char *clock);
 int tfs_instance_remove(struct tracefs_instance *inst);
+/* Turns every event of the instance off. */
+int tfs_disable_all(struct tracefs_instance *inst);
 
 /* 1 enabled, 0 disabled, -errno when the event does not exist. */
 int tfs_event_enabled(struct tracefs_instance *inst, const char *sys, const char *name);

@@ -12,6 +12,7 @@
 #include "out.h"
 #include "tfs.h"
 #include "opt.h"
+#include "owner.h"
 #include "util.h"
 
 struct check_opts {
@@ -156,6 +157,22 @@ static bool check_groups(struct ftnet_ctx *ctx)
 	return core_ok;
 }
 
+/* A group a run that died (kill -9) left on: not a user's enable, and nobody will end it. */
+static void say_leftover(void *arg, const char *instance, const char *group,
+			 const struct owner *o)
+{
+	struct tracefs_instance *inst = tfs_instance_open(instance, false, NULL);
+	const struct group *g = group_find(group);
+
+	(void)arg;
+	if (inst && g && group_enabled(inst, g))
+		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): "
+		     "'ftnet -I %s disable --all' or the next run there turns it off", instance,
+		     group, (int)o->pid, instance);
+	if (inst)
+		tracefs_instance_free(inst);
+}
+
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct check_opts o = { 0 };
@@ -172,5 +189,6 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
 		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+	owner_each_dead(say_leftover, ctx);
 	return core_ok ? 0 : EXIT_FAIL;
 }

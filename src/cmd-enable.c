@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "groups.h"
 #include "out.h"
+#include "owner.h"
 #include "probe.h"
 #include "tfs.h"
 #include "opt.h"
@@ -18,8 +19,8 @@ struct enable_opts {
 };
 
 static const struct opt enable_opts[] = {
-	OPT_S('f', "filter", struct enable_opts, filter, "EXPR",
-	      "kernel filter for every event of the groups"),
+	OPT_SC('f', "filter", struct enable_opts, filter, "EXPR",
+	       "kernel filter for every event of the groups", opt_check_filter),
 	OPT_U('B', "buffer-kb", struct enable_opts, buffer_kb, "KB",
 	      "ring buffer per CPU (1 to 4194304); resizes an existing one", 1, 4194304),
 	OPT_END,
@@ -110,7 +111,7 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct enable_opts o = { 0 };
 	const struct group *gs[16];
 	struct tracefs_instance *inst;
-	int bk[16], n, i;
+	int bk[16], n, i, cfg;
 	bool created;
 
 	i = opt_parse(&enable_spec, argc, argv, &o);
@@ -119,12 +120,17 @@ int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv)
 	n = groups_named(argv + i, argc - i, gs, (int)ARRAY_SIZE(gs));
 	for (int k = 0; k < n; k++)
 		bk[k] = group_backend_or_die(ctx, gs[k]);
+	cfg = owner_config_lock(ctx->instance);
 	inst = instance_or_die(ctx, o.buffer_kb, &created);
 	groups_enable_or_die(ctx, inst, created, gs, n, o.filter, NULL, bk);
-	for (int k = 0; k < n; k++)
+	for (int k = 0; k < n; k++) {
+		/* the user's now, also when a run turned it on: that run's end keeps it */
+		owner_set(ctx->instance, gs[k]->name, false);
 		out_printf("enabled %s in instance '%s' (%s)\n", gs[k]->name, ctx->instance,
 			   backend_name(bk[k]));
+	}
 	tracefs_instance_free(inst);
+	owner_config_unlock(ctx->instance, cfg);
 	return 0;
 }
 
@@ -144,11 +150,31 @@ static void sweep_probes(void)
  * Disables the groups named, keeping the events that other enabled groups share; true when
  * something is still enabled in the instance.
  */
+/* Says which of g's events stay on because a kept group uses them too. */
+static void say_shared(const struct group *g, const struct group **keep, int nkeep,
+		       char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++)
+		for (int k = 0; k < nkeep; k++)
+			for (int e = 0; e < GROUP_MAX_EVENTS && keep[k]->events[e].sys; e++)
+				if (!strcmp(keep[k]->events[e].name, g->events[j].name) && n < size)
+					n += (size_t)snprintf(buf + n, size - n, "%s%s:%s stays on: "
+							      "group '%s' uses it", n ? "; " : " (",
+							      g->events[j].sys, g->events[j].name,
+							      keep[k]->name);
+	if (n && n < size)
+		snprintf(buf + n, size - n, ")");
+}
+
 static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
 			  const struct group **gs, int n)
 {
 	const struct group *keep[16];
 	int nkeep = 0;
+	char shared[256];
 
 	for (int i = 0; i < ngroups && nkeep < (int)ARRAY_SIZE(keep); i++) {
 		bool named = false;
@@ -159,15 +185,29 @@ static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
 			keep[nkeep++] = &groups[i];
 	}
 	groups_disable(inst, gs, n, keep, nkeep);
-	for (int i = 0; i < n; i++)
-		out_printf("disabled %s in instance '%s'\n", gs[i]->name, ctx->instance);
-	for (int k = 0; k < nkeep; k++)
-		for (int i = 0; i < n; i++)
-			if (!strcmp(keep[k]->events[0].name, gs[i]->events[0].name))
-				note("'%s' stays on: it shares '%s:%s' with '%s'", gs[i]->name,
-				     keep[k]->events[0].sys, keep[k]->events[0].name,
-				     keep[k]->name);
+	for (int i = 0; i < n; i++) {
+		owner_clear(ctx->instance, gs[i]->name);
+		say_shared(gs[i], keep, nkeep, shared, sizeof(shared));
+		out_printf("disabled %s in instance '%s'%s\n", gs[i]->name, ctx->instance, shared);
+	}
 	return tfs_any_enabled(inst);
+}
+
+/* Removes the instance, unless a run reads it: that run ends with it. */
+static void remove_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
+{
+	if (owner_reader_active(ctx->instance)) {
+		tfs_disable_all(inst);
+		out_printf("turned everything off in instance '%s'; an ftnet run reads it and "
+			   "removes it when it ends\n", ctx->instance);
+		tracefs_instance_free(inst);
+		return;
+	}
+	if (tfs_instance_remove(inst) < 0)
+		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: a reader of its "
+			       "trace files still has it open; stop that first", ctx->instance);
+	owner_clear_all(ctx->instance);
+	out_printf("removed instance '%s'\n", ctx->instance);
 }
 
 int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
@@ -175,7 +215,7 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct disable_opts o = { 0 };
 	const struct group *gs[16];
 	struct tracefs_instance *inst;
-	int i, n = 0;
+	int i, n = 0, cfg;
 
 	i = opt_parse(&disable_spec, argc, argv, &o);
 	if (o.all && i < argc)
@@ -186,23 +226,18 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	for (; i < argc && n < (int)ARRAY_SIZE(gs); i++)
 		gs[n++] = group_or_die(argv[i]);
 
+	cfg = owner_config_lock(ctx->instance);
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_printf("instance '%s' does not exist: nothing to disable\n", ctx->instance);
-		if (o.all)
-			sweep_probes();
-		return 0;
-	}
-	if (!o.all && disable_named(ctx, inst, gs, n)) {
+		owner_clear_all(ctx->instance);
+	} else if (o.all || !disable_named(ctx, inst, gs, n)) {
+		remove_instance(ctx, inst);
+	} else {
 		tracefs_instance_free(inst);
-		return 0;
 	}
-	if (tfs_instance_remove(inst) < 0)
-		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: another ftnet "
-			       "(or a reader of its trace files) still has it open; stop that first",
-		    ctx->instance);
-	out_printf("removed instance '%s'\n", ctx->instance);
 	if (o.all)
 		sweep_probes();
+	owner_config_unlock(ctx->instance, cfg);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "probe.h"
 #include "tfs.h"
 #include "opt.h"
+#include "owner.h"
 #include "util.h"
 
 struct status_opts {
@@ -60,13 +61,35 @@ static void status_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst
 	out_str("tracefs", "tracefs:    %s\n", ctx->tracefs);
 	out_str("buffer_kb", "buffer:     %s KB per CPU\n", kb);
 	out_str("trace_clock", "clock:      %s\n", clock);
+	out_str("tracing", "tracing:    %s", tfs_tracing_on(inst) ? "on" : "off");
+	if (!tfs_tracing_on(inst))
+		out_text(" (tracing_on is 0): nothing is recorded; 'echo 1' to its tracing_on");
+	out_text("\n");
 	out_end();
 	free(clock);
 	free(kb);
 }
 
+/* Who turned an enabled group on: the user (enable), a running ftnet, or a run that died. */
+static void status_owner(struct ftnet_ctx *ctx, const struct group *g)
+{
+	struct owner o;
+
+	if (owner_get(ctx->instance, g->name, &o) < 0 || !o.pid) {
+		out_str("owner", "", "user");
+		return;
+	}
+	out_str("owner", "", owner_dead(&o) ? "dead_run" : "run");
+	out_int("owner_pid", "", o.pid);
+	if (owner_dead(&o))
+		out_text("  left on by a run that ended without restoring (pid %d): the next run "
+			 "or 'ftnet disable --all' turns it off", (int)o.pid);
+	else
+		out_text("  for a running ftnet (pid %d), off when it ends", (int)o.pid);
+}
+
 /* One row per group: enabled or off, its backend, events and filter. */
-static void status_groups(struct tracefs_instance *inst)
+static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 {
 	if (!out_is_json())
 		out_printf("%-9s %-8s %-11s %-32s %s\n", "GROUP", "STATE", "BACKEND", "EVENTS",
@@ -93,6 +116,8 @@ static void status_groups(struct tracefs_instance *inst)
 		out_str("backend", "%-11s ", on ? backend_name(b) : "-");
 		out_str("events", "%-32s ", events);
 		out_str("filter", "%s", filter ? filter : (on ? "none" : ""));
+		if (on)
+			status_owner(ctx, g);
 		out_end();
 		free(filter);
 	}
@@ -143,7 +168,7 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	status_instance(ctx, inst);
-	status_groups(inst);
+	status_groups(ctx, inst);
 	status_cpus(inst);
 	out_flush();
 	tracefs_instance_free(inst);

@@ -1,4 +1,5 @@
 /* Ownership of enabled groups and the reader lock, as small files under /run/ftnet. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -247,4 +248,35 @@ int owner_config_lock(const char *instance)
 void owner_config_unlock(const char *instance, int fd)
 {
 	unlock_file(instance, "config", fd);
+}
+
+void owner_each_dead(void (*fn)(void *arg, const char *instance, const char *group,
+				const struct owner *o), void *arg)
+{
+	static const char *dirs[] = { "/run/ftnet", "/tmp/ftnet" };
+
+	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *e;
+
+		while (dir && (e = readdir(dir))) {
+			char inst[128];
+			struct owners w;
+			size_t n = strlen(e->d_name);
+			int fd;
+
+			if (n < 8 || n - 7 >= sizeof(inst) || strcmp(e->d_name + n - 7, ".owners"))
+				continue;
+			snprintf(inst, sizeof(inst), "%.*s", (int)(n - 7), e->d_name);
+			fd = owners_open(inst, &w);
+			if (fd < 0)
+				continue;
+			owners_close(fd, &w, false);
+			for (int i = 0; i < w.n; i++)
+				if (owner_dead(&w.o[i]))
+					fn(arg, inst, w.group[i], &w.o[i]);
+		}
+		if (dir)
+			closedir(dir);
+	}
 }

@@ -70,7 +70,8 @@ static void restore(struct session *s)
 	free(s->raw);
 	s->raw = NULL;
 	s->nraw = 0;
-	if (s->created && !tfs_any_enabled(s->inst)) {
+	/* ours, or emptied while we ran (a disable --all waited for us to end) */
+	if ((s->created || s->nbefore) && !tfs_any_enabled(s->inst)) {
 		if (tfs_instance_remove(s->inst) < 0)
 			warn("cannot remove the tracefs instance '%s': busy; remove it with "
 			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);

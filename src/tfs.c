@@ -152,6 +152,11 @@ int tfs_instance_remove(struct tracefs_instance *inst)
 	return ret < 0 ? -EBUSY : 0;
 }
 
+int tfs_disable_all(struct tracefs_instance *inst)
+{
+	return tracefs_event_disable(inst, NULL, NULL) < 0 ? (errno ? -errno : -EIO) : 0;
+}
+
 int tfs_event_enabled(struct tracefs_instance *inst, const char *sys, const char *name)
 {
 	char *s;
