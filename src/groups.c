@@ -12,11 +12,14 @@
 
 #define T(x) (1u << (x))
 
-/* struct sock_common's head, stable for a decade on 64-bit: daddr, rcv_saddr, dport, num... */
-#define SK(a) "skaddr=" a ":x64 daddr=+0(" a "):u32 saddr=+4(" a "):u32 dport=+12(" a "):u16 " \
-	"sport=+14(" a "):u16 family=+16(" a "):u16 state=+18(" a "):u8 " \
-	"daddr6a=+$V0(" a "):x64 daddr6b=+$V1(" a "):x64 " \
-	"saddr6a=+$V2(" a "):x64 saddr6b=+$V3(" a "):x64"
+/* struct sock_common's fields, from BTF (or its head, stable for a decade on 64-bit) */
+#define SKC(f) "${sock_common.skc_" f "}"
+#define SK(a) "skaddr=" a ":x64 daddr=+" SKC("daddr") "(" a "):u32 " \
+	"saddr=+" SKC("rcv_saddr") "(" a "):u32 dport=+" SKC("dport") "(" a "):u16 " \
+	"sport=+" SKC("num") "(" a "):u16 family=+" SKC("family") "(" a "):u16 " \
+	"state=+" SKC("state") "(" a "):u8 " \
+	"daddr6a=+" SKC("v6_daddr") "(" a "):x64 daddr6b=+" SKC("v6_daddr+8") "(" a "):x64 " \
+	"saddr6a=+" SKC("v6_rcv_saddr") "(" a "):x64 saddr6b=+" SKC("v6_rcv_saddr+8") "(" a "):x64"
 
 static const struct probe_def resets_probes[] = {
 	/* sk is NULL for resets sent without a socket: the tracepoint skips those before 6.10 */
@@ -49,7 +52,7 @@ static const struct probe_def connect_probes[] = {
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def udp_probes[] = {
-	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+16($A1):u16 len=$A3:u64", NULL,
+	{ "udp_sendmsg", "udp_sendmsg", "skaddr=$A1:x64 family=+" SKC("family") "($A1):u16 len=$A3:u64", NULL,
 	  false, DK_KP_UDP },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };

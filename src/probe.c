@@ -11,6 +11,7 @@
 #include <tracefs.h>
 #include <unistd.h>
 
+#include "koffs.h"
 #include "probe.h"
 #include "tfs.h"
 #include "util.h"
@@ -29,6 +30,27 @@ const char *probe_arg_reg(const char *arch, int n)
 	return NULL;
 }
 
+/* "sock_common.skc_v6_daddr+8" -> the number, from koffs (BTF, or the stable defaults). */
+static int offset_arg(const char *name, size_t len, char *out, size_t size)
+{
+	char buf[96], *plus;
+	long off, add = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	plus = strchr(buf, '+');
+	if (plus) {
+		*plus = 0;
+		add = atol(plus + 1);
+	}
+	if (koffs_lookup(buf, &off) < 0)
+		return -ENOENT;
+	snprintf(out, size, "%ld", off + add);
+	return 0;
+}
+
 int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
 		 size_t size)
 {
@@ -38,7 +60,18 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 		char arg[16];
 		const char *rep = NULL;
 
-		if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
+		if (p[0] == '$' && p[1] == '{') {	/* ${struct.member} or ${struct.member+N} */
+			const char *end = strchr(p, '}');
+			int ret;
+
+			if (!end)
+				return -EINVAL;
+			ret = offset_arg(p + 2, (size_t)(end - p - 2), arg, sizeof(arg));
+			if (ret < 0)
+				return ret;
+			rep = arg;
+			p = end;
+		} else if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
 			snprintf(arg, sizeof(arg), "%d", v6off + 8 * (p[2] - '0'));
 			rep = arg;
 			p += 2;
