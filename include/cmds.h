@@ -31,6 +31,7 @@ struct cmd {
 /* The global options, parsed before the command's name. */
 struct global_opts {
 	const char	*instance;
+	const char	*btf;		/* --btf FILE|none */
 	int		verbose, backend;
 	bool		version;
 };

@@ -20,6 +20,8 @@ int koffs_lookup(const char *name, long *off);
 const char *koffs_describe(char *buf, size_t size);
 /* Whether the packet fields of drops can be read here; why not in why. */
 bool koffs_packets(char *why, size_t size);
+/* A --btf FILE that cannot be used: -errno with why (the caller stops: the user named it). */
+int koffs_check(char *why, size_t size);
 /* The 1-based argument of func that is a struct sk_buff *, from BTF; -ENOENT without. */
 int koffs_skb_arg(const char *func);
 

@@ -11,6 +11,7 @@
 #include "probe.h"
 #include "out.h"
 #include "tfs.h"
+#include "koffs.h"
 #include "opt.h"
 #include "owner.h"
 #include "util.h"
@@ -112,6 +113,24 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	}
 }
 
+/* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */
+static void check_identity(struct ftnet_ctx *ctx)
+{
+	char buf[512], why[384], path[512];
+
+	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
+	if (access(path, F_OK))
+		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)"
+			 " to read packets with; drops show reason and location, follow works on "
+			 "tracepoints");
+	else if (!koffs_packets(why, sizeof(why)))
+		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
+	else
+		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets from BTF)");
+	row("packet_identity", "packet identity", buf);
+}
+
 /* What group g would trace with backend b, or why it cannot run (why). */
 static void group_detail(const struct group *g, int b, const char *why, char *buf, size_t size)
 {
@@ -184,6 +203,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	check_kernel(ctx);
+	check_identity(ctx);
 	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)

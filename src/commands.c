@@ -58,6 +58,8 @@ static const struct opt global_opts[] = {
 	  "say more about what is done to the kernel", 0, 0, NULL, NULL },
 	OPT_C(0, "backend", struct global_opts, backend, "KIND",
 	      "auto (tracepoints, else kprobes), tracepoint or kprobe", backends),
+	OPT_S(0, "btf", struct global_opts, btf, "FILE",
+	      "struct offsets from this BTF file ('none': without BTF; default: the kernel's)"),
 	OPT_F('V', "version", struct global_opts, version, "print the version"),
 	OPT_END,
 };

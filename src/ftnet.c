@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "config.h"
 #include "groups.h"
+#include "koffs.h"
 #include "opt.h"
 #include "out.h"
 #include "tfs.h"
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
 	struct ftnet_ctx ctx = { 0 };
 	const struct cmd *cmd;
 	const char *env = getenv("FTNET_INSTANCE");
+	char why[512];
 	int i, ret;
 
 	out_guard_fds();
@@ -83,6 +85,9 @@ int main(int argc, char **argv)
 	ctx.instance = g.instance;
 	ctx.backend = g.backend;	/* the choices are in enum backend's order */
 	verbose = g.verbose;
+	koffs_configure(g.btf);
+	if (g.btf && koffs_check(why, sizeof(why)) < 0)
+		die(EXIT_FAIL, "cannot use --btf '%s': %s", g.btf, why + strlen("no BTF: "));
 	cmd = command_find(argv[i]);
 	if (!cmd) {
 		char names[512] = "";

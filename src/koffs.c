@@ -123,3 +123,12 @@ int koffs_skb_arg(const char *func)
 	i = btf_func_arg(btf, func, "sk_buff", &nargs);
 	return i < 0 ? i : i + 1;
 }
+
+int koffs_check(char *why, size_t size)
+{
+	load();
+	if (!btf_opt || !strcmp(btf_opt, "none") || btf)
+		return 0;
+	btf_describe(why, size, btf_opt, btf_err, NULL);
+	return btf_err;
+}

@@ -39,7 +39,7 @@ run 1 "cannot write the Prometheus file '/nonexistent/x.prom'" -I "$INST" top dr
 timeout 30 "$FTNET" count -d 3600 --prom /nonexistent/x.prom >"$TMP/o" 2>"$TMP/e"
 expect_eq "count with an unwritable --prom: exit status" "$?" 1
 grep -q "cannot write the Prometheus file '/nonexistent/x.prom'" "$TMP/e" && ok "count names the file" || fail "count --prom: $(cat "$TMP/e")"
-run 2 "invalid --prom '': give the file to write" -I "$INST" top drops -d 0.2 --prom ''
+run 2 "invalid --prom '': give FILE" -I "$INST" top drops -d 0.2 --prom ''
 run 2 "'BOGUS' is no value this kernel names for 'skb:kfree_skb'" -I "$INST" enable drops --filter 'reason == BOGUS'
 run 2 "the kernel rejected the filter 'nofield > 1' .*Field not found at position 9" -I "$INST" stream drops --filter 'nofield > 1'
 # --prom replaces only a regular file: never a device, a FIFO, a symlink or a directory
