@@ -9,6 +9,9 @@
 
 struct decoder;
 
+/* The drop packet probe fetches this many bytes before skb->data and as many from it. */
+#define DROP_PKT_WIN 64
+
 /* How an event of the catalogue (src/groups.c) is decoded: the catalogue names each event once. */
 enum decode_kind {
 	DK_NONE,
@@ -17,6 +20,7 @@ enum decode_kind {
 	/* the kprobe backend: socket fields from struct sock_common */
 	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
 	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
+	DK_KP_DROP_PKT,		/* the packet of a drop: skb offsets and a window of its bytes */
 	DK_NKINDS
 };
 

@@ -50,10 +50,17 @@ struct ftnet_event {
 	uint8_t		saddr[16], daddr[16];	/* 4 bytes used for AF_INET */
 	char		comm[FTNET_COMM_LEN];
 	char		dev[FTNET_DEV_LEN];
+	/* drops with packet identity (kprobes): the flow above, and these */
+	uint32_t	pkt_known;	/* bits of enum pkt_field (pkt.h) that are known; 0: none */
+	uint32_t	netns;		/* inode of the device's network namespace, 0 unknown */
+	uint8_t		ipproto;
+	const uint8_t	*pkt;		/* the headers as fetched (raw IP), valid during delivery */
+	uint32_t	pkt_len, pkt_wirelen;
 };
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */
 #define INTERNAL_PORT_NOTE 2	/* the port of a socket about to close */
+#define INTERNAL_DROP_PKT 3	/* a drop's packet, read by a kprobe before the tracepoint */
 
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);

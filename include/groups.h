@@ -41,6 +41,11 @@ struct group {
 	const char		*alternative;	/* what to use where the kernel lacks the events */
 	unsigned int		types;		/* bit mask of enum ftnet_type it produces */
 	const struct probe_def	*probes;	/* kprobe fallback (event NULL ends it), or NULL */
+	/*
+	 * Probes that add detail to the tracepoints where the kernel has kprobes and ftnet knows
+	 * the offsets (the packet of each drop); the first whose function exists is used.
+	 */
+	const struct probe_def	*extras;
 	unsigned int		flags;		/* enum group_flags */
 	enum group_view		view;
 };
@@ -67,5 +72,9 @@ int group_backend(const struct group *g, enum backend want, char *why, size_t si
 /* The events of g under a backend (tracepoints, or its ftnet/ kprobes); returns the count. */
 int group_events(const struct group *g, int backend, struct group_event *out, int max);
 const char *backend_name(int backend);
+/* --backend tracepoint: no kprobes at all, also none for extras. */
+extern bool groups_no_extras;
+/* The extra probe of g usable here (kprobes, its function, the offsets), or NULL. */
+const struct probe_def *group_extra(const struct group *g);
 
 #endif

@@ -64,6 +64,8 @@ int out_close_stdout(void);
 /* Helpers shared with other views. */
 void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size);
 const char *out_ethertype(uint16_t proto);
+/* "tcp", "udp", "icmp", "icmpv6", or the number. */
+const char *out_ipproto(uint8_t proto, char *buf, size_t size);
 void out_fmt_time(uint64_t ts, char *buf, size_t size);
 
 #endif

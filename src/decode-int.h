@@ -20,6 +20,8 @@ struct evfields {
 	struct tep_format_field *saddr, *daddr, *saddr_v6, *daddr_v6;
 	struct tep_format_field *len, *rc, *name, *sk, *ret;
 	struct tep_format_field *saddr6a, *saddr6b, *daddr6a, *daddr6b;	/* kprobes: halves */
+	/* the drop packet probe: skb fields and the bytes around skb->data */
+	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1;
 };
 
 struct evdecoder;
@@ -56,6 +58,7 @@ int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct 
 int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
 		       struct ftnet_event *ev);
 int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 
 #endif

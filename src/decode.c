@@ -41,6 +41,7 @@ static const struct {
 	[DK_KP_FINISH] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FINISH },
 	[DK_KP_FAILED] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
 	[DK_KP_UDP] = { decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
+	[DK_KP_DROP_PKT] = { decode_drop_pkt, EV_DROP, DIR_NONE, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -299,6 +300,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(state); F(oldstate); F(newstate); F(sport); F(dport); F(family);
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b);
+	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
 #undef F
 }
 
@@ -339,6 +341,8 @@ struct decoder *decoder_new(struct tep_handle *tep)
 			decoder_add(d, g->events[j].sys, g->events[j].name, g->events[j].decode);
 		for (int j = 0; g->probes && g->probes[j].event; j++)
 			decoder_add(d, PROBE_SYSTEM, g->probes[j].event, g->probes[j].decode);
+		for (int j = 0; g->extras && g->extras[j].event; j++)
+			decoder_add(d, PROBE_SYSTEM, g->extras[j].event, g->extras[j].decode);
 	}
 	return d;
 }

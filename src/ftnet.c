@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 		usage_error(NULL, "no command given");
 	ctx.instance = g.instance;
 	ctx.backend = g.backend;	/* the choices are in enum backend's order */
+	groups_no_extras = g.backend == BK_TRACEPOINT;	/* no kprobe at all, then */
 	verbose = g.verbose;
 	koffs_configure(g.btf);
 	if (g.btf && koffs_check(why, sizeof(why)) < 0)

@@ -5,6 +5,7 @@
 
 #include "decode.h"
 #include "event.h"
+#include "koffs.h"
 #include "groups.h"
 #include "probe.h"
 #include "tfs.h"
@@ -56,42 +57,67 @@ static const struct probe_def udp_probes[] = {
 	  false, DK_KP_UDP },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
+/*
+ * The packet of a drop, read where the drop function is entered: the skb's header offsets, its
+ * device and network namespace, and 64 bytes on each side of skb->data (a fetch cannot add
+ * head and network_header itself; ftnet rebuilds the headers from these).
+ */
+#define SKB(f) "${sk_buff." f "}"
+#define DEVP(a) "+" SKB("dev") "(" a ")"
+#define PKT(a) "skbaddr=" a ":x64 head=+" SKB("head") "(" a "):x64 " \
+	"data=+" SKB("data") "(" a "):x64 nh=+" SKB("network_header") "(" a "):u16 " \
+	"th=+" SKB("transport_header") "(" a "):u16 mh=+" SKB("mac_header") "(" a "):u16 " \
+	"len=+" SKB("len") "(" a "):u32 dev=+${net_device.name}(" DEVP(a) "):string " \
+	"netns=+${net.ns.inum}(+${net_device.nd_net}(" DEVP(a) ")):u32 " \
+	"win0=-64(+" SKB("data") "(" a ")):x8[64] win1=+0(+" SKB("data") "(" a ")):x8[64]"
+
+static const struct probe_def drops_extras[] = {
+	/* the drop function moved: 6.11+, 5.17 to 6.10, and before (where skb is the first) */
+	{ "drop_pkt", "sk_skb_reason_drop", PKT("$A2"), NULL, true, DK_KP_DROP_PKT },
+	{ "drop_pkt", "kfree_skb_reason", PKT("$A1"), NULL, true, DK_KP_DROP_PKT },
+	{ "drop_pkt", "kfree_skb", PKT("$A1"), NULL, true, DK_KP_DROP_PKT },
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
+};
+
 #define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
 	  { EV("skb", "kfree_skb", "2.6.30", DK_DROP) },
-	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL, GF_CORE, VIEW_DROPS },
+	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL, drops_extras, GF_CORE,
+	  VIEW_DROPS },
 	{ "resets", "TCP resets sent and received",
 	  { EV("tcp", "tcp_send_reset", "4.15", DK_RESET_SENT),
 	    EV("tcp", "tcp_receive_reset", "4.15", DK_RESET_RECEIVED) },
 	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET),
-	  resets_probes, 0, VIEW_RESETS },
+	  resets_probes, NULL, 0, VIEW_RESETS },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
 	  { EV("tcp", "tcp_retransmit_skb", "4.15", DK_RETRANS) },
-	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes,
+	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes, NULL,
 	  0, VIEW_RETRANS },
 	{ "states", "TCP socket state changes",
 	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
-	  "'ss -tan' shows the current states", T(EV_STATE), states_probes, 0, VIEW_STATES },
+	  "'ss -tan' shows the current states", T(EV_STATE), states_probes, NULL, 0,
+	  VIEW_STATES },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
 	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
-	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes, GF_LATENCY,
+	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes, NULL, GF_LATENCY,
 	  VIEW_CONNECT },
 	{ "rx", "packets received by the stack, per device",
 	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX) },
-	  "/proc/net/dev counts them", T(EV_RX), NULL, GF_CORE, VIEW_DEVICES },
+	  "/proc/net/dev counts them", T(EV_RX), NULL, NULL, GF_CORE, VIEW_DEVICES },
 	{ "tx", "packets handed to the driver, per device",
 	  { EV("net", "net_dev_xmit", "2.6.35", DK_TX) },
-	  "/proc/net/dev counts them", T(EV_TX), NULL, GF_CORE, VIEW_DEVICES },
+	  "/proc/net/dev counts them", T(EV_TX), NULL, NULL, GF_CORE, VIEW_DEVICES },
 	{ "udp", "UDP sends with the sending task and length",
 	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH } },
-	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, 0,
+	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, NULL, 0,
 	  VIEW_UDP },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
 	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX),
 	    EV("skb", "skb_copy_datagram_iovec", "2.6.35", DK_COPY) },
-	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, GF_LATENCY, VIEW_RXLAT },
+	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, NULL, GF_LATENCY,
+	  VIEW_RXLAT },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -144,8 +170,26 @@ const char *backend_name(int backend)
 	return backend == BK_KPROBE ? "kprobe" : backend == BK_TRACEPOINT ? "tracepoint" : "none";
 }
 
+bool groups_no_extras;
+
+const struct probe_def *group_extra(const struct group *g)
+{
+	char why[256];
+	static int usable = -1;	/* kprobes and the offsets: the same for every group */
+
+	if (!g->extras || groups_no_extras)
+		return NULL;
+	if (usable < 0)
+		usable = probe_kprobes_supported() && koffs_packets(why, sizeof(why));
+	for (int i = 0; usable && g->extras[i].event; i++)
+		if (probe_func_exists(g->extras[i].func))
+			return &g->extras[i];
+	return NULL;
+}
+
 int group_events(const struct group *g, int backend, struct group_event *out, int max)
 {
+	const struct probe_def *x;
 	int n = 0;
 
 	if (backend == BK_KPROBE) {
@@ -164,6 +208,9 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 	}
 	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys && n < max; i++)
 		out[n++] = g->events[i];
+	x = group_extra(g);
+	if (x && n < max)
+		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode };
 	return n;
 }
 

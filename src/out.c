@@ -10,6 +10,7 @@
 #include "cap.h"
 #include "ksyms.h"
 #include "out.h"
+#include "pkt.h"
 #include "util.h"
 
 static struct out_opts opts;
@@ -282,6 +283,42 @@ static void lat(uint64_t ns)
 		out_text("latency=%.1fus ", ns / 1e3);
 }
 
+const char *out_ipproto(uint8_t proto, char *buf, size_t size)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	case IPPROTO_SCTP: return "sctp";
+	}
+	snprintf(buf, size, "%u", proto);
+	return buf;
+}
+
+/* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
+static void drop_packet(const struct ftnet_event *ev)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
+	bool ports = ev->pkt_known & PKT_SPORT;
+
+	if (!ev->family)
+		return;
+	out_fmt_addr(ev, true, s, sizeof(s));
+	out_fmt_addr(ev, false, d, sizeof(d));
+	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	if (ev->pkt_known & PKT_PROTO)
+		out_str("ipproto", " %s ", out_ipproto(ev->ipproto, p, sizeof(p)));
+	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	if (ports)
+		out_uint("sport", ":%" PRIu64, ev->sport);
+	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	if (ports)
+		out_uint("dport", ":%" PRIu64, ev->dport);
+	if (ev->pkt_known & PKT_LEN)
+		out_uint("len", " len=%" PRIu64, ev->len);
+}
+
 static void drop_fields(const struct ftnet_event *ev)
 {
 	char buf[256];
@@ -297,6 +334,11 @@ static void drop_fields(const struct ftnet_event *ev)
 	out_str("location", "%s ", buf);
 	hex_field("location_addr", ev->location);
 	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+	drop_packet(ev);
+	if (ev->dev[0])
+		out_str("dev", " dev=%s", ev->dev);
+	if (ev->netns)
+		out_uint("netns", " netns=%" PRIu64, ev->netns);
 	hex_field("skbaddr", ev->skbaddr);
 }
 

@@ -301,6 +301,58 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 	s->on_event(s->arg, ev);
 }
 
+/*
+ * A drop's packet comes from a kprobe on the drop function, just before the kfree_skb
+ * tracepoint of the same skb: kept here by skb address until the tracepoint's event takes it.
+ */
+#define PKT_SLOTS 64
+
+struct pkt_slot {
+	struct ftnet_event	ev;
+	uint8_t			bytes[2 * DROP_PKT_WIN];
+	bool			full;
+};
+
+static struct pkt_slot pkt_slots[PKT_SLOTS];
+
+static struct pkt_slot *pkt_slot(uint64_t skbaddr)
+{
+	return &pkt_slots[(skbaddr >> 8 ^ skbaddr >> 16) % PKT_SLOTS];
+}
+
+static void pkt_keep(const struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	p->ev = *ev;
+	p->full = true;
+	if (ev->pkt && ev->pkt_len <= sizeof(p->bytes))
+		memcpy(p->bytes, ev->pkt, ev->pkt_len);
+	p->ev.pkt = ev->pkt && ev->pkt_len <= sizeof(p->bytes) ? p->bytes : NULL;
+}
+
+static void pkt_attach(struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	if (!p->full || p->ev.skbaddr != ev->skbaddr)
+		return;
+	p->full = false;
+	ev->pkt_known = p->ev.pkt_known;
+	ev->family = p->ev.family;
+	ev->ipproto = p->ev.ipproto;
+	memcpy(ev->saddr, p->ev.saddr, 16);
+	memcpy(ev->daddr, p->ev.daddr, 16);
+	ev->sport = p->ev.sport;
+	ev->dport = p->ev.dport;
+	ev->len = p->ev.len;
+	ev->netns = p->ev.netns;
+	memcpy(ev->dev, p->ev.dev, sizeof(ev->dev));
+	ev->pkt = p->ev.pkt;
+	ev->pkt_len = p->ev.pkt_len;
+	ev->pkt_wirelen = p->ev.pkt_wirelen;
+}
+
 static void sink_record(void *arg, struct tep_record *rec)
 {
 	struct session *s = arg;
@@ -317,6 +369,12 @@ static void sink_record(void *arg, struct tep_record *rec)
 		s->undecoded++;
 		return;
 	}
+	if (ev.internal == INTERNAL_DROP_PKT) {
+		pkt_keep(&ev);
+		return;
+	}
+	if (ev.type == EV_DROP)
+		pkt_attach(&ev);
 	if (ev.internal == INTERNAL_PORT_NOTE) {
 		pending_start(s->ports, ev.skaddr, ev.ts, ev.sport);
 		return;
