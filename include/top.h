@@ -11,7 +11,11 @@
 enum top_view { TV_DROPS, TV_RESETS, TV_RFLOW, TV_RCOMM, TV_DEV, TV_UDP, TV_STATES, TOP_NVIEWS };
 
 /* The key of the drops table (--by): bits of these. */
-enum drop_by { BY_REASON = 1, BY_LOCATION = 2, BY_PROTOCOL = 4 };
+enum drop_by {
+	BY_REASON = 1, BY_LOCATION = 2, BY_PROTOCOL = 4,
+	/* where drops carry their packet (kprobes): the flow, its source, its port */
+	BY_FLOW = 8, BY_SADDR = 16, BY_DPORT = 32,
+};
 
 struct agg;
 struct ksyms;

@@ -24,22 +24,33 @@ struct top_opts {
 	uint64_t	max_keys, buffer_kb;
 };
 
+/* "reason,location", "flow", "saddr,dport": the keys of the drops table, 0 when unknown. */
 static unsigned int parse_by(const char *s)
 {
-	if (!strcmp(s, "reason"))
-		return BY_REASON;
-	if (!strcmp(s, "location"))
-		return BY_LOCATION;
-	if (!strcmp(s, "reason,location") || !strcmp(s, "location,reason"))
-		return BY_REASON | BY_LOCATION;
-	if (!strcmp(s, "protocol"))
-		return BY_PROTOCOL;
-	return 0;
+	static const struct { const char *name; unsigned int by; } keys[] = {
+		{ "reason", BY_REASON }, { "location", BY_LOCATION }, { "protocol", BY_PROTOCOL },
+		{ "flow", BY_FLOW }, { "saddr", BY_SADDR }, { "dport", BY_DPORT },
+	};
+	unsigned int by = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (strlen(keys[i].name) == n && !strncmp(s, keys[i].name, n))
+				break;
+		if (i == ARRAY_SIZE(keys))
+			return 0;
+		by |= keys[i].by;
+		s += n + (s[n] == ',');
+	}
+	return by;
 }
 
 static const char *check_by(const char *arg)
 {
-	return parse_by(arg) ? NULL : "give reason, location, reason,location or protocol";
+	return parse_by(arg) ? NULL : "give reason, location, protocol, flow, saddr or dport, "
+				      "or several joined by commas (reason,location)";
 }
 
 static const struct opt top_opts[] = {

@@ -14,7 +14,14 @@
 #include "top.h"
 #include "util.h"
 
-struct drop_key { int32_t reason; uint16_t protocol, pad; uint64_t location; };
+struct drop_key {
+	int32_t		reason;
+	uint16_t	protocol, family;
+	uint64_t	location;
+	uint8_t		saddr[16], daddr[16];
+	uint16_t	sport, dport;
+	uint8_t		ipproto, pad[3];
+};
 struct addr_key { uint16_t family, sport, dport; uint8_t dir, pad; uint8_t saddr[16], daddr[16]; };
 struct comm_key { char comm[FTNET_COMM_LEN]; int32_t pid; };
 struct dev_key { char dev[FTNET_DEV_LEN]; uint8_t dir; };
@@ -91,6 +98,18 @@ static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_ke
 		k->location = ev->location;
 	if (t->drop_by & BY_PROTOCOL)
 		k->protocol = ev->protocol;
+	if (t->drop_by & (BY_FLOW | BY_SADDR))
+		memcpy(k->saddr, ev->saddr, 16);
+	if (t->drop_by & BY_FLOW) {
+		memcpy(k->daddr, ev->daddr, 16);
+		k->sport = ev->sport;
+	}
+	if (t->drop_by & (BY_FLOW | BY_SADDR | BY_DPORT))
+		k->family = ev->family;	/* 0: the packet was not read (shown as unknown) */
+	if (t->drop_by & (BY_FLOW | BY_DPORT)) {
+		k->ipproto = ev->ipproto;
+		k->dport = ev->dport;
+	}
 	agg_add(t->agg[TV_DROPS], k, 1, 0);
 }
 
@@ -186,6 +205,13 @@ static int label(const char **l, int n, const char *name, const char *val)
 	return n + 2;
 }
 
+/* The packet's columns of --by flow, saddr and dport, in this order. */
+static const struct { unsigned int by; const char *name, *title; } pkt_cols[] = {
+	{ BY_FLOW | BY_DPORT, "ipproto", "IPPROTO" }, { BY_FLOW | BY_SADDR, "saddr", "SOURCE" },
+	{ BY_FLOW, "sport", "SPORT" }, { BY_FLOW, "daddr", "DESTINATION" },
+	{ BY_FLOW | BY_DPORT, "dport", "DPORT" },
+};
+
 /* The other row's labels: "other" for every key column. */
 static int other_labels(const struct top *t, int v, const char **l)
 {
@@ -198,10 +224,39 @@ static int other_labels(const struct top *t, int v, const char **l)
 			n = label(l, n, "location", "other");
 		if (t->drop_by & BY_PROTOCOL)
 			n = label(l, n, "protocol", "other");
+		for (int i = 0; i < (int)ARRAY_SIZE(pkt_cols); i++)
+			if (t->drop_by & pkt_cols[i].by)
+				n = label(l, n, pkt_cols[i].name, "other");
 		return n;
 	}
 	for (int i = 0; i < (int)ARRAY_SIZE(views[v].other) && views[v].other[i]; i++)
 		n = label(l, n, views[v].other[i], "other");
+	return n;
+}
+
+static int packet_labels(const struct top *t, const struct drop_key *k, const char **l, int n,
+			 char (*bufs)[128])
+{
+	struct ftnet_event ev = { .family = k->family };
+	int b = 3;
+
+	memcpy(ev.saddr, k->saddr, 16);
+	memcpy(ev.daddr, k->daddr, 16);
+	for (int i = 0; i < (int)ARRAY_SIZE(pkt_cols); i++) {
+		if (!(t->drop_by & pkt_cols[i].by))
+			continue;
+		char num[8];
+
+		if (!k->family)
+			snprintf(bufs[b], sizeof(bufs[b]), "unknown");
+		else if (i == 0)
+			snprintf(bufs[b], sizeof(bufs[b]), "%s", out_ipproto(k->ipproto, num, 8));
+		else if (i == 1 || i == 3)
+			out_fmt_addr(&ev, i == 1, bufs[b], sizeof(bufs[b]));
+		else
+			snprintf(bufs[b], sizeof(bufs[b]), "%u", i == 2 ? k->sport : k->dport);
+		n = label(l, n, pkt_cols[i].name, bufs[b++]);
+	}
 	return n;
 }
 
@@ -218,7 +273,7 @@ static int drop_labels(const struct top *t, const struct drop_key *k, const char
 	}
 	if (t->drop_by & BY_PROTOCOL)
 		n = label(l, n, "protocol", strcpy(bufs[2], out_ethertype(k->protocol)));
-	return n;
+	return packet_labels(t, k, l, n, bufs);
 }
 
 static int flow_labels(const struct agg_row *r, const char **l, char (*bufs)[128])
@@ -335,6 +390,11 @@ static void text_header(const struct top *t, int v)
 			out_text(t->drop_by & BY_REASON ? "%-40s " : "%-22s ", "LOCATION");
 		if (t->drop_by & BY_PROTOCOL)
 			out_text(t->drop_by == BY_PROTOCOL ? "%-22s " : "%-40s ", "PROTOCOL");
+		for (int i = 0, first = !(t->drop_by & 7); i < (int)ARRAY_SIZE(pkt_cols); i++)
+			if (t->drop_by & pkt_cols[i].by) {
+				out_text(first ? "%-22s " : "%-40s ", pkt_cols[i].title);
+				first = 0;
+			}
 		break;
 	case TV_RESETS: out_text("%-9s %-40s %-40s ", "DIR", "SOURCE", "DESTINATION"); break;
 	case TV_RFLOW: out_text("%-46s %-47s %-12s ", "SOURCE", "DESTINATION", "STATE"); break;
@@ -376,8 +436,8 @@ static void render_head(const struct top *t, uint64_t ts, double secs, bool fina
 
 static void render_row(const struct top *t, int v, const struct agg_row *r, double secs)
 {
-	char bufs[4][128];
-	const char *labels[16];
+	char bufs[8][128];
+	const char *labels[20];
 
 	row_keys(t, v, r, labels, bufs);
 	out_open(NULL, false);
@@ -451,8 +511,8 @@ int top_prom_write(struct top *t, const char *path)
 		{ TV_UDP, "ftnet_udp_sends_total", "ftnet_udp_send_bytes_total", "UDP sends" },
 		{ TV_STATES, "ftnet_tcp_state_transitions_total", NULL, "TCP state changes" },
 	};
-	char bufs[4][128];
-	const char *labels[16];
+	char bufs[8][128];
+	const char *labels[20];
 	struct prom *p = prom_open(path);
 
 	if (!p)

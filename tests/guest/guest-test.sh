@@ -79,6 +79,45 @@ if cmp -s /tmp/tp.n /tmp/kp.n; then ok "kprobe and tracepoint streams report the
 else fail "streams differ: $(diff /tmp/tp.n /tmp/kp.n | grep '^[-+][a-z]' | tr '\n' ';') stderr: $(cat /tmp/tp.err /tmp/kp.err | tr '\n' ';')"; fi
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the streams" || fail "probes left: $(cat $T/kprobe_events)"
 
+# packet identity: every drop carries its packet (a kprobe on the drop function, offsets from BTF)
+grep -q '^packet identity  *yes' /tmp/check && ok "check shows packet identity" || fail "check: no packet identity"
+grep -q '^struct offsets  *BTF /sys/kernel/btf/vmlinux (20 of 20 offsets)' /tmp/check && ok "offsets from the kernel's BTF" || fail "offsets: $(grep offsets /tmp/check)"
+ftnet -I pk stream drops --json >/tmp/pk.json 2>/tmp/pk.err &
+pk=$!
+ftnet -I pw stream drops --json 'udp and dst host 127.0.0.1' -w /tmp/drops.pcapng >/tmp/pw.json 2>/tmp/pw.err &
+pw=$!
+sleep 3
+ftnet selftest >/dev/null 2>&1	# 3 UDP datagrams to a closed port on 127.0.0.1, and TCP
+nc -w1 ::1 5555 2>/dev/null
+nc -w1 127.0.0.1 5557 2>/dev/null
+sleep 1
+kill -INT $pk $pw
+wait $pk
+wait $pw
+echo "GUEST: info packet streams: $(cat /tmp/pk.err /tmp/pw.err | tr '\n' ' ')"
+udp=$(grep '"ipproto":"udp"' /tmp/pk.json | grep '"daddr":"127.0.0.1"' | grep '"dev":"lo"' | \
+	grep -o '"dport":[0-9]*' | sort | uniq -c | sort -rn | head -1)
+[ "$(echo $udp | cut -d' ' -f1)" = 3 ] && ok "3 UDP drops to one closed port, with addresses, port, udp and lo ($udp)" || \
+	fail "UDP drops by port: '$udp': $(grep '"ipproto"' /tmp/pk.json | head -3)"
+uport=$(echo $udp | sed 's/.*://')
+n=$(grep '"ipproto":"tcp"' /tmp/pk.json | grep '"saddr":"::1"' | grep -c '"dport":5555,')
+[ "$n" = 1 ] && ok "the IPv6 SYN to a closed port: one drop with its flow" || fail "IPv6 TCP drops to 5555: $n"
+n=$(grep '"ipproto":"tcp"' /tmp/pk.json | grep '"daddr":"127.0.0.1"' | grep -c '"dport":5557,')
+[ "$n" = 1 ] && ok "the IPv4 SYN to a closed port: one drop with its flow" || fail "IPv4 TCP drops to 5557: $n"
+n=$(grep -c '"type":"drop"' /tmp/pw.json)
+m=$(grep '"type":"drop"' /tmp/pw.json | grep '"ipproto":"udp"' | grep -c '"daddr":"127.0.0.1"')
+[ "$n" -ge 3 ] && [ "$n" = "$m" ] && ok "the pcap filter kept only UDP to 127.0.0.1 ($n drops)" || fail "filtered stream: $n drops, $m matching"
+n=$(grep '"type":"drop"' /tmp/pw.json | grep -c "\"dport\":$uport,")
+[ "$n" = 3 ] && ok "the filtered stream has the 3 drops to port $uport" || fail "filtered stream, port $uport: $n"
+echo "PCAPNG-BEGIN $uport"
+base64 /tmp/drops.pcapng
+echo "PCAPNG-END"
+ftnet --btf none check >/tmp/nb 2>&1
+grep -q '^packet identity  *no: no BTF: turned off by --btf none' /tmp/nb && ok "--btf none: packet identity off, said why" || fail "--btf none: $(grep identity /tmp/nb)"
+ftnet --btf none -I nb stream drops 'udp port 53' -d 1 >/dev/null 2>/tmp/nb.err
+[ "$?" = 2 ] && grep -q "a packet filter needs the packets of drops" /tmp/nb.err && ok "--btf none: a packet filter is refused, said why" || fail "--btf none filter: $(cat /tmp/nb.err)"
+[ "$(kp)" = 0 ] && ok "no ftnet probe left after the packet streams" || fail "probes left: $(cat $T/kprobe_events)"
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
