@@ -86,14 +86,17 @@ ftnet -I pk stream drops --json >/tmp/pk.json 2>/tmp/pk.err &
 pk=$!
 ftnet -I pw stream drops --json 'udp and dst host 127.0.0.1' -w /tmp/drops.pcapng >/tmp/pw.json 2>/tmp/pw.err &
 pw=$!
+ftnet -I pt top drops --by flow --json -t 3600 >/tmp/pt.json 2>/tmp/pt.err &
+pt=$!
 sleep 3
 ftnet selftest >/dev/null 2>&1	# 3 UDP datagrams to a closed port on 127.0.0.1, and TCP
 nc -w1 ::1 5555 2>/dev/null
 nc -w1 127.0.0.1 5557 2>/dev/null
 sleep 1
-kill -INT $pk $pw
+kill -INT $pk $pw $pt
 wait $pk
 wait $pw
+wait $pt
 echo "GUEST: info packet streams: $(cat /tmp/pk.err /tmp/pw.err | tr '\n' ' ')"
 udp=$(grep '"ipproto":"udp"' /tmp/pk.json | grep '"daddr":"127.0.0.1"' | grep '"dev":"lo"' | \
 	grep -o '"dport":[0-9]*' | sort | uniq -c | sort -rn | head -1)
@@ -109,6 +112,9 @@ m=$(grep '"type":"drop"' /tmp/pw.json | grep '"ipproto":"udp"' | grep -c '"daddr
 [ "$n" -ge 3 ] && [ "$n" = "$m" ] && ok "the pcap filter kept only UDP to 127.0.0.1 ($n drops)" || fail "filtered stream: $n drops, $m matching"
 n=$(grep '"type":"drop"' /tmp/pw.json | grep -c "\"dport\":$uport,")
 [ "$n" = 3 ] && ok "the filtered stream has the 3 drops to port $uport" || fail "filtered stream, port $uport: $n"
+row=$(tail -1 /tmp/pt.json | grep -o "{[^{}]*\"daddr\":\"127.0.0.1\",\"dport\":\"$uport\"[^{}]*}")
+echo "$row" | grep -q '"ipproto":"udp".*"total":3[,}]' && ok "top --by flow: the flow to port $uport has 3 drops" || \
+	fail "top --by flow: '$row' in $(tail -1 /tmp/pt.json | cut -c1-600)"
 echo "PCAPNG-BEGIN $uport"
 base64 /tmp/drops.pcapng
 echo "PCAPNG-END"
