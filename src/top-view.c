@@ -22,6 +22,7 @@ struct drop_key {
 	uint16_t	sport, dport;
 	uint8_t		ipproto, pad[3];
 };
+_Static_assert(sizeof(struct drop_key) <= AGG_KEY_MAX, "agg keeps keys of AGG_KEY_MAX bytes");
 struct addr_key { uint16_t family, sport, dport; uint8_t dir, pad; uint8_t saddr[16], daddr[16]; };
 struct comm_key { char comm[FTNET_COMM_LEN]; int32_t pid; };
 struct dev_key { char dev[FTNET_DEV_LEN]; uint8_t dir; };
