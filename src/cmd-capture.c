@@ -291,7 +291,7 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 			die(EXIT_FAIL, "--drops needs tracefs, and it cannot be mounted here");
 		ret = capture_drops_run(ctx, &c, &oo, o.duration);
 	} else {
-		ret = loop(&c, o.read, o.duration);
+		ret = loop(&c, o.read != NULL, o.duration);
 	}
 	out_flush();
 	if (c.dump)
