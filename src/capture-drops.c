@@ -134,6 +134,8 @@ static void on_drop(void *arg, const struct ftnet_event *ev)
 	m->c->drops += ev->type == EV_DROP;
 	it = insert(m, ev->ts, true);
 	it->ev = *ev;
+	it->ev.pkt = NULL;	/* valid during delivery only; the fields rebuilt from it stay */
+	it->ev.pkt_len = 0;
 	if (ev->reason_name) {
 		snprintf(it->reason, sizeof(it->reason), "%s", ev->reason_name);
 		it->named = true;
