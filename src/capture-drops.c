@@ -26,19 +26,28 @@
 /* the longest a round of the trace buffers waits for the pcap handle */
 #define WAKE_MS 20
 
-struct item {
-	uint64_t		key;		/* mono ns: the order of output */
-	bool			is_drop;
-	bool			named;		/* ev has a reason name, kept in reason */
+/* The items of one source, each beginning with its key (mono ns), in key order from head. */
+struct queue {
+	char		*buf;
+	size_t		size;		/* of an item */
+	size_t		head, n, cap;	/* in items */
+};
+
+struct pkt_item {
+	uint64_t		key;
 	struct packet		pkt;
+};
+
+struct drop_item {
+	uint64_t		key;
+	bool			named;		/* ev has a reason name, kept in reason */
 	struct ftnet_event	ev;
 	char			reason[64];	/* outlives the session's format tables */
 };
 
 struct merge {
 	struct capture	*c;
-	struct item	*q;		/* in key order, printed from head */
-	size_t		head, n, cap;
+	struct queue	pkts, drops;
 	int64_t		wall_offset;	/* wall clock minus mono clock */
 	/* watermarks (mono ns): each source has delivered everything older than its own */
 	uint64_t	wm_trace, wm_pcap;
@@ -54,53 +63,77 @@ static void raise_to(uint64_t *wm, uint64_t t)
 		*wm = t;
 }
 
-/* Packets before drops at the same time: the packet socket sees a packet before its drop. */
-static bool before(uint64_t key, bool is_drop, const struct item *it)
+static uint64_t key_at(const struct queue *q, size_t i)
 {
-	return key < it->key || (key == it->key && !is_drop && it->is_drop);
+	uint64_t key;
+
+	memcpy(&key, q->buf + i * q->size, sizeof(key));
+	return key;
 }
 
-/* A new item in its place by key (after its equals): both sources deliver nearly in order. */
-static struct item *insert(struct merge *m, uint64_t key, bool is_drop)
+/* The head item, or NULL when the queue is empty. */
+static void *peek(const struct queue *q)
+{
+	return q->head < q->n ? q->buf + q->head * q->size : NULL;
+}
+
+static void pop(struct queue *q)
+{
+	if (++q->head == q->n)
+		q->head = q->n = 0;
+}
+
+/*
+ * A new item in its place by key, after its equals. Each source delivers nearly in order
+ * (the ring's order, the reader's merge), so the place is found at once from the tail.
+ */
+static void *push(struct queue *q, uint64_t key)
 {
 	size_t i;
+	char *it;
 
-	if (m->head && m->n == m->cap) {
-		memmove(m->q, m->q + m->head, (m->n - m->head) * sizeof(*m->q));
-		m->n -= m->head;
-		m->head = 0;
+	if (q->head && q->n == q->cap) {
+		memmove(q->buf, q->buf + q->head * q->size, (q->n - q->head) * q->size);
+		q->n -= q->head;
+		q->head = 0;
 	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		m->q = xrealloc(m->q, m->cap * sizeof(*m->q));
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 256;
+		q->buf = xrealloc(q->buf, q->cap * q->size);
 	}
-	for (i = m->n; i > m->head && before(key, is_drop, &m->q[i - 1]); i--)
+	for (i = q->n; i > q->head && key < key_at(q, i - 1); i--)
 		;
-	memmove(m->q + i + 1, m->q + i, (m->n - i) * sizeof(*m->q));
-	m->n++;
-	memset(&m->q[i], 0, sizeof(m->q[i]));
-	m->q[i].key = key;
-	m->q[i].is_drop = is_drop;
-	return &m->q[i];
+	it = q->buf + i * q->size;
+	memmove(it + q->size, it, (q->n - i) * q->size);
+	q->n++;
+	memset(it, 0, q->size);
+	memcpy(it, &key, sizeof(key));
+	return it;
 }
 
-/* Prints the items up to upto (mono ns), in order. */
+/*
+ * Prints the items of both queues up to upto (mono ns), in key order; a packet goes before a
+ * drop at the same time, as the packet socket sees a packet before it is dropped.
+ */
 static void flush(struct merge *m, uint64_t upto)
 {
-	while (m->head < m->n && m->q[m->head].key <= upto) {
-		struct item *it = &m->q[m->head++];
+	for (;;) {
+		struct pkt_item *p = peek(&m->pkts);
+		struct drop_item *d = peek(&m->drops);
 
-		if (it->is_drop) {
-			struct ftnet_event ev = it->ev;
+		if (p && p->key <= upto && (!d || p->key <= d->key)) {
+			out_packet(&p->pkt);
+			pop(&m->pkts);
+		} else if (d && d->key <= upto) {
+			struct ftnet_event ev = d->ev;
 
-			ev.reason_name = it->named ? it->reason : NULL;
+			ev.reason_name = d->named ? d->reason : NULL;
 			out_event(&ev);
+			pop(&m->drops);
 		} else {
-			out_packet(&it->pkt);
+			break;
 		}
 	}
-	if (m->head == m->n)
-		m->head = m->n = 0;
 }
 
 static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
@@ -110,7 +143,7 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *da
 	uint64_t ts = capture_ts(h);
 	int64_t k = (int64_t)ts - m->wall_offset;
 	uint64_t key = k > 0 ? (uint64_t)k : 0;
-	struct item *it;
+	struct pkt_item *it;
 
 	/*
 	 * The ring holds packets in the order the kernel took them, each stamped no later than
@@ -120,19 +153,19 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *da
 	if (c->limit && c->count >= c->limit)
 		return;
 	c->count++;
-	it = insert(m, key, false);
+	it = push(&m->pkts, key);
 	cap_dissect(c->linktype, data, h->caplen, h->len, ts, c->ifname, &it->pkt);
 }
 
 static void on_drop(void *arg, const struct ftnet_event *ev)
 {
 	struct merge *m = arg;
-	struct item *it;
+	struct drop_item *it;
 
 	if (ev->type != EV_DROP && ev->type != EV_LOST)
 		return;
 	m->c->drops += ev->type == EV_DROP;
-	it = insert(m, ev->ts, true);
+	it = push(&m->drops, ev->ts);
 	it->ev = *ev;
 	it->ev.pkt = NULL;	/* valid during delivery only; the fields rebuilt from it stay */
 	it->ev.pkt_len = 0;
@@ -211,14 +244,12 @@ static bool done(void *arg)
 static void finish(void *arg, uint64_t now, double secs, bool final)
 {
 	struct merge *m = arg;
-	uint64_t last = 0, until = now + 2 * BLOCK_BOUND_NS;
+	uint64_t last = m->drops.n ? key_at(&m->drops, m->drops.n - 1) : 0;
+	uint64_t until = now + 2 * BLOCK_BOUND_NS;
 
 	(void)secs;
 	if (!final)
 		return;
-	for (size_t i = m->n; i > m->head && !last; i--)
-		if (m->q[i - 1].is_drop)
-			last = m->q[i - 1].key;
 	pcap_read(m);
 	while (m->wm_pcap < last && !m->c->failed && mono_ns() < until) {
 		struct pollfd p = { .fd = pcap_get_selectable_fd(m->c->pc), .events = POLLIN };
@@ -250,7 +281,8 @@ int capture_drops_run(struct ftnet_ctx *ctx, struct capture *c, struct out_opts 
 		      double duration)
 {
 	struct run_spec r = { .cmd = "capture", .private_instance = true, .quiet = true };
-	struct merge m = { .c = c };
+	struct merge m = { .c = c, .pkts.size = sizeof(struct pkt_item),
+			   .drops.size = sizeof(struct drop_item) };
 	char *names[] = { "drops" };
 	struct ksyms *ks;
 	int ret;
@@ -271,7 +303,8 @@ int capture_drops_run(struct ftnet_ctx *ctx, struct capture *c, struct out_opts 
 	r.wake_fd = pcap_get_selectable_fd(c->pc);
 	r.wake_ms = WAKE_MS;
 	ret = run_events(ctx, &r, NULL);
-	free(m.q);
+	free(m.pkts.buf);
+	free(m.drops.buf);
 	oo->ksyms = NULL;
 	out_init(oo);
 	ksyms_free(ks);
