@@ -42,6 +42,12 @@ struct run_spec {
 	bool	(*done)(void *arg);
 	/* waited in a round: for work besides reading (diagnose's other sources) */
 	void	(*idle)(void *arg, uint64_t now);
+	/*
+	 * A second source that idle reads (capture's pcap handle): when wake_ms > 0, a round
+	 * waits for wake_fd to be readable, at most wake_ms, then reads the buffers at once.
+	 */
+	int	wake_fd;
+	int	wake_ms;
 };
 
 /* Runs the loop; returns the exit status. stats, when given, gets the run's counts. */

@@ -80,6 +80,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	s.on_event = r->on_event;
 	s.on_record = r->on_record;
 	s.arg = r->arg;
+	s.wake_fd = r->wake_fd;
+	s.wake_ms = r->wake_ms;
 	if (r->started)
 		r->started(r->arg, &s);
 	start = last = mono_ns();

@@ -1,5 +1,6 @@
 /* source -> decode -> sink for the commands that read the instance: setup, rounds, restore. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,12 +417,28 @@ static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
 #define BUSY_RECORDS 64
 #define READ_INTERVAL_MS 50
 
+/*
+ * A command's own source beside the buffers: wait on its descriptor (bounded), then read the
+ * buffers without waiting. The round is read even after a signal, so that the command's idle
+ * that follows always comes after a complete round.
+ */
+static long wake_step(struct session *s, uint64_t left)
+{
+	struct pollfd p = { .fd = s->wake_fd, .events = POLLIN };
+	uint64_t ms = (left + 999999) / 1000000;
+
+	poll(&p, 1, ms < (uint64_t)s->wake_ms ? (int)ms : s->wake_ms);
+	return session_round(s, 0);
+}
+
 long session_step(struct session *s, uint64_t until_ns)
 {
 	uint64_t now = mono_ns(), left = until_ns > now ? until_ns - now : 0;
 	int timeout;
 	long n;
 
+	if (s->wake_ms > 0)
+		return wake_step(s, left);
 	/*
 	 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since every
 	 * poll() wait arms a wake-up that the writer's CPU pays for on its next event.
