@@ -18,6 +18,7 @@ struct capture {
 	int		linktype;
 	bool		immediate;	/* libpcap hands over each packet at once (no blocks) */
 	bool		failed;		/* a read error was reported */
+	int		werr;		/* the first write error of the -w file (errno) */
 };
 
 /* libpcap's read timeout (ms): a block of packets is handed over at most twice this late. */

@@ -1,11 +1,13 @@
 /* ftnet capture: packets through libpcap (classic BPF filters), tcpdump's summary, --drops. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cap.h"
@@ -178,6 +180,52 @@ static void set_filter(struct capture *c, const char *filter, const char *rfile)
 }
 
 /* The start: the namespace, then the handle (live or a file), the filter and the -w file. */
+/*
+ * The -w file, opened by us: a FIFO waits for its reader only until -d or a signal (open()
+ * would block past both), anything else is created or truncated.
+ */
+static FILE *open_write(const char *path, double duration)
+{
+	uint64_t deadline = duration > 0 ? mono_ns() + (uint64_t)(duration * 1e9) : 0;
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	} else {
+		while ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO &&
+		       !session_stop && !(deadline && mono_ns() >= deadline))
+			usleep(50000);	/* no reader yet */
+		if (fd < 0 && errno == ENXIO)
+			die(EXIT_FAIL, "cannot write '%s': nobody opened the FIFO for reading before "
+				       "the run ended", path);
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	if (fd < 0)
+		die(EXIT_FAIL, "cannot write '%s': %s", path, strerror(errno));
+	return fdopen(fd, "w");
+}
+
+/* The -w file's end: every write checked (a full disk, /proc files, a reader gone). */
+static int close_write(struct capture *c, const char *path)
+{
+	FILE *f = pcap_dump_file(c->dump);
+	int err = c->werr;
+
+	if (!err && (pcap_dump_flush(c->dump) < 0 || ferror(f)))
+		err = errno ? errno : EIO;
+	if (!err && fsync(fileno(f)) < 0 && errno != EINVAL && errno != EROFS)
+		err = errno;	/* EINVAL: a pipe or FIFO, nothing to sync */
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	if (!err)
+		return 0;
+	error("cannot write '%s': %s: %" PRIu64 " packets were captured, not all of them are "
+	      "in the file", path, strerror(err), c->count);
+	return -1;
+}
+
 static void start(struct capture *c, const struct capture_opts *o, const char *filter)
 {
 	const char *ifname = o->interface ? o->interface : "any";
@@ -196,7 +244,7 @@ static void start(struct capture *c, const struct capture_opts *o, const char *f
 	c->linktype = pcap_datalink(c->pc);
 	c->limit = o->count;
 	set_filter(c, filter, o->read);
-	if (o->write && !(c->dump = pcap_dump_open(c->pc, o->write)))
+	if (o->write && !(c->dump = pcap_dump_fopen(c->pc, open_write(o->write, o->duration))))
 		die(EXIT_FAIL, "cannot write '%s': %s", o->write, pcap_geterr(c->pc));
 	/*
 	 * Live: non-blocking reads after our own poll(). libpcap's read timeout may never fire
@@ -216,6 +264,10 @@ static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *da
 	c->count++;
 	if (c->dump) {
 		pcap_dump((u_char *)c->dump, h, data);
+		if (ferror(pcap_dump_file(c->dump)) && !c->werr) {
+			c->werr = errno ? errno : EIO;
+			c->limit = c->count;	/* nothing more can be kept: stop */
+		}
 		return;
 	}
 	cap_dissect(c->linktype, data, h->caplen, h->len, capture_ts(h), c->ifname, &p);
@@ -282,8 +334,8 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 
 	check_conflicts(&o);
 	join_filter(argv + i, argc - i, filter, sizeof(filter));
+	session_signals();	/* before start: a FIFO's open waits for a signal too */
 	start(&c, &o, filter);
-	session_signals();
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	if (o.drops) {
@@ -294,8 +346,8 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
 		ret = loop(&c, o.read != NULL, o.duration);
 	}
 	out_flush();
-	if (c.dump)
-		pcap_dump_close(c.dump);
+	if (c.dump && close_write(&c, o.write) < 0)
+		ret = EXIT_FAIL;
 	summary(&c, &o);
 	pcap_close(c.pc);
 	return ret;
