@@ -10,6 +10,7 @@ struct group;
 
 struct ftnet_ctx {
 	const char	*instance;	/* -I NAME, FTNET_INSTANCE, or "ftnet" */
+	bool		instance_given;	/* by -I or FTNET_INSTANCE */
 	const char	*tracefs;	/* mount point, when the command needs it */
 	int		backend;	/* enum backend: --backend, default auto */
 };

@@ -48,7 +48,8 @@ static const char *const backends[] = { "auto", "tracepoint", "kprobe", NULL };
 
 static const char *instance_check(const char *arg)
 {
-	return tfs_instance_name_ok(arg) < 0 ? "use letters, digits, '-', '_' and '.'" : NULL;
+	return tfs_instance_name_ok(arg) < 0 ? "use at most 64 letters, digits, '-', '_' and '.'" :
+	       NULL;
 }
 
 static const struct opt global_opts[] = {

@@ -72,8 +72,8 @@ int main(int argc, char **argv)
 	out_guard_fds();
 	atexit(flush_at_exit);
 	if (env && tfs_instance_name_ok(env) < 0)
-		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use letters, digits, '-', '_' and '.' "
-				"(unset it for the default 'ftnet')", opt_quote(env));
+		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
+				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
 	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
 	i = opt_parse(&global_spec, argc, argv, &g);
 	if (g.version) {
@@ -83,6 +83,7 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		usage_error(NULL, "no command given");
 	ctx.instance = g.instance;
+	ctx.instance_given = opt_given("instance") || env;
 	ctx.backend = g.backend;	/* the choices are in enum backend's order */
 	groups_no_extras = g.backend == BK_TRACEPOINT;	/* no kprobe at all, then */
 	verbose = g.verbose;

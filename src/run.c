@@ -73,6 +73,9 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
+		if (ctx->instance_given)
+			note("%s reads a private instance of its own (%s): instance '%s' is not used",
+			     r->cmd, private, ctx->instance);
 		ctx->instance = private;
 	}
 	session_signals();

@@ -160,4 +160,35 @@ expect_eq "junk file exit status" "$?" 1
 grep -q "cannot read '$TMP/junk.pcap'" "$TMP/e" && ok "junk file reported" || fail "$(cat "$TMP/e")"
 "$FTNET" capture -r "$TMP/nonexistent.pcap" >"$TMP/o" 2>"$TMP/e"
 expect_eq "missing file exit status" "$?" 1
+# -w: a write that fails is exit 1 with what was kept, whatever the file is
+PORTW=$($NET closed-port udp)
+for target in /dev/full /proc/version; do
+	"$FTNET" capture -i lo -w "$target" -d 1.5 "udp port $PORTW" >/dev/null 2>"$TMP/w.err" &
+	P=$!
+	PIDS="$P"
+	sleep 0.5
+	$NET udp "$PORTW" 20 >/dev/null
+	wait "$P"
+	expect_eq "capture -w $target: exit status" "$?" 1
+	PIDS=""
+	grep -q "cannot write '$target': .*packets were captured, not all of them are in the file" "$TMP/w.err" && \
+		ok "capture -w $target says what was lost" || fail "capture -w $target: $(cat "$TMP/w.err")"
+done
+# a FIFO nobody reads: -d still ends the run, and says why
+mkfifo "$TMP/fifo"
+timeout 20 "$FTNET" capture -i lo -w "$TMP/fifo" -d 1 >/dev/null 2>"$TMP/w.err"
+rc=$?
+[ "$rc" = 1 ] && grep -q "nobody opened the FIFO for reading before the run ended" "$TMP/w.err" && \
+	ok "capture -w FIFO without a reader ends at -d" || fail "FIFO: status $rc, $(cat "$TMP/w.err")"
+# and a FIFO with a reader gets the packets
+cat "$TMP/fifo" >"$TMP/fifo.pcap" &
+R=$!
+"$FTNET" capture -i lo -w "$TMP/fifo" -d 3 -c 4 "udp port $PORTW" >/dev/null 2>"$TMP/w.err" &
+P=$!
+sleep 0.5
+$NET udp "$PORTW" 4 >/dev/null
+wait "$P"
+expect_eq "capture -w FIFO with a reader: exit status" "$?" 0
+wait "$R"
+expect_eq "packets through the FIFO" "$("$FTNET" capture -r "$TMP/fifo.pcap" 2>/dev/null | wc -l)" 4
 finish
