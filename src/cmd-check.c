@@ -16,21 +16,12 @@
 #include "owner.h"
 #include "util.h"
 
-struct check_opts {
-	bool	json;
-};
-
-static const struct opt check_opts[] = {
-	OPT_JSON(struct check_opts, json),
-	OPT_END,
-};
-
 const struct cmd_spec check_spec = {
 	.name = "check",
 	.about = "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
 		 "for each group, the backend it would use or why it is unavailable.\n"
 		 "Exits 0 when the core groups (drops, rx, tx) can run.\n",
-	.opts = check_opts,
+	.opts = json_only_opts,
 	.examples = "  ftnet check\n"
 		    "  ftnet check --json\n",
 	.max_args = 0,
@@ -194,7 +185,7 @@ static void say_leftover(void *arg, const char *instance, const char *group,
 
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	struct check_opts o = { 0 };
+	struct json_opts o = { 0 };
 	struct out_opts oo = { .mode = OUT_TEXT };
 	bool core_ok;
 	int stale;
