@@ -88,7 +88,16 @@ ftnet -I pw stream drops --json 'udp and dst host 127.0.0.1' -w /tmp/drops.pcapn
 pw=$!
 ftnet -I pt top drops --by flow --json -t 3600 >/tmp/pt.json 2>/tmp/pt.err &
 pt=$!
-sleep 3
+# each has its drop probe on before the traffic (registering kprobes is slow under TCG)
+for i in pk pw pt; do
+	n=0
+	while [ "$(cat $T/instances/$i/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 200 ] || fail "the $i run did not enable its drop probe in 20 s: $(cat /tmp/$i.err)"
+done
+sleep 0.5
 ftnet selftest >/dev/null 2>&1	# 3 UDP datagrams to a closed port on 127.0.0.1, and TCP
 nc -w1 ::1 5555 2>/dev/null
 nc -w1 127.0.0.1 5557 2>/dev/null
@@ -114,7 +123,7 @@ n=$(grep '"type":"drop"' /tmp/pw.json | grep -c "\"dport\":$uport,")
 [ "$n" = 3 ] && ok "the filtered stream has the 3 drops to port $uport" || fail "filtered stream, port $uport: $n"
 row=$(tail -1 /tmp/pt.json | grep -o "{[^{}]*\"daddr\":\"127.0.0.1\",\"dport\":\"$uport\"[^{}]*}")
 echo "$row" | grep -q '"ipproto":"udp".*"total":3[,}]' && ok "top --by flow: the flow to port $uport has 3 drops" || \
-	fail "top --by flow: '$row' in $(tail -1 /tmp/pt.json | cut -c1-600)"
+	fail "top --by flow: '$row' in $(tail -1 /tmp/pt.json | cut -c1-600) stderr: $(cat /tmp/pt.err)"
 echo "PCAPNG-BEGIN $uport"
 base64 /tmp/drops.pcapng
 echo "PCAPNG-END"
