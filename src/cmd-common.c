@@ -272,6 +272,8 @@ static int probe_register(struct enabling *en, const struct group *g,
 	if (!ge->probe || tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
 		return 0;
 	ret = probe_create(ge->probe, perr, sizeof(perr));
+	if (ret < 0 && tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
+		return 0;	/* another ftnet registered it at the same moment: shared, not ours */
 	if (ret < 0) {
 		snprintf(en->msg, sizeof(en->msg), "cannot register the kprobe '%s/%s' of group "
 			 "'%s': %s", ge->sys, ge->name, g->name, perr);
