@@ -186,6 +186,16 @@ void out_int(const char *key, const char *fmt, int64_t v)
 	}
 }
 
+void out_bool(const char *key, const char *fmt, bool v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		put(v ? "true" : "false", v ? 4 : 5);
+	} else if (v) {
+		put(fmt, strlen(fmt));
+	}
+}
+
 void out_text(const char *fmt, ...)
 {
 	va_list ap;
