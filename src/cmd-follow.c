@@ -26,9 +26,9 @@ static const struct opt follow_opts[] = {
 	OPT_COUNT(struct follow_cli, count, "stop after N paths shown"),
 	OPT_DURATION(struct follow_cli, duration),
 	OPT_F('a', "all", struct follow_cli, all,
-	      "also show the paths seen at their end alone (one step, not a drop)"),
+	      "also show paths seen at their end alone (one step, not a drop)"),
 	OPT_U(0, "max-paths", struct follow_cli, max_paths, "N",
-	      "paths in flight at once (default 4096); skbs beyond are counted, not followed",
+	      "paths in flight at once (default 4096); more are counted, not followed",
 	      1, 1048576),
 	{ 0, "expire", OPT_SECONDS, offsetof(struct follow_cli, expire), "SECS",
 	  "a path with no step for SECS ends as expired (default 2)", 0.01, 3600, NULL, NULL },
@@ -41,15 +41,16 @@ const struct cmd_spec follow_spec = {
 	.name = "follow",
 	.args = "[FILTER...]",
 	.about = "Follows every packet through the stack by its skb address, over the tracepoints\n"
-		 "that carry one (driver entry, netif_rx, netif_receive_skb, net_dev_queue,\n"
-		 "net_dev_start_xmit, net_dev_xmit, skb_copy_datagram_iovec, consume_skb,\n"
-		 "kfree_skb), in a private instance removed at the end. A path ends dropped (the\n"
-		 "reason, the location and the kernel stack at kfree_skb), consumed, delivered to a\n"
-		 "socket (the task that read it), or expired (no step for --expire SECS); then it\n"
-		 "is printed: one block per packet, one JSON object with --json. Paths seen only at\n"
-		 "their end (a unix socket's or netlink's skbs, the free after a delivery) are shown\n"
-		 "with --all; drops always are. A summary goes to stderr at the end.\n"
-		 "FILTER (pcap syntax, on packet headers) needs kprobes to read the headers.\n",
+		 "that carry one (the driver entry points, netif_rx, netif_receive_skb,\n"
+		 "net_dev_queue, net_dev_start_xmit, net_dev_xmit, skb_copy_datagram_iovec,\n"
+		 "consume_skb, kfree_skb) and sock:sk_data_ready (6.3+), in a private instance\n"
+		 "removed at the end. When a path ends it is printed, one block per packet (one\n"
+		 "JSON object with --json): dropped (the reason, the location and the kernel stack\n"
+		 "at kfree_skb), consumed, delivered (queued to a socket, or read: by which task),\n"
+		 "or expired (no step for --expire SECS, or freed where no tracepoint fires: its\n"
+		 "address came back on another skb). Paths seen at their end alone (unix socket,\n"
+		 "netlink, vsock skbs) are shown with --all; drops always are. A summary goes to\n"
+		 "stderr at the end. FILTER (pcap syntax) needs kprobes to read packet headers.\n",
 	.opts = follow_opts,
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"

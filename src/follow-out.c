@@ -101,7 +101,7 @@ static void steps(const struct follow_path *p)
 			out_str("dev", "%-10s ", s->dev);
 		else
 			out_text("%-10s ", "-");
-		out_int("cpu", "cpu %-3" PRId64, s->cpu);
+		out_int("cpu", "cpu %" PRId64, s->cpu);
 		if (s->len)
 			out_uint("len", " len %" PRIu64, s->len);
 		out_close(false);
