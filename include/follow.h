@@ -60,7 +60,7 @@ struct follow_stats {
 	uint64_t	started;		/* paths begun */
 	uint64_t	ended[FV_NVERDICTS];	/* paths ended, by verdict */
 	uint64_t	unmatched;		/* ended without a step matching the filter */
-	uint64_t	no_room;		/* events of skbs not followed: the table was full */
+	uint64_t	no_room;		/* events of skbs not followed: no room */
 	uint64_t	orphan_stacks;		/* stack records with no drop just before them */
 	uint64_t	reused;			/* paths ended as their address came back */
 	uint64_t	ready_unknown;		/* sk_data_ready with no receive to tie it to */

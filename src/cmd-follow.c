@@ -40,17 +40,18 @@ static const struct opt follow_opts[] = {
 const struct cmd_spec follow_spec = {
 	.name = "follow",
 	.args = "[FILTER...]",
-	.about = "Follows every packet through the stack by its skb address, over the tracepoints\n"
-		 "that carry one (the driver entry points, netif_rx, netif_receive_skb,\n"
-		 "net_dev_queue, net_dev_start_xmit, net_dev_xmit, skb_copy_datagram_iovec,\n"
-		 "consume_skb, kfree_skb) and sock:sk_data_ready (6.3+), in a private instance\n"
-		 "removed at the end. When a path ends it is printed, one block per packet (one\n"
-		 "JSON object with --json): dropped (the reason, the location and the kernel stack\n"
-		 "at kfree_skb), consumed, delivered (queued to a socket, or read: by which task),\n"
-		 "or expired (no step for --expire SECS, or freed where no tracepoint fires: its\n"
-		 "address came back on another skb). Paths seen at their end alone (unix socket,\n"
-		 "netlink, vsock skbs) are shown with --all; drops always are. A summary goes to\n"
-		 "stderr at the end. FILTER (pcap syntax) needs kprobes to read packet headers.\n",
+	.about = "Follows every packet through the stack by its skb address, over the\n"
+		 "tracepoints that carry one (the driver entry points, netif_rx,\n"
+		 "netif_receive_skb, net_dev_queue, net_dev_start_xmit, net_dev_xmit,\n"
+		 "skb_copy_datagram_iovec, consume_skb, kfree_skb) and sock:sk_data_ready\n"
+		 "(6.3+), in a private instance removed at the end. When a path ends it is printed, one\n"
+		 "block per packet (one JSON object with --json): dropped (the reason, the\n"
+		 "location and the kernel stack at kfree_skb), consumed, delivered (queued to a\n"
+		 "socket, or read: by which task), or expired (no step for --expire SECS, or freed\n"
+		 "where no tracepoint fires: its address came back on another skb). Paths seen at\n"
+		 "their end alone (unix socket, netlink, vsock skbs) are shown with --all; drops\n"
+		 "always are. A summary goes to stderr at the end. FILTER (pcap syntax) needs\n"
+		 "kprobes to read packet headers.\n",
 	.opts = follow_opts,
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"
@@ -78,13 +79,13 @@ static void refuse_filter(char **args, int n)
 	for (int i = 0; i < n && len < sizeof(expr); i++)
 		len += snprintf(expr + len, sizeof(expr) - len, "%s%s", i ? " " : "", args[i]);
 	if (!probe_kprobes_supported())
-		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers needs "
-			       "kprobes to read them, and this kernel has no kprobe_events "
-			       "(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
-			       "'ftnet stream drops' for the drops alone", opt_quote(expr));
+		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers "
+			"needs kprobes to read them, and this kernel has no kprobe_events "
+			"(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
+			"'ftnet stream drops' for the drops alone", opt_quote(expr));
 	die(EXIT_USAGE, "cannot follow packets matching %s: filters on packet headers are not "
-		       "supported yet: run 'ftnet follow' without a filter, or 'ftnet stream drops' "
-		       "for the drops alone", opt_quote(expr));
+		"supported yet: run 'ftnet follow' without a filter, or 'ftnet stream drops' for "
+		"the drops alone", opt_quote(expr));
 }
 
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
@@ -171,8 +172,8 @@ static void stopping(void *arg, struct session *s)
 
 	if (st->trigger &&
 	    tracefs_event_file_write(s->inst, "skb", "kfree_skb", "trigger", "!stacktrace") < 0)
-		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance '%s': %s",
-		     st->instance, strerror(errno));
+		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance "
+		     "'%s': %s", st->instance, strerror(errno));
 	st->trigger = false;
 }
 
@@ -195,8 +196,8 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 		fs->in_flight, rs->lost, rs->lost ? ": paths may miss steps; enlarge the buffer "
 		"(--buffer-kb)" : "");
 	if (fs->no_room)
-		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths were "
-			"in flight already (--max-paths)\n", prog_name, fs->no_room, max);
+		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths "
+			"were in flight already (--max-paths)\n", prog_name, fs->no_room, max);
 }
 
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)

@@ -235,7 +235,8 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 			out[n++] = g->events[i];
 	x = group_extra(g);
 	if (x && n < max)
-		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode, false };
+		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode,
+						 false };
 	return n;
 }
 

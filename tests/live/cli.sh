@@ -18,7 +18,7 @@ run() {
 instances() { ls /sys/kernel/tracing/instances | sort; }
 before=$(instances)
 
-run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx, udp, rxlat" -I "$INST" enable nope
+run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx, udp, rxlat, follow" -I "$INST" enable nope
 run 2 "unknown group 'nope'" -I "$INST" stream nope
 run 2 "'frobnicate' is not an ftnet command" frobnicate
 run 2 "name the groups to enable" -I "$INST" enable

@@ -252,7 +252,8 @@ static void drop(struct follow *f, uint64_t skb, uint64_t ts, int cpu)
 
 static void stack(struct follow *f, int cpu, uint64_t ts)
 {
-	uint64_t frames[3] = { 0xffffffff81000001ull, 0xffffffff81000002ull, 0xffffffff81000003ull };
+	uint64_t frames[3] = { 0xffffffff81000001ull, 0xffffffff81000002ull,
+			       0xffffffff81000003ull };
 	struct ftnet_event ev;
 
 	memset(&ev, 0, sizeof(ev));
@@ -513,8 +514,8 @@ static void test_output(void)
 		  "\"location_addr\":\"0xffffffff81001234\",\"address_reused\":false,"
 		  "\"duration_ns\":2500,\"steps_omitted\":0,\"events_lost\":false,\"steps\":["
 		  "{\"t_ns\":0,\"step\":\"netif_receive_skb\",\"dev\":\"lo\",\"cpu\":1},"
-		  "{\"t_ns\":2500,\"step\":\"kfree_skb\",\"cpu\":1}],\"stack\":[\"0xffffffff81000001\","
-		  "\"0xffffffff81000002\",\"0xffffffff81000003\"]}\n");
+		  "{\"t_ns\":2500,\"step\":\"kfree_skb\",\"cpu\":1}],\"stack\":["
+		  "\"0xffffffff81000001\",\"0xffffffff81000002\",\"0xffffffff81000003\"]}\n");
 	o.mode = OUT_TEXT;
 	out_init(&o);
 	CHECK_STR(capture(),
