@@ -44,14 +44,14 @@ const struct cmd_spec follow_spec = {
 		 "tracepoints that carry one (the driver entry points, netif_rx,\n"
 		 "netif_receive_skb, net_dev_queue, net_dev_start_xmit, net_dev_xmit,\n"
 		 "skb_copy_datagram_iovec, consume_skb, kfree_skb) and sock:sk_data_ready\n"
-		 "(6.3+), in a private instance removed at the end. When a path ends it is printed, one\n"
-		 "block per packet (one JSON object with --json): dropped (the reason, the\n"
-		 "location and the kernel stack at kfree_skb), consumed, delivered (queued to a\n"
-		 "socket, or read: by which task), or expired (no step for --expire SECS, or freed\n"
-		 "where no tracepoint fires: its address came back on another skb). Paths seen at\n"
-		 "their end alone (unix socket, netlink, vsock skbs) are shown with --all; drops\n"
-		 "always are. A summary goes to stderr at the end. FILTER (pcap syntax) needs\n"
-		 "kprobes to read packet headers.\n",
+		 "(6.3+), in a private instance removed at the end. When a path ends it is\n"
+		 "printed, one block per packet (one JSON object with --json): dropped (the\n"
+		 "reason, the location and the kernel stack at kfree_skb), consumed, delivered\n"
+		 "(queued to a socket, or read: by which task), or expired (no step for --expire\n"
+		 "SECS, or freed where no tracepoint fires: its address came back on another\n"
+		 "skb). Paths seen at their end alone (unix socket, netlink, vsock skbs) are\n"
+		 "shown with --all; drops always are. A summary goes to stderr at the end.\n"
+		 "FILTER (pcap syntax) needs kprobes to read packet headers.\n",
 	.opts = follow_opts,
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"
