@@ -47,6 +47,7 @@ struct follow_path {
 	bool			read;		/* copied to user space, by comm and pid */
 	bool			reused;		/* ended as its address came back on a new skb */
 	bool			matched;	/* a step matched the filter (all do without one) */
+	/* (packet fields, where kprobes read them, will go here: from the first step with any) */
 	bool			lost;		/* events were lost while it was in flight */
 	uint32_t		omitted;	/* steps past FOLLOW_MAX_STEPS, not kept */
 	int			nsteps;

@@ -91,11 +91,14 @@ static void refuse_filter(char **args, int n)
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
 static bool stacks_start(struct follow_state *st, struct session *s)
 {
+	bool known = tep_find_event_by_name(s->tep, "ftrace", "kernel_stack") != NULL;
 	int len = 0;
-	char *fmt = tracefs_event_file_read(NULL, "ftrace", "kernel_stack", "format", &len);
+	char *fmt = known ? NULL :
+		    tracefs_event_file_read(NULL, "ftrace", "kernel_stack", "format", &len);
 	const char *why = NULL;
 
-	if (!fmt || len <= 0 || tep_parse_event(s->tep, fmt, (unsigned long)len, "ftrace"))
+	if (!known && (!fmt || len <= 0 ||
+		       tep_parse_event(s->tep, fmt, (unsigned long)len, "ftrace")))
 		why = "no readable format of ftrace:kernel_stack";
 	else if (!decoder_add_stacks(s->dec))
 		why = "cannot decode ftrace:kernel_stack";
