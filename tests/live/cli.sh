@@ -124,7 +124,7 @@ expect_eq "check exit status" "$?" 0
 grep -q '^drops  *tracepoint  *skb:kfree_skb$' "$TMP/check" && ok "check shows the drops backend" || fail "check: $(cat "$TMP/check")"
 "$FTNET" check --json >"$TMP/check.json"
 n=$(jcount "$TMP/check.json" "e['type'] == 'group' and e['backend'] == 'tracepoint'")
-expect_eq "groups with a tracepoint backend (check --json)" "$n" 9
+expect_eq "groups with a tracepoint backend (check --json)" "$n" 10
 "$FTNET" list --json >"$TMP/list.json"
 n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
 expect_eq "list has skb:kfree_skb" "$n" 1
