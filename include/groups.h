@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <tracefs.h>
 
-#define GROUP_MAX_EVENTS 2
+#define GROUP_MAX_EVENTS 12
 
 struct probe_def;
 
@@ -16,22 +16,25 @@ struct group_event {
 	const char		*filter;	/* always applied (anded with the user's), or NULL */
 	const struct probe_def	*probe;		/* kprobe backend: the probe to register first */
 	int			decode;		/* enum decode_kind */
+	bool			optional;	/* used where the kernel has it, not needed */
 };
 
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
 
-#define GROUP_MAX_PROBES 6
+/* The most events a group has under either backend (follow's tracepoints) */
+#define GROUP_MAX_PROBES 12
 
 /* What a group is, as data: the commands derive their lists and checks from these. */
 enum group_flags {
 	GF_CORE = 1 << 0,	/* check's exit status depends on it (drops, rx, tx) */
 	GF_LATENCY = 1 << 1,	/* a latency: shown by hist, not by top */
+	GF_PATHS = 1 << 2,	/* skb paths: read by follow, not by top or hist */
 };
 
 /* The view each group feeds (top's tables, hist's histograms). */
 enum group_view {
 	VIEW_DROPS, VIEW_RESETS, VIEW_RETRANS, VIEW_STATES, VIEW_DEVICES, VIEW_UDP,
-	VIEW_CONNECT, VIEW_RXLAT,
+	VIEW_CONNECT, VIEW_RXLAT, VIEW_PATHS,
 };
 
 struct group {

@@ -31,6 +31,8 @@ void out_str(const char *key, const char *fmt, const char *v);
 void out_uint(const char *key, const char *fmt, uint64_t v);
 void out_int(const char *key, const char *fmt, int64_t v);
 void out_double(const char *key, const char *fmt, double v);
+/* JSON true/false; in text, fmt (no conversion) when v is true, nothing when false. */
+void out_bool(const char *key, const char *fmt, bool v);
 /* JSON nesting: an object or array under key (NULL inside an array); nothing in text. */
 void out_open(const char *key, bool array);
 void out_close(bool array);

@@ -38,6 +38,9 @@ struct run_spec {
 	/* one interval: secs long, final after the source ended */
 	void	(*tick)(void *arg, uint64_t now, double secs, bool final);
 	int	(*prom_write)(void *arg, const char *path);	/* 0 or -errno */
+	/* the run ends: undo what started changed (before the rest is read and the instance is
+	 * restored) */
+	void	(*stopping)(void *arg, struct session *s);
 	/* stop early (stream -c) */
 	bool	(*done)(void *arg);
 	/* waited in a round: for work besides reading (diagnose's other sources) */

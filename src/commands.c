@@ -38,6 +38,8 @@ const struct cmd commands[] = {
 	  &nftrace_spec },
 	{ "diagnose", cmd_diagnose, 0, "the whole playbook in one run, with ranked findings",
 	  &diagnose_spec },
+	{ "follow", cmd_follow, NEED_TRACEFS, "each packet's path by skb address: steps, drop or delivery",
+	  &follow_spec },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen",
 	  &selftest_spec },
 };

@@ -22,6 +22,8 @@ struct evfields {
 	struct tep_format_field *saddr6a, *saddr6b, *daddr6a, *daddr6b;	/* kprobes: halves */
 	/* the drop packet probe: skb fields and the bytes around skb->data */
 	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1;
+	struct tep_format_field *size, *caller;	/* ftrace's kernel_stack */
+	struct tep_format_field *ip;		/* sk_data_ready: its caller */
 };
 
 struct evdecoder;
@@ -60,5 +62,8 @@ int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
 int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_kernel_stack(const struct evdecoder *ed, struct tep_record *rec,
+			struct ftnet_event *ev);
 
 #endif

@@ -79,7 +79,9 @@ static const struct probe_def drops_extras[] = {
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 
-#define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk }
+#define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, false }
+/* an event the group uses where the kernel has it */
+#define EV_OPTIONAL(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
@@ -110,7 +112,7 @@ const struct group groups[] = {
 	  { EV("net", "net_dev_xmit", "2.6.35", DK_TX) },
 	  "/proc/net/dev counts them", T(EV_TX), NULL, NULL, GF_CORE, VIEW_DEVICES },
 	{ "udp", "UDP sends with the sending task and length",
-	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH } },
+	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH, false } },
 	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, NULL, 0,
 	  VIEW_UDP },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
@@ -118,6 +120,25 @@ const struct group groups[] = {
 	    EV("skb", "skb_copy_datagram_iovec", "2.6.35", DK_COPY) },
 	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, NULL, GF_LATENCY,
 	  VIEW_RXLAT },
+	/* every tracepoint with an skbaddr on the way in, out, up and to the end: its path */
+	{ "follow", "packets followed by skb address through the stack: steps, drop or delivery",
+	  { EV("net", "napi_gro_receive_entry", "3.14", DK_SKB_RX),
+	    EV("net", "napi_gro_frags_entry", "3.14", DK_SKB_RX),
+	    EV("net", "netif_receive_skb_entry", "3.14", DK_SKB_RX),
+	    EV("net", "netif_rx", "2.6.35", DK_SKB_RX),
+	    EV("net", "netif_receive_skb", "2.6.35", DK_RX),
+	    EV("net", "net_dev_queue", "2.6.35", DK_SKB_TX),
+	    EV("net", "net_dev_start_xmit", "3.14", DK_SKB_TX),
+	    EV("net", "net_dev_xmit", "2.6.35", DK_TX),
+	    EV("skb", "skb_copy_datagram_iovec", "2.6.35", DK_COPY),
+	    EV("skb", "consume_skb", "2.6.32", DK_CONSUME),
+	    EV("skb", "kfree_skb", "2.6.30", DK_DROP),
+	    /* no skbaddr: queued to a socket, told by the receive just before on its CPU */
+	    EV_OPTIONAL("sock", "sk_data_ready", "6.3", DK_DATA_READY) },
+	  "'ftnet stream drops' shows where packets are dropped",
+	  T(EV_SKB) | T(EV_RX) | T(EV_TX) | T(EV_COPY) | T(EV_CONSUME) | T(EV_DROP) | T(EV_STACK) |
+	  T(EV_DATA_READY),
+	  NULL, NULL, GF_PATHS, VIEW_PATHS },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -155,7 +176,8 @@ const char *group_names_with(unsigned int flags, bool want, char *buf, size_t si
 int group_available(const struct group *g, const struct group_event **missing)
 {
 	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++) {
-		if (!tracefs_event_file_exists(NULL, g->events[i].sys, g->events[i].name,
+		if (!g->events[i].optional &&
+		    !tracefs_event_file_exists(NULL, g->events[i].sys, g->events[i].name,
 					       "format")) {
 			if (missing)
 				*missing = &g->events[i];
@@ -202,15 +224,19 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 			out[n].filter = g->probes[i].filter;
 			out[n].probe = &g->probes[i];
 			out[n].decode = g->probes[i].decode;
+			out[n].optional = false;
 			n++;
 		}
 		return n;
 	}
 	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys && n < max; i++)
-		out[n++] = g->events[i];
+		if (!g->events[i].optional ||
+		    tracefs_event_file_exists(NULL, g->events[i].sys, g->events[i].name, "format"))
+			out[n++] = g->events[i];
 	x = group_extra(g);
 	if (x && n < max)
-		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode };
+		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode,
+						 false };
 	return n;
 }
 

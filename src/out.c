@@ -186,6 +186,16 @@ void out_int(const char *key, const char *fmt, int64_t v)
 	}
 }
 
+void out_bool(const char *key, const char *fmt, bool v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		put(v ? "true" : "false", v ? 4 : 5);
+	} else if (v) {
+		put(fmt, strlen(fmt));
+	}
+}
+
 void out_text(const char *fmt, ...)
 {
 	va_list ap;
@@ -394,11 +404,38 @@ static void udp_fields(const struct ftnet_event *ev)
 	hex_field("skaddr", ev->skaddr);
 }
 
+/* follow's events: the skb steps, the copy, the consume, data queued to a socket, stacks */
+static void step_fields(const struct ftnet_event *ev)
+{
+	char buf[256];
+
+	if (ev->type == EV_SKB) {
+		out_str("event", "%s ", ev->event ? ev->event : "?");
+		out_str("dev", "dev=%s ", ev->dev);
+	}
+	if (ev->type == EV_SKB || ev->type == EV_COPY)
+		out_uint("len", "len=%" PRIu64, ev->len);
+	if (ev->type == EV_CONSUME) {
+		ksyms_format(opts.ksyms, ev->location, buf, sizeof(buf));
+		out_str("location", "%s", ev->location ? buf : "-");
+	}
+	if (ev->type == EV_DATA_READY) {
+		out_uint("protocol", "protocol=%" PRIu64, ev->protocol);
+		hex_field("skaddr", ev->skaddr);
+	} else if (ev->type == EV_STACK) {
+		out_uint("frames", "frames=%" PRIu64, ev->nframes);
+	} else {
+		hex_field("skbaddr", ev->skbaddr);
+	}
+}
+
 /* The fields after the common columns, per event type. */
 static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
 	[EV_DROP] = drop_fields, [EV_RESET] = reset_fields, [EV_RETRANS] = tcp_fields,
 	[EV_STATE] = tcp_fields, [EV_CONNECT] = tcp_fields, [EV_RX] = dev_fields,
 	[EV_TX] = dev_fields, [EV_RXLAT] = dev_fields, [EV_UDP] = udp_fields,
+	[EV_SKB] = step_fields, [EV_COPY] = step_fields, [EV_CONSUME] = step_fields,
+	[EV_DATA_READY] = step_fields, [EV_STACK] = step_fields,
 };
 
 void out_event(const struct ftnet_event *ev)

@@ -94,6 +94,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (!r->quiet && !deadline && !out_is_json() && isatty(STDERR_FILENO))
 		fprintf(stderr, "%s: tracing... hit Ctrl-C to end\n", prog_name);
 	ret = loop(&s, r, deadline, &last);
+	if (r->stopping)
+		r->stopping(r->arg, &s);
 	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
 	session_end(&s);
 	if (r->tick)
