@@ -71,9 +71,12 @@ static const struct opt top_opts[] = {
 /* The groups top shows: every group but the latencies, from the catalogue. */
 static void top_groups_help(void)
 {
-	char names[256];
+	char names[256], *p;
 
-	out_printf("\ngroups: %s\n", group_names_with(GF_LATENCY, false, names, sizeof(names)));
+	group_names_with(GF_LATENCY, false, names, sizeof(names));
+	if ((p = strstr(names, ", follow")))	/* paths are follow's, not a table */
+		memmove(p, p + 8, strlen(p + 8) + 1);
+	out_printf("\ngroups: %s\n", names);
 }
 
 const struct cmd_spec top_spec = {
@@ -141,6 +144,9 @@ static void refuse_latencies(char **names, int n)
 		if (g && (g->flags & GF_LATENCY))
 			usage_error("top", "'%s' is a latency: use 'ftnet hist %s'", names[i],
 				    names[i]);
+		if (g && (g->flags & GF_PATHS))
+			usage_error("top", "'%s' follows packets one by one: use 'ftnet %s'",
+				    names[i], names[i]);
 	}
 }
 
