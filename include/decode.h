@@ -21,6 +21,7 @@ enum decode_kind {
 	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
 	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
 	DK_KP_DROP_PKT,		/* the packet of a drop: skb offsets and a window of its bytes */
+	DK_KP_PKT_STEP,		/* a stack function a packet passed (follow), with its packet */
 	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
 	 * queued to a socket */
 	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,

@@ -47,7 +47,11 @@ struct follow_path {
 	bool			read;		/* copied to user space, by comm and pid */
 	bool			reused;		/* ended as its address came back on a new skb */
 	bool			matched;	/* a step matched the filter (all do without one) */
-	/* (packet fields, where kprobes read them, will go here: from the first step with any) */
+	/* the packet, where kprobes read it: from the first step that had it (family 0: none) */
+	uint16_t		family, sport, dport;
+	uint8_t			ipproto;
+	uint32_t		pkt_known;
+	uint8_t			saddr[16], daddr[16];
 	bool			lost;		/* events were lost while it was in flight */
 	uint32_t		omitted;	/* steps past FOLLOW_MAX_STEPS, not kept */
 	int			nsteps;

@@ -22,12 +22,13 @@ struct group_event {
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
 
 /* The most events a group has under either backend (follow's tracepoints) */
-#define GROUP_MAX_PROBES 12
+#define GROUP_MAX_PROBES 40
 
 /* What a group is, as data: the commands derive their lists and checks from these. */
 enum group_flags {
 	GF_CORE = 1 << 0,	/* check's exit status depends on it (drops, rx, tx) */
 	GF_LATENCY = 1 << 1,	/* a latency: shown by hist, not by top */
+	GF_EXTRAS_ALL = 1 << 3,	/* every usable extra probe, not the first of alternatives */
 	GF_PATHS = 1 << 2,	/* skb paths: read by follow, not by top or hist */
 };
 
@@ -79,5 +80,7 @@ const char *backend_name(int backend);
 extern bool groups_no_extras;
 /* The extra probe of g usable here (kprobes, its function, the offsets), or NULL. */
 const struct probe_def *group_extra(const struct group *g);
+/* All of g's extra probes usable here (GF_EXTRAS_ALL), or the first (group_extra). */
+int group_extras(const struct group *g, const struct probe_def **out, int max);
 
 #endif

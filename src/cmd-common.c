@@ -257,7 +257,7 @@ struct enabling {
 	struct tracefs_instance	*inst;
 	const char		*filter;	/* the user's, or NULL */
 	struct tep_handle	*tep;		/* formats, for the filter's names */
-	struct undo		undo[32];
+	struct undo		undo[64];
 	int			nundo;
 	int			status;		/* how to exit on failure: EXIT_FAIL or EXIT_USAGE */
 	char			msg[TFS_ERRLEN * 2];

@@ -7,9 +7,12 @@
 
 #include "decode.h"
 #include "follow.h"
+#include "groups.h"
+#include "koffs.h"
 #include "ksyms.h"
 #include "opt.h"
 #include "out.h"
+#include "pkt.h"
 #include "probe.h"
 #include "run.h"
 #include "tfs.h"
@@ -68,12 +71,25 @@ struct follow_state {
 	uint64_t		anchor_ts, anchor_mono;	/* trace clock vs mono, for expiry */
 	bool			all, stacks, trigger;
 	const char		*instance;
+	struct pkt_filter	*filter;	/* the packets to follow, or NULL for all */
 };
 
-/* Packet filters read headers, which only kprobes can fetch: say what is missing. */
-static void refuse_filter(char **args, int n)
+/* A path is shown when one of its steps' packets (read by kprobes) matches the filter. */
+static bool packet_matches(void *arg, const struct ftnet_event *ev)
 {
-	char expr[256] = "";
+	struct follow_state *st = arg;
+
+	return ev->pkt && ev->pkt_len && pkt_filter_match(st->filter, ev->pkt, ev->pkt_len,
+							   ev->pkt_wirelen);
+}
+
+/*
+ * A filter in tcpdump's syntax on the packets kprobes read at the stack functions; without
+ * kprobes (or offsets) it is refused, saying what is missing.
+ */
+static void filter_or_die(struct follow_state *st, char **args, int n)
+{
+	char expr[1024] = "", why[384];
 	size_t len = 0;
 
 	for (int i = 0; i < n && len < sizeof(expr); i++)
@@ -83,9 +99,16 @@ static void refuse_filter(char **args, int n)
 			"needs kprobes to read them, and this kernel has no kprobe_events "
 			"(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
 			"'ftnet stream drops' for the drops alone", opt_quote(expr));
-	die(EXIT_USAGE, "cannot follow packets matching %s: filters on packet headers are not "
-		"supported yet: run 'ftnet follow' without a filter, or 'ftnet stream drops' for "
-		"the drops alone", opt_quote(expr));
+	if (!group_extra(group_find("follow"))) {
+		if (koffs_packets(why, sizeof(why)))
+			snprintf(why, sizeof(why), "none of its stack functions can be probed here");
+		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without "
+			"a filter ('ftnet check' says more)", opt_quote(expr), why);
+	}
+	st->filter = pkt_filter_new(expr, why, sizeof(why));
+	if (!st->filter)
+		die(EXIT_USAGE, "invalid packet filter %s: %s", opt_quote(expr), why);
+	st->fo.match = packet_matches;
 }
 
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
@@ -214,8 +237,6 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks;
 	int i = opt_parse(&follow_spec, argc, argv, &o), ret;
 
-	if (i < argc)
-		refuse_filter(argv + i, argc - i);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	ks = ksyms_load("/proc/kallsyms");
 	if (!ks)
@@ -231,6 +252,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	st.fo = (struct follow_opts){ .max_paths = (uint32_t)o.max_paths,
 				      .expire_ns = (uint64_t)(o.expire * 1e9), .emit = show,
 				      .arg = &st };
+	if (i < argc)
+		filter_or_die(&st, argv + i, argc - i);
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;
@@ -245,6 +268,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	ret = run_events(ctx, &r, &rs);
 	summary(&st, &rs, o.max_paths);
 	follow_free(st.f);
+	if (st.filter)
+		pkt_filter_free(st.filter);
 	ksyms_free(ks);
 	return ret;
 }

@@ -41,7 +41,8 @@ struct evdecoder {
 	int			variant;	/* kprobe events: which step (enum kp_variant) */
 };
 
-enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE };
+enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE,
+		  KP_PKT_STEP };
 
 unsigned long long field_u64(const struct tep_format_field *f, const void *data);
 long long field_s64(const struct tep_format_field *f, const void *data);

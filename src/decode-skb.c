@@ -38,7 +38,8 @@ int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct f
 	if (!f->skbaddr || !f->head || !f->data || !f->nh || !f->th || !f->win0 || !f->win1 ||
 	    f->win0->size != DROP_PKT_WIN || f->win1->size != DROP_PKT_WIN)
 		return 0;
-	ev->internal = INTERNAL_DROP_PKT;
+	/* a drop's packet waits for its kfree_skb; a step of follow is an event of its own */
+	ev->internal = ed->variant == KP_PKT_STEP ? 0 : INTERNAL_DROP_PKT;
 	ev->skbaddr = field_u64(f->skbaddr, data);
 	memcpy(win, (const uint8_t *)data + f->win0->offset, DROP_PKT_WIN);
 	memcpy(win + DROP_PKT_WIN, (const uint8_t *)data + f->win1->offset, DROP_PKT_WIN);

@@ -12,7 +12,7 @@
 
 struct decoder {
 	struct tep_handle	*tep;
-	struct evdecoder	eds[40];
+	struct evdecoder	eds[96];
 	int			n;
 	int			last;	/* index of the last match: floods are one event */
 };
@@ -42,6 +42,7 @@ static const struct {
 	[DK_KP_FAILED] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
 	[DK_KP_UDP] = { decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
 	[DK_KP_DROP_PKT] = { decode_drop_pkt, EV_DROP, DIR_NONE, 0 },
+	[DK_KP_PKT_STEP] = { decode_drop_pkt, EV_SKB, DIR_NONE, KP_PKT_STEP },
 	[DK_SKB_RX] = { decode_netdev, EV_SKB, DIR_RECEIVED, 0 },
 	[DK_SKB_TX] = { decode_netdev, EV_SKB, DIR_SENT, 0 },
 	[DK_CONSUME] = { decode_kfree_skb, EV_CONSUME, DIR_NONE, 0 },

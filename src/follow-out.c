@@ -1,11 +1,13 @@
 /* ftnet follow's printer: one block per path in text, one object per path in JSON Lines. */
 #include <inttypes.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "follow.h"
 #include "ksyms.h"
 #include "out.h"
+#include "pkt.h"
 
 static void hex(const char *key, const char *fmt, uint64_t v)
 {
@@ -73,6 +75,31 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 	out_bool("address_reused", "", p->reused);
 }
 
+/* "udp 127.0.0.1:40000 > 127.0.0.1:53 ": the packet, where kprobes read it. */
+static void packet(const struct follow_path *p)
+{
+	struct ftnet_event ev = { .family = p->family };
+	char s[64], d[64], num[8];
+	bool ports = p->pkt_known & PKT_SPORT;
+
+	if (!p->family)
+		return;
+	memcpy(ev.saddr, p->saddr, 16);
+	memcpy(ev.daddr, p->daddr, 16);
+	out_fmt_addr(&ev, true, s, sizeof(s));
+	out_fmt_addr(&ev, false, d, sizeof(d));
+	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
+	if (p->pkt_known & PKT_PROTO)
+		out_str("ipproto", "%s ", out_ipproto(p->ipproto, num, sizeof(num)));
+	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
+	if (ports)
+		out_uint("sport", ":%" PRIu64, p->sport);
+	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	if (ports)
+		out_uint("dport", ":%" PRIu64, p->dport);
+	out_text(" ");
+}
+
 static void header(const struct follow_path *p, const struct ksyms *ks)
 {
 	char buf[64];
@@ -81,6 +108,7 @@ static void header(const struct follow_path *p, const struct ksyms *ks)
 	out_fmt_time(p->first_ts, buf, sizeof(buf));
 	out_text("%s ", buf);
 	hex("skbaddr", "skb %s ", p->skbaddr);
+	packet(p);
 	verdict(p, ks);
 	out_uint("duration_ns", "", p->last_ts - p->first_ts);
 	out_uint("steps_omitted", p->omitted ? " (%" PRIu64 " steps not kept)" : "", p->omitted);

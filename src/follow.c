@@ -378,6 +378,20 @@ static int32_t path_of(struct follow *f, const struct ftnet_event *ev)
 	return i;
 }
 
+/* The packet's flow, from the first step a kprobe read it at (NAT may change it later). */
+static void packet_note(struct follow_path *p, const struct ftnet_event *ev)
+{
+	if (p->family || !ev->family || !ev->pkt_known)
+		return;
+	p->family = ev->family;
+	p->ipproto = ev->ipproto;
+	p->pkt_known = ev->pkt_known;
+	p->sport = ev->sport;
+	p->dport = ev->dport;
+	memcpy(p->saddr, ev->saddr, 16);
+	memcpy(p->daddr, ev->daddr, 16);
+}
+
 static void step(struct follow *f, const struct ftnet_event *ev, enum follow_verdict v)
 {
 	struct cpu *c;
@@ -391,6 +405,7 @@ static void step(struct follow *f, const struct ftnet_event *ev, enum follow_ver
 		return;
 	}
 	step_add(f, &f->slots[i].p, ev);
+	packet_note(&f->slots[i].p, ev);
 	if (!f->slots[i].p.matched && f->o.match(f->o.arg, ev))
 		f->slots[i].p.matched = true;
 	if (ev->type == EV_RX && (c = cpu_of(f, ev->cpu))) {

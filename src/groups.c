@@ -79,6 +79,19 @@ static const struct probe_def drops_extras[] = {
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 
+/* follow, where kprobes exist: the stack functions a packet passes, each with its packet */
+#define STEP(fn) { fn, fn, PKT("$S"), NULL, true, DK_KP_PKT_STEP }
+
+static const struct probe_def follow_extras[] = {
+	STEP("ip_rcv"), STEP("ip_rcv_finish"), STEP("ip_local_deliver"),
+	STEP("ip_local_deliver_finish"), STEP("ipv6_rcv"), STEP("ip6_input"), STEP("tcp_v4_rcv"),
+	STEP("tcp_v6_rcv"), STEP("udp_rcv"), STEP("udpv6_rcv"), STEP("icmp_rcv"),
+	STEP("nf_hook_slow"), STEP("ip_forward"), STEP("ip6_forward"), STEP("ip_output"),
+	STEP("ip_finish_output"), STEP("ip6_output"), STEP("__dev_queue_xmit"),
+	STEP("br_forward"), STEP("br_handle_frame_finish"),
+	{ NULL, NULL, NULL, NULL, false, DK_NONE },
+};
+
 #define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, false }
 /* an event the group uses where the kernel has it */
 #define EV_OPTIONAL(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
@@ -138,7 +151,7 @@ const struct group groups[] = {
 	  "'ftnet stream drops' shows where packets are dropped",
 	  T(EV_SKB) | T(EV_RX) | T(EV_TX) | T(EV_COPY) | T(EV_CONSUME) | T(EV_DROP) | T(EV_STACK) |
 	  T(EV_DATA_READY),
-	  NULL, NULL, GF_PATHS, VIEW_PATHS },
+	  NULL, follow_extras, GF_PATHS | GF_EXTRAS_ALL, VIEW_PATHS },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -204,15 +217,34 @@ const struct probe_def *group_extra(const struct group *g)
 	if (usable < 0)
 		usable = probe_kprobes_supported() && koffs_packets(why, sizeof(why));
 	for (int i = 0; usable && g->extras[i].event; i++)
-		if (probe_func_exists(g->extras[i].func))
+		if (probe_usable(&g->extras[i]))
 			return &g->extras[i];
 	return NULL;
 }
 
+int group_extras(const struct group *g, const struct probe_def **out, int max)
+{
+	const struct probe_def *first = group_extra(g);
+	int n = 0;
+
+	if (!first || !(g->flags & GF_EXTRAS_ALL)) {
+		out[0] = first;
+		return first ? 1 : 0;
+	}
+	for (const struct probe_def *d = first; d->event && n < max; d++) {
+		if (probe_usable(d))
+			out[n++] = d;
+		else if (verbose)
+			note("follow: no probe on '%s' (absent, inlined, or its skb argument not in "
+			     "BTF)", d->func);
+	}
+	return n;
+}
+
 int group_events(const struct group *g, int backend, struct group_event *out, int max)
 {
-	const struct probe_def *x;
-	int n = 0;
+	const struct probe_def *x, *xs[GROUP_MAX_PROBES];
+	int n = 0, nx;
 
 	if (backend == BK_KPROBE) {
 		for (int i = 0; g->probes && g->probes[i].event && n < max; i++) {
@@ -233,10 +265,12 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 		if (!g->events[i].optional ||
 		    tracefs_event_file_exists(NULL, g->events[i].sys, g->events[i].name, "format"))
 			out[n++] = g->events[i];
-	x = group_extra(g);
-	if (x && n < max)
+	nx = group_extras(g, xs, (int)ARRAY_SIZE(xs));
+	for (int i = 0; i < nx && n < max; i++) {
+		x = xs[i];
 		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode,
 						 false };
+	}
 	return n;
 }
 

@@ -71,6 +71,19 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 				return ret;
 			rep = arg;
 			p = end;
+		} else if (p[0] == '$' && p[1] == 'S') {	/* the skb argument, from BTF */
+			int n = koffs_skb_arg(d->func);
+
+			if (n < 1)
+				return -ENOENT;
+			if (argn)
+				snprintf(arg, sizeof(arg), "$arg%d", n);
+			else if (probe_arg_reg(arch, n))
+				snprintf(arg, sizeof(arg), "%s", probe_arg_reg(arch, n));
+			else
+				return -EINVAL;
+			rep = arg;
+			p += 1;
 		} else if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
 			snprintf(arg, sizeof(arg), "%d", v6off + 8 * (p[2] - '0'));
 			rep = arg;
@@ -172,6 +185,17 @@ static bool probe_exists(const char *event)
 	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");
 }
 
+bool probe_usable(const struct probe_def *d)
+{
+	struct utsname u;
+	char fetch[1024];
+
+	uname(&u);
+	return probe_func_exists(d->func) &&
+	       probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
+			    sizeof(fetch)) == 0;
+}
+
 int probe_create(const struct probe_def *d, char *err, size_t errlen)
 {
 	struct utsname u;
@@ -188,8 +212,8 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 	}
 	if (probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
 			 sizeof(fetch)) < 0) {
-		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s'",
-			 u.machine);
+		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s', "
+			 "or a struct offset ftnet does not know ('ftnet check')", u.machine);
 		return -EINVAL;
 	}
 	tracefs_instance_file_clear(NULL, "error_log");

@@ -133,6 +133,33 @@ ftnet --btf none -I nb stream drops 'udp port 53' -d 1 >/dev/null 2>/tmp/nb.err
 [ "$?" = 2 ] && grep -q "a packet filter needs the packets of drops" /tmp/nb.err && ok "--btf none: a packet filter is refused, said why" || fail "--btf none filter: $(cat /tmp/nb.err)"
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the packet streams" || fail "probes left: $(cat $T/kprobe_events)"
 
+# follow with kprobes: the stack functions each packet passes, a filter on its headers, and
+# nothing for the traffic it was not asked for
+ftnet follow 'tcp and dst port 5557' --json >/tmp/fo.json 2>/tmp/fo.err &
+fo=$!
+n=0
+while [ "$(cat $T/instances/ftnet-follow-$fo/events/ftnet/__dev_queue_xmit/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
+nc -w1 127.0.0.1 5557 2>/dev/null
+nc -w1 127.0.0.1 5558 2>/dev/null
+nc -w1 127.0.0.1 5557 2>/dev/null
+sleep 3
+kill -INT $fo
+wait $fo
+echo "GUEST: info follow: $(cat /tmp/fo.err | tr '\n' ' ')"
+n=$(grep -c '"type":"path"' /tmp/fo.json)
+[ "$n" = 2 ] && ok "follow 'tcp and dst port 5557': 2 paths for the 2 SYNs" || fail "follow: $n paths: $(cut -c1-400 /tmp/fo.json)"
+n=$(grep '"type":"path"' /tmp/fo.json | grep '"ipproto":"tcp","saddr":"127.0.0.1","sport":[0-9]*,"daddr":"127.0.0.1","dport":5557,' | \
+	grep '"verdict":"dropped"' | grep '"step":"ip_rcv"' | grep '"step":"ip_local_deliver"' | \
+	grep '"step":"tcp_v4_rcv"' | grep -c '"location":"tcp_v4_rcv+0x')
+[ "$n" = 2 ] && ok "each path: the flow, ip_rcv, ip_local_deliver, tcp_v4_rcv, dropped at tcp_v4_rcv" || \
+	fail "follow paths: $(cut -c1-900 /tmp/fo.json)"
+grep -q '"dport":5558' /tmp/fo.json && fail "follow showed traffic to 5558" || ok "nothing for the port not asked for"
+[ "$(kp)" = 0 ] && ok "no ftnet probe left after follow" || fail "probes left: $(cat $T/kprobe_events)"
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
