@@ -76,6 +76,15 @@ FTNET_INSTANCE= "$FTNET" status >"$TMP/o" 2>"$TMP/e"
 expect_eq "empty FTNET_INSTANCE: exit status" "$?" 2
 grep -q "invalid FTNET_INSTANCE ''" "$TMP/e" && ok "empty FTNET_INSTANCE named" || fail "$(cat "$TMP/e")"
 run 2 "invalid --instance ''" -I "" status
+run 2 "invalid --instance '.*' \\(65 bytes\\): use at most 64 letters" -I "$(printf 'x%.0s' $(seq 65))" status
+# commands with a private instance of their own say that -I is not used
+"$FTNET" -I "$INST" count -d 0.2 >/dev/null 2>"$TMP/e"
+grep -q "count reads a private instance of its own (ftnet-count-[0-9]*): instance '$INST' is not used" "$TMP/e" && \
+	ok "count says -I is not used" || fail "count -I: $(cat "$TMP/e")"
+# stderr closed: nothing of ours is opened as fd 2 (the lock file got the warnings once)
+"$FTNET" -I "$INST" stream drops -d 0.2 --filter 'reason == NO_SOCKET' >/dev/null 2>&-
+expect_eq "stream with stderr closed: exit status" "$?" 0
+ls /run/ftnet/ 2>/dev/null | grep -q "^$INST\." && fail "state files left: $(ls /run/ftnet)" || ok "no lock file left"
 # output that could not be written is an error (exit 1), as git does
 for cmd in "list" "check --json" "list --json" "-h" "stream -h"; do
 	# shellcheck disable=SC2086
