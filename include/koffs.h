@@ -18,6 +18,8 @@ void koffs_configure(const char *btf);
 int koffs_lookup(const char *name, long *off);
 /* One line for 'ftnet check': the source of the offsets, or why there is none. */
 const char *koffs_describe(char *buf, size_t size);
+/* Whether the offsets come from BTF (else: built in, and calibrated where kprobes exist). */
+bool koffs_from_btf(void);
 /* Whether the packet fields of drops can be read here; why not in why. */
 bool koffs_packets(char *why, size_t size);
 /* A --btf FILE that cannot be used: -errno with why (the caller stops: the user named it). */

@@ -109,6 +109,8 @@ static void check_identity(struct ftnet_ctx *ctx)
 {
 	char buf[512], why[384], path[512];
 
+	/* first: without BTF this calibrates (packets of ours), said below with the figures */
+	koffs_packets(why, sizeof(why));
 	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
 	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
 	if (access(path, F_OK))
@@ -118,7 +120,8 @@ static void check_identity(struct ftnet_ctx *ctx)
 	else if (!koffs_packets(why, sizeof(why)))
 		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
 	else
-		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets from BTF)");
+		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets %s)", koffs_from_btf() ?
+			 "from BTF" : "calibrated; no device or netns without BTF");
 	row("packet_identity", "packet identity", buf);
 }
 

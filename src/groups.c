@@ -66,9 +66,9 @@ static const struct probe_def udp_probes[] = {
 #define DEVP(a) "+" SKB("dev") "(" a ")"
 #define PKT(a) "skbaddr=" a ":x64 head=+" SKB("head") "(" a "):x64 " \
 	"data=+" SKB("data") "(" a "):x64 nh=+" SKB("network_header") "(" a "):u16 " \
-	"th=+" SKB("transport_header") "(" a "):u16 mh=+" SKB("mac_header") "(" a "):u16 " \
-	"len=+" SKB("len") "(" a "):u32 dev=+${net_device.name}(" DEVP(a) "):string " \
-	"netns=+${net.ns.inum}(+${net_device.nd_net}(" DEVP(a) ")):u32 " \
+	"th=+" SKB("transport_header") "(" a "):u16 ?mh=+" SKB("mac_header") "(" a "):u16 " \
+	"?len=+" SKB("len") "(" a "):u32 ?dev=+${net_device.name}(" DEVP(a) "):string " \
+	"?netns=+${net.ns.inum}(+${net_device.nd_net}(" DEVP(a) ")):u32 " \
 	"win0=-64(+" SKB("data") "(" a ")):x8[64] win1=+0(+" SKB("data") "(" a ")):x8[64]"
 
 static const struct probe_def drops_extras[] = {

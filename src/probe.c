@@ -51,12 +51,13 @@ static int offset_arg(const char *name, size_t len, char *out, size_t size)
 	return 0;
 }
 
-int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
-		 size_t size)
+/* One fetch argument ("name=+8($A1):u32") written out for this kernel into buf. */
+static int format_token(const struct probe_def *d, const char *p, const char *stop, bool argn,
+			const char *arch, int v6off, char *buf, size_t size)
 {
 	size_t o = 0;
 
-	for (const char *p = d->fetch; *p; p++) {
+	for (; p < stop; p++) {
 		char arg[16];
 		const char *rep = NULL;
 
@@ -113,6 +114,33 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 		}
 	}
 	buf[o] = '\0';
+	return 0;
+}
+int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
+		 size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (const char *p = d->fetch; *p;) {
+		const char *stop = p + strcspn(p, " ");
+		bool optional = *p == '?';	/* left out where an offset is not known */
+		int ret;
+
+		if (o && o + 1 < size)
+			buf[o++] = ' ';
+		ret = format_token(d, p + optional, stop, argn, arch, v6off, buf + o, size - o);
+		if (ret == -ENOENT && optional) {
+			if (o)
+				o--;	/* and its separator */
+		} else if (ret < 0) {
+			return ret;
+		} else {
+			o += strlen(buf + o);
+		}
+		buf[o] = '\0';
+		p = *stop ? stop + 1 : stop;
+	}
 	return 0;
 }
 

@@ -127,10 +127,25 @@ echo "$row" | grep -q '"ipproto":"udp".*"total":3[,}]' && ok "top --by flow: the
 echo "PCAPNG-BEGIN $uport"
 base64 /tmp/drops.pcapng
 echo "PCAPNG-END"
+# without BTF: sk_buff's offsets calibrated with loopback SYNs, the same as BTF's
 ftnet --btf none check >/tmp/nb 2>&1
-grep -q '^packet identity  *no: no BTF: turned off by --btf none' /tmp/nb && ok "--btf none: packet identity off, said why" || fail "--btf none: $(grep identity /tmp/nb)"
-ftnet --btf none -I nb stream drops 'udp port 53' -d 1 >/dev/null 2>/tmp/nb.err
-[ "$?" = 2 ] && grep -q "a packet filter needs the packets of drops" /tmp/nb.err && ok "--btf none: a packet filter is refused, said why" || fail "--btf none filter: $(cat /tmp/nb.err)"
+btfv=$(sed -n 's/^struct offsets .*; sk_buff \(head .*\)$/\1/p' /tmp/check)
+calv=$(sed -n 's/^struct offsets .*calibrated with loopback SYNs; sk_buff \(head .*\)$/\1/p' /tmp/nb)
+[ -n "$btfv" ] && [ "$btfv" = "$calv" ] && ok "--btf none: calibration finds BTF's offsets ($calv)" || \
+	fail "--btf none: calibrated '$calv', BTF '$btfv': $(grep -E 'offsets|identity' /tmp/nb)"
+grep -q '^packet identity  *yes (kprobes, sk_buff offsets calibrated' /tmp/nb && ok "--btf none: packet identity from calibration" || fail "--btf none: $(grep identity /tmp/nb)"
+ftnet --btf none -I nb stream drops --json 'tcp and dst port 5559' >/tmp/nb.json 2>/tmp/nb.err &
+nb=$!
+n=0
+while [ "$(cat $T/instances/nb/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+nc -w1 127.0.0.1 5559 2>/dev/null
+nc -w1 127.0.0.1 5560 2>/dev/null
+sleep 1
+kill -INT $nb
+wait $nb
+n=$(grep '"ipproto":"tcp","saddr":"127.0.0.1","sport":[0-9]*,"daddr":"127.0.0.1","dport":5559,' /tmp/nb.json | grep -vc '"dev"')
+[ "$n" = 1 ] && ok "--btf none: the SYN to 5559 dropped with its flow (no device: not guessed)" || fail "--btf none stream: $n: $(cat /tmp/nb.json /tmp/nb.err | cut -c1-400)"
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the packet streams" || fail "probes left: $(cat $T/kprobe_events)"
 
 # follow with kprobes: the stack functions each packet passes, a filter on its headers, and
