@@ -178,7 +178,12 @@ grep -q '"dport":5558' /tmp/fo.json && fail "follow showed traffic to 5558" || o
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
-sleep 2
+n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
+while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
 [ "$(kp)" -gt 0 ] && ok "kill -9 left $(kp) probes behind" || fail "no probe registered by the killed stream"
@@ -188,7 +193,12 @@ cat /tmp/dis
 # probes nobody uses (their instance removed by hand) are stale: check and status say so
 ftnet -I k9 --backend kprobe stream resets >/dev/null 2>&1 &
 k9=$!
-sleep 2
+n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
+while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
 rmdir $T/instances/k9
