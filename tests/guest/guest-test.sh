@@ -51,7 +51,14 @@ ftnet -I tp --backend tracepoint stream resets retrans connect --json >/tmp/tp.j
 tp=$!
 ftnet -I kp --backend kprobe stream resets retrans connect --json >/tmp/kp.json 2>/tmp/kp.err &
 kpid=$!
-sleep 2
+n=0	# both set up: the kprobe one registers its probes after loading BTF (slow under TCG)
+while { [ "$(cat $T/instances/kp/events/ftnet/connect_failed/enable 2>/dev/null)" != 1 ] ||
+	[ "$(cat $T/instances/tp/events/sock/inet_sock_set_state/enable 2>/dev/null)" != 1 ]; } &&
+	[ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 ftnet selftest >/dev/null 2>&1
 # and over IPv6 (busybox nc): a refused connect (reset received, failed connect) and a
 # connect that succeeds
