@@ -1,0 +1,445 @@
+/*
+ * Parses a trace.dat (version 6) held in memory: every size, count and offset is checked
+ * against the file before it is used, and the formats go into a tep handle of the file's own
+ * (its byte order, long size and page size, never the running kernel's).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracedat.h"
+#include "util.h"
+
+#define MAX_FORMATS 65536	/* events in a file: a kernel has a few thousand */
+#define MAX_SYSTEMS 4096
+#define MAX_NAME 256
+
+struct cur {
+	const uint8_t	*p;
+	size_t		len, off;
+	bool		swap;
+	const char	*section;	/* where we are, for messages */
+	char		*err;
+	size_t		errlen;
+};
+
+static int fail(struct cur *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(struct cur *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err[0])
+		return -EINVAL;	/* the first problem is the one to report */
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const uint8_t *take(struct cur *c, uint64_t n)
+{
+	const uint8_t *p;
+
+	if (n > c->len - c->off) {
+		fail(c, "truncated in %s (at byte %zu, %llu more needed, %zu left)", c->section,
+		     c->off, (unsigned long long)n, c->len - c->off);
+		return NULL;
+	}
+	p = c->p + c->off;
+	c->off += n;
+	return p;
+}
+
+static bool host_big_endian(void)
+{
+	const uint16_t one = 1;
+	uint8_t b;
+
+	memcpy(&b, &one, 1);
+	return b == 0;
+}
+
+static uint64_t swap64(uint64_t v)
+{
+	return __builtin_bswap64(v);
+}
+
+static int get_u16(struct cur *c, uint16_t *v)
+{
+	const uint8_t *p = take(c, 2);
+
+	if (!p)
+		return -EINVAL;
+	memcpy(v, p, 2);
+	if (c->swap)
+		*v = __builtin_bswap16(*v);
+	return 0;
+}
+
+static int get_u32(struct cur *c, uint32_t *v)
+{
+	const uint8_t *p = take(c, 4);
+
+	if (!p)
+		return -EINVAL;
+	memcpy(v, p, 4);
+	if (c->swap)
+		*v = __builtin_bswap32(*v);
+	return 0;
+}
+
+static int get_u64(struct cur *c, uint64_t *v)
+{
+	const uint8_t *p = take(c, 8);
+
+	if (!p)
+		return -EINVAL;
+	memcpy(v, p, 8);
+	if (c->swap)
+		*v = swap64(*v);
+	return 0;
+}
+
+/* A size (4 or 8 bytes wide) and the bytes it counts. */
+static int get_blob(struct cur *c, int width, struct td_blob *b)
+{
+	uint64_t n;
+	uint32_t n32;
+
+	if (width == 4 ? get_u32(c, &n32) : get_u64(c, &n))
+		return -EINVAL;
+	if (width == 4)
+		n = n32;
+	b->data = (const char *)take(c, n);
+	b->len = (size_t)n;
+	return b->data ? 0 : -EINVAL;
+}
+
+/* A NUL-terminated name of at most MAX_NAME bytes. */
+static const char *get_name(struct cur *c)
+{
+	size_t left = c->len - c->off, max = left < MAX_NAME ? left : MAX_NAME;
+	const uint8_t *nul = memchr(c->p + c->off, '\0', max);
+
+	if (!nul) {
+		fail(c, "%s in %s (at byte %zu)", max == left ? "truncated" : "a name too long",
+		     c->section, c->off);
+		return NULL;
+	}
+	return (const char *)take(c, (size_t)(nul - (c->p + c->off)) + 1);
+}
+
+static int expect(struct cur *c, const char *word, size_t n)
+{
+	const uint8_t *p = take(c, n);
+
+	if (p && memcmp(p, word, n))
+		return fail(c, "'%s' expected at byte %zu, in %s", word, c->off - n, c->section);
+	return p ? 0 : -EINVAL;
+}
+
+/* The parsers copy the text: they get a NUL-terminated buffer they may keep pointers into. */
+static int parse_format(struct cur *c, struct tep_handle *tep, const char *sys)
+{
+	struct td_blob b;
+	char *text;
+
+	if (get_blob(c, 8, &b))
+		return -EINVAL;
+	text = xmalloc(b.len + 1);
+	memcpy(text, b.data, b.len);
+	text[b.len] = '\0';
+	/* like trace-cmd: an event we cannot parse is skipped, the others are still read */
+	tep_parse_event(tep, text, b.len, sys);
+	free(text);
+	return 0;
+}
+
+static int parse_header(struct td_file *f, struct cur *c)
+{
+	const uint8_t *p;
+	char version[8];
+	const char *v;
+	uint32_t ps;
+
+	c->section = "the file's header";
+	p = take(c, 10);
+	if (!p || memcmp(p, "\027\010\104tracing", 10))
+		return fail(c, "not a trace.dat file: it does not begin with trace-cmd's magic bytes");
+	v = get_name(c);
+	if (!v)
+		return -EINVAL;
+	snprintf(version, sizeof(version), "%s", v);
+	f->version = atoi(version);
+	if (f->version == 7)
+		return fail(c, "version 7 is not read yet: 'trace-cmd convert --file-version 6 "
+			       "-i FILE -o FILE6' writes it as version 6");
+	if (f->version != 6)
+		return fail(c, "version '%s' is not one ftnet reads (6)", version);
+	p = take(c, 2);
+	if (!p)
+		return -EINVAL;
+	if (p[0] > 1 || (p[1] != 4 && p[1] != 8))
+		return fail(c, "bad byte order (%u) or long size (%u) in the header", p[0], p[1]);
+	f->big_endian = p[0];
+	f->long_size = p[1];
+	c->swap = f->big_endian != host_big_endian();
+	if (get_u32(c, &ps))
+		return -EINVAL;
+	if (ps < 256 || ps > (1u << 24) || (ps & (ps - 1)))
+		return fail(c, "page size %u is not a power of two from 256 to 16M", ps);
+	f->page_size = (int)ps;
+	return 0;
+}
+
+static int parse_headers(struct td_file *f, struct cur *c)
+{
+	struct td_blob b;
+	char *text;
+	int ret;
+
+	c->section = "header_page";
+	if (expect(c, "header_page", 12) || get_blob(c, 8, &b))
+		return -EINVAL;
+	if (!b.len)
+		return fail(c, "the file has no header_page: a kernel older than ftnet reads");
+	text = xmalloc(b.len + 1);
+	memcpy(text, b.data, b.len);
+	text[b.len] = '\0';
+	ret = tep_parse_header_page(f->tep, text, b.len, f->long_size);
+	free(text);
+	f->long_size = tep_get_header_page_size(f->tep);
+	if (ret || (f->long_size != 4 && f->long_size != 8))
+		return fail(c, "header_page does not describe a page header ftnet reads");
+	c->section = "header_event";
+	if (expect(c, "header_event", 13) || get_blob(c, 8, &b))
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_formats(struct td_file *f, struct cur *c)
+{
+	uint32_t n, nsys;
+
+	c->section = "the ftrace event formats";
+	if (get_u32(c, &n))
+		return -EINVAL;
+	if (n > MAX_FORMATS)
+		return fail(c, "%u ftrace event formats: too many", n);
+	for (uint32_t i = 0; i < n; i++)
+		if (parse_format(c, f->tep, "ftrace"))
+			return -EINVAL;
+	c->section = "the event formats";
+	if (get_u32(c, &nsys))
+		return -EINVAL;
+	if (nsys > MAX_SYSTEMS)
+		return fail(c, "%u event systems: too many", nsys);
+	for (uint32_t s = 0; s < nsys; s++) {
+		const char *sys = get_name(c);
+
+		if (!sys || get_u32(c, &n))
+			return -EINVAL;
+		if (n > MAX_FORMATS)
+			return fail(c, "%u formats in system '%.64s': too many", n, sys);
+		for (uint32_t i = 0; i < n; i++)
+			if (parse_format(c, f->tep, sys))
+				return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Every fixed field within a page: a record's fields are then read inside the page buffer
+ * and its one page of slack, whatever the record's size says.
+ */
+static int check_fields(struct td_file *f, struct cur *c)
+{
+	struct tep_event **ev = tep_list_events(f->tep, TEP_EVENT_SORT_ID);
+
+	for (int i = 0; ev && ev[i]; i++) {
+		struct tep_format_field *fl = ev[i]->format.common_fields;
+
+		for (int pass = 0; pass < 2; pass++, fl = ev[i]->format.fields) {
+			for (; fl; fl = fl->next) {
+				long long end = (long long)fl->offset + fl->size;
+
+				if (fl->offset < 0 || fl->size < 0 || end > f->page_size)
+					return fail(c, "field '%.64s' of event '%.64s' lies outside a "
+						       "page (offset %d, size %d)", fl->name,
+						    ev[i]->name, fl->offset, fl->size);
+			}
+		}
+	}
+	return 0;
+}
+
+static void option_clock(struct td_file *f, const char *text, size_t len)
+{
+	const char *open = memchr(text, '[', len), *close;
+
+	if (!open)
+		return;
+	close = memchr(open, ']', len - (size_t)(open - text));
+	if (close && (size_t)(close - open - 1) < sizeof(f->clock))
+		snprintf(f->clock, sizeof(f->clock), "%.*s", (int)(close - open - 1), open + 1);
+}
+
+/* Options until DONE; *clock is set when the clock follows the CPU table. */
+static int parse_options(struct td_file *f, struct cur *c, bool *clock)
+{
+	c->section = "the options";
+	for (;;) {
+		struct td_blob b;
+		uint16_t id;
+
+		if (get_u16(c, &id))
+			return -EINVAL;
+		if (id == TD_OPT_DONE)
+			return 0;
+		if (get_blob(c, 4, &b))
+			return -EINVAL;
+		if (id == TD_OPT_TRACECLOCK) {
+			*clock = true;
+			option_clock(f, b.data, b.len);
+		} else if (id == TD_OPT_UNAME && b.len) {
+			snprintf(f->uname, sizeof(f->uname), "%.*s",
+				 (int)strnlen(b.data, b.len), b.data);
+		} else if (id == TD_OPT_VERSION && b.len) {
+			snprintf(f->writer, sizeof(f->writer), "%.*s",
+				 (int)strnlen(b.data, b.len), b.data);
+		}
+	}
+}
+
+static int cmp_cpu(const void *a, const void *b)
+{
+	const struct td_cpu *x = *(struct td_cpu *const *)a, *y = *(struct td_cpu *const *)b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Each CPU's data within the file, whole pages, no two overlapping. */
+static int check_cpus(struct td_file *f, struct cur *c)
+{
+	struct td_cpu **by = xcalloc((size_t)f->ncpus, sizeof(*by));
+	int n = 0, ret = 0;
+
+	for (int i = 0; i < f->ncpus && !ret; i++) {
+		struct td_cpu *d = &f->cpus[i];
+
+		if (!d->size)
+			continue;
+		if (d->offset > f->len || d->size > f->len - d->offset)
+			ret = fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of "
+				      "the file (%zu bytes): the file is truncated", i,
+				   (unsigned long long)d->size, (unsigned long long)d->offset, f->len);
+		else if (d->size % (uint64_t)f->page_size)
+			ret = fail(c, "the data of CPU %d is not a whole number of pages", i);
+		by[n++] = d;
+	}
+	if (!ret)
+		qsort(by, (size_t)n, sizeof(*by), cmp_cpu);
+	for (int i = 1; i < n && !ret; i++)
+		if (by[i - 1]->offset + by[i - 1]->size > by[i]->offset)
+			ret = fail(c, "the data of two CPUs overlap in the file");
+	free(by);
+	return ret;
+}
+
+static int parse_tail(struct td_file *f, struct cur *c)
+{
+	bool clock = false;
+	const uint8_t *w;
+	uint32_t n;
+
+	c->section = "the CPU count";
+	if (get_u32(c, &n))
+		return -EINVAL;
+	if (!n || n > TD_MAX_CPUS)
+		return fail(c, "%u CPUs: not from 1 to %d", n, TD_MAX_CPUS);
+	f->ncpus = (int)n;
+	c->section = "the options";
+	w = take(c, 10);
+	if (w && !memcmp(w, "options  ", 10)) {
+		if (parse_options(f, c, &clock))
+			return -EINVAL;
+		w = take(c, 10);
+	}
+	if (w && !memcmp(w, "latency  ", 10))
+		return fail(c, "a latency trace: it holds the tracer's text, not events");
+	if (w && memcmp(w, "flyrecord", 10))
+		return fail(c, "neither 'flyrecord' nor 'latency' at byte %zu", c->off - 10);
+	if (!w)
+		return -EINVAL;
+	c->section = "the CPU table";
+	f->flyrecord = c->off;
+	f->cpus = xcalloc(n, sizeof(*f->cpus));
+	for (uint32_t i = 0; i < n; i++)
+		if (get_u64(c, &f->cpus[i].offset) || get_u64(c, &f->cpus[i].size))
+			return -EINVAL;
+	if (clock) {
+		struct td_blob b;
+
+		c->section = "the trace clock";
+		if (get_blob(c, 8, &b))
+			return -EINVAL;
+		option_clock(f, b.data, b.len);
+	}
+	return check_cpus(f, c);
+}
+
+static int parse_all(struct td_file *f, struct cur *c)
+{
+	if (parse_header(f, c))
+		return -EINVAL;
+	f->tep = tep_alloc();
+	tep_set_file_bigendian(f->tep, f->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(f->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(f->tep, f->long_size);
+	tep_set_page_size(f->tep, f->page_size);
+	if (parse_headers(f, c) || parse_formats(f, c) || check_fields(f, c))
+		return -EINVAL;
+	c->section = "kallsyms";
+	if (get_blob(c, 4, &f->kallsyms))
+		return -EINVAL;
+	c->section = "the printk formats";
+	if (get_blob(c, 4, &f->printk))
+		return -EINVAL;
+	c->section = "the command lines";
+	if (get_blob(c, 8, &f->cmdlines))
+		return -EINVAL;
+	return parse_tail(f, c);
+}
+
+int td_parse(struct td_file *f, const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+	struct cur c = { .p = data, .len = len, .err = err, .errlen = errlen };
+
+	memset(f, 0, sizeof(*f));
+	f->data = data;
+	f->len = len;
+	err[0] = '\0';
+	if (!parse_all(f, &c))
+		return 0;
+	if (!err[0])
+		snprintf(err, errlen, "unreadable");
+	td_release(f);
+	return f->version == 7 ? -ENOTSUP : -EINVAL;
+}
+
+void td_release(struct td_file *f)
+{
+	if (f->tep)
+		tep_free(f->tep);
+	free(f->cpus);
+	f->tep = NULL;
+	f->cpus = NULL;
+}
+
+bool td_has_event(const struct td_file *f, const char *sys, const char *name)
+{
+	return f->tep && tep_find_event_by_name(f->tep, sys, name);
+}
