@@ -39,6 +39,7 @@ struct td_meta {
 	const struct td_blob	*formats;	/* name: the system; one system's events together */
 	int			nformats;
 	struct td_blob		kallsyms, printk;
+	int			long_size;	/* of the kernel's pages (to count their records) */
 };
 
 /* What is known at the end. */
@@ -54,6 +55,7 @@ struct td_tail {
 /* What the file holds when written, and what could not be kept. */
 struct td_kept {
 	uint64_t	pages, bytes;	/* of CPU data in the file */
+	uint64_t	events;		/* records in those pages */
 	uint64_t	pages_dropped;	/* read but not in the file (a write error) */
 	uint64_t	file_size;
 	int		error;		/* the first write error (-errno), 0 when none */
@@ -127,6 +129,9 @@ int td_parse(struct td_file *f, const uint8_t *data, size_t len, char *err, size
 void td_release(struct td_file *f);
 /* The events the file has formats for: true when sys:name is one. */
 bool td_has_event(const struct td_file *f, const char *sys, const char *name);
+
+/* The records in one page in the host's byte order (as read from the kernel), or -EINVAL. */
+int td_page_count(const void *page, int size, int long_size);
 
 /* Reading the pages: every CPU's records merged by time, handed to a reader's sink. */
 struct td_reader;

@@ -151,6 +151,7 @@ static void started(void *arg, struct session *s)
 		st->err = ret;
 		return;
 	}
+	meta.m.long_size = tep_get_header_page_size(s->tep);
 	ret = td_writer_open(&st->w, st->path);
 	if (ret < 0)
 		error("cannot create '%s.tmp.%d' beside '%s': %s", st->path, (int)getpid(),
@@ -262,17 +263,17 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 {
 	if (k->error && k->file_size)
 		error("cannot write '%s': %s (writing %s): recording stopped there; the file is "
-		      "complete and holds the first %" PRIu64 " pages (%" PRIu64 " bytes of "
-		      "events); %" PRIu64 " pages read were not kept: free some space, or record "
-		      "less (-d, --filter)", st->path, strerror(-k->error), k->error_at, k->pages,
-		      k->bytes, k->pages_dropped);
+		      "complete and holds the first %" PRIu64 " events (%" PRIu64 " pages); %"
+		      PRIu64 " events read after were not kept: free some space, or record less "
+		      "(-d, --filter)", st->path, strerror(-k->error), k->error_at, k->events,
+		      k->pages, st->events > k->events ? st->events - k->events : 0);
 	else if (k->error)
 		error("cannot write '%s': %s (writing %s): nothing was kept; free some space or "
 		      "write elsewhere", st->path, strerror(-k->error),
 		      k->error_at ? k->error_at : "the file");
-	if (k->file_size)
+	else
 		fprintf(stderr, "%s: %" PRIu64 " events in %" PRIu64 " pages written to '%s' (%"
-			PRIu64 " bytes), %" PRIu64 " lost%s\n", prog_name, st->events, k->pages,
+			PRIu64 " bytes), %" PRIu64 " lost%s\n", prog_name, k->events, k->pages,
 			st->path, k->file_size, rs->lost, rs->lost ? ": enlarge the buffer "
 			"(--buffer-kb) or filter in the kernel (--filter)" : "");
 }

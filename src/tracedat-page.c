@@ -80,6 +80,10 @@ static int hdr_size(const struct td_file *f)
 
 static int corrupt(struct tdcur *c, char *err, size_t errlen, const char *what)
 {
+	if (!c->f->cpus) {	/* a page alone (td_page_count) */
+		snprintf(err, errlen, "%s", what);
+		return -EINVAL;
+	}
 	snprintf(err, errlen, "page %llu of CPU %d (byte %llu of the file): %s",
 		 (unsigned long long)c->page, c->cpu,
 		 (unsigned long long)(c->f->cpus[c->cpu].offset + c->page * c->f->page_size),
@@ -204,6 +208,27 @@ static int cur_advance(struct tdcur *c, char *err, size_t errlen)
 		c->page++;
 	}
 	return 0;
+}
+
+int td_page_count(const void *page, int size, int long_size)
+{
+	const uint16_t one = 1;
+	struct td_file f = { .long_size = long_size, .page_size = size };
+	struct tdcur c = { .f = &f, .buf = (uint8_t *)page };
+	char err[8];
+	uint8_t low;
+	int n = 0;
+
+	memcpy(&low, &one, 1);
+	f.big_endian = low == 0;
+	if ((long_size != 4 && long_size != 8) || size < hdr_size(&f))
+		return -EINVAL;
+	c.commit = (uint32_t)(rdlong(&f, c.buf + 8) & COMMIT_MASK);
+	if (c.commit > (uint32_t)(size - hdr_size(&f)))
+		return -EINVAL;
+	while (page_next(&c, err, sizeof(err)) == 1)
+		n++;
+	return n;
 }
 
 struct td_reader *td_reader_new(const struct td_file *f)

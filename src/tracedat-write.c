@@ -32,7 +32,7 @@ struct td_writer {
 	struct spool	*cpu;
 	const char	*err_at;
 	uint64_t	head_end, dropped;
-	int		fd, ncpus, page_size, err;
+	int		fd, ncpus, page_size, long_size, err;
 	bool		begun;		/* the header is written */
 };
 
@@ -176,6 +176,7 @@ int td_writer_begin(struct td_writer *w, int ncpus, int page_size, const struct 
 		return -EINVAL;
 	w->ncpus = ncpus;
 	w->page_size = page_size;
+	w->long_size = m->long_size;
 	w->cpu = xcalloc((size_t)ncpus, sizeof(*w->cpu));
 	put_head(&b, page_size, m);
 	ret = write_at(w->fd, b.p, b.n, 0);
@@ -347,7 +348,8 @@ static void put_tail(struct td_writer *w, struct obuf *b, const struct td_tail *
  * Moves a spool's pages to off in the file: each chunk is read, punched out of the spool
  * (freeing its space on a full disk) and written. Returns the pages moved; an error in *err.
  */
-static uint64_t spool_move(struct td_writer *w, struct spool *s, uint64_t off, int *err)
+static uint64_t spool_move(struct td_writer *w, struct spool *s, uint64_t off, int *err,
+			   uint64_t *events)
 {
 	size_t ps = (size_t)w->page_size;
 	char *buf = xmalloc(ps * MOVE_PAGES);
@@ -366,6 +368,11 @@ static uint64_t spool_move(struct td_writer *w, struct spool *s, uint64_t off, i
 		*err = write_at(w->fd, buf, n * ps, off + done * ps);
 		if (*err)
 			break;
+		for (uint64_t i = 0; i < n; i++) {
+			int k = td_page_count(buf + i * ps, w->page_size, w->long_size);
+
+			*events += k > 0 ? (uint64_t)k : 0;
+		}
 		done += n;
 	}
 	free(buf);
@@ -391,7 +398,7 @@ static uint64_t move_all(struct td_writer *w, uint64_t start, uint64_t table_off
 
 		/* after a failed move the disk is full: the CPUs after it are not tried */
 		if (s->pages && !failed)
-			moved = spool_move(w, s, off, &err);
+			moved = spool_move(w, s, off, &err, &kept->events);
 		if (err) {
 			failed = true;
 			if (!w->err)
