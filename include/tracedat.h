@@ -133,6 +133,15 @@ bool td_has_event(const struct td_file *f, const char *sys, const char *name);
 /* The records in one page in the host's byte order (as read from the kernel), or -EINVAL. */
 int td_page_count(const void *page, int size, int long_size);
 
+/*
+ * A format file in the kernel's strict shape, written out anew for libtraceevent (which trusts
+ * its input): name, id, fields and the print fmt's __print_symbolic tables. 0 with *out
+ * (caller frees), or -EINVAL when it is not such a file.
+ */
+int td_format_clean(const char *in, size_t len, char **out, size_t *outlen);
+/* The size of the commit field (the kernel's long) that header_page describes, or -EINVAL. */
+int td_header_long_size(const char *in, size_t len);
+
 /* Reading the pages: every CPU's records merged by time, handed to a reader's sink. */
 struct td_reader;
 

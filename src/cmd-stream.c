@@ -136,7 +136,8 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	ret = run_events(ctx, &r, &rs);
 	ksyms_free(ks);
 	fprintf(stderr, "%s: %" PRIu64 " events read, %" PRIu64 " shown, %" PRIu64 " lost%s\n",
-		prog_name, rs.records, st.shown, rs.lost,
-		rs.lost ? ": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)" : "");
+		prog_name, rs.records, st.shown, rs.lost, !rs.lost ? "" : o.read ?
+		" while recording: the file marks where" :
+		": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)");
 	return ret;
 }

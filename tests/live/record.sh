@@ -84,6 +84,20 @@ grep -q "holds no events of group 'resets': it holds drops" "$TMP/err" && ok "sa
 "$FTNET" report "$TMP/r.dat" -c 3 --json >"$TMP/c3" 2>/dev/null
 expect_eq "report -c 3 lines" "$(wc -l <"$TMP/c3")" 3
 
+# the unit tests' file (two CPUs, a time extension, 7 lost): trace-cmd's reader agrees
+SEED="$TESTDATA/tracedat/drops-6.18.dat"
+trace-cmd report "$SEED" 2>/dev/null | sed -n 's/.*\[00\(.\)\] *\([0-9.]*\): kfree_skb:.*location=\([^ ]*\) reason: \(.*\)/\1 \2 \3 \4/p' >"$TMP/seed.tc"
+"$FTNET" report "$SEED" --json 2>/dev/null | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] == "drop":
+        print(e["cpu"], "%.6f" % (e["ts_ns"] / 1e9), e["location"], e["reason"])' >"$TMP/seed.ft"
+expect_eq "records of the unit tests' file in trace-cmd" "$(wc -l <"$TMP/seed.tc")" 6
+cmp -s "$TMP/seed.tc" "$TMP/seed.ft" && ok "ftnet and trace-cmd read it alike" || fail "seed: $(diff "$TMP/seed.tc" "$TMP/seed.ft" | head -4)"
+trace-cmd report "$SEED" 2>/dev/null | grep -q 'CPU:0 \[7 EVENTS DROPPED\]' && ok "trace-cmd sees its 7 lost" || fail "trace-cmd: no 7 lost"
+"$FTNET" report "$SEED" 2>&1 >/dev/null | grep -q ': 6 events read, 6 shown, 7 lost while recording' && ok "report counts them" || fail "report's summary on the unit file"
+
 # version 7 (trace-cmd's default): a clear message, exit 1
 trace-cmd convert --file-version 7 -i "$TMP/r.dat" -o "$TMP/r7.dat" >/dev/null 2>&1
 if [ -s "$TMP/r7.dat" ]; then
