@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AGG_KEY_MAX 48
+#define AGG_KEY_MAX 64
 #define AGG_DEFAULT_MAX_KEYS 10000
 
 struct agg_row {

@@ -10,6 +10,7 @@ struct group;
 
 struct ftnet_ctx {
 	const char	*instance;	/* -I NAME, FTNET_INSTANCE, or "ftnet" */
+	bool		instance_given;	/* by -I or FTNET_INSTANCE */
 	const char	*tracefs;	/* mount point, when the command needs it */
 	int		backend;	/* enum backend: --backend, default auto */
 };
@@ -31,6 +32,7 @@ struct cmd {
 /* The global options, parsed before the command's name. */
 struct global_opts {
 	const char	*instance;
+	const char	*btf;		/* --btf FILE|none */
 	int		verbose, backend;
 	bool		version;
 };
@@ -42,7 +44,8 @@ extern const struct cmd_spec global_spec;
 
 extern const struct cmd_spec check_spec, list_spec, enable_spec, disable_spec, status_spec,
 	stream_spec, top_spec, hist_spec, count_spec, capture_spec, counters_spec, sockets_spec,
-	conntrack_spec, nftrace_spec, diagnose_spec, selftest_spec, record_spec, report_spec;
+	conntrack_spec, nftrace_spec, diagnose_spec, selftest_spec, record_spec, report_spec,
+	follow_spec;
 
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv);
@@ -62,6 +65,7 @@ int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands (src/cmd-common.c). */
 void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));

@@ -9,6 +9,9 @@
 
 struct decoder;
 
+/* The drop packet probe fetches this many bytes before skb->data and as many from it. */
+#define DROP_PKT_WIN 64
+
 /* How an event of the catalogue (src/groups.c) is decoded: the catalogue names each event once. */
 enum decode_kind {
 	DK_NONE,
@@ -17,6 +20,11 @@ enum decode_kind {
 	/* the kprobe backend: socket fields from struct sock_common */
 	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
 	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
+	DK_KP_DROP_PKT,		/* the packet of a drop: skb offsets and a window of its bytes */
+	DK_KP_PKT_STEP,		/* a stack function a packet passed (follow), with its packet */
+	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
+	 * queued to a socket */
+	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
 	DK_NKINDS
 };
 
@@ -31,6 +39,15 @@ void decoder_free(struct decoder *d);
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev);
 /* Whether d decodes the event (sys, name): what the unit tests check for every group. */
 bool decoder_has(const struct decoder *d, const char *sys, const char *name);
+
+/*
+ * Decodes ftrace's kernel_stack records (what a stacktrace trigger or the stacktrace option
+ * writes) as EV_STACK, once the handle has the format (ftrace/kernel_stack is no system the
+ * commands load: parse it into the handle first). False when the handle lacks it.
+ */
+bool decoder_add_stacks(struct decoder *d);
+/* Frame i (< ev->nframes) of an EV_STACK event, a kernel text address. */
+uint64_t decode_frame(const struct ftnet_event *ev, uint32_t i);
 
 /* True when this kernel's kfree_skb carries a drop reason (5.17+). */
 bool decode_has_reason(const struct decoder *d);

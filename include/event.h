@@ -16,6 +16,10 @@ enum ftnet_type {
 	EV_UDP,		/* a UDP send: comm, pid, length */
 	EV_COPY,	/* skb copied to user space (rxlat's end) */
 	EV_RXLAT,	/* receive latency: netif_receive_skb to the copy */
+	EV_SKB,		/* an skb seen at a step of its path (net:net_dev_queue, netif_rx, ...) */
+	EV_CONSUME,	/* skb freed as consumed (skb:consume_skb) */
+	EV_STACK,	/* a kernel stack, recorded after the event before it on the same CPU */
+	EV_DATA_READY,	/* data queued to a socket (sock:sk_data_ready): skaddr, the caller */
 	EV_NTYPES,
 };
 
@@ -32,6 +36,12 @@ struct ftnet_event {
 	uint64_t	latency_ns;	/* connect */
 	uint64_t	count;		/* lost: number of events lost */
 	const char	*reason_name;	/* drops/resets: from the format's symbol table, or NULL */
+	const char	*event;		/* the tracepoint (or kprobe) that fired: the tep's name */
+	/* stacks: nframes addresses of frame_size bytes in the record (unaligned), valid only
+	 * while the event is handed on; decode_frame() reads one */
+	const void	*frames;
+	uint32_t	nframes;
+	uint32_t	frame_size;
 	enum ftnet_type	type;
 	int		cpu;
 	int		pid;
@@ -50,10 +60,17 @@ struct ftnet_event {
 	uint8_t		saddr[16], daddr[16];	/* 4 bytes used for AF_INET */
 	char		comm[FTNET_COMM_LEN];
 	char		dev[FTNET_DEV_LEN];
+	/* drops with packet identity (kprobes): the flow above, and these */
+	uint32_t	pkt_known;	/* bits of enum pkt_field (pkt.h) that are known; 0: none */
+	uint32_t	netns;		/* inode of the device's network namespace, 0 unknown */
+	uint8_t		ipproto;
+	const uint8_t	*pkt;		/* the headers as fetched (raw IP), valid during delivery */
+	uint32_t	pkt_len, pkt_wirelen;
 };
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */
 #define INTERNAL_PORT_NOTE 2	/* the port of a socket about to close */
+#define INTERNAL_DROP_PKT 3	/* a drop's packet, read by a kprobe before the tracepoint */
 
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);

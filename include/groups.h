@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <tracefs.h>
 
-#define GROUP_MAX_EVENTS 2
+#define GROUP_MAX_EVENTS 12
 
 struct probe_def;
 
@@ -16,22 +16,26 @@ struct group_event {
 	const char		*filter;	/* always applied (anded with the user's), or NULL */
 	const struct probe_def	*probe;		/* kprobe backend: the probe to register first */
 	int			decode;		/* enum decode_kind */
+	bool			optional;	/* used where the kernel has it, not needed */
 };
 
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };
 
-#define GROUP_MAX_PROBES 6
+/* The most events a group has under either backend (follow's tracepoints) */
+#define GROUP_MAX_PROBES 40
 
 /* What a group is, as data: the commands derive their lists and checks from these. */
 enum group_flags {
 	GF_CORE = 1 << 0,	/* check's exit status depends on it (drops, rx, tx) */
 	GF_LATENCY = 1 << 1,	/* a latency: shown by hist, not by top */
+	GF_EXTRAS_ALL = 1 << 3,	/* every usable extra probe, not the first of alternatives */
+	GF_PATHS = 1 << 2,	/* skb paths: read by follow, not by top or hist */
 };
 
 /* The view each group feeds (top's tables, hist's histograms). */
 enum group_view {
 	VIEW_DROPS, VIEW_RESETS, VIEW_RETRANS, VIEW_STATES, VIEW_DEVICES, VIEW_UDP,
-	VIEW_CONNECT, VIEW_RXLAT,
+	VIEW_CONNECT, VIEW_RXLAT, VIEW_PATHS,
 };
 
 struct group {
@@ -41,6 +45,11 @@ struct group {
 	const char		*alternative;	/* what to use where the kernel lacks the events */
 	unsigned int		types;		/* bit mask of enum ftnet_type it produces */
 	const struct probe_def	*probes;	/* kprobe fallback (event NULL ends it), or NULL */
+	/*
+	 * Probes that add detail to the tracepoints where the kernel has kprobes and ftnet knows
+	 * the offsets (the packet of each drop); the first whose function exists is used.
+	 */
+	const struct probe_def	*extras;
 	unsigned int		flags;		/* enum group_flags */
 	enum group_view		view;
 };
@@ -67,5 +76,11 @@ int group_backend(const struct group *g, enum backend want, char *why, size_t si
 /* The events of g under a backend (tracepoints, or its ftnet/ kprobes); returns the count. */
 int group_events(const struct group *g, int backend, struct group_event *out, int max);
 const char *backend_name(int backend);
+/* --backend tracepoint: no kprobes at all, also none for extras. */
+extern bool groups_no_extras;
+/* The extra probe of g usable here (kprobes, its function, the offsets), or NULL. */
+const struct probe_def *group_extra(const struct group *g);
+/* All of g's extra probes usable here (GF_EXTRAS_ALL), or the first (group_extra). */
+int group_extras(const struct group *g, const struct probe_def **out, int max);
 
 #endif

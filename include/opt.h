@@ -76,6 +76,12 @@ struct cmd_spec {
 #define OPT_FILTER(T, f) OPT_SC('f', "filter", T, f, "EXPR", \
 	"kernel filter for the groups enabled for this run", opt_check_filter)
 
+/* The commands whose only option is --json share this table. */
+struct json_opts {
+	bool	json;
+};
+extern const struct opt json_only_opts[];
+
 /*
  * Parses argv[1..] (argv[0] is the command's name) into the struct at dest against the
  * command's table. -h/--help prints the help on stdout and exits 0; a bad option, value or

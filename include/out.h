@@ -31,6 +31,8 @@ void out_str(const char *key, const char *fmt, const char *v);
 void out_uint(const char *key, const char *fmt, uint64_t v);
 void out_int(const char *key, const char *fmt, int64_t v);
 void out_double(const char *key, const char *fmt, double v);
+/* JSON true/false; in text, fmt (no conversion) when v is true, nothing when false. */
+void out_bool(const char *key, const char *fmt, bool v);
 /* JSON nesting: an object or array under key (NULL inside an array); nothing in text. */
 void out_open(const char *key, bool array);
 void out_close(bool array);
@@ -64,6 +66,8 @@ int out_close_stdout(void);
 /* Helpers shared with other views. */
 void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size);
 const char *out_ethertype(uint16_t proto);
+/* "tcp", "udp", "icmp", "icmpv6", or the number. */
+const char *out_ipproto(uint8_t proto, char *buf, size_t size);
 void out_fmt_time(uint64_t ts, char *buf, size_t size);
 
 #endif

@@ -29,6 +29,8 @@ struct probe_def {
 /* Argument registers of an architecture ("x86_64", "aarch64"); NULL when unknown. */
 const char *probe_arg_reg(const char *arch, int n);
 /* Expands $A1..$A6 and $V0..$V3 of d->fetch; 0, or -EINVAL for an unknown arch without $argN. */
+/* The function exists here and the fetch can be written (offsets, skb argument known). */
+bool probe_usable(const struct probe_def *d);
 int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
 		 size_t size);
 /* skc_v6_daddr's offset on the running kernel: PROBE_V6_NETNS unless it has no namespaces. */

@@ -44,6 +44,9 @@ struct run_spec {
 	/* one interval: secs long, final after the source ended */
 	void	(*tick)(void *arg, uint64_t now, double secs, bool final);
 	int	(*prom_write)(void *arg, const char *path);	/* 0 or -errno */
+	/* the run ends: undo what started changed (before the rest is read and the instance is
+	 * restored) */
+	void	(*stopping)(void *arg, struct session *s);
 	/* stop early (stream -c) */
 	bool	(*done)(void *arg);
 	/* waited in a round: for work besides reading (diagnose's other sources) */
@@ -52,6 +55,12 @@ struct run_spec {
 	void	(*on_page)(void *arg, int cpu, const void *page, int size);
 	/* the buffers are drained and the instance not yet restored (record's statistics) */
 	void	(*drained)(void *arg, struct session *s);
+	/*
+	 * A second source that idle reads (capture's pcap handle): when wake_ms > 0, a round
+	 * waits for wake_fd to be readable, at most wake_ms, then reads the buffers at once.
+	 */
+	int	wake_fd;
+	int	wake_ms;
 };
 
 /* Runs the loop; returns the exit status. stats, when given, gets the run's counts. */

@@ -60,6 +60,8 @@ struct session {
 	struct td_source	*file;
 	/* the file's kernel symbols for drop locations, NULL for the running kernel's */
 	struct ksyms		*ksyms;
+	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
+	int			wake_ms;
 };
 
 extern volatile sig_atomic_t session_stop;
@@ -73,7 +75,8 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 long session_round(struct session *s, int timeout_ms);
 /*
  * One paced step: idle, it waits in poll() until an event or until_ns (mono); busy (the last
- * round was large), it sleeps a read interval first. Returns events or -errno (-EINTR).
+ * round was large), it sleeps a read interval first; with wake_ms set, it waits for wake_fd
+ * (at most wake_ms) and then reads. Returns events or -errno (-EINTR).
  */
 long session_step(struct session *s, uint64_t until_ns);
 /*

@@ -1,143 +1,104 @@
 /* ftnet capture: packets through libpcap (classic BPF filters), tcpdump's summary, --drops. */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cap.h"
-#include "ksyms.h"
+#include "capture-int.h"
+#include "opt.h"
 #include "out.h"
 #include "session.h"
 #include "tfs.h"
-#include "opt.h"
 #include "util.h"
 
-static void capture_usage(FILE *f)
-{
-	fprintf(f, "usage: ftnet capture [-i IF|any] [-w FILE] [-r FILE] [-s SNAPLEN] [-B KB] [-c N]\n"
-		   "                     [-d SECS] [--netns NAME|PID] [--json] [--drops] [FILTER...]\n\n"
-		   "Captures packets with libpcap and a classic filter expression (no eBPF), one line\n"
-		   "per packet, or writes them to a pcap file that tcpdump and Wireshark read. On exit\n"
-		   "it prints tcpdump's summary: captured, received by filter, dropped by kernel.\n\n"
-		   "  -i, --interface IF  interface, or any (default)\n"
-		   "  -w, --write FILE    write the packets to FILE (pcap) instead of printing them\n"
-		   "  -r, --read FILE     read a pcap or pcapng file instead of capturing\n"
-		   "  -s, --snaplen N     bytes kept per packet (default 262144)\n"
-		   "  -B, --buffer-kb KB  kernel capture buffer\n"
-		   "  -c, --count N       stop after N packets\n"
-		   "  -d, --duration SECS stop after SECS\n"
-		   "  -n, --netns NS      capture inside a network namespace (ip netns name, or a PID)\n"
-		   "  -j, --json          one JSON object per packet\n"
-		   "  -D, --drops         also show the kernel's drops (skb:kfree_skb), in time order\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet capture -i eth0 'tcp[tcpflags] & tcp-rst != 0'\n"
-		   "  ftnet capture -i any -w /tmp/dns.pcap -c 1000 udp port 53\n"
-		   "  ftnet capture --drops -i any -d 10 udp\n");
-}
-
-/* One line to print, a packet or a drop, ordered by wall time with the others. */
-struct item {
-	uint64_t		wall_ns;
-	bool			is_drop;
-	struct packet		pkt;
-	struct ftnet_event	ev;
+struct capture_opts {
+	const char	*interface, *write, *read, *netns;
+	uint64_t	snaplen, buffer_kb, count;
+	double		duration;
+	bool		json, drops;
 };
 
-struct capture {
-	pcap_t			*pc;
-	pcap_dumper_t		*dump;
-	const char		*ifname;
-	struct item		*q;
-	size_t			nq, capq;
-	uint64_t		count, limit, drops;
-	int64_t			wall_offset;	/* wall clock minus the trace clock */
-	int			linktype;
-	bool			interleave;
+static const struct opt capture_opts[] = {
+	OPT_S('i', "interface", struct capture_opts, interface, "IF", "interface, or any (default)"),
+	OPT_S('w', "write", struct capture_opts, write, "FILE",
+	      "write the packets to FILE (pcap) instead of printing them"),
+	OPT_S('r', "read", struct capture_opts, read, "FILE",
+	      "read a pcap or pcapng file instead of capturing"),
+	OPT_U('s', "snaplen", struct capture_opts, snaplen, "N",
+	      "bytes kept per packet (64 to 262144, default 262144)", 64, 262144),
+	/* bytes for libpcap in an int */
+	OPT_U('B', "buffer-kb", struct capture_opts, buffer_kb, "KB",
+	      "kernel capture buffer (1 to 2097151)", 1, 2097151),
+	OPT_COUNT(struct capture_opts, count, "stop after N packets"),
+	OPT_DURATION(struct capture_opts, duration),
+	OPT_NETNS(struct capture_opts, netns),
+	OPT_JSON(struct capture_opts, json),
+	OPT_F('D', "drops", struct capture_opts, drops,
+	      "also show the kernel's drops (skb:kfree_skb), in time order"),
+	OPT_END,
 };
 
-static int item_cmp(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
+const struct cmd_spec capture_spec = {
+	.name = "capture",
+	.args = "[FILTER...]",
+	.about = "Captures packets with libpcap and a classic filter expression (no eBPF), one line\n"
+		 "per packet, or writes them to a pcap file that tcpdump and Wireshark read. On exit\n"
+		 "it prints tcpdump's summary: captured, received by filter, dropped by kernel.\n",
+	.opts = capture_opts,
+	.examples = "  ftnet capture -i eth0 'tcp[tcpflags] & tcp-rst != 0'\n"
+		    "  ftnet capture -i any -w /tmp/dns.pcap -c 1000 udp port 53\n"
+		    "  ftnet capture --drops -i any -d 10 udp\n",
+	.max_args = -1,
+};
 
-	return x->wall_ns < y->wall_ns ? -1 : x->wall_ns > y->wall_ns;
+/* What each option of a live capture is for, named when it comes with -r. */
+static const struct { const char *lname, *what; } live_only[] = {
+	{ "interface", "-i picks the interface of a live capture" },
+	{ "snaplen", "-s sets the snap length of a live capture" },
+	{ "buffer-kb", "-B sizes the kernel buffer of a live capture" },
+	{ "netns", "--netns picks the namespace of a live capture" },
+	{ "drops", "--drops shows the kernel's drops during a live capture" },
+	{ "write", "-w writes a live capture to a file" },
+};
+
+/* Options that cannot go together are a usage error naming both, never silently ignored. */
+static void check_conflicts(const struct capture_opts *o)
+{
+	for (size_t i = 0; o->read && i < ARRAY_SIZE(live_only); i++)
+		if (opt_given(live_only[i].lname))
+			usage_error("capture", "--read and --%s conflict: -r reads a file, %s",
+				    live_only[i].lname, live_only[i].what);
+	if (o->write && o->json)
+		usage_error("capture", "--write and --json conflict: -w writes the packets to a "
+			    "pcap file, --json prints them");
+	if (o->write && o->drops)
+		usage_error("capture", "--write and --drops conflict: drop events do not go into "
+			    "a pcap file");
 }
 
-/* Prints what is older than the hold time (everything when hold is 0), in time order. */
-static void flush(struct capture *c, uint64_t hold_ns)
+/* The filter: the arguments joined by spaces, as tcpdump takes them. */
+static void join_filter(char **args, int n, char *filter, size_t size)
 {
-	uint64_t horizon = wall_ns() - hold_ns;
-	size_t n = 0;
+	size_t flen = 0;
 
-	if (!c->nq)
-		return;
-	qsort(c->q, c->nq, sizeof(*c->q), item_cmp);
-	while (n < c->nq && (!hold_ns || c->q[n].wall_ns <= horizon)) {
-		if (c->q[n].is_drop) {
-			struct ftnet_event ev = c->q[n].ev;
+	filter[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(args[i]);
 
-			out_event(&ev);
-		} else {
-			out_packet(&c->q[n].pkt);
-		}
-		n++;
+		if (flen + l + 2 > size)
+			usage_error("capture", "the filter is too long");
+		if (flen)
+			filter[flen++] = ' ';
+		memcpy(filter + flen, args[i], l + 1);
+		flen += l;
 	}
-	memmove(c->q, c->q + n, (c->nq - n) * sizeof(*c->q));
-	c->nq -= n;
-	out_flush();
-}
-
-static struct item *push(struct capture *c)
-{
-	if (c->nq == c->capq) {
-		c->capq = c->capq ? c->capq * 2 : 256;
-		c->q = xrealloc(c->q, c->capq * sizeof(*c->q));
-	}
-	memset(&c->q[c->nq], 0, sizeof(c->q[0]));
-	return &c->q[c->nq++];
-}
-
-static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
-{
-	struct capture *c = (struct capture *)arg;
-	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
-	struct packet p;
-
-	if (c->limit && c->count >= c->limit)
-		return;
-	c->count++;
-	if (c->dump) {
-		pcap_dump((u_char *)c->dump, h, data);
-		return;
-	}
-	/* nanosecond precision was asked for: tv_usec holds nanoseconds */
-	cap_dissect(c->linktype, data, h->caplen, h->len, ts, c->ifname, &p);
-	if (c->interleave) {
-		struct item *it = push(c);
-
-		it->pkt = p;
-		it->wall_ns = ts;
-		return;
-	}
-	out_packet(&p);
-}
-
-static void on_drop(void *arg, const struct ftnet_event *ev)
-{
-	struct capture *c = arg;
-	struct item *it;
-
-	if (ev->type != EV_DROP && ev->type != EV_LOST)
-		return;
-	c->drops += ev->type == EV_DROP;
-	it = push(c);
-	it->is_drop = true;
-	it->ev = *ev;
-	it->wall_ns = (uint64_t)((int64_t)ev->ts + c->wall_offset);
 }
 
 static pcap_t *open_live(const char *ifname, int snaplen, uint64_t kb, bool immediate)
@@ -149,7 +110,7 @@ static pcap_t *open_live(const char *ifname, int snaplen, uint64_t kb, bool imme
 	if (!pc)
 		die(EXIT_FAIL, "cannot capture on '%s': %s", ifname, err);
 	pcap_set_snaplen(pc, snaplen);
-	pcap_set_timeout(pc, 100);
+	pcap_set_timeout(pc, CAPTURE_TIMEOUT_MS);
 	pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
 	if (kb)
 		pcap_set_buffer_size(pc, (int)(kb * 1024));
@@ -173,192 +134,221 @@ static pcap_t *open_live(const char *ifname, int snaplen, uint64_t kb, bool imme
 	return pc;
 }
 
-int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
+static pcap_t *open_file(const char *path)
 {
-	static const struct option longopts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "read", required_argument, NULL, 'r' },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "buffer-kb", required_argument, NULL, 'B' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "drops", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *ifname = "any", *wfile = NULL, *rfile = NULL, *netns = NULL;
-	struct out_opts oo = { .mode = OUT_TEXT, .time = TIME_WALL };
-	struct capture c = { 0 };
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+
+	if (!pc)
+		die(EXIT_FAIL, "cannot read '%s': %s", path, err);
+	return pc;
+}
+
+/* Whether libpcap can filter packets of this link type at all (an empty filter compiles). */
+static bool linktype_known(pcap_t *pc)
+{
 	struct bpf_program prog;
-	char filter[4096] = "";
-	uint64_t snaplen = 262144, kb = 0, deadline = 0;
-	struct session s;
-	struct ksyms *ks = NULL;
-	bool drops = false;
-	size_t flen = 0;
-	int ch, ret = 0;
 
-	while ((ch = getopt_long(argc, argv, "i:w:r:s:B:c:d:n:jDh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'i': ifname = optarg; break;
-		case 'w': wfile = optarg; break;
-		case 'r': rfile = optarg; break;
-		case 's':
-			if (parse_u64(optarg, &snaplen) < 0 || snaplen < 64 || snaplen > 262144)
-				usage_error("capture", "invalid snaplen '%s': give 64 to 262144", optarg);
-			break;
-		case 'B':
-			if (parse_u64(optarg, &kb) < 0 || !kb || kb > (1u << 21))
-				usage_error("capture", "invalid --buffer-kb '%s'", optarg);
-			break;
-		case 'c':
-			if (parse_u64(optarg, &c.limit) < 0 || !c.limit)
-				usage_error("capture", "invalid count '%s'", optarg);
-			break;
-		case 'd':
-			deadline = (uint64_t)(seconds_or_die("capture", "duration", optarg) * 1e9);
-			break;
-		case 'n': netns = optarg; break;
-		case 'j': oo.mode = OUT_JSON; break;
-		case 'D': drops = true; break;
-		case 'h':
-			capture_usage(stdout);
-			return 0;
-		default:
-			capture_usage(stderr);
-			return EXIT_USAGE;
-		}
+	if (pcap_compile(pc, &prog, "", 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return false;
+	pcap_freecode(&prog);
+	return true;
+}
+
+/*
+ * Compiles and sets the filter. A file of a link type libpcap does not know is a file error
+ * (exit 1) rather than a usage error about the filter.
+ */
+static void set_filter(struct capture *c, const char *filter, const char *rfile)
+{
+	struct bpf_program prog;
+	char why[PCAP_ERRBUF_SIZE];
+
+	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		const char *name = pcap_datalink_val_to_name(c->linktype);
+
+		snprintf(why, sizeof(why), "%s", pcap_geterr(c->pc));
+		if (rfile && !linktype_known(c->pc))
+			die(EXIT_FAIL, "cannot read '%s': unknown link type %d%s%s%s: ftnet reads "
+				       "captures of Ethernet, Linux cooked and raw IP packets", rfile,
+			    c->linktype, name ? " (" : "", name ? name : "", name ? ")" : "");
+		usage_error("capture", "invalid filter '%s': %s", filter, why);
 	}
-	for (int i = optind; i < argc; i++) {
-		size_t l = strlen(argv[i]);
+	if (pcap_setfilter(c->pc, &prog) < 0)
+		die(EXIT_FAIL, "cannot set the filter: %s", pcap_geterr(c->pc));
+	pcap_freecode(&prog);
+}
 
-		if (flen + l + 2 > sizeof(filter))
-			usage_error("capture", "the filter is too long");
-		if (flen)
-			filter[flen++] = ' ';
-		memcpy(filter + flen, argv[i], l + 1);
-		flen += l;
+/* The start: the namespace, then the handle (live or a file), the filter and the -w file. */
+/*
+ * The -w file, opened by us: a FIFO waits for its reader only until -d or a signal (open()
+ * would block past both), anything else is created or truncated.
+ */
+static FILE *open_write(const char *path, double duration)
+{
+	uint64_t deadline = duration > 0 ? mono_ns() + (uint64_t)(duration * 1e9) : 0;
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	} else {
+		while ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0 && errno == ENXIO &&
+		       !session_stop && !(deadline && mono_ns() >= deadline))
+			usleep(50000);	/* no reader yet */
+		if (fd < 0 && errno == ENXIO)
+			die(EXIT_FAIL, "cannot write '%s': nobody opened the FIFO for reading before "
+				       "the run ended", path);
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
-	if (rfile && (wfile || drops || netns))
-		usage_error("capture", "-r reads a file: -w, --drops and --netns are for live capture");
-	if (wfile && drops)
-		usage_error("capture", "--drops prints drop events: it does not go into a pcap file");
-	if (netns)
-		netns_or_die(netns);
+	if (fd < 0)
+		die(EXIT_FAIL, "cannot write '%s': %s", path, strerror(errno));
+	return fdopen(fd, "w");
+}
 
-	if (rfile) {
-		char err[PCAP_ERRBUF_SIZE] = "";
+/* The -w file's end: every write checked (a full disk, /proc files, a reader gone). */
+static int close_write(struct capture *c, const char *path)
+{
+	FILE *f = pcap_dump_file(c->dump);
+	int err = c->werr;
 
-		c.pc = pcap_open_offline_with_tstamp_precision(rfile, PCAP_TSTAMP_PRECISION_NANO,
-								 err);
-		if (!c.pc)
-			die(EXIT_FAIL, "cannot read '%s': %s", rfile, err);
+	if (!err && (pcap_dump_flush(c->dump) < 0 || ferror(f)))
+		err = errno ? errno : EIO;
+	if (!err && fsync(fileno(f)) < 0 && errno != EINVAL && errno != EROFS)
+		err = errno;	/* EINVAL: a pipe or FIFO, nothing to sync */
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	if (!err)
+		return 0;
+	error("cannot write '%s': %s: %" PRIu64 " packets were captured, not all of them are "
+	      "in the file", path, strerror(err), c->count);
+	return -1;
+}
+
+static void start(struct capture *c, const struct capture_opts *o, const char *filter)
+{
+	const char *ifname = o->interface ? o->interface : "any";
+
+	if (o->netns)
+		netns_or_die(o->netns);
+	if (o->read) {
+		c->pc = open_file(o->read);
 		ifname = "";
 	} else {
-		c.pc = open_live(ifname, (int)snaplen, kb, !wfile && isatty(STDOUT_FILENO));
+		c->immediate = !o->write && isatty(STDOUT_FILENO);
+		c->pc = open_live(ifname, (int)(o->snaplen ? o->snaplen : 262144), o->buffer_kb,
+				  c->immediate);
 	}
-	c.ifname = strcmp(ifname, "any") ? ifname : "";
-	c.linktype = pcap_datalink(c.pc);
-	if (pcap_compile(c.pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		fprintf(stderr, "%s: invalid filter '%s': %s\n", prog_name, filter, pcap_geterr(c.pc));
-		pcap_close(c.pc);
-		return EXIT_USAGE;
-	}
-	if (pcap_setfilter(c.pc, &prog) < 0)
-		die(EXIT_FAIL, "cannot set the filter: %s", pcap_geterr(c.pc));
-	pcap_freecode(&prog);
-	if (wfile && !(c.dump = pcap_dump_open(c.pc, wfile)))
-		die(EXIT_FAIL, "cannot write '%s': %s", wfile, pcap_geterr(c.pc));
-
-	session_signals();
-	out_init(&oo);
-	if (drops) {
-		char instance[64], *names[] = { "drops" };
-		struct session_opts so = { 0 };
-
-		if (tfs_mount(&ctx->tracefs) < 0)
-			die(EXIT_FAIL, "--drops needs tracefs, and it cannot be mounted here");
-		snprintf(instance, sizeof(instance), "ftnet-capture-%d", (int)getpid());
-		ctx->instance = instance;
-		session_start(&s, ctx, names, 1, &so);
-		s.on_event = on_drop;
-		s.arg = &c;
-		ks = ksyms_load("/proc/kallsyms");
-		oo.ksyms = ks;
-		oo.wall_offset_ns = c.wall_offset = (int64_t)(wall_ns() - mono_ns());
-		out_init(&oo);
-		c.interleave = true;
-	}
+	c->ifname = strcmp(ifname, "any") ? ifname : "";
+	c->linktype = pcap_datalink(c->pc);
+	c->limit = o->count;
+	set_filter(c, filter, o->read);
+	if (o->write && !(c->dump = pcap_dump_fopen(c->pc, open_write(o->write, o->duration))))
+		die(EXIT_FAIL, "cannot write '%s': %s", o->write, pcap_geterr(c->pc));
 	/*
 	 * Live: non-blocking reads after our own poll(). libpcap's read timeout may never fire
 	 * while no packet comes, and it retries on EINTR: neither -d nor Ctrl-C would end it.
 	 */
-	if (!rfile)
-		pcap_setnonblock(c.pc, 1, NULL);
-	if (deadline)
-		deadline += mono_ns();
+	if (!o->read)
+		pcap_setnonblock(c->pc, 1, NULL);
+}
 
-	while (!session_stop && !(c.limit && c.count >= c.limit)) {
+static void on_packet(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct capture *c = (struct capture *)arg;
+	struct packet p;
+
+	if (c->limit && c->count >= c->limit)
+		return;
+	c->count++;
+	if (c->dump) {
+		pcap_dump((u_char *)c->dump, h, data);
+		if (ferror(pcap_dump_file(c->dump)) && !c->werr) {
+			c->werr = errno ? errno : EIO;
+			c->limit = c->count;	/* nothing more can be kept: stop */
+		}
+		return;
+	}
+	cap_dissect(c->linktype, data, h->caplen, h->len, capture_ts(h), c->ifname, &p);
+	out_packet(&p);
+}
+
+/* Packets alone (no --drops): read until the file ends, -c, -d or a signal. */
+static int loop(struct capture *c, bool file, double duration)
+{
+	uint64_t deadline = duration > 0 ? mono_ns() + (uint64_t)(duration * 1e9) : 0;
+
+	out_set_abort(&session_stop, deadline);
+	while (!session_stop && !(c->limit && c->count >= c->limit)) {
 		int n;
 
 		if (deadline && mono_ns() >= deadline)
 			break;
-		if (!rfile) {
-			struct pollfd pfd = { pcap_get_selectable_fd(c.pc), POLLIN, 0 };
+		if (!file) {
+			struct pollfd pfd = { pcap_get_selectable_fd(c->pc), POLLIN, 0 };
 
-			poll(&pfd, 1, drops ? 20 : 100);
+			poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
 		}
-		n = pcap_dispatch(c.pc, -1, on_packet, (u_char *)&c);
+		n = pcap_dispatch(c->pc, -1, on_packet, (u_char *)c);
 		if (n == PCAP_ERROR) {
-			error("capture failed: %s", pcap_geterr(c.pc));
-			ret = EXIT_FAIL;
-			break;
+			error("capture failed: %s", pcap_geterr(c->pc));
+			return EXIT_FAIL;
 		}
-		if (n == PCAP_ERROR_BREAK)
-			break;
-		if (rfile && n == 0)
-			break;	/* end of the file */
-		if (drops) {
-			session_step(&s, mono_ns());
-			flush(&c, 300000000ull);
-		}
-		if (!c.dump)
+		if (n == PCAP_ERROR_BREAK || (file && n == 0))
+			break;	/* the end of the file */
+		if (!c->dump)
 			out_flush();
 	}
-	if (drops) {
-		session_drain(&s);
-		flush(&c, 0);	/* before session_end: the events' reason names live in its parser */
-		session_end(&s);
-	}
-	out_flush();
-	if (c.dump)
-		pcap_dump_close(c.dump);
-	if (!rfile) {
-		struct pcap_stat st;
-
-		/* tcpdump's summary, to stderr so that it never mixes with the packets */
-		if (pcap_stats(c.pc, &st) == 0) {
-			fprintf(stderr, "%" PRIu64 " packets captured\n%u packets received by filter\n"
-				"%u packets dropped by kernel\n", c.count, st.ps_recv, st.ps_drop);
-			if (st.ps_drop)
-				fprintf(stderr, "%s: hint: the kernel dropped packets ftnet could not take "
-					"in time: a bigger buffer (-B KB) or a smaller snaplen (-s) helps\n",
-					prog_name);
-		}
-		if (drops)
-			fprintf(stderr, "%" PRIu64 " drop events\n", c.drops);
-	} else {
-		fprintf(stderr, "%" PRIu64 " packets read from '%s'\n", c.count, rfile);
-	}
-	pcap_close(c.pc);
-	free(c.q);
-	ksyms_free(ks);
-	return ret;
+	return EXIT_OK;
 }
 
-/* placeholder until the options move into a table */
-static const struct opt capture_opts_tbl[] = { OPT_END };
-const struct cmd_spec capture_spec = { .name = "capture", .opts = capture_opts_tbl, .max_args = -1 };
+/* tcpdump's summary, to stderr so that it never mixes with the packets */
+static void summary(const struct capture *c, const struct capture_opts *o)
+{
+	struct pcap_stat st;
+
+	if (o->read) {
+		fprintf(stderr, "%" PRIu64 " packets read from '%s'\n", c->count, o->read);
+		return;
+	}
+	if (pcap_stats(c->pc, &st) == 0) {
+		fprintf(stderr, "%" PRIu64 " packets captured\n%u packets received by filter\n"
+			"%u packets dropped by kernel\n", c->count, st.ps_recv, st.ps_drop);
+		if (st.ps_drop)
+			fprintf(stderr, "%s: hint: the kernel dropped packets ftnet could not take "
+				"in time: a bigger buffer (-B KB) or a smaller snaplen (-s) helps\n",
+				prog_name);
+	}
+	if (o->drops)
+		fprintf(stderr, "%" PRIu64 " drop events\n", c->drops);
+}
+
+int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct out_opts oo = { .mode = OUT_TEXT, .time = TIME_WALL };
+	struct capture_opts o = { 0 };
+	struct capture c = { 0 };
+	char filter[4096];
+	int i = opt_parse(&capture_spec, argc, argv, &o), ret;
+
+	check_conflicts(&o);
+	join_filter(argv + i, argc - i, filter, sizeof(filter));
+	session_signals();	/* before start: a FIFO's open waits for a signal too */
+	start(&c, &o, filter);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	if (o.drops) {
+		if (tfs_mount(&ctx->tracefs) < 0)
+			die(EXIT_FAIL, "--drops needs tracefs, and it cannot be mounted here");
+		ret = capture_drops_run(ctx, &c, &oo, o.duration);
+	} else {
+		ret = loop(&c, o.read != NULL, o.duration);
+	}
+	out_flush();
+	if (c.dump && close_write(&c, o.write) < 0)
+		ret = EXIT_FAIL;
+	summary(&c, &o);
+	pcap_close(c.pc);
+	return ret;
+}

@@ -11,25 +11,17 @@
 #include "probe.h"
 #include "out.h"
 #include "tfs.h"
+#include "koffs.h"
 #include "opt.h"
 #include "owner.h"
 #include "util.h"
-
-struct check_opts {
-	bool	json;
-};
-
-static const struct opt check_opts[] = {
-	OPT_JSON(struct check_opts, json),
-	OPT_END,
-};
 
 const struct cmd_spec check_spec = {
 	.name = "check",
 	.about = "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
 		 "for each group, the backend it would use or why it is unavailable.\n"
 		 "Exits 0 when the core groups (drops, rx, tx) can run.\n",
-	.opts = check_opts,
+	.opts = json_only_opts,
 	.examples = "  ftnet check\n"
 		    "  ftnet check --json\n",
 	.max_args = 0,
@@ -112,6 +104,27 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	}
 }
 
+/* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */
+static void check_identity(struct ftnet_ctx *ctx)
+{
+	char buf[512], why[384], path[512];
+
+	/* first: without BTF this calibrates (packets of ours), said below with the figures */
+	koffs_packets(why, sizeof(why));
+	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
+	if (access(path, F_OK))
+		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)"
+			 " to read packets with; drops show reason and location, follow works on "
+			 "tracepoints");
+	else if (!koffs_packets(why, sizeof(why)))
+		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
+	else
+		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets %s)", koffs_from_btf() ?
+			 "from BTF" : "calibrated; no device or netns without BTF");
+	row("packet_identity", "packet identity", buf);
+}
+
 /* What group g would trace with backend b, or why it cannot run (why). */
 static void group_detail(const struct group *g, int b, const char *why, char *buf, size_t size)
 {
@@ -175,7 +188,7 @@ static void say_leftover(void *arg, const char *instance, const char *group,
 
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 {
-	struct check_opts o = { 0 };
+	struct json_opts o = { 0 };
 	struct out_opts oo = { .mode = OUT_TEXT };
 	bool core_ok;
 	int stale;
@@ -184,6 +197,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	check_kernel(ctx);
+	check_identity(ctx);
 	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)

@@ -257,7 +257,7 @@ struct enabling {
 	struct tracefs_instance	*inst;
 	const char		*filter;	/* the user's, or NULL */
 	struct tep_handle	*tep;		/* formats, for the filter's names */
-	struct undo		undo[32];
+	struct undo		undo[64];
 	int			nundo;
 	int			status;		/* how to exit on failure: EXIT_FAIL or EXIT_USAGE */
 	char			msg[TFS_ERRLEN * 2];
@@ -272,6 +272,8 @@ static int probe_register(struct enabling *en, const struct group *g,
 	if (!ge->probe || tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
 		return 0;
 	ret = probe_create(ge->probe, perr, sizeof(perr));
+	if (ret < 0 && tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
+		return 0;	/* another ftnet registered it at the same moment: shared, not ours */
 	if (ret < 0) {
 		snprintf(en->msg, sizeof(en->msg), "cannot register the kprobe '%s/%s' of group "
 			 "'%s': %s", ge->sys, ge->name, g->name, perr);

@@ -169,6 +169,28 @@ static void say_shared(const struct group *g, const struct group **keep, int nke
 		snprintf(buf + n, size - n, ")");
 }
 
+/*
+ * g looks enabled only because the named groups' events include all of its own (rx inside
+ * rxlat, drops inside follow), and nobody enabled it: nothing to keep.
+ */
+static bool implied(struct ftnet_ctx *ctx, const struct group *g, const struct group **gs, int n)
+{
+	struct owner o;
+
+	if (!owner_get(ctx->instance, g->name, &o))
+		return false;
+	for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++) {
+		bool in = false;
+
+		for (int k = 0; k < n && !in; k++)
+			for (int e = 0; e < GROUP_MAX_EVENTS && gs[k]->events[e].sys; e++)
+				in |= !strcmp(gs[k]->events[e].name, g->events[j].name);
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
 static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
 			  const struct group **gs, int n)
 {
@@ -181,7 +203,8 @@ static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
 
 		for (int k = 0; k < n; k++)
 			named |= gs[k] == &groups[i];
-		if (!named && group_enabled(inst, &groups[i]))
+		if (!named && group_enabled(inst, &groups[i]) &&
+		    !implied(ctx, &groups[i], gs, n))
 			keep[nkeep++] = &groups[i];
 	}
 	groups_disable(inst, gs, n, keep, nkeep);

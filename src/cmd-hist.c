@@ -1,41 +1,58 @@
 /* ftnet hist: log2 latency histograms (connect, rxlat) drawn the way bpftrace draws hist(). */
-#include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "groups.h"
 #include "hist.h"
-#include "out.h"
-#include "session.h"
 #include "opt.h"
+#include "out.h"
+#include "run.h"
 #include "util.h"
 
 #define BAR_WIDTH 52
 
 struct hstate {
-	struct hist	us;	/* drawn: microseconds, as people read latencies */
-	struct hist	ns;	/* statistics at full precision */
-	uint64_t	failed, lost;
-	enum ftnet_type	type;
+	struct hist		us;	/* drawn: microseconds, as people read latencies */
+	struct hist		ns;	/* statistics at full precision */
+	uint64_t		failed, lost;
+	const struct group	*g;	/* the latency drawn */
+	bool			note;	/* say how to end a run without an end */
 };
 
-static void hist_usage(FILE *f)
+struct hist_opts {
+	double	duration, interval;
+	bool	json;
+};
+
+static const struct opt hist_opts[] = {
+	OPT_DURATION(struct hist_opts, duration),
+	OPT_INTERVAL(struct hist_opts, interval,
+		     "print and restart the histogram every SECS (at least 0.1)"),
+	OPT_JSON(struct hist_opts, json),
+	OPT_END,
+};
+
+/* The histograms: the latency groups of the catalogue, with what they measure. */
+static void hist_list_help(void)
 {
-	fprintf(f, "usage: ftnet hist connect|rxlat [-d SECS] [-i SECS] [--json]\n\n"
-		   "Log2 histograms of latencies, with count, min, avg, p50, p90, p99 and max:\n"
-		   "  connect  TCP connect time, SYN_SENT to ESTABLISHED per socket (failed\n"
-		   "           connects are counted apart)\n"
-		   "  rxlat    netif_receive_skb to the copy into user space, per skb (TCP; new\n"
-		   "           kernels copy linear UDP datagrams without the copy tracepoint)\n\n"
-		   "  -d, --duration SECS stop after SECS (default: until Ctrl-C)\n"
-		   "  -i, --interval SECS print and restart the histogram every SECS\n"
-		   "  -j, --json          one object per histogram\n\n"
-		   "EXAMPLES\n"
-		   "  ftnet hist connect -d 30\n"
-		   "  ftnet hist rxlat -i 5 --json\n");
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i].flags & GF_LATENCY)
+			out_printf("  %-8s %s\n", groups[i].name, groups[i].desc);
 }
+
+const struct cmd_spec hist_spec = {
+	.name = "hist",
+	.args = "HISTOGRAM",
+	.about = "Log2 histograms of a latency, with count, min, avg, p50, p90, p99 and max.\n"
+		 "Failed connects are counted apart. rxlat sees TCP: new kernels copy linear UDP\n"
+		 "datagrams without the copy tracepoint. HISTOGRAM is one of:\n",
+	.more_help = hist_list_help,
+	.opts = hist_opts,
+	.examples = "  ftnet hist connect -d 30\n"
+		    "  ftnet hist rxlat -t 5 --json\n",
+	.max_args = -1,		/* one, checked with the names in the message */
+};
 
 static void on_event(void *arg, const struct ftnet_event *ev)
 {
@@ -45,7 +62,7 @@ static void on_event(void *arg, const struct ftnet_event *ev)
 		h->lost += ev->count;
 		return;
 	}
-	if (ev->type != h->type)
+	if (!(h->g->types & (1u << ev->type)))
 		return;
 	if (!ev->ok) {
 		h->failed++;
@@ -55,7 +72,7 @@ static void on_event(void *arg, const struct ftnet_event *ev)
 	hist_add(&h->ns, ev->latency_ns);
 }
 
-static void render(struct hstate *h, const char *name, uint64_t ts)
+static void render(const struct hstate *h, uint64_t ts)
 {
 	uint64_t peak = 0;
 	int first = -1, last = -1;
@@ -70,7 +87,7 @@ static void render(struct hstate *h, const char *name, uint64_t ts)
 			peak = h->us.log2[i];
 	}
 	out_begin("hist");
-	out_str("name", "@%s_usecs:\n", name);
+	out_str("name", "@%s_usecs:\n", h->g->name);
 	out_uint("ts_ns", "", ts);
 	out_str("unit", "", "us");
 	out_open("buckets", true);
@@ -120,88 +137,78 @@ static void render(struct hstate *h, const char *name, uint64_t ts)
 	out_flush();
 }
 
-int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
+static void started(void *arg, struct session *s)
 {
-	static const struct option longopts[] = {
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct out_opts oo = { .mode = OUT_TEXT };
-	struct session_opts so = { 0 };
-	uint64_t deadline = 0, interval = 0, next = 0;
-	struct hstate h;
-	struct session s;
-	const char *name;
-	int c, ret = 0;
+	struct hstate *h = arg;
 
-	while ((c = getopt_long(argc, argv, "d:i:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			deadline = (uint64_t)(seconds_or_die("hist", "duration", optarg) * 1e9);
-			break;
-		case 'i':
-			interval = (uint64_t)(interval_or_die("hist", optarg) * 1e9);
-			break;
-		case 'j':
-			oo.mode = OUT_JSON;
-			break;
-		case 'h':
-			hist_usage(stdout);
-			return 0;
-		default:
-			hist_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		usage_error("hist", "name one histogram: connect or rxlat");
-	name = argv[optind];
-	memset(&h, 0, sizeof(h));
-	hist_init(&h.us);
-	hist_init(&h.ns);
-	if (!strcmp(name, "connect"))
-		h.type = EV_CONNECT;
-	else if (!strcmp(name, "rxlat"))
-		h.type = EV_RXLAT;
-	else
-		usage_error("hist", "unknown histogram '%s': give connect or rxlat", name);
-
-	session_signals();
-	session_start(&s, ctx, argv + optind, 1, &so);
-	s.on_event = on_event;
-	s.arg = &h;
-	out_init(&oo);
-	if (deadline)
-		deadline += mono_ns();
-	if (interval)
-		next = mono_ns() + interval;
-	if (!out_is_json() && !deadline && !interval)
-		fprintf(stderr, "%s: tracing %s latencies... hit Ctrl-C to end\n", prog_name, name);
-	while (!session_stop) {
-		int w = session_wait(&s, deadline, next);
-		uint64_t now = mono_ns();
-
-		if (w) {
-			ret = w < 0 ? EXIT_FAIL : ret;
-			break;
-		}
-		if (next && now >= next) {
-			render(&h, name, now);
-			hist_init(&h.us);
-			hist_init(&h.ns);
-			h.failed = h.lost = 0;
-			next = now + interval;
-		}
-	}
-	session_drain(&s);
-	session_end(&s);
-	render(&h, name, mono_ns());
-	return ret;
+	if (h->note)
+		fprintf(stderr, "%s: tracing %s latencies... hit Ctrl-C to end\n", prog_name,
+			h->g->name);
 }
 
-/* placeholder until the options move into a table */
-static const struct opt hist_opts_tbl[] = { OPT_END };
-const struct cmd_spec hist_spec = { .name = "hist", .opts = hist_opts_tbl, .max_args = -1 };
+static void tick(void *arg, uint64_t now, double secs, bool final)
+{
+	struct hstate *h = arg;
+
+	render(h, now);
+	if (final)
+		return;
+	hist_init(&h->us);
+	hist_init(&h->ns);
+	h->failed = h->lost = 0;
+}
+
+/* "connect, rxlat" as "connect or rxlat". */
+static const char *or_list(char *buf, size_t size)
+{
+	char *comma = strrchr(buf, ',');
+
+	if (comma && strlen(buf) + 3 <= size) {
+		memmove(comma + 3, comma + 1, strlen(comma + 1) + 1);
+		memcpy(comma, " or", 3);
+	}
+	return buf;
+}
+
+/* The one latency group named: the catalogue says which groups are latencies. */
+static const struct group *histogram_or_die(char **names, int n)
+{
+	const struct group *g;
+	char list[256];
+
+	group_names_with(GF_LATENCY, true, list, sizeof(list));
+	if (n != 1)
+		usage_error("hist", "name one histogram: %s", or_list(list, sizeof(list)));
+	g = group_find(names[0]);
+	if (!g || !(g->flags & GF_LATENCY))
+		usage_error("hist", "unknown histogram %s: give %s", opt_quote(names[0]),
+			    or_list(list, sizeof(list)));
+	return g;
+}
+
+int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct hist_opts o = { 0 };
+	struct out_opts oo = { .mode = OUT_TEXT };
+	struct run_spec r = { .cmd = "hist", .quiet = true };
+	struct hstate h;
+	int i = opt_parse(&hist_spec, argc, argv, &o);
+
+	memset(&h, 0, sizeof(h));
+	h.g = histogram_or_die(argv + i, argc - i);
+	hist_init(&h.us);
+	hist_init(&h.ns);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	h.note = !o.json && !o.duration && !o.interval;
+
+	r.groups = argv + i;
+	r.ngroups = 1;
+	r.duration = o.duration;
+	r.interval = o.interval;
+	r.arg = &h;
+	r.started = started;
+	r.on_event = on_event;
+	r.tick = tick;
+	return run_events(ctx, &r, NULL);
+}

@@ -10,20 +10,11 @@
 #include "opt.h"
 #include "util.h"
 
-struct list_opts {
-	bool	json;
-};
-
-static const struct opt list_opts[] = {
-	OPT_JSON(struct list_opts, json),
-	OPT_END,
-};
-
 const struct cmd_spec list_spec = {
 	.name = "list",
 	.about = "Lists the groups with their events and whether this kernel has them, then the\n"
 		 "raw net, skb, tcp, sock, udp, napi and qdisc tracepoints.\n",
-	.opts = list_opts,
+	.opts = json_only_opts,
 	.examples = "  ftnet list\n"
 		    "  ftnet list --json | grep '\"group\"'\n",
 	.max_args = 0,
@@ -94,7 +85,7 @@ int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv)
 	static const char *const systems[] = { "net", "skb", "tcp", "sock", "udp", "napi",
 					       "qdisc" };
 	struct out_opts oo = { .mode = OUT_TEXT };
-	struct list_opts o = { 0 };
+	struct json_opts o = { 0 };
 
 	opt_parse(&list_spec, argc, argv, &o);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;

@@ -23,22 +23,13 @@
 #define UDP_SENDS 3
 #define SYN_CLIENTS 2
 
-struct selftest_opts {
-	bool	json;
-};
-
-static const struct opt selftest_opts[] = {
-	OPT_JSON(struct selftest_opts, json),
-	OPT_END,
-};
-
 const struct cmd_spec selftest_spec = {
 	.name = "selftest",
 	.about = "Enables every group in a private instance, provokes each on loopback (UDP to\n"
 		 "a closed port, TCP to a closed port, a TCP connect, SYN retransmits against a\n"
 		 "full backlog, rx/tx on lo), and prints PASS or FAIL per group with the counts\n"
 		 "expected and seen. Needs no other tool; exits 0 only when all pass.\n",
-	.opts = selftest_opts,
+	.opts = json_only_opts,
 	.examples = "  ftnet selftest\n"
 		    "  ftnet selftest --json\n",
 	.max_args = 0,
@@ -393,7 +384,7 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "selftest", .private_instance = true, .quiet = true,
 			      .interval = 0.2 };
 	struct out_opts oo = { .mode = OUT_TEXT };
-	struct selftest_opts o = { 0 };
+	struct json_opts o = { 0 };
 	char *names[ARRAY_SIZE(gst)];
 	struct probe p = { 0 };
 	struct ksyms *ks;

@@ -13,20 +13,11 @@
 #include "owner.h"
 #include "util.h"
 
-struct status_opts {
-	bool	json;
-};
-
-static const struct opt status_opts[] = {
-	OPT_JSON(struct status_opts, json),
-	OPT_END,
-};
-
 const struct cmd_spec status_spec = {
 	.name = "status",
 	.about = "Shows the instance's enabled groups with their filters, the buffer size and\n"
 		 "clock, and per-CPU entries, overruns and dropped events.\n",
-	.opts = status_opts,
+	.opts = json_only_opts,
 	.examples = "  ftnet status\n"
 		    "  ftnet -I mytest status --json\n",
 	.max_args = 0,
@@ -147,7 +138,7 @@ static void status_cpus(struct tracefs_instance *inst)
 int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct out_opts oo = { .mode = OUT_TEXT };
-	struct status_opts o = { 0 };
+	struct json_opts o = { 0 };
 	struct tracefs_instance *inst;
 	int stale;
 

@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dropsink.h"
+#include "groups.h"
+#include "koffs.h"
 #include "ksyms.h"
 #include "opt.h"
 #include "out.h"
+#include "probe.h"
 #include "run.h"
 #include "tfs.h"
 #include "util.h"
@@ -19,6 +23,7 @@ struct stream_opts {
 	int		time;		/* enum out_time */
 	const char	*filter;
 	const char	*read;		/* -r FILE */
+	const char	*write;		/* pcapng of the drops' packets */
 };
 
 static const char *const clocks[] = { "mono", "wall", NULL };
@@ -34,20 +39,26 @@ static const struct opt stream_opts[] = {
 	OPT_F('H', "no-header", struct stream_opts, no_header, "no column header"),
 	OPT_S('r', "read", struct stream_opts, read, "FILE",
 	      "read the events of a trace.dat file (ftnet record, trace-cmd) instead"),
+	OPT_S('w', "write", struct stream_opts, write, "FILE",
+	      "write the dropped packets' headers to FILE (pcapng, with reason as comments)"),
 	OPT_END,
 };
 
 const struct cmd_spec stream_spec = {
 	.name = "stream",
-	.args = "[GROUP...]",
+	.args = "[GROUP...] [PCAP-FILTER]",
 	.about = "Prints the events of the groups as they happen. Without groups it reads what\n"
 		 "'ftnet enable' left on; groups named here that are off are enabled for the run\n"
 		 "and disabled again on exit. Lost events are shown as 'lost' lines and counted\n"
-		 "in the summary on stderr.\n",
+		 "in the summary on stderr.\n\n"
+		 "Where the kernel has kprobes (see 'ftnet check'), drops carry their packet:\n"
+		 "addresses, ports, protocol, length, device, network namespace. Words after the\n"
+		 "groups are a filter in tcpdump's syntax on those packets, run in ftnet itself.\n",
 	.opts = stream_opts,
 	.examples = "  ftnet enable drops && ftnet stream\n"
 		    "  ftnet stream resets retrans -d 30 --time wall\n"
 		    "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n"
+		    "  ftnet stream drops 'udp and dst port 53' -w drops.pcapng\n"
 		    "  ftnet stream -r drops.dat --json\n",
 	.max_args = -1,
 };
@@ -58,14 +69,28 @@ struct stream_state {
 	enum out_time	time;
 	const char	*instance;
 	struct out_opts	*oo;
+	struct dropsink	*drops;		/* pcap filter and pcapng file, or NULL */
+	struct ksyms	*ks;
+	int		werr;		/* the pcapng file's first write error */
 };
 
 static void print_event(void *arg, const struct ftnet_event *ev)
 {
 	struct stream_state *st = arg;
 
+	char loc[128];
+	int ret;
+
 	if (st->limit && st->shown >= st->limit && ev->type != EV_LOST)
 		return;
+	if (ev->type != EV_LOST && !dropsink_match(st->drops, ev))
+		return;
+	if (st->drops && ev->type == EV_DROP) {
+		ksyms_format(st->ks, ev->location, loc, sizeof(loc));
+		ret = dropsink_write(st->drops, ev, loc);
+		if (ret < 0 && !st->werr)
+			st->werr = -ret;
+	}
 	out_event(ev);
 	if (ev->type != EV_LOST)
 		st->shown++;
@@ -93,6 +118,53 @@ static void started(void *arg, struct session *s)
 	out_flush();
 }
 
+/* The groups named, then the words of a pcap filter: "drops udp and dst port 53". */
+static int split_args(char **argv, int n, char *filter, size_t size)
+{
+	int g = 0;
+
+	while (g < n && group_find(argv[g]))
+		g++;
+	/* one word that is no group is a misspelt group, not a filter of one word */
+	if (g == n - 1 && !strchr(argv[g], ' '))
+		group_or_die(argv[g]);
+	filter[0] = 0;
+	for (int i = g; i < n; i++)
+		snprintf(filter + strlen(filter), size - strlen(filter), "%s%s", i > g ? " " : "",
+			 argv[i]);
+	return g;
+}
+
+/* A packet filter or -w needs the drops' packets: kprobes and the offsets. */
+static struct dropsink *drops_or_die(const char *filter, const char *path)
+{
+	const struct group *drops = group_find("drops");
+	struct dropsink *d;
+	char why[384];
+
+	if (!*filter && !path)
+		return NULL;
+	if (!group_extra(drops)) {
+		if (!probe_kprobes_supported())
+			snprintf(why, sizeof(why), "this kernel has no kprobe_events "
+				 "(CONFIG_KPROBE_EVENTS) to read them with");
+		else if (!koffs_packets(why, sizeof(why)))
+			;
+		else
+			snprintf(why, sizeof(why), "the kernel's drop function cannot be probed "
+				 "(or --backend tracepoint)");
+		usage_error("stream", "%s needs the packets of drops, and %s: drops show reason and "
+			    "location without it ('ftnet check' says more)",
+			    *filter ? "a packet filter" : "--write", why);
+	}
+	d = dropsink_new(*filter ? filter : NULL, path, why, sizeof(why));
+	if (!d && errno == EINVAL)
+		usage_error("stream", "invalid packet filter %s: %s", opt_quote(filter), why);
+	if (!d)
+		die(EXIT_FAIL, "%s", why);
+	return d;
+}
+
 int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct stream_opts o = { .time = TIME_MONO };
@@ -101,7 +173,8 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "stream", .quiet = true };
 	struct run_stats rs;
 	struct ksyms *ks;
-	int i = opt_parse(&stream_spec, argc, argv, &o), ret;
+	char filter[1024];
+	int i = opt_parse(&stream_spec, argc, argv, &o), ret, cret;
 
 	st.limit = o.count;
 	st.time = oo.time = o.time;
@@ -123,8 +196,10 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.ksyms = ks;
 	out_init(&oo);
 
+	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter));
 	r.groups = argv + i;
-	r.ngroups = argc - i;
+	st.drops = drops_or_die(filter, o.write);
+	st.ks = ks;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
 	r.duration = o.duration;
@@ -135,6 +210,15 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.done = enough;
 	ret = run_events(ctx, &r, &rs);
 	ksyms_free(ks);
+	if (o.write && ((cret = dropsink_close(st.drops)) < 0 || st.werr)) {
+		error("cannot write '%s': %s", o.write, strerror(st.werr ? st.werr : -cret));
+		ret = EXIT_FAIL;
+	} else if (o.write) {
+		note("wrote %lu dropped packet%s to '%s'", dropsink_written(st.drops),
+		     dropsink_written(st.drops) == 1 ? "" : "s", o.write);
+	} else {
+		dropsink_close(st.drops);
+	}
 	fprintf(stderr, "%s: %" PRIu64 " events read, %" PRIu64 " shown, %" PRIu64 " lost%s\n",
 		prog_name, rs.records, st.shown, rs.lost, !rs.lost ? "" : o.read ?
 		" while recording: the file marks where" :

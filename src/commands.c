@@ -42,6 +42,8 @@ const struct cmd commands[] = {
 	  &nftrace_spec },
 	{ "diagnose", cmd_diagnose, 0, "the whole playbook in one run, with ranked findings",
 	  &diagnose_spec },
+	{ "follow", cmd_follow, NEED_TRACEFS, "each packet's path by skb address: steps, drop or delivery",
+	  &follow_spec },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen",
 	  &selftest_spec },
 };
@@ -52,7 +54,8 @@ static const char *const backends[] = { "auto", "tracepoint", "kprobe", NULL };
 
 static const char *instance_check(const char *arg)
 {
-	return tfs_instance_name_ok(arg) < 0 ? "use letters, digits, '-', '_' and '.'" : NULL;
+	return tfs_instance_name_ok(arg) < 0 ? "use at most 64 letters, digits, '-', '_' and '.'" :
+	       NULL;
 }
 
 static const struct opt global_opts[] = {
@@ -62,6 +65,8 @@ static const struct opt global_opts[] = {
 	  "say more about what is done to the kernel", 0, 0, NULL, NULL },
 	OPT_C(0, "backend", struct global_opts, backend, "KIND",
 	      "auto (tracepoints, else kprobes), tracepoint or kprobe", backends),
+	OPT_S(0, "btf", struct global_opts, btf, "FILE",
+	      "struct offsets from this BTF file ('none': without BTF; default: the kernel's)"),
 	OPT_F('V', "version", struct global_opts, version, "print the version"),
 	OPT_END,
 };

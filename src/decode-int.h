@@ -20,6 +20,10 @@ struct evfields {
 	struct tep_format_field *saddr, *daddr, *saddr_v6, *daddr_v6;
 	struct tep_format_field *len, *rc, *name, *sk, *ret;
 	struct tep_format_field *saddr6a, *saddr6b, *daddr6a, *daddr6b;	/* kprobes: halves */
+	/* the drop packet probe: skb fields and the bytes around skb->data */
+	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1;
+	struct tep_format_field *size, *caller;	/* ftrace's kernel_stack */
+	struct tep_format_field *ip;		/* sk_data_ready: its caller */
 };
 
 struct evdecoder;
@@ -37,7 +41,8 @@ struct evdecoder {
 	int			variant;	/* kprobe events: which step (enum kp_variant) */
 };
 
-enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE };
+enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE,
+		  KP_PKT_STEP };
 
 unsigned long long field_u64(const struct tep_format_field *f, const void *data);
 long long field_s64(const struct tep_format_field *f, const void *data);
@@ -56,6 +61,10 @@ int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct 
 int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
 		       struct ftnet_event *ev);
 int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_kernel_stack(const struct evdecoder *ed, struct tep_record *rec,
+			struct ftnet_event *ev);
 
 #endif

@@ -1,4 +1,7 @@
-/* net:netif_receive_skb, net:net_dev_xmit, skb:skb_copy_datagram_iovec and sock:sock_send_length. */
+/*
+ * net:netif_receive_skb, net:net_dev_xmit and the other net events with an skb,
+ * skb:skb_copy_datagram_iovec, sock:sock_send_length and sock:sk_data_ready.
+ */
 #include "decode-int.h"
 
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
@@ -33,5 +36,22 @@ int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec, struc
 		ev->protocol = field_u64(f->protocol, data);
 	ev->len = ret > 0 ? (uint32_t)ret : 0;
 	ev->rc = ret < 0 ? (int)ret : 0;
+	return 1;
+}
+
+/* sk_data_ready (6.3+): the socket, its family and protocol, and who queued the data */
+int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
+{
+	const struct evfields *f = &ed->f;
+	const void *data = rec->data;
+
+	if (f->skaddr)
+		ev->skaddr = field_u64(f->skaddr, data);
+	if (f->family)
+		ev->family = field_u64(f->family, data);
+	if (f->protocol)
+		ev->protocol = field_u64(f->protocol, data);
+	if (f->ip)
+		ev->location = field_u64(f->ip, data);
 	return 1;
 }

@@ -12,7 +12,7 @@
 
 struct decoder {
 	struct tep_handle	*tep;
-	struct evdecoder	eds[24];
+	struct evdecoder	eds[96];
 	int			n;
 	int			last;	/* index of the last match: floods are one event */
 };
@@ -41,12 +41,21 @@ static const struct {
 	[DK_KP_FINISH] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FINISH },
 	[DK_KP_FAILED] = { decode_kprobe_sk, EV_STATE, DIR_NONE, KP_FAILED },
 	[DK_KP_UDP] = { decode_kprobe_sk, EV_UDP, DIR_SENT, 0 },
+	[DK_KP_DROP_PKT] = { decode_drop_pkt, EV_DROP, DIR_NONE, 0 },
+	[DK_KP_PKT_STEP] = { decode_drop_pkt, EV_SKB, DIR_NONE, KP_PKT_STEP },
+	[DK_SKB_RX] = { decode_netdev, EV_SKB, DIR_RECEIVED, 0 },
+	[DK_SKB_TX] = { decode_netdev, EV_SKB, DIR_SENT, 0 },
+	[DK_CONSUME] = { decode_kfree_skb, EV_CONSUME, DIR_NONE, 0 },
+	[DK_STACK] = { decode_kernel_stack, EV_STACK, DIR_NONE, 0 },
+	[DK_DATA_READY] = { decode_data_ready, EV_DATA_READY, DIR_RECEIVED, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
 	[EV_DROP] = "drop", [EV_RESET] = "reset", [EV_RETRANS] = "retransmit",
 	[EV_STATE] = "state", [EV_CONNECT] = "connect", [EV_RX] = "rx", [EV_TX] = "tx",
 	[EV_LOST] = "lost", [EV_UDP] = "udp_send", [EV_COPY] = "copy", [EV_RXLAT] = "rxlat",
+	[EV_SKB] = "skb", [EV_CONSUME] = "consume", [EV_STACK] = "stack",
+	[EV_DATA_READY] = "data_ready",
 };
 
 const char *event_type_name(enum ftnet_type t)
@@ -298,7 +307,8 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(skbaddr); F(skaddr); F(location); F(protocol); F(reason);
 	F(state); F(oldstate); F(newstate); F(sport); F(dport); F(family);
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
-	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b);
+	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
+	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
 #undef F
 }
 
@@ -323,8 +333,16 @@ static void decoder_add(struct decoder *d, const char *sys, const char *name, in
 		if (!(fl->flags & TEP_FIELD_IS_DYNAMIC) && fl->offset + fl->size > ed->min_size)
 			ed->min_size = fl->offset + fl->size;
 	}
+	if (kind == DK_STACK && ed->f.caller)	/* caller[8] in the format, as many as taken */
+		ed->min_size = ed->f.caller->offset;
 	if (ed->f.reason)
 		symtab_build(&ed->reasons, e, "reason");
+}
+
+bool decoder_add_stacks(struct decoder *d)
+{
+	decoder_add(d, "ftrace", "kernel_stack", DK_STACK);
+	return decoder_has(d, "ftrace", "kernel_stack");
 }
 
 struct decoder *decoder_new(struct tep_handle *tep)
@@ -339,7 +357,10 @@ struct decoder *decoder_new(struct tep_handle *tep)
 			decoder_add(d, g->events[j].sys, g->events[j].name, g->events[j].decode);
 		for (int j = 0; g->probes && g->probes[j].event; j++)
 			decoder_add(d, PROBE_SYSTEM, g->probes[j].event, g->probes[j].decode);
+		for (int j = 0; g->extras && g->extras[j].event; j++)
+			decoder_add(d, PROBE_SYSTEM, g->extras[j].event, g->extras[j].decode);
 	}
+	decoder_add_stacks(d);
 	return d;
 }
 
@@ -391,6 +412,7 @@ int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event 
 	ev->pid = tep_data_pid(d->tep, rec);
 	ev->reason = -1;
 	ev->state = ev->oldstate = ev->newstate = -1;
+	ev->event = ed->event->name;
 	return ed->fn(ed, rec, ev);
 }
 

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "config.h"
 #include "groups.h"
+#include "koffs.h"
 #include "opt.h"
 #include "out.h"
 #include "tfs.h"
@@ -65,13 +66,14 @@ int main(int argc, char **argv)
 	struct ftnet_ctx ctx = { 0 };
 	const struct cmd *cmd;
 	const char *env = getenv("FTNET_INSTANCE");
+	char why[512];
 	int i, ret;
 
 	out_guard_fds();
 	atexit(flush_at_exit);
 	if (env && tfs_instance_name_ok(env) < 0)
-		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use letters, digits, '-', '_' and '.' "
-				"(unset it for the default 'ftnet')", opt_quote(env));
+		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
+				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
 	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
 	i = opt_parse(&global_spec, argc, argv, &g);
 	if (g.version) {
@@ -81,8 +83,13 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		usage_error(NULL, "no command given");
 	ctx.instance = g.instance;
+	ctx.instance_given = opt_given("instance") || env;
 	ctx.backend = g.backend;	/* the choices are in enum backend's order */
+	groups_no_extras = g.backend == BK_TRACEPOINT;	/* no kprobe at all, then */
 	verbose = g.verbose;
+	koffs_configure(g.btf);
+	if (g.btf && koffs_check(why, sizeof(why)) < 0)
+		die(EXIT_FAIL, "cannot use --btf '%s': %s", g.btf, why + strlen("no BTF: "));
 	cmd = command_find(argv[i]);
 	if (!cmd) {
 		char names[512] = "";

@@ -12,6 +12,11 @@
 
 #define OPT_MAX 40
 
+const struct opt json_only_opts[] = {
+	OPT_JSON(struct json_opts, json),
+	OPT_END,
+};
+
 static const char *given[OPT_MAX];
 static int ngiven;
 

@@ -10,6 +10,7 @@
 #include "cap.h"
 #include "ksyms.h"
 #include "out.h"
+#include "pkt.h"
 #include "util.h"
 
 static struct out_opts opts;
@@ -185,6 +186,16 @@ void out_int(const char *key, const char *fmt, int64_t v)
 	}
 }
 
+void out_bool(const char *key, const char *fmt, bool v)
+{
+	if (opts.mode == OUT_JSON) {
+		json_key(key);
+		put(v ? "true" : "false", v ? 4 : 5);
+	} else if (v) {
+		put(fmt, strlen(fmt));
+	}
+}
+
 void out_text(const char *fmt, ...)
 {
 	va_list ap;
@@ -282,6 +293,42 @@ static void lat(uint64_t ns)
 		out_text("latency=%.1fus ", ns / 1e3);
 }
 
+const char *out_ipproto(uint8_t proto, char *buf, size_t size)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	case IPPROTO_SCTP: return "sctp";
+	}
+	snprintf(buf, size, "%u", proto);
+	return buf;
+}
+
+/* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
+static void drop_packet(const struct ftnet_event *ev)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
+	bool ports = ev->pkt_known & PKT_SPORT;
+
+	if (!ev->family)
+		return;
+	out_fmt_addr(ev, true, s, sizeof(s));
+	out_fmt_addr(ev, false, d, sizeof(d));
+	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	if (ev->pkt_known & PKT_PROTO)
+		out_str("ipproto", " %s ", out_ipproto(ev->ipproto, p, sizeof(p)));
+	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	if (ports)
+		out_uint("sport", ":%" PRIu64, ev->sport);
+	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	if (ports)
+		out_uint("dport", ":%" PRIu64, ev->dport);
+	if (ev->pkt_known & PKT_LEN)
+		out_uint("len", " len=%" PRIu64, ev->len);
+}
+
 static void drop_fields(const struct ftnet_event *ev)
 {
 	char buf[256];
@@ -297,6 +344,11 @@ static void drop_fields(const struct ftnet_event *ev)
 	out_str("location", "%s ", buf);
 	hex_field("location_addr", ev->location);
 	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+	drop_packet(ev);
+	if (ev->dev[0])
+		out_str("dev", " dev=%s", ev->dev);
+	if (ev->netns)
+		out_uint("netns", " netns=%" PRIu64, ev->netns);
 	hex_field("skbaddr", ev->skbaddr);
 }
 
@@ -352,11 +404,38 @@ static void udp_fields(const struct ftnet_event *ev)
 	hex_field("skaddr", ev->skaddr);
 }
 
+/* follow's events: the skb steps, the copy, the consume, data queued to a socket, stacks */
+static void step_fields(const struct ftnet_event *ev)
+{
+	char buf[256];
+
+	if (ev->type == EV_SKB) {
+		out_str("event", "%s ", ev->event ? ev->event : "?");
+		out_str("dev", "dev=%s ", ev->dev);
+	}
+	if (ev->type == EV_SKB || ev->type == EV_COPY)
+		out_uint("len", "len=%" PRIu64, ev->len);
+	if (ev->type == EV_CONSUME) {
+		ksyms_format(opts.ksyms, ev->location, buf, sizeof(buf));
+		out_str("location", "%s", ev->location ? buf : "-");
+	}
+	if (ev->type == EV_DATA_READY) {
+		out_uint("protocol", "protocol=%" PRIu64, ev->protocol);
+		hex_field("skaddr", ev->skaddr);
+	} else if (ev->type == EV_STACK) {
+		out_uint("frames", "frames=%" PRIu64, ev->nframes);
+	} else {
+		hex_field("skbaddr", ev->skbaddr);
+	}
+}
+
 /* The fields after the common columns, per event type. */
 static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
 	[EV_DROP] = drop_fields, [EV_RESET] = reset_fields, [EV_RETRANS] = tcp_fields,
 	[EV_STATE] = tcp_fields, [EV_CONNECT] = tcp_fields, [EV_RX] = dev_fields,
 	[EV_TX] = dev_fields, [EV_RXLAT] = dev_fields, [EV_UDP] = udp_fields,
+	[EV_SKB] = step_fields, [EV_COPY] = step_fields, [EV_CONSUME] = step_fields,
+	[EV_DATA_READY] = step_fields, [EV_STACK] = step_fields,
 };
 
 void out_event(const struct ftnet_event *ev)

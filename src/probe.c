@@ -11,6 +11,7 @@
 #include <tracefs.h>
 #include <unistd.h>
 
+#include "koffs.h"
 #include "probe.h"
 #include "tfs.h"
 #include "util.h"
@@ -29,16 +30,62 @@ const char *probe_arg_reg(const char *arch, int n)
 	return NULL;
 }
 
-int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
-		 size_t size)
+/* "sock_common.skc_v6_daddr+8" -> the number, from koffs (BTF, or the stable defaults). */
+static int offset_arg(const char *name, size_t len, char *out, size_t size)
+{
+	char buf[96], *plus;
+	long off, add = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, name, len);
+	buf[len] = 0;
+	plus = strchr(buf, '+');
+	if (plus) {
+		*plus = 0;
+		add = atol(plus + 1);
+	}
+	if (koffs_lookup(buf, &off) < 0)
+		return -ENOENT;
+	snprintf(out, size, "%ld", off + add);
+	return 0;
+}
+
+/* One fetch argument ("name=+8($A1):u32") written out for this kernel into buf. */
+static int format_token(const struct probe_def *d, const char *p, const char *stop, bool argn,
+			const char *arch, int v6off, char *buf, size_t size)
 {
 	size_t o = 0;
 
-	for (const char *p = d->fetch; *p; p++) {
+	for (; p < stop; p++) {
 		char arg[16];
 		const char *rep = NULL;
 
-		if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
+		if (p[0] == '$' && p[1] == '{') {	/* ${struct.member} or ${struct.member+N} */
+			const char *end = strchr(p, '}');
+			int ret;
+
+			if (!end)
+				return -EINVAL;
+			ret = offset_arg(p + 2, (size_t)(end - p - 2), arg, sizeof(arg));
+			if (ret < 0)
+				return ret;
+			rep = arg;
+			p = end;
+		} else if (p[0] == '$' && p[1] == 'S') {	/* the skb argument, from BTF */
+			int n = koffs_skb_arg(d->func);
+
+			if (n < 1)
+				return -ENOENT;
+			if (argn)
+				snprintf(arg, sizeof(arg), "$arg%d", n);
+			else if (probe_arg_reg(arch, n))
+				snprintf(arg, sizeof(arg), "%s", probe_arg_reg(arch, n));
+			else
+				return -EINVAL;
+			rep = arg;
+			p += 1;
+		} else if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
 			snprintf(arg, sizeof(arg), "%d", v6off + 8 * (p[2] - '0'));
 			rep = arg;
 			p += 2;
@@ -67,6 +114,33 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 		}
 	}
 	buf[o] = '\0';
+	return 0;
+}
+int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
+		 size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (const char *p = d->fetch; *p;) {
+		const char *stop = p + strcspn(p, " ");
+		bool optional = *p == '?';	/* left out where an offset is not known */
+		int ret;
+
+		if (o && o + 1 < size)
+			buf[o++] = ' ';
+		ret = format_token(d, p + optional, stop, argn, arch, v6off, buf + o, size - o);
+		if (ret == -ENOENT && optional) {
+			if (o)
+				o--;	/* and its separator */
+		} else if (ret < 0) {
+			return ret;
+		} else {
+			o += strlen(buf + o);
+		}
+		buf[o] = '\0';
+		p = *stop ? stop + 1 : stop;
+	}
 	return 0;
 }
 
@@ -139,6 +213,17 @@ static bool probe_exists(const char *event)
 	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");
 }
 
+bool probe_usable(const struct probe_def *d)
+{
+	struct utsname u;
+	char fetch[1024];
+
+	uname(&u);
+	return probe_func_exists(d->func) &&
+	       probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
+			    sizeof(fetch)) == 0;
+}
+
 int probe_create(const struct probe_def *d, char *err, size_t errlen)
 {
 	struct utsname u;
@@ -155,8 +240,8 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 	}
 	if (probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
 			 sizeof(fetch)) < 0) {
-		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s'",
-			 u.machine);
+		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s', "
+			 "or a struct offset ftnet does not know ('ftnet check')", u.machine);
 		return -EINVAL;
 	}
 	tracefs_instance_file_clear(NULL, "error_log");

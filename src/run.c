@@ -75,6 +75,9 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
+		if (ctx->instance_given)
+			note("%s reads a private instance of its own (%s): instance '%s' is not used",
+			     r->cmd, private, ctx->instance);
 		ctx->instance = private;
 	}
 	session_signals();
@@ -83,6 +86,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	s.on_record = r->on_record;
 	s.on_page = r->on_page;
 	s.arg = r->arg;
+	s.wake_fd = r->wake_fd;
+	s.wake_ms = r->wake_ms;
 	if (r->started)
 		r->started(r->arg, &s);
 	start = last = mono_ns();
@@ -92,6 +97,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (!r->quiet && !deadline && !out_is_json() && isatty(STDERR_FILENO))
 		fprintf(stderr, "%s: tracing... hit Ctrl-C to end\n", prog_name);
 	ret = loop(&s, r, deadline, &last);
+	if (r->stopping)
+		r->stopping(r->arg, &s);
 	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
 	if (r->drained)
 		r->drained(r->arg, &s);

@@ -58,8 +58,12 @@ static bool file_has_group(const struct td_file *f, const struct group *g)
 {
 	int n = 0, have = 0;
 
-	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++, n++)
+	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++) {
+		if (g->events[i].optional)
+			continue;
+		n++;
 		have += td_has_event(f, g->events[i].sys, g->events[i].name);
+	}
 	if (n && have == n)
 		return true;
 	n = have = 0;

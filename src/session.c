@@ -1,5 +1,6 @@
 /* source -> decode -> sink for the commands that read the instance: setup, rounds, restore. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,58 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 	s->on_event(s->arg, ev);
 }
 
+/*
+ * A drop's packet comes from a kprobe on the drop function, just before the kfree_skb
+ * tracepoint of the same skb: kept here by skb address until the tracepoint's event takes it.
+ */
+#define PKT_SLOTS 64
+
+struct pkt_slot {
+	struct ftnet_event	ev;
+	uint8_t			bytes[2 * DROP_PKT_WIN];
+	bool			full;
+};
+
+static struct pkt_slot pkt_slots[PKT_SLOTS];
+
+static struct pkt_slot *pkt_slot(uint64_t skbaddr)
+{
+	return &pkt_slots[(skbaddr >> 8 ^ skbaddr >> 16) % PKT_SLOTS];
+}
+
+static void pkt_keep(const struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	p->ev = *ev;
+	p->full = true;
+	if (ev->pkt && ev->pkt_len <= sizeof(p->bytes))
+		memcpy(p->bytes, ev->pkt, ev->pkt_len);
+	p->ev.pkt = ev->pkt && ev->pkt_len <= sizeof(p->bytes) ? p->bytes : NULL;
+}
+
+static void pkt_attach(struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	if (!p->full || p->ev.skbaddr != ev->skbaddr)
+		return;
+	p->full = false;
+	ev->pkt_known = p->ev.pkt_known;
+	ev->family = p->ev.family;
+	ev->ipproto = p->ev.ipproto;
+	memcpy(ev->saddr, p->ev.saddr, 16);
+	memcpy(ev->daddr, p->ev.daddr, 16);
+	ev->sport = p->ev.sport;
+	ev->dport = p->ev.dport;
+	ev->len = p->ev.len;
+	ev->netns = p->ev.netns;
+	memcpy(ev->dev, p->ev.dev, sizeof(ev->dev));
+	ev->pkt = p->ev.pkt;
+	ev->pkt_len = p->ev.pkt_len;
+	ev->pkt_wirelen = p->ev.pkt_wirelen;
+}
+
 static void sink_record(void *arg, struct tep_record *rec)
 {
 	struct session *s = arg;
@@ -319,6 +372,12 @@ static void sink_record(void *arg, struct tep_record *rec)
 		s->undecoded++;
 		return;
 	}
+	if (ev.internal == INTERNAL_DROP_PKT) {
+		pkt_keep(&ev);
+		return;
+	}
+	if (ev.type == EV_DROP)
+		pkt_attach(&ev);
 	if (ev.internal == INTERNAL_PORT_NOTE) {
 		pending_start(s->ports, ev.skaddr, ev.ts, ev.sport);
 		return;
@@ -360,12 +419,28 @@ static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
 #define BUSY_RECORDS 64
 #define READ_INTERVAL_MS 50
 
+/*
+ * A command's own source beside the buffers: wait on its descriptor (bounded), then read the
+ * buffers without waiting. The round is read even after a signal, so that the command's idle
+ * that follows always comes after a complete round.
+ */
+static long wake_step(struct session *s, uint64_t left)
+{
+	struct pollfd p = { .fd = s->wake_fd, .events = POLLIN };
+	uint64_t ms = (left + 999999) / 1000000;
+
+	poll(&p, 1, ms < (uint64_t)s->wake_ms ? (int)ms : s->wake_ms);
+	return session_round(s, 0);
+}
+
 long session_step(struct session *s, uint64_t until_ns)
 {
 	uint64_t now = mono_ns(), left = until_ns > now ? until_ns - now : 0;
 	int timeout;
 	long n;
 
+	if (s->wake_ms > 0)
+		return wake_step(s, left);
 	/*
 	 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since every
 	 * poll() wait arms a wake-up that the writer's CPU pays for on its next event.

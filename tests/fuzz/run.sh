@@ -11,7 +11,9 @@ BUILD=$(dirname "$FTNET")
 RUNS=${FUZZ_RUNS:-200000}
 DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/src/ksyms.c
 	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c
-	$SRC/src/groups.c $SRC/src/probe.c $SRC/src/tfs.c"
+	$SRC/src/decode-stack.c
+	$SRC/src/groups.c $SRC/src/probe.c $SRC/src/tfs.c $SRC/src/koffs.c $SRC/src/btf.c
+	$SRC/src/btf-skb.c $SRC/src/pkt.c $SRC/src/pkt-filter.c"
 build() {	# build TARGET SOURCES...
 	target=$1
 	shift
@@ -24,9 +26,8 @@ build() {	# build TARGET SOURCES...
 }
 build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
 build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
-build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pkt.c" "$SRC/src/pkt-filter.c" \
-	"$SRC/src/pcapng.c"
-build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c" "$SRC/src/btf.c" "$SRC/src/btf-skb.c"
+build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pcapng.c"
+build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c"
 build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c" "$SRC/src/tracedat-read.c" \
 	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c"
 

@@ -51,7 +51,14 @@ ftnet -I tp --backend tracepoint stream resets retrans connect --json >/tmp/tp.j
 tp=$!
 ftnet -I kp --backend kprobe stream resets retrans connect --json >/tmp/kp.json 2>/tmp/kp.err &
 kpid=$!
-sleep 2
+n=0	# both set up: the kprobe one registers its probes after loading BTF (slow under TCG)
+while { [ "$(cat $T/instances/kp/events/ftnet/connect_failed/enable 2>/dev/null)" != 1 ] ||
+	[ "$(cat $T/instances/tp/events/sock/inet_sock_set_state/enable 2>/dev/null)" != 1 ]; } &&
+	[ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 ftnet selftest >/dev/null 2>&1
 # and over IPv6 (busybox nc): a refused connect (reset received, failed connect) and a
 # connect that succeeds
@@ -79,10 +86,111 @@ if cmp -s /tmp/tp.n /tmp/kp.n; then ok "kprobe and tracepoint streams report the
 else fail "streams differ: $(diff /tmp/tp.n /tmp/kp.n | grep '^[-+][a-z]' | tr '\n' ';') stderr: $(cat /tmp/tp.err /tmp/kp.err | tr '\n' ';')"; fi
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the streams" || fail "probes left: $(cat $T/kprobe_events)"
 
+# packet identity: every drop carries its packet (a kprobe on the drop function, offsets from BTF)
+grep -q '^packet identity  *yes' /tmp/check && ok "check shows packet identity" || fail "check: no packet identity"
+grep -q '^struct offsets  *BTF /sys/kernel/btf/vmlinux (20 of 20 offsets)' /tmp/check && ok "offsets from the kernel's BTF" || fail "offsets: $(grep offsets /tmp/check)"
+ftnet -I pk stream drops --json >/tmp/pk.json 2>/tmp/pk.err &
+pk=$!
+ftnet -I pw stream drops --json 'udp and dst host 127.0.0.1' -w /tmp/drops.pcapng >/tmp/pw.json 2>/tmp/pw.err &
+pw=$!
+ftnet -I pt top drops --by flow --json -t 3600 >/tmp/pt.json 2>/tmp/pt.err &
+pt=$!
+# each has its drop probe on before the traffic (registering kprobes is slow under TCG)
+for i in pk pw pt; do
+	n=0
+	while [ "$(cat $T/instances/$i/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 200 ] || fail "the $i run did not enable its drop probe in 20 s: $(cat /tmp/$i.err)"
+done
+sleep 0.5
+ftnet selftest >/dev/null 2>&1	# 3 UDP datagrams to a closed port on 127.0.0.1, and TCP
+nc -w1 ::1 5555 2>/dev/null
+nc -w1 127.0.0.1 5557 2>/dev/null
+sleep 1
+kill -INT $pk $pw $pt
+wait $pk
+wait $pw
+wait $pt
+echo "GUEST: info packet streams: $(cat /tmp/pk.err /tmp/pw.err | tr '\n' ' ')"
+udp=$(grep '"ipproto":"udp"' /tmp/pk.json | grep '"daddr":"127.0.0.1"' | grep '"dev":"lo"' | \
+	grep -o '"dport":[0-9]*' | sort | uniq -c | sort -rn | head -1)
+[ "$(echo $udp | cut -d' ' -f1)" = 3 ] && ok "3 UDP drops to one closed port, with addresses, port, udp and lo ($udp)" || \
+	fail "UDP drops by port: '$udp': $(grep '"ipproto"' /tmp/pk.json | head -3)"
+uport=$(echo $udp | sed 's/.*://')
+n=$(grep '"ipproto":"tcp"' /tmp/pk.json | grep '"saddr":"::1"' | grep -c '"dport":5555,')
+[ "$n" = 1 ] && ok "the IPv6 SYN to a closed port: one drop with its flow" || fail "IPv6 TCP drops to 5555: $n"
+n=$(grep '"ipproto":"tcp"' /tmp/pk.json | grep '"daddr":"127.0.0.1"' | grep -c '"dport":5557,')
+[ "$n" = 1 ] && ok "the IPv4 SYN to a closed port: one drop with its flow" || fail "IPv4 TCP drops to 5557: $n"
+n=$(grep -c '"type":"drop"' /tmp/pw.json)
+m=$(grep '"type":"drop"' /tmp/pw.json | grep '"ipproto":"udp"' | grep -c '"daddr":"127.0.0.1"')
+[ "$n" -ge 3 ] && [ "$n" = "$m" ] && ok "the pcap filter kept only UDP to 127.0.0.1 ($n drops)" || fail "filtered stream: $n drops, $m matching"
+n=$(grep '"type":"drop"' /tmp/pw.json | grep -c "\"dport\":$uport,")
+[ "$n" = 3 ] && ok "the filtered stream has the 3 drops to port $uport" || fail "filtered stream, port $uport: $n"
+row=$(tail -1 /tmp/pt.json | grep -o "{[^{}]*\"daddr\":\"127.0.0.1\",\"dport\":\"$uport\"[^{}]*}")
+echo "$row" | grep -q '"ipproto":"udp".*"total":3[,}]' && ok "top --by flow: the flow to port $uport has 3 drops" || \
+	fail "top --by flow: '$row' in $(tail -1 /tmp/pt.json | cut -c1-600) stderr: $(cat /tmp/pt.err)"
+echo "PCAPNG-BEGIN $uport"
+base64 /tmp/drops.pcapng
+echo "PCAPNG-END"
+# without BTF: sk_buff's offsets calibrated with loopback SYNs, the same as BTF's
+ftnet --btf none check >/tmp/nb 2>&1
+btfv=$(sed -n 's/^struct offsets .*; sk_buff \(head .*\)$/\1/p' /tmp/check)
+calv=$(sed -n 's/^struct offsets .*calibrated with loopback SYNs; sk_buff \(head .*\)$/\1/p' /tmp/nb)
+[ -n "$btfv" ] && [ "$btfv" = "$calv" ] && ok "--btf none: calibration finds BTF's offsets ($calv)" || \
+	fail "--btf none: calibrated '$calv', BTF '$btfv': $(grep -E 'offsets|identity' /tmp/nb)"
+grep -q '^packet identity  *yes (kprobes, sk_buff offsets calibrated' /tmp/nb && ok "--btf none: packet identity from calibration" || fail "--btf none: $(grep identity /tmp/nb)"
+ftnet --btf none -I nb stream drops --json 'tcp and dst port 5559' >/tmp/nb.json 2>/tmp/nb.err &
+nb=$!
+n=0
+while [ "$(cat $T/instances/nb/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.5
+nc -w1 127.0.0.1 5559 2>/dev/null
+nc -w1 127.0.0.1 5560 2>/dev/null
+sleep 1
+kill -INT $nb
+wait $nb
+n=$(grep '"ipproto":"tcp","saddr":"127.0.0.1","sport":[0-9]*,"daddr":"127.0.0.1","dport":5559,' /tmp/nb.json | grep -vc '"dev"')
+[ "$n" = 1 ] && ok "--btf none: the SYN to 5559 dropped with its flow (no device: not guessed)" || fail "--btf none stream: $n: $(cat /tmp/nb.json /tmp/nb.err | cut -c1-400)"
+[ "$(kp)" = 0 ] && ok "no ftnet probe left after the packet streams" || fail "probes left: $(cat $T/kprobe_events)"
+
+# follow with kprobes: the stack functions each packet passes, a filter on its headers, and
+# nothing for the traffic it was not asked for
+ftnet follow 'tcp and dst port 5557' --json >/tmp/fo.json 2>/tmp/fo.err &
+fo=$!
+n=0
+while [ "$(cat $T/instances/ftnet-follow-$fo/events/ftnet/__dev_queue_xmit/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
+nc -w1 127.0.0.1 5557 2>/dev/null
+nc -w1 127.0.0.1 5558 2>/dev/null
+nc -w1 127.0.0.1 5557 2>/dev/null
+sleep 3
+kill -INT $fo
+wait $fo
+echo "GUEST: info follow: $(cat /tmp/fo.err | tr '\n' ' ')"
+n=$(grep -c '"type":"path"' /tmp/fo.json)
+[ "$n" = 2 ] && ok "follow 'tcp and dst port 5557': 2 paths for the 2 SYNs" || fail "follow: $n paths: $(cut -c1-400 /tmp/fo.json)"
+n=$(grep '"type":"path"' /tmp/fo.json | grep '"ipproto":"tcp","saddr":"127.0.0.1","sport":[0-9]*,"daddr":"127.0.0.1","dport":5557,' | \
+	grep '"verdict":"dropped"' | grep '"step":"ip_rcv"' | grep '"step":"ip_local_deliver"' | \
+	grep '"step":"tcp_v4_rcv"' | grep -c '"location":"tcp_v4_rcv+0x')
+[ "$n" = 2 ] && ok "each path: the flow, ip_rcv, ip_local_deliver, tcp_v4_rcv, dropped at tcp_v4_rcv" || \
+	fail "follow paths: $(cut -c1-900 /tmp/fo.json)"
+grep -q '"dport":5558' /tmp/fo.json && fail "follow showed traffic to 5558" || ok "nothing for the port not asked for"
+[ "$(kp)" = 0 ] && ok "no ftnet probe left after follow" || fail "probes left: $(cat $T/kprobe_events)"
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
-sleep 2
+n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
+while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
 [ "$(kp)" -gt 0 ] && ok "kill -9 left $(kp) probes behind" || fail "no probe registered by the killed stream"
@@ -92,7 +200,12 @@ cat /tmp/dis
 # probes nobody uses (their instance removed by hand) are stale: check and status say so
 ftnet -I k9 --backend kprobe stream resets >/dev/null 2>&1 &
 k9=$!
-sleep 2
+n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
+while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
 rmdir $T/instances/k9

@@ -20,6 +20,15 @@ if grep -q 'Kernel panic' "$TMP/console"; then
 	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
 fi
 tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*-[0-9]*-cloud-amd64 up$" && ok "booted Debian's $KERNEL kernel" || fail "the guest did not run $KERNEL"
+# the dropped packets' pcapng written in the guest, read here by tshark: 3 packets to the port
+port=$(tr -d '\r' <"$TMP/console" | sed -n 's/^PCAPNG-BEGIN //p')
+tr -d '\r' <"$TMP/console" | sed -n '/^PCAPNG-BEGIN/,/^PCAPNG-END/p' | sed '1d;$d' | base64 -d >"$TMP/drops.pcapng"
+need_cmd tshark
+tshark -r "$TMP/drops.pcapng" -T fields -e udp.dstport -e frame.comment >"$TMP/tshark" 2>"$TMP/tshark.err"
+n=$(grep -c "^$port	.*__udp4_lib_rcv+0x[0-9a-f]* dev lo netns [0-9]*$" "$TMP/tshark")
+expect_eq "tshark reads the guest's dropped packets to port $port, with their comments" "$n" 3
+n=$(tshark -r "$TMP/drops.pcapng" 2>/dev/null | grep -vc "UDP")
+expect_eq "packets in the pcapng that are not UDP" "$n" 0
 n=$(tr -d '\r' <"$TMP/console" | grep -c '^GUEST: FAIL')
 expect_eq "failed checks in the guest" "$n" 0
 tr -d '\r' <"$TMP/console" | grep -q '^GUEST-RESULT: PASS$' && ok "guest result line" || fail "no GUEST-RESULT: PASS line"

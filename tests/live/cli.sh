@@ -18,7 +18,7 @@ run() {
 instances() { ls /sys/kernel/tracing/instances | sort; }
 before=$(instances)
 
-run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx, udp, rxlat" -I "$INST" enable nope
+run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx, udp, rxlat, follow" -I "$INST" enable nope
 run 2 "unknown group 'nope'" -I "$INST" stream nope
 run 2 "'frobnicate' is not an ftnet command" frobnicate
 run 2 "name the groups to enable" -I "$INST" enable
@@ -39,7 +39,7 @@ run 1 "cannot write the Prometheus file '/nonexistent/x.prom'" -I "$INST" top dr
 timeout 30 "$FTNET" count -d 3600 --prom /nonexistent/x.prom >"$TMP/o" 2>"$TMP/e"
 expect_eq "count with an unwritable --prom: exit status" "$?" 1
 grep -q "cannot write the Prometheus file '/nonexistent/x.prom'" "$TMP/e" && ok "count names the file" || fail "count --prom: $(cat "$TMP/e")"
-run 2 "invalid --prom '': give the file to write" -I "$INST" top drops -d 0.2 --prom ''
+run 2 "invalid --prom '': give FILE" -I "$INST" top drops -d 0.2 --prom ''
 run 2 "'BOGUS' is no value this kernel names for 'skb:kfree_skb'" -I "$INST" enable drops --filter 'reason == BOGUS'
 run 2 "the kernel rejected the filter 'nofield > 1' .*Field not found at position 9" -I "$INST" stream drops --filter 'nofield > 1'
 # --prom replaces only a regular file: never a device, a FIFO, a symlink or a directory
@@ -76,6 +76,15 @@ FTNET_INSTANCE= "$FTNET" status >"$TMP/o" 2>"$TMP/e"
 expect_eq "empty FTNET_INSTANCE: exit status" "$?" 2
 grep -q "invalid FTNET_INSTANCE ''" "$TMP/e" && ok "empty FTNET_INSTANCE named" || fail "$(cat "$TMP/e")"
 run 2 "invalid --instance ''" -I "" status
+run 2 "invalid --instance '.*' \\(65 bytes\\): use at most 64 letters" -I "$(printf 'x%.0s' $(seq 65))" status
+# commands with a private instance of their own say that -I is not used
+"$FTNET" -I "$INST" count -d 0.2 >/dev/null 2>"$TMP/e"
+grep -q "count reads a private instance of its own (ftnet-count-[0-9]*): instance '$INST' is not used" "$TMP/e" && \
+	ok "count says -I is not used" || fail "count -I: $(cat "$TMP/e")"
+# stderr closed: nothing of ours is opened as fd 2 (the lock file got the warnings once)
+"$FTNET" -I "$INST" stream drops -d 0.2 --filter 'reason == NO_SOCKET' >/dev/null 2>&-
+expect_eq "stream with stderr closed: exit status" "$?" 0
+ls /run/ftnet/ 2>/dev/null | grep -q "^$INST\." && fail "state files left: $(ls /run/ftnet)" || ok "no lock file left"
 # output that could not be written is an error (exit 1), as git does
 for cmd in "list" "check --json" "list --json" "-h" "stream -h"; do
 	# shellcheck disable=SC2086
@@ -124,7 +133,7 @@ expect_eq "check exit status" "$?" 0
 grep -q '^drops  *tracepoint  *skb:kfree_skb$' "$TMP/check" && ok "check shows the drops backend" || fail "check: $(cat "$TMP/check")"
 "$FTNET" check --json >"$TMP/check.json"
 n=$(jcount "$TMP/check.json" "e['type'] == 'group' and e['backend'] == 'tracepoint'")
-expect_eq "groups with a tracepoint backend (check --json)" "$n" 9
+expect_eq "groups with a tracepoint backend (check --json)" "$n" 10
 "$FTNET" list --json >"$TMP/list.json"
 n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
 expect_eq "list has skb:kfree_skb" "$n" 1

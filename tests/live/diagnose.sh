@@ -35,4 +35,12 @@ left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-diagnose-')
 expect_eq "diagnose instances left" "$left" 0
 "$FTNET" diagnose --netns "$NS" -d 0.5 >"$TMP/t" 2>&1
 grep -q '^ftnet diagnose: 0.5 seconds' "$TMP/t" && ok "text report" || fail "text: $(cat "$TMP/t")"
+# every option is checked before the namespace is entered: a bad one is a usage error (2),
+# and the missing namespace is named only once the options are good (1)
+"$FTNET" diagnose --netns ftnet-nosuch-ns -d soon >"$TMP/o" 2>"$TMP/e"
+expect_eq "bad -d after --netns: exit status" "$?" 2
+grep -q "invalid --duration 'soon'" "$TMP/e" && ok "bad -d named" || fail "bad -d: $(cat "$TMP/e")"
+"$FTNET" diagnose --netns ftnet-nosuch-ns -d 0.1 >"$TMP/o" 2>"$TMP/e"
+expect_eq "missing namespace: exit status" "$?" 1
+grep -q "cannot enter network namespace 'ftnet-nosuch-ns'" "$TMP/e" && ok "missing namespace named" || fail "namespace: $(cat "$TMP/e")"
 finish

@@ -8,7 +8,7 @@ make_ns
 K=10
 
 # K refused connects, each from its own source address: 2K address pairs (sent, received)
-"$FTNET" -I "$INST" top resets --max-keys 3 --json -i 0.5 >"$TMP/out" 2>"$TMP/err" &
+"$FTNET" -I "$INST" top resets --max-keys 3 --json -t 0.5 >"$TMP/out" 2>"$TMP/err" &
 STREAM_PID=$!
 PIDS="$STREAM_PID"
 wait_enabled tcp/tcp_receive_reset
@@ -31,7 +31,7 @@ PY
 
 # the same on a terminal (script(1) gives top a pty): every block but the final one is
 # followed by a redraw from the top left, and the other row is drawn
-script -qfec "$FTNET -I $INST top resets --max-keys 3 -i 0.3 -d 1.6" /dev/null >"$TMP/tty" 2>&1 &
+script -qfec "$FTNET -I $INST top resets --max-keys 3 -t 0.3 -d 1.6" /dev/null >"$TMP/tty" 2>&1 &
 TTY_PID=$!
 PIDS="$TTY_PID"
 wait_enabled tcp/tcp_receive_reset
@@ -48,7 +48,7 @@ grep -q "(total $((2 * K)) events, 0 lost)  final" "$TMP/tty" && ok "terminal: f
 grep -qE '^other +[0-9]+ +[0-9.]+ +'$((2 * K - 3))$'\r?$' "$TMP/tty" && ok "terminal: other row" || fail "terminal other row: $(tail -8 "$TMP/tty" | cat -A)"
 
 # piped: one block per interval, no escape sequences
-"$FTNET" -I "$INST" top resets -i 0.3 -d 1 2>&1 | cat >"$TMP/piped"
+"$FTNET" -I "$INST" top resets -t 0.3 -d 1 2>&1 | cat >"$TMP/piped"
 expect_ge "blocks when piped" "$(grep -c '^RESETS' "$TMP/piped")" 3
 expect_eq "escape sequences when piped" "$(grep -c $'\033' "$TMP/piped")" 0
 no_instance_left

@@ -10,7 +10,7 @@ N=300 M=120 PORT=7777
 
 nft_input "udp dport $PORT counter drop"
 
-"$FTNET" -I "$INST" top drops rx tx udp --by reason --json -i 0.5 --prom "$TMP/ftnet.prom" >"$TMP/out" 2>"$TMP/err" &
+"$FTNET" -I "$INST" top drops rx tx udp --by reason --json -t 0.5 --prom "$TMP/ftnet.prom" >"$TMP/out" 2>"$TMP/err" &
 STREAM_PID=$!
 PIDS="$STREAM_PID"
 wait_enabled net/net_dev_xmit

@@ -246,6 +246,16 @@ static void test_group_decoders(void)
 				/* 6.1's ftnet/ holds the formats of every probe */
 				CHECK(strcmp(kernels[k], "6.1") || has);
 			}
+			/* the extra probes (a drop's packet): every alternative has a decoder */
+			for (int j = 0; g->extras && g->extras[j].event; j++) {
+				const struct probe_def *p = &g->extras[j];
+				bool has = tep_find_event_by_name(tep, PROBE_SYSTEM, p->event) != NULL;
+
+				CHECK(p->decode > DK_NONE && p->decode < DK_NKINDS);
+				CHECK(!has || decoder_has(d, PROBE_SYSTEM, p->event));
+				/* recorded in the 6.1 guest: the drop probe (follow's steps share it) */
+				CHECK(strcmp(kernels[k], "6.1") || (g->flags & GF_EXTRAS_ALL) || has);
+			}
 		}
 		decoder_free(d);
 		tep_free(tep);

@@ -1,0 +1,43 @@
+/* ftnet top's views: the tables it keeps, their keys, and how they are drawn (src/top-view.c). */
+#ifndef FTNET_TOP_H
+#define FTNET_TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "groups.h"
+
+enum top_view { TV_DROPS, TV_RESETS, TV_RFLOW, TV_RCOMM, TV_DEV, TV_UDP, TV_STATES, TOP_NVIEWS };
+
+/* The key of the drops table (--by): bits of these. */
+enum drop_by {
+	BY_REASON = 1, BY_LOCATION = 2, BY_PROTOCOL = 4,
+	/* where drops carry their packet (kprobes): the flow, its source, its port */
+	BY_FLOW = 8, BY_SADDR = 16, BY_DPORT = 32,
+};
+
+struct agg;
+struct ksyms;
+
+struct top {
+	struct agg		*agg[TOP_NVIEWS];	/* NULL for views of groups not run */
+	const struct ksyms	*ks;
+	char			*reasons[1024];	/* names seen, by reason number */
+	unsigned int		drop_by;
+	uint64_t		events, lost, lost_total, events_total;
+	int			rows;		/* shown per table */
+	bool			stale;		/* interval counts are the last table's */
+};
+
+/* Makes the tables of the views group view gv feeds (none for latencies). */
+void top_tables(struct top *t, enum group_view gv, unsigned int max_keys);
+/* Counts one event in its table. */
+void top_add(struct top *t, const struct ftnet_event *ev);
+/* Draws one interval secs long (text or JSON) and starts the next. */
+void top_render(struct top *t, uint64_t ts, double secs, bool final);
+/* The totals as Prometheus text; 0 or -errno. */
+int top_prom_write(struct top *t, const char *path);
+void top_release(struct top *t);
+
+#endif

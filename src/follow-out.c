@@ -1,0 +1,167 @@
+/* ftnet follow's printer: one block per path in text, one object per path in JSON Lines. */
+#include <inttypes.h>
+#include <sys/socket.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "follow.h"
+#include "ksyms.h"
+#include "out.h"
+#include "pkt.h"
+
+static void hex(const char *key, const char *fmt, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	out_str(key, fmt, buf);
+}
+
+/* The frames the trigger itself adds on top (the event's own tracing functions). */
+static bool tracing_frame(const char *sym)
+{
+	static const char *const prefixes[] = { "trace_event_raw_event_", "__traceiter_",
+						"__bpf_trace_", "perf_trace_", "event_triggers_" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+static const char *proto_name(int proto, char *buf, size_t size)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmpv6";
+	case 132: return "sctp";
+	}
+	snprintf(buf, size, "%d", proto);
+	return buf;
+}
+
+/* Why the path ended, as far as the events tell. */
+static void verdict(const struct follow_path *p, const struct ksyms *ks)
+{
+	char buf[160];
+
+	out_str("verdict", "%s", follow_verdict_name(p->verdict));
+	if (p->verdict == FV_DROPPED && p->reason >= 0) {
+		if (p->reason_name)
+			out_str("reason", " %s", p->reason_name);
+		else
+			out_text(" reason=%d", p->reason);
+		out_int("reason_code", "", p->reason);
+	}
+	if (p->queued && p->sock_protocol)
+		out_str("sock_protocol", " to a %s socket", proto_name(p->sock_protocol, buf,
+									 sizeof(buf)));
+	else if (p->queued)
+		out_text(" to a socket");
+	if (p->location) {
+		ksyms_format(ks, p->location, buf, sizeof(buf));
+		out_str("location", " at %s", buf);
+		hex("location_addr", "", p->location);
+	}
+	if (p->read) {
+		out_str("comm", ", read by %s", p->comm[0] ? p->comm : "?");
+		out_int("pid", " (pid %" PRId64 ")", p->pid);
+	}
+	if (p->verdict == FV_EXPIRED)
+		out_text(p->reused ? ": freed unseen (its address came back on another skb)" :
+			 ": no end seen");
+	out_bool("address_reused", "", p->reused);
+}
+
+/* "udp 127.0.0.1:40000 > 127.0.0.1:53 ": the packet, where kprobes read it. */
+static void packet(const struct follow_path *p)
+{
+	struct ftnet_event ev = { .family = p->family };
+	char s[64], d[64], num[8];
+	bool ports = p->pkt_known & PKT_SPORT;
+
+	if (!p->family)
+		return;
+	memcpy(ev.saddr, p->saddr, 16);
+	memcpy(ev.daddr, p->daddr, 16);
+	out_fmt_addr(&ev, true, s, sizeof(s));
+	out_fmt_addr(&ev, false, d, sizeof(d));
+	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
+	if (p->pkt_known & PKT_PROTO)
+		out_str("ipproto", "%s ", out_ipproto(p->ipproto, num, sizeof(num)));
+	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
+	if (ports)
+		out_uint("sport", ":%" PRIu64, p->sport);
+	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	if (ports)
+		out_uint("dport", ":%" PRIu64, p->dport);
+	out_text(" ");
+}
+
+static void header(const struct follow_path *p, const struct ksyms *ks)
+{
+	char buf[64];
+
+	out_uint("ts_ns", "", p->first_ts);
+	out_fmt_time(p->first_ts, buf, sizeof(buf));
+	out_text("%s ", buf);
+	hex("skbaddr", "skb %s ", p->skbaddr);
+	packet(p);
+	verdict(p, ks);
+	out_uint("duration_ns", "", p->last_ts - p->first_ts);
+	out_uint("steps_omitted", p->omitted ? " (%" PRIu64 " steps not kept)" : "", p->omitted);
+	out_bool("events_lost", " (events were lost meanwhile: steps may be missing)", p->lost);
+}
+
+static void steps(const struct follow_path *p)
+{
+	out_open("steps", true);
+	for (int i = 0; i < p->nsteps; i++) {
+		const struct follow_step *s = &p->steps[i];
+
+		out_open(NULL, false);
+		out_uint("t_ns", "", s->ts - p->first_ts);
+		out_text("\n  %+12.3fus  ", (s->ts - p->first_ts) / 1e3);
+		out_str("step", "%-24s ", s->name);
+		if (s->dev[0])
+			out_str("dev", "%-10s ", s->dev);
+		else
+			out_text("%-10s ", "-");
+		out_int("cpu", "cpu %" PRId64, s->cpu);
+		if (s->len)
+			out_uint("len", " len %" PRIu64, s->len);
+		out_close(false);
+	}
+	out_close(true);
+}
+
+static void stack(const struct follow_path *p, const struct ksyms *ks)
+{
+	bool top = true;
+
+	if (!p->nframes)
+		return;
+	out_open("stack", true);
+	for (uint32_t i = 0; i < p->nframes; i++) {
+		char buf[160];
+
+		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
+		if (top && tracing_frame(buf))
+			continue;
+		top = false;
+		out_str(NULL, "\n                  %s", buf);
+	}
+	out_close(true);
+}
+
+void follow_out_path(const struct follow_path *p, const struct ksyms *ks)
+{
+	out_begin("path");
+	header(p, ks);
+	steps(p);
+	stack(p, ks);
+	out_text("\n");
+	out_end();
+}

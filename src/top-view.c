@@ -1,0 +1,544 @@
+/* ftnet top's views: the tables, their keys, and one interval drawn as text, JSON or Prometheus. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "agg.h"
+#include "ksyms.h"
+#include "out.h"
+#include "prom.h"
+#include "top.h"
+#include "util.h"
+
+struct drop_key {
+	int32_t		reason;
+	uint16_t	protocol, family;
+	uint64_t	location;
+	uint8_t		saddr[16], daddr[16];
+	uint16_t	sport, dport;
+	uint8_t		ipproto, pad[3];
+};
+_Static_assert(sizeof(struct drop_key) <= AGG_KEY_MAX, "agg keeps keys of AGG_KEY_MAX bytes");
+struct addr_key { uint16_t family, sport, dport; uint8_t dir, pad; uint8_t saddr[16], daddr[16]; };
+struct comm_key { char comm[FTNET_COMM_LEN]; int32_t pid; };
+struct dev_key { char dev[FTNET_DEV_LEN]; uint8_t dir; };
+struct state_key { int32_t from, to; };
+
+union top_key {
+	struct drop_key		d;
+	struct addr_key		a;
+	struct comm_key		c;
+	struct dev_key		v;
+	struct state_key	s;
+};
+
+static const struct {
+	const char		*json, *title;
+	enum group_view		gview;		/* the groups that feed it */
+	size_t			keysize;
+	const char		*other[4];	/* the other row's labels (drops: --by) */
+} views[TOP_NVIEWS] = {
+	[TV_DROPS] = { "drops", "DROPS", VIEW_DROPS, sizeof(struct drop_key), { NULL } },
+	[TV_RESETS] = { "resets", "RESETS", VIEW_RESETS, sizeof(struct addr_key),
+			{ "direction", "saddr", "daddr" } },
+	[TV_RFLOW] = { "retransmits", "RETRANSMITS BY FLOW", VIEW_RETRANS, sizeof(struct addr_key),
+		       { "saddr", "daddr" } },
+	[TV_RCOMM] = { "retransmits_by_comm", "RETRANSMITS BY COMM", VIEW_RETRANS,
+		       sizeof(struct comm_key), { "comm" } },
+	[TV_DEV] = { "devices", "DEVICES", VIEW_DEVICES, sizeof(struct dev_key),
+		     { "dev", "direction" } },
+	[TV_UDP] = { "udp_senders", "UDP SENDERS", VIEW_UDP, sizeof(struct comm_key),
+		     { "comm", "pid" } },
+	[TV_STATES] = { "state_transitions", "TCP STATE TRANSITIONS", VIEW_STATES,
+			sizeof(struct state_key), { "from", "to" } },
+};
+
+void top_tables(struct top *t, enum group_view gv, unsigned int max_keys)
+{
+	for (int v = 0; v < TOP_NVIEWS; v++)
+		if (views[v].gview == gv && !t->agg[v])
+			t->agg[v] = agg_new(views[v].keysize, max_keys);
+}
+
+void top_release(struct top *t)
+{
+	for (int v = 0; v < TOP_NVIEWS; v++)
+		agg_free(t->agg[v]);
+	for (size_t i = 0; i < ARRAY_SIZE(t->reasons); i++)
+		free(t->reasons[i]);
+}
+
+/*
+ * The interval counters are cleared when the next interval begins (its first event, or its
+ * tick if none came), not when a table is drawn: the Prometheus file written after the
+ * table then lists its rows in the order just shown.
+ */
+static void new_interval(struct top *t)
+{
+	for (int v = 0; v < TOP_NVIEWS; v++)
+		if (t->agg[v])
+			agg_interval(t->agg[v]);
+	t->events = t->lost = 0;
+	t->stale = false;
+}
+
+static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_key *k)
+{
+	if (t->drop_by & BY_REASON) {
+		k->reason = ev->reason;
+		/* a copy: the name lives in the format parser, freed before the last table */
+		if (ev->reason >= 0 && ev->reason < (int)ARRAY_SIZE(t->reasons) &&
+		    !t->reasons[ev->reason] && ev->reason_name)
+			t->reasons[ev->reason] = xstrdup(ev->reason_name);
+	}
+	if (t->drop_by & BY_LOCATION)
+		k->location = ev->location;
+	if (t->drop_by & BY_PROTOCOL)
+		k->protocol = ev->protocol;
+	if (t->drop_by & (BY_FLOW | BY_SADDR))
+		memcpy(k->saddr, ev->saddr, 16);
+	if (t->drop_by & BY_FLOW) {
+		memcpy(k->daddr, ev->daddr, 16);
+		k->sport = ev->sport;
+	}
+	if (t->drop_by & (BY_FLOW | BY_SADDR | BY_DPORT))
+		k->family = ev->family;	/* 0: the packet was not read (shown as unknown) */
+	if (t->drop_by & (BY_FLOW | BY_DPORT)) {
+		k->ipproto = ev->ipproto;
+		k->dport = ev->dport;
+	}
+	agg_add(t->agg[TV_DROPS], k, 1, 0);
+}
+
+static void add_retrans(struct top *t, const struct ftnet_event *ev, union top_key *k)
+{
+	struct agg_row *r;
+
+	k->a.family = ev->family;
+	k->a.sport = ev->sport;
+	k->a.dport = ev->dport;
+	memcpy(k->a.saddr, ev->saddr, 16);
+	memcpy(k->a.daddr, ev->daddr, 16);
+	r = agg_add(t->agg[TV_RFLOW], k, 1, 0);
+	r->extra = ev->state;
+	memset(k, 0, sizeof(*k));
+	memcpy(k->c.comm, ev->comm, FTNET_COMM_LEN);
+	agg_add(t->agg[TV_RCOMM], k, 1, 0);
+}
+
+void top_add(struct top *t, const struct ftnet_event *ev)
+{
+	union top_key k;
+
+	if (t->stale)
+		new_interval(t);
+	memset(&k, 0, sizeof(k));
+	if (ev->type == EV_LOST) {
+		t->lost += ev->count;
+		t->lost_total += ev->count;
+		return;
+	}
+	t->events++;
+	t->events_total++;
+	switch (ev->type) {
+	case EV_DROP:
+		add_drop(t, ev, &k.d);
+		break;
+	case EV_RESET:
+		k.a.dir = ev->dir;
+		k.a.family = ev->family;
+		memcpy(k.a.saddr, ev->saddr, 16);
+		memcpy(k.a.daddr, ev->daddr, 16);
+		agg_add(t->agg[TV_RESETS], &k, 1, 0);
+		break;
+	case EV_RETRANS:
+		add_retrans(t, ev, &k);
+		break;
+	case EV_RX:
+	case EV_TX:
+		memcpy(k.v.dev, ev->dev, FTNET_DEV_LEN);
+		k.v.dir = ev->type == EV_RX ? DIR_RECEIVED : DIR_SENT;
+		agg_add(t->agg[TV_DEV], &k, 1, ev->len);
+		break;
+	case EV_UDP:
+		memcpy(k.c.comm, ev->comm, FTNET_COMM_LEN);
+		k.c.pid = ev->pid;
+		agg_add(t->agg[TV_UDP], &k, 1, ev->len);
+		break;
+	case EV_STATE:
+		k.s.from = ev->oldstate;
+		k.s.to = ev->newstate;
+		agg_add(t->agg[TV_STATES], &k, 1, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void addr_str(uint16_t family, const uint8_t *a, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (family == AF_INET || family == AF_INET6)
+		inet_ntop(family, a, ip, sizeof(ip));
+	snprintf(buf, size, "%s", ip);
+}
+
+static const char *reason_str(const struct top *t, int reason, char *buf, size_t size)
+{
+	if (reason < 0)
+		return "-";
+	if (reason < (int)ARRAY_SIZE(t->reasons) && t->reasons[reason])
+		return t->reasons[reason];
+	snprintf(buf, size, "%d", reason);
+	return buf;
+}
+
+/* Appends the label name=val to the pairs in l; returns the new length. */
+static int label(const char **l, int n, const char *name, const char *val)
+{
+	l[n] = name;
+	l[n + 1] = val;
+	return n + 2;
+}
+
+/* The packet's columns of --by flow, saddr and dport, in this order. */
+static const struct { unsigned int by; const char *name, *title; } pkt_cols[] = {
+	{ BY_FLOW | BY_DPORT, "ipproto", "IPPROTO" }, { BY_FLOW | BY_SADDR, "saddr", "SOURCE" },
+	{ BY_FLOW, "sport", "SPORT" }, { BY_FLOW, "daddr", "DESTINATION" },
+	{ BY_FLOW | BY_DPORT, "dport", "DPORT" },
+};
+
+/* The other row's labels: "other" for every key column. */
+static int other_labels(const struct top *t, int v, const char **l)
+{
+	int n = 0;
+
+	if (v == TV_DROPS) {
+		if (t->drop_by & BY_REASON)
+			n = label(l, n, "reason", "other");
+		if (t->drop_by & BY_LOCATION)
+			n = label(l, n, "location", "other");
+		if (t->drop_by & BY_PROTOCOL)
+			n = label(l, n, "protocol", "other");
+		for (int i = 0; i < (int)ARRAY_SIZE(pkt_cols); i++)
+			if (t->drop_by & pkt_cols[i].by)
+				n = label(l, n, pkt_cols[i].name, "other");
+		return n;
+	}
+	for (int i = 0; i < (int)ARRAY_SIZE(views[v].other) && views[v].other[i]; i++)
+		n = label(l, n, views[v].other[i], "other");
+	return n;
+}
+
+static int packet_labels(const struct top *t, const struct drop_key *k, const char **l, int n,
+			 char (*bufs)[128])
+{
+	struct ftnet_event ev = { .family = k->family };
+	int b = 3;
+
+	memcpy(ev.saddr, k->saddr, 16);
+	memcpy(ev.daddr, k->daddr, 16);
+	for (int i = 0; i < (int)ARRAY_SIZE(pkt_cols); i++) {
+		if (!(t->drop_by & pkt_cols[i].by))
+			continue;
+		char num[8];
+
+		if (!k->family)
+			snprintf(bufs[b], sizeof(bufs[b]), "unknown");
+		else if (i == 0)
+			snprintf(bufs[b], sizeof(bufs[b]), "%s", out_ipproto(k->ipproto, num, 8));
+		else if (i == 1 || i == 3)
+			out_fmt_addr(&ev, i == 1, bufs[b], sizeof(bufs[b]));
+		else
+			snprintf(bufs[b], sizeof(bufs[b]), "%u", i == 2 ? k->sport : k->dport);
+		n = label(l, n, pkt_cols[i].name, bufs[b++]);
+	}
+	return n;
+}
+
+static int drop_labels(const struct top *t, const struct drop_key *k, const char **l,
+		       char (*bufs)[128])
+{
+	int n = 0;
+
+	if (t->drop_by & BY_REASON)
+		n = label(l, n, "reason", reason_str(t, k->reason, bufs[0], sizeof(bufs[0])));
+	if (t->drop_by & BY_LOCATION) {
+		ksyms_format(t->ks, k->location, bufs[1], sizeof(bufs[1]));
+		n = label(l, n, "location", bufs[1]);
+	}
+	if (t->drop_by & BY_PROTOCOL)
+		n = label(l, n, "protocol", strcpy(bufs[2], out_ethertype(k->protocol)));
+	return packet_labels(t, k, l, n, bufs);
+}
+
+static int flow_labels(const struct agg_row *r, const char **l, char (*bufs)[128])
+{
+	const struct addr_key *k = (const void *)r->key;
+	int n = 0;
+
+	addr_str(k->family, k->saddr, bufs[0], sizeof(bufs[0]));
+	snprintf(bufs[1], sizeof(bufs[1]), "%u", k->sport);
+	addr_str(k->family, k->daddr, bufs[2], sizeof(bufs[2]));
+	snprintf(bufs[3], sizeof(bufs[3]), "%u", k->dport);
+	n = label(l, n, "saddr", bufs[0]);
+	n = label(l, n, "sport", bufs[1]);
+	n = label(l, n, "daddr", bufs[2]);
+	n = label(l, n, "dport", bufs[3]);
+	return label(l, n, "state", tcp_state_name((int)r->extra));
+}
+
+/* The key columns of one row; also its Prometheus labels (pairs, NULL-terminated). */
+static void row_keys(const struct top *t, int v, const struct agg_row *r, const char **l,
+		     char (*bufs)[128])
+{
+	const union top_key *k = (const void *)r->key;
+	int n = 0;
+
+	if (r->other)
+		n = other_labels(t, v, l);
+	else if (v == TV_DROPS)
+		n = drop_labels(t, &k->d, l, bufs);
+	else if (v == TV_RFLOW)
+		n = flow_labels(r, l, bufs);
+	else if (v == TV_RESETS) {
+		addr_str(k->a.family, k->a.saddr, bufs[0], sizeof(bufs[0]));
+		addr_str(k->a.family, k->a.daddr, bufs[1], sizeof(bufs[1]));
+		n = label(l, n, "direction", k->a.dir == DIR_SENT ? "sent" : "received");
+		n = label(l, n, "saddr", bufs[0]);
+		n = label(l, n, "daddr", bufs[1]);
+	} else if (v == TV_RCOMM) {
+		n = label(l, n, "comm", k->c.comm);
+	} else if (v == TV_DEV) {
+		n = label(l, n, "dev", k->v.dev);
+		n = label(l, n, "direction", k->v.dir == DIR_RECEIVED ? "rx" : "tx");
+	} else if (v == TV_UDP) {
+		snprintf(bufs[0], sizeof(bufs[0]), "%d", k->c.pid);
+		n = label(l, n, "comm", k->c.comm);
+		n = label(l, n, "pid", bufs[0]);
+	} else if (v == TV_STATES) {
+		n = label(l, n, "from", tcp_state_name(k->s.from));
+		n = label(l, n, "to", tcp_state_name(k->s.to));
+	}
+	l[n] = NULL;
+}
+
+static bool has_bytes(int v)
+{
+	return v == TV_DEV || v == TV_UDP;
+}
+
+/* Text: one row's key columns, laid out per view. */
+static void text_keys(int v, const char *const *l, const struct agg_row *r)
+{
+	char a[160], b[160];
+	const char *o[16];
+
+	/* the other row: "other" in the first column, the rest left blank */
+	if (r->other && v != TV_RFLOW) {
+		int i;
+
+		for (i = 0; l[i] && i < (int)ARRAY_SIZE(o) - 2; i += 2) {
+			o[i] = l[i];
+			o[i + 1] = i ? "" : "other";
+		}
+		o[i] = NULL;
+		l = o;
+	}
+	switch (v) {
+	case TV_RFLOW:
+		if (r->other) {
+			out_text("%-46s %-47s %-12s ", "other", "", "");
+			break;
+		}
+		snprintf(a, sizeof(a), strchr(l[1], ':') ? "[%s]:%s" : "%s:%s", l[1], l[3]);
+		snprintf(b, sizeof(b), strchr(l[5], ':') ? "[%s]:%s" : "%s:%s", l[5], l[7]);
+		out_text("%-46s %-47s %-12s ", a, b, l[9]);
+		break;
+	case TV_RESETS:
+		out_text("%-9s %-40s %-40s ", l[1], l[3], l[5]);
+		break;
+	case TV_UDP:
+		out_text("%-16s %8s ", l[1], l[3]);
+		break;
+	case TV_DEV:
+		out_text("%-16s %-3s ", l[1], l[3]);
+		break;
+	case TV_STATES:
+		out_text(r->other ? "%-12s    %-12s " : "%-12s -> %-12s ", l[1], l[3]);
+		break;
+	default:
+		for (int i = 0; l[i]; i += 2)
+			out_text(i == 0 ? "%-22s " : "%-40s ", l[i + 1]);
+	}
+}
+
+static void text_header(const struct top *t, int v)
+{
+	const char *cnt = has_bytes(v) ? (v == TV_UDP ? "SENDS" : "PACKETS") : "COUNT";
+
+	out_text("\n%s\n", views[v].title);
+	switch (v) {
+	case TV_DROPS:
+		if (t->drop_by & BY_REASON)
+			out_text("%-22s ", "REASON");
+		if (t->drop_by & BY_LOCATION)
+			out_text(t->drop_by & BY_REASON ? "%-40s " : "%-22s ", "LOCATION");
+		if (t->drop_by & BY_PROTOCOL)
+			out_text(t->drop_by == BY_PROTOCOL ? "%-22s " : "%-40s ", "PROTOCOL");
+		for (int i = 0, first = !(t->drop_by & 7); i < (int)ARRAY_SIZE(pkt_cols); i++)
+			if (t->drop_by & pkt_cols[i].by) {
+				out_text(first ? "%-22s " : "%-40s ", pkt_cols[i].title);
+				first = 0;
+			}
+		break;
+	case TV_RESETS: out_text("%-9s %-40s %-40s ", "DIR", "SOURCE", "DESTINATION"); break;
+	case TV_RFLOW: out_text("%-46s %-47s %-12s ", "SOURCE", "DESTINATION", "STATE"); break;
+	case TV_RCOMM: out_text("%-22s ", "COMM"); break;
+	case TV_DEV: out_text("%-16s %-3s ", "DEV", "DIR"); break;
+	case TV_UDP: out_text("%-16s %8s ", "COMM", "PID"); break;
+	case TV_STATES: out_text("%-12s    %-12s ", "FROM", "TO"); break;
+	}
+	out_text("%10s %10s %12s", cnt, "PER_SEC", "TOTAL");
+	if (has_bytes(v))
+		out_text(" %14s %14s %16s", "BYTES", "BYTES_PER_SEC", "TOTAL_BYTES");
+	out_text("\n");
+}
+
+/* The line above the tables: when, how long, events and losses. */
+static void render_head(const struct top *t, uint64_t ts, double secs, bool final)
+{
+	char tm[64];
+
+	if (out_is_json()) {
+		out_uint("ts_ns", "", ts);
+		out_double("interval_s", "", secs);
+		out_uint("events", "", t->events);
+		out_uint("lost", "", t->lost);
+		out_uint("events_total", "", t->events_total);
+		out_uint("lost_total", "", t->lost_total);
+		if (final)
+			out_str("final", "", "true");
+		return;
+	}
+	out_fmt_time(ts, tm, sizeof(tm));
+	out_text("%s  interval %.2fs  events %" PRIu64 "  lost %" PRIu64 "  (total %" PRIu64
+		 " events, %" PRIu64 " lost)%s\n", tm, secs, t->events, t->lost,
+		 t->events_total, t->lost_total, final ? "  final" : "");
+	if (t->lost)
+		out_text("warning: %" PRIu64 " events lost in this interval: counts are low; "
+			 "enlarge the buffer (--buffer-kb)\n", t->lost);
+}
+
+static void render_row(const struct top *t, int v, const struct agg_row *r, double secs)
+{
+	char bufs[8][128];
+	const char *labels[20];
+
+	row_keys(t, v, r, labels, bufs);
+	out_open(NULL, false);
+	if (out_is_json()) {
+		for (int j = 0; labels[j]; j += 2)
+			out_str(labels[j], "", labels[j + 1]);
+		if (r->other)
+			out_str("other", "", "true");
+	} else {
+		text_keys(v, labels, r);
+	}
+	out_uint("count", "%10" PRIu64 " ", r->count);
+	out_double("per_sec", "%10.1f ", secs > 0 ? r->count / secs : 0);
+	out_uint("total", "%12" PRIu64, r->total);
+	if (has_bytes(v)) {
+		out_uint("bytes", " %14" PRIu64, r->bytes);
+		out_double("bytes_per_sec", " %14.1f", secs > 0 ? r->bytes / secs : 0);
+		out_uint("total_bytes", " %16" PRIu64, r->total_bytes);
+	}
+	out_text("\n");
+	out_close(false);
+}
+
+/* One table: the first --rows rows by count, and the other row. */
+static void render_view(struct top *t, int v, double secs)
+{
+	struct agg_row **rows;
+	size_t n, shown = 0;
+
+	rows = agg_sorted(t->agg[v], &n);
+	out_open(views[v].json, true);
+	if (!out_is_json())
+		text_header(t, v);
+	for (size_t i = 0; i < n; i++) {
+		if (shown >= (size_t)t->rows && !rows[i]->other)
+			continue;
+		shown++;
+		render_row(t, v, rows[i], secs);
+	}
+	if (n > shown)
+		out_text("(%zu more rows)\n", n - shown);
+	if (agg_other(t->agg[v])->total)
+		out_text("(%" PRIu64 " events of keys past --max-keys are in 'other')\n",
+			 agg_folded(t->agg[v]));
+	out_close(true);
+}
+
+void top_render(struct top *t, uint64_t ts, double secs, bool final)
+{
+	if (t->stale)
+		new_interval(t);	/* no event came in this interval */
+	out_begin("top");
+	render_head(t, ts, secs, final);
+	for (int v = 0; v < TOP_NVIEWS; v++)
+		if (t->agg[v])
+			render_view(t, v, secs);
+	out_end();
+	out_flush();
+	t->stale = true;
+}
+
+int top_prom_write(struct top *t, const char *path)
+{
+	static const struct { int v; const char *name, *bytes, *help; } m[] = {
+		{ TV_DROPS, "ftnet_drops_total", NULL, "packets dropped (skb:kfree_skb)" },
+		{ TV_RESETS, "ftnet_resets_total", NULL, "TCP resets sent and received" },
+		{ TV_RFLOW, "ftnet_retransmits_total", NULL, "TCP retransmitted skbs by flow" },
+		{ TV_RCOMM, "ftnet_retransmits_by_comm_total", NULL, "TCP retransmits by comm" },
+		{ TV_DEV, "ftnet_dev_packets_total", "ftnet_dev_bytes_total",
+		  "packets per device" },
+		{ TV_UDP, "ftnet_udp_sends_total", "ftnet_udp_send_bytes_total", "UDP sends" },
+		{ TV_STATES, "ftnet_tcp_state_transitions_total", NULL, "TCP state changes" },
+	};
+	char bufs[8][128];
+	const char *labels[20];
+	struct prom *p = prom_open(path);
+
+	if (!p)
+		return -errno;
+	prom_family(p, "ftnet_lost_events_total", "counter", "events the kernel could not keep");
+	prom_sample(p, "ftnet_lost_events_total", t->lost_total, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
+		struct agg_row **rows;
+		size_t n;
+
+		if (!t->agg[m[i].v])
+			continue;
+		rows = agg_sorted(t->agg[m[i].v], &n);
+		prom_family(p, m[i].name, "counter", m[i].help);
+		for (size_t j = 0; j < n; j++) {
+			row_keys(t, m[i].v, rows[j], labels, bufs);
+			prom_sample(p, m[i].name, rows[j]->total, labels);
+		}
+		if (!m[i].bytes)
+			continue;
+		prom_family(p, m[i].bytes, "counter", "bytes of the same");
+		for (size_t j = 0; j < n; j++) {
+			row_keys(t, m[i].v, rows[j], labels, bufs);
+			prom_sample(p, m[i].bytes, rows[j]->total_bytes, labels);
+		}
+	}
+	return prom_commit(p);
+}
