@@ -23,6 +23,7 @@ struct record_opts {
 	const char	*output, *filter;
 	uint64_t	count, buffer_kb;
 	double		duration;
+	bool		stacks;
 };
 
 static const struct opt record_opts[] = {
@@ -32,6 +33,8 @@ static const struct opt record_opts[] = {
 	OPT_COUNT(struct record_opts, count, "stop after N events (the file may hold a few more)"),
 	OPT_FILTER(struct record_opts, filter),
 	OPT_BUFFER_KB(struct record_opts, buffer_kb),
+	OPT_F('g', "stacks", struct record_opts, stacks,
+	      "a kernel stack trace after every event (the instance's stacktrace option)"),
 	OPT_END,
 };
 
@@ -46,6 +49,7 @@ const struct cmd_spec record_spec = {
 	.opts = record_opts,
 	.examples = "  ftnet record drops -o drops.dat -d 60\n"
 		    "  ftnet record drops resets -o net.dat --filter 'reason != NOT_SPECIFIED'\n"
+		    "  ftnet record drops -g -o stacks.dat -d 10\n"
 		    "  ftnet report drops.dat --json\n"
 		    "  trace-cmd report drops.dat\n",
 	.max_args = -1,
@@ -63,6 +67,8 @@ struct record_state {
 	const char		*path;
 	uint64_t		limit, events, pages;
 	int			err;
+	bool			stacks, stack_on;	/* -g; the option turned on by us */
+	bool			failed;		/* before any page: nothing to write */
 	char			*clock, *cmdlines;
 	struct td_blob		*stats;
 	int			nstats;
@@ -134,6 +140,32 @@ static int record_ncpus(struct session *s)
 	return ncpu < TD_MAX_CPUS ? ncpu : TD_MAX_CPUS;
 }
 
+/* -g: the kernel writes ftrace's kernel_stack record after each event (its format is kept). */
+static int stacks_on(struct record_state *st, struct session *s)
+{
+	if (tracefs_option_is_enabled(s->inst, TRACEFS_OPTION_STACKTRACE))
+		return 0;	/* on already: left as it is */
+	if (!tracefs_option_is_supported(s->inst, TRACEFS_OPTION_STACKTRACE) ||
+	    tracefs_option_enable(s->inst, TRACEFS_OPTION_STACKTRACE) < 0) {
+		error("cannot take kernel stacks (-g): instance '%s' has no stacktrace option to "
+		      "turn on: %s", s->ctx->instance, strerror(errno ? errno : ENOTSUP));
+		st->failed = true;
+		return -1;
+	}
+	st->stack_on = true;
+	return 0;
+}
+
+static void stopping(void *arg, struct session *s)
+{
+	struct record_state *st = arg;
+
+	if (st->stack_on && tracefs_option_disable(s->inst, TRACEFS_OPTION_STACKTRACE) < 0)
+		warn("cannot turn the stacktrace option of instance '%s' off: %s",
+		     s->ctx->instance, strerror(errno));
+	st->stack_on = false;
+}
+
 static void started(void *arg, struct session *s)
 {
 	struct group_event evs[SESSION_MAX_GROUPS * (GROUP_MAX_PROBES + GROUP_MAX_EVENTS)];
@@ -141,6 +173,8 @@ static void started(void *arg, struct session *s)
 	struct td_meta_tfs meta;
 	int n = 0, ret;
 
+	if (st->stacks && stacks_on(st, s) < 0)
+		return;
 	for (int i = 0; i < s->nrun; i++)
 		n += group_events(s->run[i], s->backend[i], evs + n, GROUP_MAX_PROBES);
 	record_version(st, s);
@@ -187,7 +221,7 @@ static bool enough(void *arg)
 {
 	struct record_state *st = arg;
 
-	return (st->limit && st->events >= st->limit) || st->err;
+	return (st->limit && st->events >= st->limit) || st->err || st->failed;
 }
 
 /* The kernel's statistics of each CPU, as trace-cmd keeps them ("CPU: N" then the file). */
@@ -261,19 +295,21 @@ static int record_finish(struct record_state *st, struct td_kept *kept)
 static void record_report(struct record_state *st, const struct td_kept *k,
 			  const struct run_stats *rs)
 {
+	const char *what = st->stacks ? "records (events and their stacks)" : "events";
+
 	if (k->error && k->file_size)
 		error("cannot write '%s': %s (writing %s): recording stopped there; the file is "
-		      "complete and holds the first %" PRIu64 " events (%" PRIu64 " pages); %"
-		      PRIu64 " events read after were not kept: free some space, or record less "
-		      "(-d, --filter)", st->path, strerror(-k->error), k->error_at, k->events,
+		      "complete and holds the first %" PRIu64 " %s (%" PRIu64 " pages); %" PRIu64
+		      " events read after were not kept: free some space, or record less (-d, "
+		      "--filter)", st->path, strerror(-k->error), k->error_at, k->events, what,
 		      k->pages, st->events > k->events ? st->events - k->events : 0);
 	else if (k->error)
 		error("cannot write '%s': %s (writing %s): nothing was kept; free some space or "
 		      "write elsewhere", st->path, strerror(-k->error),
 		      k->error_at ? k->error_at : "the file");
 	else
-		fprintf(stderr, "%s: %" PRIu64 " events in %" PRIu64 " pages written to '%s' (%"
-			PRIu64 " bytes), %" PRIu64 " lost%s\n", prog_name, k->events, k->pages,
+		fprintf(stderr, "%s: %" PRIu64 " %s in %" PRIu64 " pages written to '%s' (%" PRIu64
+			" bytes), %" PRIu64 " lost%s\n", prog_name, k->events, what, k->pages,
 			st->path, k->file_size, rs->lost, rs->lost ? ": enlarge the buffer "
 			"(--buffer-kb) or filter in the kernel (--filter)" : "");
 }
@@ -306,6 +342,7 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	output_or_die(o.output);
 	st.path = o.output;
 	st.limit = o.count;
+	st.stacks = o.stacks;
 	r.groups = argv + i;
 	r.ngroups = argc - i;
 	r.so.filter = o.filter;
@@ -316,13 +353,16 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.on_event = on_event;
 	r.on_page = on_page;
 	r.done = enough;
+	r.stopping = stopping;
 	r.drained = drained;
 	ret = run_events(ctx, &r, &rs);
-	if (st.w && record_finish(&st, &kept))
+	if (st.failed)
+		ret = EXIT_FAIL;
+	else if (st.w && record_finish(&st, &kept))
 		ret = EXIT_FAIL;
 	else if (!st.w && st.err)
 		ret = EXIT_FAIL;
-	if (st.w)
+	if (st.w && !st.failed)
 		record_report(&st, &kept, &rs);
 	for (int c = 0; c < st.nstats; c++)
 		free((char *)st.stats[c].data);

@@ -166,6 +166,8 @@ void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pa
 	if (src->f.kallsyms.len)
 		s->ksyms = ksyms_parse(src->f.kallsyms.data, src->f.kallsyms.len);
 	s->dec = decoder_new(s->tep);
+	if (td_has_event(&src->f, "ftrace", "kernel_stack"))
+		decoder_add_stacks(s->dec);	/* record -g: for the views that show stacks */
 	s->conn = pending_new(4096, 60ull * 1000000000ull);
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);

@@ -224,8 +224,8 @@ static int parse_formats(struct td_file *f, struct cur *c)
 		return -EINVAL;
 	if (n > MAX_FORMATS)
 		return fail(c, "%u ftrace event formats: too many", n);
-	for (uint32_t i = 0; i < n; i++)	/* not read: ftnet decodes none of them */
-		if (parse_format(c, NULL, "ftrace"))
+	for (uint32_t i = 0; i < n; i++)	/* kernel_stack: the stacks of record -g */
+		if (parse_format(c, f->tep, "ftrace"))
 			return -EINVAL;
 	c->section = "the event formats";
 	if (get_u32(c, &nsys))

@@ -153,6 +153,40 @@ no_instance_left
 expect_eq "record -o /dev/full: exit status" "$?" 1
 grep -q "not a regular file" "$TMP/err" && ok "says /dev/full is not a file" || fail "$(cat "$TMP/err")"
 
+# -g: a kernel stack after every drop, its path through the UDP receive; the option restored
+"$FTNET" -I "$INST" enable drops >/dev/null
+"$FTNET" -I "$INST" record -g -o "$TMP/g.dat" -d 20 -c 5 2>"$TMP/g.err" &
+REC=$!
+PIDS=$REC
+sleep 0.5
+in_ns $NET udp "$port" 5 >/dev/null
+wait "$REC"
+expect_eq "record -g exit status" "$?" 0
+PIDS=""
+expect_eq "stacktrace option after record -g" "$(cat "/sys/kernel/tracing/instances/$INST/options/stacktrace")" 0
+"$FTNET" -I "$INST" disable --all >/dev/null
+trace-cmd report "$TMP/g.dat" 2>/dev/null >"$TMP/g.tc"
+python3 - "$TMP/g.tc" >"$TMP/g.n" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+n = 0
+for i, l in enumerate(lines):
+    if "reason: NO_SOCKET" in l and i + 1 < len(lines) and "kernel_stack:" in lines[i + 1]:
+        stack = []
+        for s in lines[i + 2:]:
+            if not s.startswith("=> "):
+                break
+            stack.append(s.split()[1])
+        if "__udp4_lib_rcv" in stack and "ip_protocol_deliver_rcu" in stack:
+            n += 1
+print(n)
+PY
+expect_eq "drops followed by their stack (ip_protocol_deliver_rcu -> __udp4_lib_rcv)" "$(cat "$TMP/g.n")" 5
+grep -q "records (events and their stacks) in" "$TMP/g.err" && ok "record -g's summary" || fail "record -g: $(cat "$TMP/g.err")"
+"$FTNET" report "$TMP/g.dat" drops --json 2>/dev/null >"$TMP/g.rep"
+expect_eq "report of a -g file: its drops" "$(udp_drops "$TMP/g.rep" | wc -l)" 5
+no_instance_left
+
 # losses: a tiny buffer nobody read; the pages say how many were lost, and the file keeps that
 "$FTNET" -I "$INST" enable drops --buffer-kb 8 --filter "reason == NO_SOCKET" >/dev/null
 in_ns $NET udp "$port" 5000 >/dev/null
