@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracedat-int.h"
 #include "tracedat.h"
 #include "util.h"
 
@@ -16,18 +17,8 @@
 #define MAX_SYSTEMS 4096
 #define MAX_NAME 256
 
-struct cur {
-	const uint8_t	*p;
-	size_t		len, off;
-	bool		swap;
-	const char	*section;	/* where we are, for messages */
-	char		*err;
-	size_t		errlen;
-};
 
-static int fail(struct cur *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(struct cur *c, const char *fmt, ...)
+int td_fail(struct cur *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,12 +30,12 @@ static int fail(struct cur *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static const uint8_t *take(struct cur *c, uint64_t n)
+const uint8_t *td_take(struct cur *c, uint64_t n)
 {
 	const uint8_t *p;
 
 	if (n > c->len - c->off) {
-		fail(c, "truncated in %s (at byte %zu, %llu more needed, %zu left)", c->section,
+		td_fail(c, "truncated in %s (at byte %zu, %llu more needed, %zu left)", c->section,
 		     c->off, (unsigned long long)n, c->len - c->off);
 		return NULL;
 	}
@@ -67,9 +58,9 @@ static uint64_t swap64(uint64_t v)
 	return __builtin_bswap64(v);
 }
 
-static int get_u16(struct cur *c, uint16_t *v)
+int td_get_u16(struct cur *c, uint16_t *v)
 {
-	const uint8_t *p = take(c, 2);
+	const uint8_t *p = td_take(c, 2);
 
 	if (!p)
 		return -EINVAL;
@@ -79,9 +70,9 @@ static int get_u16(struct cur *c, uint16_t *v)
 	return 0;
 }
 
-static int get_u32(struct cur *c, uint32_t *v)
+int td_get_u32(struct cur *c, uint32_t *v)
 {
-	const uint8_t *p = take(c, 4);
+	const uint8_t *p = td_take(c, 4);
 
 	if (!p)
 		return -EINVAL;
@@ -91,9 +82,9 @@ static int get_u32(struct cur *c, uint32_t *v)
 	return 0;
 }
 
-static int get_u64(struct cur *c, uint64_t *v)
+int td_get_u64(struct cur *c, uint64_t *v)
 {
-	const uint8_t *p = take(c, 8);
+	const uint8_t *p = td_take(c, 8);
 
 	if (!p)
 		return -EINVAL;
@@ -104,40 +95,40 @@ static int get_u64(struct cur *c, uint64_t *v)
 }
 
 /* A size (4 or 8 bytes wide) and the bytes it counts. */
-static int get_blob(struct cur *c, int width, struct td_blob *b)
+int td_get_blob(struct cur *c, int width, struct td_blob *b)
 {
 	uint64_t n;
 	uint32_t n32;
 
-	if (width == 4 ? get_u32(c, &n32) : get_u64(c, &n))
+	if (width == 4 ? td_get_u32(c, &n32) : td_get_u64(c, &n))
 		return -EINVAL;
 	if (width == 4)
 		n = n32;
-	b->data = (const char *)take(c, n);
+	b->data = (const char *)td_take(c, n);
 	b->len = (size_t)n;
 	return b->data ? 0 : -EINVAL;
 }
 
 /* A NUL-terminated name of at most MAX_NAME bytes. */
-static const char *get_name(struct cur *c)
+const char *td_get_name(struct cur *c)
 {
 	size_t left = c->len - c->off, max = left < MAX_NAME ? left : MAX_NAME;
 	const uint8_t *nul = memchr(c->p + c->off, '\0', max);
 
 	if (!nul) {
-		fail(c, "%s in %s (at byte %zu)", max == left ? "truncated" : "a name too long",
+		td_fail(c, "%s in %s (at byte %zu)", max == left ? "truncated" : "a name too long",
 		     c->section, c->off);
 		return NULL;
 	}
-	return (const char *)take(c, (size_t)(nul - (c->p + c->off)) + 1);
+	return (const char *)td_take(c, (size_t)(nul - (c->p + c->off)) + 1);
 }
 
-static int expect(struct cur *c, const char *word, size_t n)
+int td_expect(struct cur *c, const char *word, size_t n)
 {
-	const uint8_t *p = take(c, n);
+	const uint8_t *p = td_take(c, n);
 
 	if (p && memcmp(p, word, n))
-		return fail(c, "'%s' expected at byte %zu, in %s", word, c->off - n, c->section);
+		return td_fail(c, "'%s' expected at byte %zu, in %s", word, c->off - n, c->section);
 	return p ? 0 : -EINVAL;
 }
 
@@ -151,7 +142,7 @@ static int parse_format(struct cur *c, struct tep_handle *tep, const char *sys)
 	size_t len;
 	char *text;
 
-	if (get_blob(c, 8, &b))
+	if (td_get_blob(c, 8, &b))
 		return -EINVAL;
 	if (!tep || td_format_clean(b.data, b.len, &text, &len) < 0)
 		return 0;
@@ -168,77 +159,81 @@ static int parse_header(struct td_file *f, struct cur *c)
 	uint32_t ps;
 
 	c->section = "the file's header";
-	p = take(c, 10);
+	p = td_take(c, 10);
 	if (!p || memcmp(p, "\027\010\104tracing", 10))
-		return fail(c, "not a trace.dat file: it does not begin with trace-cmd's magic bytes");
-	v = get_name(c);
+		return td_fail(c, "not a trace.dat file: it does not begin with trace-cmd's magic bytes");
+	v = td_get_name(c);
 	if (!v)
 		return -EINVAL;
 	snprintf(version, sizeof(version), "%s", v);
 	f->version = atoi(version);
-	if (f->version == 7)
-		return fail(c, "version 7 is not read yet: 'trace-cmd convert --file-version 6 "
-			       "-i FILE -o FILE6' writes it as version 6");
-	if (f->version != 6)
-		return fail(c, "version '%s' is not one ftnet reads (6)", version);
-	p = take(c, 2);
+	if (f->version != 6 && f->version != 7)
+		return td_fail(c, "version '%s' is not one ftnet reads (6 or 7)", version);
+	p = td_take(c, 2);
 	if (!p)
 		return -EINVAL;
 	if (p[0] > 1 || (p[1] != 4 && p[1] != 8))
-		return fail(c, "bad byte order (%u) or long size (%u) in the header", p[0], p[1]);
+		return td_fail(c, "bad byte order (%u) or long size (%u) in the header", p[0], p[1]);
 	f->big_endian = p[0];
 	f->long_size = p[1];
 	c->swap = f->big_endian != host_big_endian();
-	if (get_u32(c, &ps))
+	if (td_get_u32(c, &ps))
 		return -EINVAL;
 	if (ps < 256 || ps > (1u << 24) || (ps & (ps - 1)))
-		return fail(c, "page size %u is not a power of two from 256 to 16M", ps);
+		return td_fail(c, "page size %u is not a power of two from 256 to 16M", ps);
 	f->page_size = (int)ps;
 	return 0;
 }
 
-static int parse_headers(struct td_file *f, struct cur *c)
+int td_parse_headers(struct td_file *f, struct cur *c)
 {
 	struct td_blob b;
 
 	c->section = "header_page";
-	if (expect(c, "header_page", 12) || get_blob(c, 8, &b))
+	if (td_expect(c, "header_page", 12) || td_get_blob(c, 8, &b))
 		return -EINVAL;
 	if (!b.len)
-		return fail(c, "the file has no header_page: a kernel older than ftnet reads");
+		return td_fail(c, "the file has no header_page: a kernel older than ftnet reads");
 	f->long_size = td_header_long_size(b.data, b.len);
 	if (f->long_size < 0)
-		return fail(c, "header_page does not describe a page header ftnet reads");
+		return td_fail(c, "header_page does not describe a page header ftnet reads");
 	c->section = "header_event";
-	if (expect(c, "header_event", 13) || get_blob(c, 8, &b))
+	if (td_expect(c, "header_event", 13) || td_get_blob(c, 8, &b))
 		return -EINVAL;
 	return 0;
 }
 
-static int parse_formats(struct td_file *f, struct cur *c)
+int td_parse_ftrace(struct td_file *f, struct cur *c)
 {
-	uint32_t n, nsys;
+	uint32_t n;
 
 	c->section = "the ftrace event formats";
-	if (get_u32(c, &n))
+	if (td_get_u32(c, &n))
 		return -EINVAL;
 	if (n > MAX_FORMATS)
-		return fail(c, "%u ftrace event formats: too many", n);
+		return td_fail(c, "%u ftrace event formats: too many", n);
 	for (uint32_t i = 0; i < n; i++)	/* kernel_stack: the stacks of record -g */
 		if (parse_format(c, f->tep, "ftrace"))
 			return -EINVAL;
+	return 0;
+}
+
+int td_parse_systems(struct td_file *f, struct cur *c)
+{
+	uint32_t n, nsys;
+
 	c->section = "the event formats";
-	if (get_u32(c, &nsys))
+	if (td_get_u32(c, &nsys))
 		return -EINVAL;
 	if (nsys > MAX_SYSTEMS)
-		return fail(c, "%u event systems: too many", nsys);
+		return td_fail(c, "%u event systems: too many", nsys);
 	for (uint32_t s = 0; s < nsys; s++) {
-		const char *sys = get_name(c);
+		const char *sys = td_get_name(c);
 
-		if (!sys || get_u32(c, &n))
+		if (!sys || td_get_u32(c, &n))
 			return -EINVAL;
 		if (n > MAX_FORMATS)
-			return fail(c, "%u formats in system '%.64s': too many", n, sys);
+			return td_fail(c, "%u formats in system '%.64s': too many", n, sys);
 		for (uint32_t i = 0; i < n; i++)
 			if (parse_format(c, f->tep, sys))
 				return -EINVAL;
@@ -250,7 +245,7 @@ static int parse_formats(struct td_file *f, struct cur *c)
  * Every fixed field within a page: a record's fields are then read inside the page buffer
  * and its one page of slack, whatever the record's size says.
  */
-static int check_fields(struct td_file *f, struct cur *c)
+int td_check_fields(struct td_file *f, struct cur *c)
 {
 	struct tep_event **ev = tep_list_events(f->tep, TEP_EVENT_SORT_ID);
 
@@ -262,7 +257,7 @@ static int check_fields(struct td_file *f, struct cur *c)
 				long long end = (long long)fl->offset + fl->size;
 
 				if (fl->offset < 0 || fl->size < 0 || end > f->page_size)
-					return fail(c, "field '%.64s' of event '%.64s' lies outside a "
+					return td_fail(c, "field '%.64s' of event '%.64s' lies outside a "
 						       "page (offset %d, size %d)", fl->name,
 						    ev[i]->name, fl->offset, fl->size);
 			}
@@ -271,7 +266,7 @@ static int check_fields(struct td_file *f, struct cur *c)
 	return 0;
 }
 
-static void option_clock(struct td_file *f, const char *text, size_t len)
+void td_option_clock(struct td_file *f, const char *text, size_t len)
 {
 	const char *open = memchr(text, '[', len), *close;
 
@@ -282,6 +277,18 @@ static void option_clock(struct td_file *f, const char *text, size_t len)
 		snprintf(f->clock, sizeof(f->clock), "%.*s", (int)(close - open - 1), open + 1);
 }
 
+void td_option(struct td_file *f, uint16_t id, const struct td_blob *b)
+{
+	if (id == TD_OPT_TRACECLOCK)
+		td_option_clock(f, b->data, b->len);
+	else if (id == TD_OPT_UNAME && b->len)
+		snprintf(f->uname, sizeof(f->uname), "%.*s", (int)strnlen(b->data, b->len),
+			 b->data);
+	else if (id == TD_OPT_VERSION && b->len)
+		snprintf(f->writer, sizeof(f->writer), "%.*s", (int)strnlen(b->data, b->len),
+			 b->data);
+}
+
 /* Options until DONE; *clock is set when the clock follows the CPU table. */
 static int parse_options(struct td_file *f, struct cur *c, bool *clock)
 {
@@ -290,22 +297,14 @@ static int parse_options(struct td_file *f, struct cur *c, bool *clock)
 		struct td_blob b;
 		uint16_t id;
 
-		if (get_u16(c, &id))
+		if (td_get_u16(c, &id))
 			return -EINVAL;
 		if (id == TD_OPT_DONE)
 			return 0;
-		if (get_blob(c, 4, &b))
+		if (td_get_blob(c, 4, &b))
 			return -EINVAL;
-		if (id == TD_OPT_TRACECLOCK) {
-			*clock = true;
-			option_clock(f, b.data, b.len);
-		} else if (id == TD_OPT_UNAME && b.len) {
-			snprintf(f->uname, sizeof(f->uname), "%.*s",
-				 (int)strnlen(b.data, b.len), b.data);
-		} else if (id == TD_OPT_VERSION && b.len) {
-			snprintf(f->writer, sizeof(f->writer), "%.*s",
-				 (int)strnlen(b.data, b.len), b.data);
-		}
+		*clock |= id == TD_OPT_TRACECLOCK;
+		td_option(f, id, &b);
 	}
 }
 
@@ -317,7 +316,7 @@ static int cmp_cpu(const void *a, const void *b)
 }
 
 /* Each CPU's data within the file, whole pages, no two overlapping. */
-static int check_cpus(struct td_file *f, struct cur *c)
+int td_check_cpus(struct td_file *f, struct cur *c)
 {
 	struct td_cpu **by = xcalloc((size_t)f->ncpus, sizeof(*by));
 	int n = 0, ret = 0;
@@ -328,18 +327,18 @@ static int check_cpus(struct td_file *f, struct cur *c)
 		if (!d->size)
 			continue;
 		if (d->offset > f->len || d->size > f->len - d->offset)
-			ret = fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of "
+			ret = td_fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of "
 				      "the file (%zu bytes): the file is truncated", i,
 				   (unsigned long long)d->size, (unsigned long long)d->offset, f->len);
 		else if (d->size % (uint64_t)f->page_size)
-			ret = fail(c, "the data of CPU %d is not a whole number of pages", i);
+			ret = td_fail(c, "the data of CPU %d is not a whole number of pages", i);
 		by[n++] = d;
 	}
 	if (!ret)
 		qsort(by, (size_t)n, sizeof(*by), cmp_cpu);
 	for (int i = 1; i < n && !ret; i++)
 		if (by[i - 1]->offset + by[i - 1]->size > by[i]->offset)
-			ret = fail(c, "the data of two CPUs overlap in the file");
+			ret = td_fail(c, "the data of two CPUs overlap in the file");
 	free(by);
 	return ret;
 }
@@ -351,39 +350,39 @@ static int parse_tail(struct td_file *f, struct cur *c)
 	uint32_t n;
 
 	c->section = "the CPU count";
-	if (get_u32(c, &n))
+	if (td_get_u32(c, &n))
 		return -EINVAL;
 	if (!n || n > TD_MAX_CPUS)
-		return fail(c, "%u CPUs: not from 1 to %d", n, TD_MAX_CPUS);
+		return td_fail(c, "%u CPUs: not from 1 to %d", n, TD_MAX_CPUS);
 	f->ncpus = (int)n;
 	c->section = "the options";
-	w = take(c, 10);
+	w = td_take(c, 10);
 	if (w && !memcmp(w, "options  ", 10)) {
 		if (parse_options(f, c, &clock))
 			return -EINVAL;
-		w = take(c, 10);
+		w = td_take(c, 10);
 	}
 	if (w && !memcmp(w, "latency  ", 10))
-		return fail(c, "a latency trace: it holds the tracer's text, not events");
+		return td_fail(c, "a latency trace: it holds the tracer's text, not events");
 	if (w && memcmp(w, "flyrecord", 10))
-		return fail(c, "neither 'flyrecord' nor 'latency' at byte %zu", c->off - 10);
+		return td_fail(c, "neither 'flyrecord' nor 'latency' at byte %zu", c->off - 10);
 	if (!w)
 		return -EINVAL;
 	c->section = "the CPU table";
 	f->flyrecord = c->off;
 	f->cpus = xcalloc(n, sizeof(*f->cpus));
 	for (uint32_t i = 0; i < n; i++)
-		if (get_u64(c, &f->cpus[i].offset) || get_u64(c, &f->cpus[i].size))
+		if (td_get_u64(c, &f->cpus[i].offset) || td_get_u64(c, &f->cpus[i].size))
 			return -EINVAL;
 	if (clock) {
 		struct td_blob b;
 
 		c->section = "the trace clock";
-		if (get_blob(c, 8, &b))
+		if (td_get_blob(c, 8, &b))
 			return -EINVAL;
-		option_clock(f, b.data, b.len);
+		td_option_clock(f, b.data, b.len);
 	}
-	return check_cpus(f, c);
+	return td_check_cpus(f, c);
 }
 
 static int parse_all(struct td_file *f, struct cur *c)
@@ -395,16 +394,19 @@ static int parse_all(struct td_file *f, struct cur *c)
 	tep_set_local_bigendian(f->tep, host_big_endian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	tep_set_long_size(f->tep, f->long_size);
 	tep_set_page_size(f->tep, f->page_size);
-	if (parse_headers(f, c) || parse_formats(f, c) || check_fields(f, c))
+	if (f->version == 7)
+		return td_parse_v7(f, c);
+	if (td_parse_headers(f, c) || td_parse_ftrace(f, c) || td_parse_systems(f, c) ||
+	    td_check_fields(f, c))
 		return -EINVAL;
 	c->section = "kallsyms";
-	if (get_blob(c, 4, &f->kallsyms))
+	if (td_get_blob(c, 4, &f->kallsyms))
 		return -EINVAL;
 	c->section = "the printk formats";
-	if (get_blob(c, 4, &f->printk))
+	if (td_get_blob(c, 4, &f->printk))
 		return -EINVAL;
 	c->section = "the command lines";
-	if (get_blob(c, 8, &f->cmdlines))
+	if (td_get_blob(c, 8, &f->cmdlines))
 		return -EINVAL;
 	return parse_tail(f, c);
 }
@@ -422,7 +424,7 @@ int td_parse(struct td_file *f, const uint8_t *data, size_t len, char *err, size
 	if (!err[0])
 		snprintf(err, errlen, "unreadable");
 	td_release(f);
-	return f->version == 7 ? -ENOTSUP : -EINVAL;
+	return c.unsupported ? -ENOTSUP : -EINVAL;
 }
 
 void td_release(struct td_file *f)

@@ -29,7 +29,7 @@ build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pcapng.c"
 build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c"
 build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c" "$SRC/src/tracedat-read.c" \
-	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c"
+	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c" "$SRC/src/tracedat-v7.c"
 
 mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"

@@ -355,7 +355,7 @@ static void test_hostile(const struct built *b)
 	memcpy(&off0, b->data + fly, 8);
 	memcpy(&size0, b->data + fly + 8, 8);
 	patched(b, 0, 0x18, 1, "magic");
-	patched(b, 10, '7', 1, "version 7 is not read yet");
+	patched(b, 10, '7', 1, "compression header is unreadable");
 	patched(b, 10, '5', 1, "version '5'");
 	patched(b, 12, 2, 1, "byte order");
 	patched(b, 13, 3, 1, "long size");
@@ -505,6 +505,46 @@ static void test_random(const struct built *b)
 	free(copy);
 }
 
+/* trace-cmd's conversion of the same file to version 7 (uncompressed): the same records. */
+static void test_v7(void)
+{
+	char err[TD_ERRLEN];
+	size_t len;
+	uint8_t *data = (uint8_t *)slurp("tracedat/drops-6.18-v7.dat", &len);
+	struct td_file f;
+	struct seen s;
+	int refused = 0;
+
+	CHECK_INT(td_parse(&f, data, len, err, sizeof(err)), 0);
+	CHECK_INT(f.version, 7);
+	CHECK_STR(f.clock, "mono");
+	CHECK_INT(f.ncpus, 2);
+	td_release(&f);
+	CHECK_INT(read_all(data, len, &s, true, err), 0);
+	CHECK_INT(s.n, 6);
+	CHECK_INT(s.drops, 6);
+	CHECK_INT(s.bad, 0);
+	CHECK_INT(s.lost, 7);
+	CHECK_INT(s.ts[4], 3000 + (1ull << 28));
+	/* every prefix and random bytes: read or refused, never a crash */
+	for (size_t cut = 0; cut < len; cut += cut < 8192 ? 1 : 61)
+		refused += read_all(data, cut, &s, true, err) < 0;
+	CHECK(refused > 8000);
+	for (int i = 0; i < 2000; i++) {
+		uint8_t *copy = xmalloc(len);
+
+		memcpy(copy, data, len);
+		for (int k = 0; k < 1 + (int)(rnd() % 4); k++)
+			copy[i % 2 ? rnd() % 8192 : rnd() % len] = (uint8_t)rnd();
+		read_all(copy, len, &s, true, err);
+		CHECK(s.records <= len / 4);
+		free(copy);
+	}
+	data[0x12] = 'z';	/* "none" -> "zone": a compression ftnet does not know */
+	CHECK_INT(td_parse(&f, data, len, err, sizeof(err)), -ENOTSUP);
+	CHECK(strstr(err, "compressed with zone") != NULL);
+}
+
 int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/ftnet-tracedat-XXXXXX";
@@ -531,6 +571,7 @@ int main(int argc, char **argv)
 	test_truncated(&b);
 	test_hostile(&b);
 	test_random(&b);
+	test_v7();
 	free(b.data);
 	for (int i = 0; i < ntexts; i++)
 		free(texts[i]);
