@@ -125,6 +125,19 @@ expect_ge "records in a -c 5 file" "$n" 5
 expect_eq "record -d 0.5 exit status" "$?" 0
 trace-cmd report "$TMP/d.dat" >/dev/null 2>&1
 expect_eq "trace-cmd reads a -d file" "$?" 0
+# SIGTERM ends it as SIGINT does
+"$FTNET" -I "$INST" record drops -o "$TMP/t.dat" 2>/dev/null &
+REC=$!
+PIDS=$REC
+wait_enabled skb/kfree_skb
+in_ns $NET udp "$port" 7 >/dev/null
+sleep 0.2
+kill -TERM "$REC"
+wait "$REC"
+expect_eq "record exit status after SIGTERM" "$?" 0
+PIDS=""
+n=$(trace-cmd report "$TMP/t.dat" 2>/dev/null | grep -c 'reason: NO_SOCKET$')
+expect_eq "drops in the file SIGTERM ended" "$n" 7
 no_instance_left
 
 # a full disk: recording stops, the file holds what fitted, and the message says how much
