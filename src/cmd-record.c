@@ -176,7 +176,7 @@ static void started(void *arg, struct session *s)
 	if (st->stacks && stacks_on(st, s) < 0)
 		return;
 	for (int i = 0; i < s->nrun; i++)
-		n += group_events(s->run[i], s->backend[i], evs + n, GROUP_MAX_PROBES);
+		n += group_events(s->run[i], s->backend[i], evs + n, (int)ARRAY_SIZE(evs) - n);
 	record_version(st, s);
 	st->clock = tracefs_instance_file_read(s->inst, "trace_clock", NULL);
 	ret = td_meta_from_tfs(&meta, evs, n);

@@ -13,7 +13,7 @@ DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/s
 	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c
 	$SRC/src/decode-stack.c
 	$SRC/src/groups.c $SRC/src/probe.c $SRC/src/tfs.c $SRC/src/koffs.c $SRC/src/btf.c
-	$SRC/src/btf-skb.c $SRC/src/pkt.c $SRC/src/pkt-filter.c"
+	$SRC/src/btf-skb.c $SRC/src/pkt.c $SRC/src/pkt-filter.c $SRC/src/calibrate.c"
 build() {	# build TARGET SOURCES...
 	target=$1
 	shift
