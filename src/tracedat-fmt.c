@@ -94,6 +94,11 @@ static bool decl_ok(const char *d, size_t n)
 			;
 		if (i >= n || d[i] != ']')
 			return false;
+		/* "x[16]", "x[2][3]", or "__data_loc char[] x" (libtraceevent leaks on others) */
+		if (i + 1 < n && d[i + 1] != '[' &&
+		    (d[i + 1] != ' ' || (strncmp(d, "__data_loc ", 11) && strncmp(d, "__rel_loc ", 10))))
+			return false;
+		word = true;
 	}
 	return is_ident(d[n - 1]) || d[n - 1] == ']';
 }
