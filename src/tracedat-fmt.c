@@ -4,6 +4,7 @@
  * in the kernel's strict shape and written out anew with only what ftnet needs: the name, the
  * id, the fields, and the __print_symbolic tables of the print fmt (drop reasons, states).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,13 +181,22 @@ static const char *sym_entry(struct sb *t, const char *p, const char *end, bool 
 	if (p >= end || *p != '{')
 		return NULL;
 	v = p = skip_ws(p + 1, end);
-	if (p < end && *p == '-')
-		p++;
-	while (p < end && is_ident(*p))
-		p++;
+	if (p < end && (isalpha((unsigned char)*p) || *p == '_')) {
+		while (p < end && is_ident(*p))	/* an enum's name (some kernels leave them) */
+			p++;
+	} else {
+		/* a number: decimal, or hex after 0x ("-" alone leaks in libtraceevent) */
+		p += p < end && *p == '-';
+		bool hex = end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+			   isxdigit((unsigned char)p[2]);
+
+		for (p += hex ? 2 : 0; p < end && (hex ? isxdigit((unsigned char)*p) :
+						   isdigit((unsigned char)*p)); p++)
+			;
+	}
 	vl = (size_t)(p - v);
 	p = skip_ws(p, end);
-	if (!vl || vl > 24 || p >= end || *p != ',')
+	if (!vl || vl > 64 || !is_ident(v[vl - 1]) || p >= end || *p != ',')
 		return NULL;
 	p = skip_ws(p + 1, end);
 	if (p >= end || *p != '"')
