@@ -9,6 +9,8 @@ struct ksyms;
 
 /* Loads the text symbols from a kallsyms file; NULL with errno (EPERM when addresses are hidden). */
 struct ksyms *ksyms_load(const char *path);
+/* The same from kallsyms text held in memory (a trace.dat's); the text is copied. */
+struct ksyms *ksyms_parse(const char *text, size_t len);
 void ksyms_free(struct ksyms *ks);
 /* Writes "func+0xoff" (or "0xaddr" when unknown) into buf. */
 void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size);

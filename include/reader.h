@@ -14,6 +14,8 @@ struct reader_sink {
 	/* events the kernel lost on a CPU before ts (count 0: an unknown number) */
 	void	(*lost)(void *ctx, int cpu, uint64_t count, uint64_t ts);
 	void	*ctx;
+	/* when set: every raw page as read (size bytes), before its records are delivered */
+	void	(*page)(void *ctx, int cpu, const void *page, int size);
 };
 
 struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep);
@@ -28,5 +30,9 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 long reader_finish(struct reader *r, const struct reader_sink *sink);
 uint64_t reader_lost(const struct reader *r);
 uint64_t reader_records(const struct reader *r);
+/* The size of the pages read (the instance's sub-buffer size). */
+int reader_page_size(const struct reader *r);
+/* The CPU numbers read, ascending; returns how many (at most max). */
+int reader_cpus(const struct reader *r, int *cpus, int max);
 
 #endif

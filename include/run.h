@@ -28,6 +28,12 @@ struct run_spec {
 	double			interval;	/* seconds between ticks, 0: none */
 	const char		*prom;		/* written at every tick and at the end */
 	bool			quiet;		/* no "hit Ctrl-C" note */
+	/*
+	 * A trace.dat to read instead of the kernel (report, -r FILE): the same callbacks get
+	 * the file's events in time order; duration and interval follow the file's timestamps,
+	 * and the run ends at the file's end.
+	 */
+	const char		*read_file;
 
 	/* callbacks: arg is the command's state */
 	void	*arg;
@@ -45,6 +51,10 @@ struct run_spec {
 	bool	(*done)(void *arg);
 	/* waited in a round: for work besides reading (diagnose's other sources) */
 	void	(*idle)(void *arg, uint64_t now);
+	/* every raw page as read from the kernel, before its events are decoded (record) */
+	void	(*on_page)(void *arg, int cpu, const void *page, int size);
+	/* the buffers are drained and the instance not yet restored (record's statistics) */
+	void	(*drained)(void *arg, struct session *s);
 	/*
 	 * A second source that idle reads (capture's pcap handle): when wake_ms > 0, a round
 	 * waits for wake_fd to be readable, at most wake_ms, then reads the buffers at once.
@@ -55,5 +65,7 @@ struct run_spec {
 
 /* Runs the loop; returns the exit status. stats, when given, gets the run's counts. */
 int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats);
+/* The loop over a file (src/run-file.c), which run_events calls when r->read_file is set. */
+int run_file(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats);
 
 #endif

@@ -15,6 +15,10 @@
 
 #define SESSION_MAX_GROUPS 16
 
+struct ksyms;
+struct reader_sink;
+struct td_source;
+
 struct session_opts {
 	const char		*filter;	/* for groups enabled for this run */
 	unsigned long		buffer_kb;
@@ -50,6 +54,12 @@ struct session {
 	char			(*raw)[2][64];	/* the raw events enabled for this run */
 	int			nraw;
 	bool			busy;		/* the last round was a flood's */
+	/* when set, every raw page as read, before its records are decoded (record) */
+	void			(*on_page)(void *arg, int cpu, const void *page, int size);
+	/* a trace.dat read instead of the kernel (src/session-file.c), or NULL */
+	struct td_source	*file;
+	/* the file's kernel symbols for drop locations, NULL for the running kernel's */
+	struct ksyms		*ksyms;
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
 };
@@ -81,5 +91,25 @@ int session_check(struct session *s);
 void session_drain(struct session *s);
 /* Closes the reader and restores the instance as it was before session_start. */
 void session_end(struct session *s);
+/* The sink the readers feed: decode, connect and rxlat pairing, comm names, on_event. */
+void session_sink(struct session *s, struct reader_sink *sink);
+
+/*
+ * The same session over a trace.dat (src/session-file.c): the file's formats, the groups it
+ * holds (or those named, which it must hold), its pages merged by time through the sink
+ * above. Dies with a clear message on a file it cannot read.
+ */
+void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
+			char **names, int nnames, const struct session_opts *o);
+/*
+ * Delivers at most max events before until_ts, *last_ts set to the time of the last one;
+ * returns how many (0 at the end), -1 after reporting a bad page.
+ */
+long session_file_read(struct session *s, uint64_t until_ts, long max, uint64_t *last_ts);
+/* The time of the file's next record (UINT64_MAX at its end). */
+uint64_t session_file_next_ts(struct session *s);
+/* The command name of a pid as the file recorded it. */
+void session_file_comm(struct session *s, int pid, int cpu, char *name);
+void session_file_end(struct session *s);
 
 #endif

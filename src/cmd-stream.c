@@ -22,6 +22,7 @@ struct stream_opts {
 	double		duration;
 	int		time;		/* enum out_time */
 	const char	*filter;
+	const char	*read;		/* -r FILE */
 	const char	*write;		/* pcapng of the drops' packets */
 };
 
@@ -36,6 +37,8 @@ static const struct opt stream_opts[] = {
 	OPT_FILTER(struct stream_opts, filter),
 	OPT_BUFFER_KB(struct stream_opts, buffer_kb),
 	OPT_F('H', "no-header", struct stream_opts, no_header, "no column header"),
+	OPT_S('r', "read", struct stream_opts, read, "FILE",
+	      "read the events of a trace.dat file (ftnet record, trace-cmd) instead"),
 	OPT_S('w', "write", struct stream_opts, write, "FILE",
 	      "write the dropped packets' headers to FILE (pcapng, with reason as comments)"),
 	OPT_END,
@@ -55,7 +58,8 @@ const struct cmd_spec stream_spec = {
 	.examples = "  ftnet enable drops && ftnet stream\n"
 		    "  ftnet stream resets retrans -d 30 --time wall\n"
 		    "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n"
-		    "  ftnet stream drops 'udp and dst port 53' -w drops.pcapng\n",
+		    "  ftnet stream drops 'udp and dst port 53' -w drops.pcapng\n"
+		    "  ftnet stream -r drops.dat --json\n",
 	.max_args = -1,
 };
 
@@ -64,6 +68,7 @@ struct stream_state {
 	uint64_t	shown;
 	enum out_time	time;
 	const char	*instance;
+	struct out_opts	*oo;
 	struct dropsink	*drops;		/* pcap filter and pcapng file, or NULL */
 	struct ksyms	*ks;
 	int		werr;		/* the pcapng file's first write error */
@@ -102,7 +107,11 @@ static void started(void *arg, struct session *s)
 {
 	struct stream_state *st = arg;
 
-	if (st->time == TIME_WALL && !tfs_instance_clock_is(s->inst, "mono"))
+	if (s->ksyms) {		/* a file's own kernel symbols */
+		st->oo->ksyms = s->ksyms;
+		out_init(st->oo);
+	}
+	if (st->time == TIME_WALL && s->inst && !tfs_instance_clock_is(s->inst, "mono"))
 		warn("instance '%s' does not use the mono trace clock: wall times are approximate",
 		     st->instance);
 	out_event_header();
@@ -170,11 +179,17 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	st.limit = o.count;
 	st.time = oo.time = o.time;
 	st.instance = ctx->instance;
+	st.oo = &oo;
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	oo.no_header = o.no_header;
 	oo.wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
-	ks = ksyms_load("/proc/kallsyms");
-	if (!ks)
+	if (o.read && o.buffer_kb)
+		usage_error("stream", "--buffer-kb sizes the kernel's buffer: not with -r FILE");
+	if (o.read && o.time == TIME_WALL)
+		usage_error("stream", "--time wall is for live runs: a file holds the times of its "
+			    "trace clock (seconds since boot)");
+	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
+	if (!ks && !o.read)
 		warn("cannot read kernel symbols from /proc/kallsyms: %s: drop locations are "
 		     "shown as addresses", errno == EPERM ? "addresses are hidden (need root)" :
 		     strerror(errno));
@@ -188,6 +203,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
 	r.duration = o.duration;
+	r.read_file = o.read;
 	r.arg = &st;
 	r.started = started;
 	r.on_event = print_event;
@@ -204,7 +220,8 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		dropsink_close(st.drops);
 	}
 	fprintf(stderr, "%s: %" PRIu64 " events read, %" PRIu64 " shown, %" PRIu64 " lost%s\n",
-		prog_name, rs.records, st.shown, rs.lost,
-		rs.lost ? ": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)" : "");
+		prog_name, rs.records, st.shown, rs.lost, !rs.lost ? "" : o.read ?
+		" while recording: the file marks where" :
+		": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)");
 	return ret;
 }

@@ -27,22 +27,13 @@ static int ksym_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-struct ksyms *ksyms_load(const char *path)
+/* Builds the table over ks->text (kept: the names point into it). */
+static struct ksyms *ksyms_build(struct ksyms *ks)
 {
-	size_t cap = 1 << 16, len;
-	struct ksyms *ks;
+	size_t cap = 1 << 16;
 	bool nonzero = false;
 	char *line, *next;
 
-	ks = xcalloc(1, sizeof(*ks));
-	ks->text = read_file(path, &len);
-	if (!ks->text) {
-		int e = errno;
-
-		free(ks);
-		errno = e;
-		return NULL;
-	}
 	ks->syms = xmalloc(cap * sizeof(*ks->syms));
 	for (line = ks->text; line && *line; line = next) {
 		char *type, *name, *end;
@@ -79,6 +70,32 @@ struct ksyms *ksyms_load(const char *path)
 	}
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), ksym_cmp);
 	return ks;
+}
+
+struct ksyms *ksyms_load(const char *path)
+{
+	struct ksyms *ks = xcalloc(1, sizeof(*ks));
+	size_t len;
+
+	ks->text = read_file(path, &len);
+	if (!ks->text) {
+		int e = errno;
+
+		free(ks);
+		errno = e;
+		return NULL;
+	}
+	return ksyms_build(ks);
+}
+
+struct ksyms *ksyms_parse(const char *text, size_t len)
+{
+	struct ksyms *ks = xcalloc(1, sizeof(*ks));
+
+	ks->text = xmalloc(len + 1);
+	memcpy(ks->text, text, len);
+	ks->text[len] = '\0';
+	return ksyms_build(ks);
 }
 
 void ksyms_free(struct ksyms *ks)

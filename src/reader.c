@@ -174,7 +174,7 @@ static void page_parse(struct rcpu *c, char *page)
 /* Pages per CPU per round: bounds memory and keeps output flowing under a flood. */
 #define ROUND_MAX_PAGES 4096
 
-static int cpu_drain(struct reader *r, struct rcpu *c)
+static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink *sink)
 {
 	for (size_t n = 0; n < ROUND_MAX_PAGES; n++) {
 		char *page = page_get(r, c);
@@ -186,6 +186,8 @@ static int cpu_drain(struct reader *r, struct rcpu *c)
 				return -errno;
 			break;
 		}
+		if (sink->page)
+			sink->page(sink->ctx, c->cpu, page, ret);
 		page_parse(c, page);
 	}
 	return 0;
@@ -257,7 +259,7 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 			return 0;
 	}
 	for (int i = 0; i < r->ncpu; i++) {
-		ret = cpu_drain(r, &r->cpus[i]);
+		ret = cpu_drain(r, &r->cpus[i], sink);
 		if (ret < 0)
 			return ret;
 	}
@@ -295,4 +297,18 @@ uint64_t reader_lost(const struct reader *r)
 uint64_t reader_records(const struct reader *r)
 {
 	return r->records;
+}
+
+int reader_page_size(const struct reader *r)
+{
+	return r->page_size;
+}
+
+int reader_cpus(const struct reader *r, int *cpus, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->ncpu && n < max; i++)
+		cpus[n++] = r->cpus[i].cpu;
+	return n;
 }

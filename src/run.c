@@ -70,6 +70,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	struct session s;
 	int ret;
 
+	if (r->read_file)
+		return run_file(ctx, r, stats);
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
@@ -82,6 +84,7 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	session_start(&s, ctx, r->groups, r->ngroups, &r->so);
 	s.on_event = r->on_event;
 	s.on_record = r->on_record;
+	s.on_page = r->on_page;
 	s.arg = r->arg;
 	s.wake_fd = r->wake_fd;
 	s.wake_ms = r->wake_ms;
@@ -97,6 +100,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->stopping)
 		r->stopping(r->arg, &s);
 	session_drain(&s);	/* the rest, and losses only the kernel's stats show */
+	if (r->drained)
+		r->drained(r->arg, &s);
 	session_end(&s);
 	if (r->tick)
 		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);

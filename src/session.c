@@ -296,7 +296,9 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 {
 	if (!(s->types & (1u << ev->type)))
 		return;
-	if (ev->type != EV_LOST)
+	if (ev->type != EV_LOST && s->file)
+		session_file_comm(s, ev->pid, ev->cpu, ev->comm);
+	else if (ev->type != EV_LOST)
 		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
 	s->delivered++;
 	s->on_event(s->arg, ev);
@@ -495,17 +497,31 @@ int session_check(struct session *s)
 	return on || !s->nrun ? 1 : 0;
 }
 
+static void sink_page(void *arg, int cpu, const void *page, int size)
+{
+	struct session *s = arg;
+
+	s->on_page(s->arg, cpu, page, size);
+}
+
+void session_sink(struct session *s, struct reader_sink *sink)
+{
+	*sink = (struct reader_sink){ sink_record, sink_lost, s, s->on_page ? sink_page : NULL };
+}
+
 long session_round(struct session *s, int timeout_ms)
 {
-	struct reader_sink sink = { sink_record, sink_lost, s };
+	struct reader_sink sink;
 
+	session_sink(s, &sink);
 	return reader_round(s->rd, timeout_ms, &sink);
 }
 
 void session_drain(struct session *s)
 {
-	struct reader_sink sink = { sink_record, sink_lost, s };
+	struct reader_sink sink;
 
+	session_sink(s, &sink);
 	reader_finish(s->rd, &sink);
 }
 

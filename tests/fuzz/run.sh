@@ -2,7 +2,8 @@
 # inputs: fuzz-packet (the pcap reader and the packet printer, seeded with real captures),
 # fuzz-record (the event decoders and printer on the formats recorded from real kernels),
 # fuzz-pkt (headers rebuilt from skb offsets and windows, filters on them, pcapng written back)
-# and fuzz-btf (the BTF reader, seeded with the blobs of three kernels).
+# fuzz-btf (the BTF reader, seeded with the blobs of three kernels) and fuzz-tracedat (the
+# trace.dat reader: sections, formats, pages, decoders; seeded with files ftnet wrote).
 . "$TESTLIB"
 command -v clang >/dev/null || skip "needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev)"
 SRC=$(cd "$HERE/../.." && pwd)
@@ -12,7 +13,7 @@ DECODERS="$SRC/src/cap.c $SRC/src/out.c $SRC/src/out-fd.c $SRC/src/util.c $SRC/s
 	$SRC/src/decode.c $SRC/src/decode-skb.c $SRC/src/decode-tcp.c $SRC/src/decode-net.c
 	$SRC/src/decode-stack.c
 	$SRC/src/groups.c $SRC/src/probe.c $SRC/src/tfs.c $SRC/src/koffs.c $SRC/src/btf.c
-	$SRC/src/btf-skb.c $SRC/src/pkt.c $SRC/src/pkt-filter.c"
+	$SRC/src/btf-skb.c $SRC/src/pkt.c $SRC/src/pkt-filter.c $SRC/src/calibrate.c"
 build() {	# build TARGET SOURCES...
 	target=$1
 	shift
@@ -27,8 +28,10 @@ build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
 build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pcapng.c"
 build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c"
+build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c" "$SRC/src/tracedat-read.c" \
+	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c" "$SRC/src/tracedat-v7.c"
 
-mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf"
+mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"
 "$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 "$TMP/packets" >"$TMP/log" 2>&1
 rc=$?
@@ -84,4 +87,10 @@ cp "$SRC"/tests/data/btf/*.btf "$TMP/btf/"
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-btf: $RUNS inputs without a crash" "$rc" 0
+
+cp "$SRC"/tests/data/tracedat/*.dat "$TMP/tracedat/"
+"$TMP/fuzz-tracedat" -runs="$RUNS" -max_len=32768 -seed=1 "$TMP/tracedat" >"$TMP/log" 2>&1
+rc=$?
+tail -3 "$TMP/log"
+expect_eq "fuzz-tracedat: $RUNS inputs without a crash" "$rc" 0
 finish
