@@ -33,7 +33,7 @@ build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c" "$SRC/src/tracedat-read.c"
 
 mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"
-"$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 "$TMP/packets" >"$TMP/log" 2>&1
+"$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 -timeout=30 "$TMP/packets" >"$TMP/log" 2>&1
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-packet: $RUNS inputs without a crash" "$rc" 0
@@ -44,7 +44,7 @@ for kn in 0 1 2 3 4 5; do
 		{ printf "\\$(printf %03o "$kn")\\$(printf %03o "$e")"; head -c 120 /dev/zero; } >"$TMP/records/k$kn-e$e"
 	done
 done
-FTNET_TESTDATA="$SRC/tests/data" "$TMP/fuzz-record" -runs=$((RUNS * 5)) -max_len=512 -seed=1 \
+FTNET_TESTDATA="$SRC/tests/data" "$TMP/fuzz-record" -runs=$((RUNS * 5)) -max_len=512 -seed=1 -timeout=30 \
 	"$TMP/records" >"$TMP/log" 2>&1
 rc=$?
 tail -3 "$TMP/log"
@@ -77,19 +77,19 @@ for mode in 0 12 14; do
 		>"$TMP/pkt/udp4-$mode"
 	unhex "$(seed_header $mode 24 64 60 21 "$comment")$ZEROS$TCP6" >"$TMP/pkt/tcp6-$mode"
 done
-"$TMP/fuzz-pkt" -runs="$RUNS" -max_len=512 -seed=1 "$TMP/pkt" >"$TMP/log" 2>&1
+"$TMP/fuzz-pkt" -runs="$RUNS" -max_len=512 -seed=1 -timeout=30 "$TMP/pkt" >"$TMP/log" 2>&1
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-pkt: $RUNS inputs without a crash" "$rc" 0
 
 cp "$SRC"/tests/data/btf/*.btf "$TMP/btf/"
-"$TMP/fuzz-btf" -runs="$RUNS" -max_len=16384 -seed=1 "$TMP/btf" >"$TMP/log" 2>&1
+"$TMP/fuzz-btf" -runs="$RUNS" -max_len=16384 -seed=1 -timeout=30 "$TMP/btf" >"$TMP/log" 2>&1
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-btf: $RUNS inputs without a crash" "$rc" 0
 
 cp "$SRC"/tests/data/tracedat/*.dat "$TMP/tracedat/"
-"$TMP/fuzz-tracedat" -runs="$RUNS" -max_len=32768 -seed=1 "$TMP/tracedat" >"$TMP/log" 2>&1
+"$TMP/fuzz-tracedat" -runs="$RUNS" -max_len=32768 -seed=1 -timeout=30 "$TMP/tracedat" >"$TMP/log" 2>&1
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-tracedat: $RUNS inputs without a crash" "$rc" 0
