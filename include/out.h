@@ -66,6 +66,8 @@ int out_close_stdout(void);
 /* Helpers shared with other views. */
 void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size);
 const char *out_ethertype(uint16_t proto);
+/* A packet's flow from kprobes: "udp 10.0.0.1:5353 > 10.0.0.2:53" (ports where known). */
+void out_packet_flow(const struct ftnet_event *ev);
 /* "tcp", "udp", "icmp", "icmpv6", or the number. */
 const char *out_ipproto(uint8_t proto, char *buf, size_t size);
 void out_fmt_time(uint64_t ts, char *buf, size_t size);

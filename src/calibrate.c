@@ -119,6 +119,13 @@ static char *probe_run(const char *name, const char *fetch, int port, int syns, 
 	return text;
 }
 
+static const char *next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+
+	return nl ? nl + 1 : NULL;
+}
+
 static uint64_t u64_at(const uint8_t *b, int o)
 {
 	uint64_t v;
@@ -133,6 +140,17 @@ static unsigned u16_at(const uint8_t *b, int o)
 
 	memcpy(&v, b + o, 2);
 	return v;
+}
+
+/* The 256 bytes of the skb a record holds (s0 to s3); false when cut. */
+static bool skb_bytes(const char *line, uint8_t *b)
+{
+	static const char *const part[] = { "s0", "s1", "s2", "s3" };
+	int n = 0;
+
+	for (int i = 0; i < 4; i++)
+		n += parse_array(line, part[i], b + 64 * i, 64);
+	return n == SKB_BYTES;
 }
 
 /*
@@ -168,15 +186,8 @@ static int find(const char *text, struct calib *c, char *why, size_t size)
 	struct calib one, first = { 0 };
 	int records = 0, agree = 0;
 
-	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		static const char *const part[] = { "s0", "s1", "s2", "s3" };
-		int n = 0;
-
-		if (!strstr(line, "calib:"))
-			continue;
-		for (int i = 0; i < 4; i++)
-			n += parse_array(line, part[i], b + 64 * i, 64);
-		if (n != SKB_BYTES)
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		if (!strstr(line, "calib:") || !skb_bytes(line, b))
 			continue;
 		records++;
 		if (fit(b, &one) != 1)
@@ -225,16 +236,13 @@ static int verify(const char *text, struct calib *c, int port, char *why, size_t
 	uint8_t win[128], b[SKB_BYTES];
 	int good = 0, len = -2;
 
-	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (const char *line = text; line && *line; line = next_line(line)) {
 		struct pkt_skb s = { 0 };
 		struct pkt_info pi;
 		int l;
 
 		if (!strstr(line, "calibv:") || parse_array(line, "win0", win, 64) != 64 ||
-		    parse_array(line, "win1", win + 64, 64) != 64 ||
-		    parse_array(line, "s1", b + 64, 64) != 64 || parse_array(line, "s0", b, 64) != 64 ||
-		    parse_array(line, "s2", b + 128, 64) != 64 ||
-		    parse_array(line, "s3", b + 192, 64) != 64)
+		    parse_array(line, "win1", win + 64, 64) != 64 || !skb_bytes(line, b))
 			continue;
 		s.head = parse_num(line, "head");
 		s.data = parse_num(line, "data");
@@ -252,8 +260,8 @@ static int verify(const char *text, struct calib *c, int port, char *why, size_t
 		good++;
 	}
 	if (good < SYNS) {
-		snprintf(why, size, "calibration: the offsets found rebuilt %d of %d SYNs to port %d "
-			 "(not used)", good, SYNS, port);
+		snprintf(why, size, "calibration: the offsets found rebuilt %d of %d SYNs to "
+			 "port %d (not used)", good, SYNS, port);
 		return -ENOENT;
 	}
 	c->len = len;

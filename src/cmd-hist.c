@@ -21,8 +21,9 @@ struct hstate {
 };
 
 struct hist_opts {
-	double	duration, interval;
-	bool	json;
+	double		duration, interval;
+	bool		json;
+	const char	*read;
 };
 
 static const struct opt hist_opts[] = {
@@ -30,6 +31,8 @@ static const struct opt hist_opts[] = {
 	OPT_INTERVAL(struct hist_opts, interval,
 		     "print and restart the histogram every SECS (at least 0.1)"),
 	OPT_JSON(struct hist_opts, json),
+	OPT_S('r', "read", struct hist_opts, read, "FILE",
+	      "the events of a trace.dat file (ftnet record, trace-cmd) instead of the kernel's"),
 	OPT_END,
 };
 
@@ -205,6 +208,7 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.groups = argv + i;
 	r.ngroups = 1;
 	r.duration = o.duration;
+	r.read_file = o.read;
 	r.interval = o.interval;
 	r.arg = &h;
 	r.started = started;

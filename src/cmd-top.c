@@ -22,6 +22,7 @@ struct top_opts {
 	bool		json;
 	const char	*prom;
 	uint64_t	max_keys, buffer_kb;
+	const char	*read;
 };
 
 /* "reason,location", "flow", "saddr,dport": the keys of the drops table, 0 when unknown. */
@@ -65,6 +66,8 @@ static const struct opt top_opts[] = {
 	      "rows kept per table (default " STR(AGG_DEFAULT_MAX_KEYS) "); more fold into 'other'",
 	      1, 10000000),
 	OPT_BUFFER_KB(struct top_opts, buffer_kb),
+	OPT_S('r', "read", struct top_opts, read, "FILE",
+	      "the events of a trace.dat file (ftnet record, trace-cmd) instead of the kernel's"),
 	OPT_END,
 };
 
@@ -107,8 +110,9 @@ static void started(void *arg, struct session *s)
 
 	for (int i = 0; i < s->nrun; i++)
 		top_tables(&tr->t, s->run[i]->view, tr->max_keys);
-	tr->ks = ksyms_load("/proc/kallsyms");
-	tr->t.ks = tr->ks;
+	/* a file's own kernel symbols (the session's), else this kernel's */
+	tr->ks = s->ksyms ? NULL : ksyms_load("/proc/kallsyms");
+	tr->t.ks = s->ksyms ? s->ksyms : tr->ks;
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -172,6 +176,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = argc - i;
 	r.so.default_group = "drops";
 	r.so.buffer_kb = o.buffer_kb;
+	r.read_file = o.read;
 	r.duration = o.duration;
 	r.interval = o.interval;
 	r.prom = o.prom;

@@ -78,25 +78,14 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 /* "udp 127.0.0.1:40000 > 127.0.0.1:53 ": the packet, where kprobes read it. */
 static void packet(const struct follow_path *p)
 {
-	struct ftnet_event ev = { .family = p->family };
-	char s[64], d[64], num[8];
-	bool ports = p->pkt_known & PKT_SPORT;
+	struct ftnet_event ev = { .family = p->family, .ipproto = p->ipproto,
+				  .pkt_known = p->pkt_known, .sport = p->sport, .dport = p->dport };
 
 	if (!p->family)
 		return;
 	memcpy(ev.saddr, p->saddr, 16);
 	memcpy(ev.daddr, p->daddr, 16);
-	out_fmt_addr(&ev, true, s, sizeof(s));
-	out_fmt_addr(&ev, false, d, sizeof(d));
-	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
-	if (p->pkt_known & PKT_PROTO)
-		out_str("ipproto", "%s ", out_ipproto(p->ipproto, num, sizeof(num)));
-	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
-	if (ports)
-		out_uint("sport", ":%" PRIu64, p->sport);
-	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
-	if (ports)
-		out_uint("dport", ":%" PRIu64, p->dport);
+	out_packet_flow(&ev);
 	out_text(" ");
 }
 

@@ -306,8 +306,7 @@ const char *out_ipproto(uint8_t proto, char *buf, size_t size)
 	return buf;
 }
 
-/* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
-static void drop_packet(const struct ftnet_event *ev)
+void out_packet_flow(const struct ftnet_event *ev)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
 	bool ports = ev->pkt_known & PKT_SPORT;
@@ -318,13 +317,22 @@ static void drop_packet(const struct ftnet_event *ev)
 	out_fmt_addr(ev, false, d, sizeof(d));
 	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (ev->pkt_known & PKT_PROTO)
-		out_str("ipproto", " %s ", out_ipproto(ev->ipproto, p, sizeof(p)));
+		out_str("ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
 	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
 	if (ports)
 		out_uint("sport", ":%" PRIu64, ev->sport);
 	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
 	if (ports)
 		out_uint("dport", ":%" PRIu64, ev->dport);
+}
+
+/* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
+static void drop_packet(const struct ftnet_event *ev)
+{
+	if (!ev->family)
+		return;
+	out_text(" ");
+	out_packet_flow(ev);
 	if (ev->pkt_known & PKT_LEN)
 		out_uint("len", " len=%" PRIu64, ev->len);
 }

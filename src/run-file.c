@@ -84,12 +84,13 @@ int run_file(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
 		c.deadline = c.last + (uint64_t)(r->duration * 1e9);
 	out_set_abort(&session_stop, 0);
 	ret = file_loop(&s, r, &c);
-	session_file_end(&s);
+	/* the last tick before the end: views may use the file's symbols (s.ksyms) */
 	if (r->tick)
 		r->tick(r->arg, c.now, c.now > c.last ? (c.now - c.last) / 1e9 : 0, true);
 	if (file_prom(r, true) < 0)
 		ret = EXIT_FAIL;
 	out_flush();
+	session_file_end(&s);
 	if (stats)
 		*stats = (struct run_stats){ s.records, s.delivered, s.lost };
 	return ret;

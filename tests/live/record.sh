@@ -65,6 +65,18 @@ udp_drops "$TMP/live" >"$TMP/live.d"
 udp_drops "$TMP/rep" >"$TMP/rep.d"
 expect_eq "our drops in the live stream" "$(wc -l <"$TMP/live.d")" "$N"
 expect_eq "our drops in ftnet report" "$(wc -l <"$TMP/rep.d")" "$N"
+# the views read the file as they read the kernel: top -r totals what report shows
+"$FTNET" top -r "$TMP/r.dat" --by reason,location --json -t 3600 >"$TMP/top.json" 2>"$TMP/top.err"
+expect_eq "top -r exit status" "$?" 0
+t=$(tail -1 "$TMP/top.json" | python3 -c '
+import json, sys
+top = json.loads(sys.stdin.read())
+print(sum(r["total"] for r in top["drops"] if r.get("reason") == "NO_SOCKET" and r["location"].startswith("__udp4_lib_rcv+0x")))')
+expect_eq "top -r: NO_SOCKET drops at __udp4_lib_rcv" "$t" "$(python3 - "$TMP/rep" <<'PY'
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if (lambda e: e["type"] == "drop" and e.get("reason") == "NO_SOCKET" and e["location"].startswith("__udp4_lib_rcv+0x"))(json.loads(l))))
+PY
+)"
 cmp -s "$TMP/live.d" "$TMP/rep.d" && ok "report's drops = the live stream's, field for field" ||
 	fail "report and live differ: $(diff "$TMP/live.d" "$TMP/rep.d" | sed -n "2p;53p")"
 udp_drops "$TMP/live" ms >"$TMP/live.ms"
