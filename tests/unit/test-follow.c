@@ -20,12 +20,6 @@
 static const char *datadir;
 
 /* Raw record bytes for one event, fields set by name as the format lays them out. */
-struct raw {
-	struct tep_event	*e;
-	unsigned char		data[512];
-	int			size;
-};
-
 static struct tep_handle *load_kernel(const char *kernel)
 {
 	struct tep_handle *tep = fixture_load(datadir, kernel);
@@ -33,44 +27,6 @@ static struct tep_handle *load_kernel(const char *kernel)
 	if (!tep)
 		exit(99);
 	return tep;
-}
-
-static void raw_init(struct raw *r, struct tep_handle *tep, const char *sys, const char *name)
-{
-	uint16_t id;
-
-	memset(r, 0, sizeof(*r));
-	r->e = tep_find_event_by_name(tep, sys, name);
-	if (!r->e) {
-		fprintf(stderr, "no event %s:%s\n", sys, name);
-		exit(99);
-	}
-	id = r->e->id;
-	memcpy(r->data, &id, 2);
-	for (struct tep_format_field *f = r->e->format.fields; f; f = f->next)
-		if (f->offset + f->size > r->size)
-			r->size = f->offset + f->size;
-}
-
-static void raw_set(struct raw *r, const char *field, uint64_t v)
-{
-	struct tep_format_field *f = tep_find_field(r->e, field);
-
-	if (!f) {
-		fprintf(stderr, "no field %s in %s\n", field, r->e->name);
-		exit(99);
-	}
-	memcpy(r->data + f->offset, &v, f->size > 8 ? 8 : f->size);	/* little endian */
-}
-
-static void raw_str(struct raw *r, const char *field, const char *s)
-{
-	struct tep_format_field *f = tep_find_field(r->e, field);
-	uint32_t loc = (uint32_t)(strlen(s) + 1) << 16 | (uint32_t)r->size;
-
-	memcpy(r->data + f->offset, &loc, 4);
-	memcpy(r->data + r->size, s, strlen(s) + 1);
-	r->size += strlen(s) + 1;
 }
 
 static int decode(struct decoder *d, struct raw *r, struct ftnet_event *ev)
@@ -100,7 +56,7 @@ static void test_steps(const char *kernel)
 	struct raw r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		raw_init(&r, tep, want[i].sys, want[i].name);
+		raw_init(&r, tep, want[i].sys, want[i].name, 0);
 		raw_set(&r, "skbaddr", 0xffff888100001000ull + i);
 		if (want[i].dev)
 			raw_str(&r, "name", "eth7");
@@ -112,7 +68,7 @@ static void test_steps(const char *kernel)
 		CHECK_STR(ev.dev, want[i].dev ? "eth7" : "");
 	}
 	/* consume_skb has a location since 6.x; 5.10's has none */
-	raw_init(&r, tep, "skb", "consume_skb");
+	raw_init(&r, tep, "skb", "consume_skb", 0);
 	raw_set(&r, "skbaddr", 0x42);
 	if (tep_find_field(r.e, "location"))
 		raw_set(&r, "location", 0xffffffff81000010ull);
@@ -133,7 +89,7 @@ static void test_stack_decode(void)
 	struct raw r;
 
 	CHECK(decoder_has(d, "ftrace", "kernel_stack"));
-	raw_init(&r, tep, "ftrace", "kernel_stack");
+	raw_init(&r, tep, "ftrace", "kernel_stack", 0);
 	caller = tep_find_field(r.e, "caller");
 	for (int i = 0; i < 20; i++) {
 		uint64_t a = 0xffffffff82000000ull + (uint64_t)i * 16;
@@ -159,7 +115,7 @@ static void test_stack_decode(void)
 	r.size = caller->offset - 1;
 	CHECK(decode(d, &r, &ev) <= 0);
 
-	raw_init(&r, tep, "sock", "sk_data_ready");
+	raw_init(&r, tep, "sock", "sk_data_ready", 0);
 	raw_set(&r, "skaddr", 0x5000);
 	raw_set(&r, "family", 2);
 	raw_set(&r, "protocol", 17);

@@ -39,65 +39,6 @@ static struct tep_handle *load_kernel(const char *kernel)
 }
 
 /* Raw record bytes for one event, fields set by name as the format lays them out. */
-struct raw {
-	struct tep_event	*e;
-	unsigned char		data[256];
-	int			size;
-};
-
-static void raw_init(struct raw *r, struct tep_handle *tep, const char *sys, const char *name,
-		     int pid)
-{
-	uint16_t id;
-
-	memset(r, 0, sizeof(*r));
-	r->e = tep_find_event_by_name(tep, sys, name);
-	if (!r->e) {
-		fprintf(stderr, "no event %s:%s\n", sys, name);
-		exit(99);
-	}
-	id = r->e->id;
-	memcpy(r->data, &id, 2);
-	memcpy(r->data + 4, &pid, 4);	/* common_pid */
-	r->size = 0;
-	for (struct tep_format_field *f = r->e->format.fields; f; f = f->next)
-		if (f->offset + f->size > r->size)
-			r->size = f->offset + f->size;
-}
-
-static void raw_set(struct raw *r, const char *field, uint64_t v)
-{
-	struct tep_format_field *f = tep_find_field(r->e, field);
-
-	if (!f) {
-		fprintf(stderr, "no field %s in %s\n", field, r->e->name);
-		exit(99);
-	}
-	memcpy(r->data + f->offset, &v, f->size);	/* little endian */
-}
-
-static void raw_bytes(struct raw *r, const char *field, const void *p, size_t n)
-{
-	struct tep_format_field *f = tep_find_field(r->e, field);
-
-	if (!f || (size_t)f->size < n) {
-		fprintf(stderr, "no field %s[%zu] in %s\n", field, n, r->e->name);
-		exit(99);
-	}
-	memcpy(r->data + f->offset, p, n);
-}
-
-/* A __data_loc string appended after the fixed fields. */
-static void raw_str(struct raw *r, const char *field, const char *s)
-{
-	struct tep_format_field *f = tep_find_field(r->e, field);
-	uint32_t loc = (uint32_t)(strlen(s) + 1) << 16 | (uint32_t)r->size;
-
-	memcpy(r->data + f->offset, &loc, 4);
-	memcpy(r->data + r->size, s, strlen(s) + 1);
-	r->size += strlen(s) + 1;
-}
-
 static int decode(struct tep_handle *tep, struct raw *r, struct ftnet_event *ev)
 {
 	struct decoder *d = decoder_new(tep);
