@@ -116,6 +116,7 @@ struct td_file {
 	char			clock[32];	/* "mono", "" when the file does not say */
 	char			uname[128];
 	char			writer[160];	/* the version option: "ftnet 0.2.0 groups drops" */
+	char			buffer[64];	/* the instance read, "" for the top buffer */
 	int			ncpus;
 	struct td_cpu		*cpus;
 	uint64_t		flyrecord;	/* offset of the CPU table */

@@ -289,8 +289,11 @@ void td_option(struct td_file *f, uint16_t id, const struct td_blob *b)
 			 b->data);
 }
 
-/* Options until DONE; *clock is set when the clock follows the CPU table. */
-static int parse_options(struct td_file *f, struct cur *c, bool *clock)
+/*
+ * Options until DONE; *clock is set when the clock follows the CPU table, *named to where the
+ * first instance's CPU table is ('trace-cmd extract -B NAME' leaves the top buffer empty).
+ */
+static int parse_options(struct td_file *f, struct cur *c, bool *clock, uint64_t *named)
 {
 	c->section = "the options";
 	for (;;) {
@@ -304,8 +307,45 @@ static int parse_options(struct td_file *f, struct cur *c, bool *clock)
 		if (td_get_blob(c, 4, &b))
 			return -EINVAL;
 		*clock |= id == TD_OPT_TRACECLOCK;
+		if (id == TD_OPT_BUFFER && b.len > 9 && b.data[8] && !*named) {
+			memcpy(named, b.data, 8);
+			*named = c->swap ? __builtin_bswap64(*named) : *named;
+			snprintf(f->buffer, sizeof(f->buffer), "%.*s",
+				 (int)strnlen(b.data + 8, b.len - 8), b.data + 8);
+		}
 		td_option(f, id, &b);
 	}
+}
+
+/* "flyrecord" and the table of each CPU's data (offset, size). */
+static int cpu_table(struct td_file *f, struct cur *c)
+{
+	const uint8_t *w = td_take(c, 10);
+
+	if (w && memcmp(w, "flyrecord", 10))
+		return td_fail(c, "neither 'flyrecord' nor 'latency' at byte %zu", c->off - 10);
+	if (!w)
+		return -EINVAL;
+	c->section = "the CPU table";
+	f->flyrecord = c->off;
+	for (int i = 0; i < f->ncpus; i++)
+		if (td_get_u64(c, &f->cpus[i].offset) || td_get_u64(c, &f->cpus[i].size))
+			return -EINVAL;
+	return 0;
+}
+
+/* The top buffer's CPUs, or an instance's when the top one holds nothing. */
+static int named_buffer(struct td_file *f, struct cur *c, uint64_t at)
+{
+	for (int i = 0; i < f->ncpus; i++)
+		if (f->cpus[i].size || !at)
+			return 0;
+	if (at > c->len)
+		return td_fail(c, "the data of instance '%s' lies past the end of the file",
+			       f->buffer);
+	c->off = (size_t)at;
+	c->section = "an instance's CPU table";
+	return cpu_table(f, c);
 }
 
 static int cmp_cpu(const void *a, const void *b)
@@ -345,6 +385,7 @@ int td_check_cpus(struct td_file *f, struct cur *c)
 
 static int parse_tail(struct td_file *f, struct cur *c)
 {
+	uint64_t named = 0;
 	bool clock = false;
 	const uint8_t *w;
 	uint32_t n;
@@ -355,25 +396,21 @@ static int parse_tail(struct td_file *f, struct cur *c)
 	if (!n || n > TD_MAX_CPUS)
 		return td_fail(c, "%u CPUs: not from 1 to %d", n, TD_MAX_CPUS);
 	f->ncpus = (int)n;
+	f->cpus = xcalloc(n, sizeof(*f->cpus));
 	c->section = "the options";
 	w = td_take(c, 10);
 	if (w && !memcmp(w, "options  ", 10)) {
-		if (parse_options(f, c, &clock))
+		if (parse_options(f, c, &clock, &named))
 			return -EINVAL;
 		w = td_take(c, 10);
 	}
 	if (w && !memcmp(w, "latency  ", 10))
 		return td_fail(c, "a latency trace: it holds the tracer's text, not events");
-	if (w && memcmp(w, "flyrecord", 10))
-		return td_fail(c, "neither 'flyrecord' nor 'latency' at byte %zu", c->off - 10);
 	if (!w)
 		return -EINVAL;
-	c->section = "the CPU table";
-	f->flyrecord = c->off;
-	f->cpus = xcalloc(n, sizeof(*f->cpus));
-	for (uint32_t i = 0; i < n; i++)
-		if (td_get_u64(c, &f->cpus[i].offset) || td_get_u64(c, &f->cpus[i].size))
-			return -EINVAL;
+	c->off -= 10;
+	if (cpu_table(f, c))
+		return -EINVAL;
 	if (clock) {
 		struct td_blob b;
 
@@ -382,6 +419,8 @@ static int parse_tail(struct td_file *f, struct cur *c)
 			return -EINVAL;
 		td_option_clock(f, b.data, b.len);
 	}
+	if (named_buffer(f, c, named))
+		return -EINVAL;
 	return td_check_cpus(f, c);
 }
 

@@ -22,6 +22,8 @@ enum { ID_HEADER_INFO = 16, ID_FTRACE, ID_FORMATS, ID_KALLSYMS, ID_PRINTK, ID_CM
 struct v7 {
 	uint64_t	at[ID_LAST];	/* where each section is, from the options */
 	bool		buffer;		/* the top instance's BUFFER option was read */
+	struct td_blob	named;		/* the first instance's, read when the top one is not */
+	struct cur	named_at;
 };
 
 static uint64_t blob64(const struct cur *c, const struct td_blob *b)
@@ -83,9 +85,13 @@ static int buffer_cpu(struct td_file *f, struct cur *b, int *max)
 	return 0;
 }
 
-/* The top instance's data: its flyrecord section, clock, page size and CPUs. */
+/*
+ * The top instance's data: its flyrecord section, clock, page size and CPUs. Another
+ * instance's is kept for later ('trace-cmd extract -B NAME' writes only that one), and read
+ * when named is set.
+ */
 static int buffer_option(struct td_file *f, const struct cur *c, const struct td_blob *o,
-			 struct v7 *v)
+			 struct v7 *v, bool named)
 {
 	struct cur b = *c, sec;
 	const char *name, *clock;
@@ -100,8 +106,14 @@ static int buffer_option(struct td_file *f, const struct cur *c, const struct td
 	if (td_get_u64(&b, &at) || !(name = td_get_name(&b)) || !(clock = td_get_name(&b)) ||
 	    td_get_u32(&b, &ps) || td_get_u32(&b, &n))
 		return -EINVAL;
-	if (*name || v->buffer)
-		return 0;	/* another instance's: the top one is read */
+	if (v->buffer || (*name && !named)) {
+		if (*name && !v->named.data) {
+			v->named = *o;
+			v->named_at = *c;
+		}
+		return 0;
+	}
+	snprintf(f->buffer, sizeof(f->buffer), "%s", name);
 	if (ps < 256 || ps > (1u << 24) || (ps & (ps - 1)) || n > TD_MAX_CPUS)
 		return td_fail(&b, "page size %u or CPU count %u out of range", ps, n);
 	f->page_size = (int)ps;
@@ -126,7 +138,7 @@ static int one_option(struct td_file *f, struct cur *c, uint16_t id, const struc
 		return 0;
 	}
 	if (id == TD_OPT_BUFFER)
-		return buffer_option(f, c, b, v);
+		return buffer_option(f, c, b, v, false);
 	td_option(f, id, b);
 	return 0;
 }
@@ -194,10 +206,11 @@ static int sections(struct td_file *f, struct cur *c, const struct v7 *v)
 
 int td_parse_v7(struct td_file *f, struct cur *c)
 {
-	struct v7 v = { { 0 }, false };
+	struct v7 v;
 	const char *name, *version;
 	uint64_t first;
 
+	memset(&v, 0, sizeof(v));
 	c->section = "the compression header";
 	name = td_get_name(c);
 	version = name ? td_get_name(c) : NULL;
@@ -217,6 +230,8 @@ int td_parse_v7(struct td_file *f, struct cur *c)
 	if (!first)
 		return td_fail(c, "the file has no options section");
 	if (options(f, c, first, &v))
+		return -EINVAL;
+	if (!v.buffer && v.named.data && buffer_option(f, &v.named_at, &v.named, &v, true))
 		return -EINVAL;
 	return sections(f, c, &v);
 }

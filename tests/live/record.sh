@@ -122,6 +122,22 @@ expect_eq "report of a compressed version 7: exit status" "$?" 1
 grep -q "compressed with [a-z]*.*: 'trace-cmd convert --compression none" "$TMP/r7z.err" &&
 	ok "compressed: says how to convert it" || fail "compressed: $(cat "$TMP/r7z.err")"
 
+# files trace-cmd wrote itself ('trace-cmd record' cannot run here, 'extract' can): an
+# instance's buffer, as version 7 (zstd), converted to version 6 and to uncompressed 7
+"$FTNET" -I "$INST" enable drops >/dev/null
+in_ns $NET udp "$port" 11 >/dev/null
+(cd "$TMP" && trace-cmd extract -B "$INST" -o "$TMP/x.dat" >/dev/null 2>&1)
+"$FTNET" -I "$INST" disable --all >/dev/null
+trace-cmd convert --file-version 6 -i "$TMP/x.dat" -o "$TMP/x6.dat" >/dev/null 2>&1
+trace-cmd convert --compression none -i "$TMP/x.dat" -o "$TMP/x7.dat" >/dev/null 2>&1
+expect_eq "NO_SOCKET drops in trace-cmd's own file" "$(trace-cmd report "$TMP/x.dat" 2>/dev/null | grep -c 'reason: NO_SOCKET$')" 11
+for v in x6 x7; do
+	"$FTNET" report "$TMP/$v.dat" --json >"$TMP/$v" 2>"$TMP/$v.err"
+	expect_eq "report of trace-cmd's file ($v): exit status" "$?" 0
+	expect_eq "report of trace-cmd's file ($v): drops" "$(udp_drops "$TMP/$v" | wc -l)" 11
+done
+no_instance_left
+
 # -c stops by itself with a complete file; -d too
 "$FTNET" -I "$INST" record drops -o "$TMP/c.dat" -c 5 -d 20 2>"$TMP/c.err" &
 REC=$!
