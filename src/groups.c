@@ -225,6 +225,7 @@ const struct probe_def *group_extra(const struct group *g)
 int group_extras(const struct group *g, const struct probe_def **out, int max)
 {
 	const struct probe_def *first = group_extra(g);
+	static unsigned char said[64];
 	int n = 0;
 
 	if (!first || !(g->flags & GF_EXTRAS_ALL)) {
@@ -234,9 +235,9 @@ int group_extras(const struct group *g, const struct probe_def **out, int max)
 	for (const struct probe_def *d = first; d->event && n < max; d++) {
 		if (probe_usable(d))
 			out[n++] = d;
-		else if (verbose)
-			note("follow: no probe on '%s' (absent, inlined, or its skb argument not in "
-			     "BTF)", d->func);
+		else if (verbose && d - first < 64 && !said[d - first]++)	/* once a run */
+			note("%s: no probe on '%s' (absent, inlined, or its skb argument not in "
+			     "BTF)", g->name, d->func);
 	}
 	return n;
 }

@@ -158,11 +158,16 @@ bool probe_kprobes_supported(void)
 
 bool probe_argn_supported(void)
 {
-	char *readme = tracefs_instance_file_read(NULL, "README", NULL);
-	bool ok = readme && strstr(readme, "$arg<N>");
+	static int known = -1;	/* the README does not change: read it once per run */
+	char *readme;
 
+	if (known >= 0)
+		return known;
+	readme = tracefs_instance_file_read(NULL, "README", NULL);
+	if (readme)
+		known = strstr(readme, "$arg<N>") != NULL;
 	free(readme);
-	return ok;
+	return known > 0;
 }
 
 static bool func_in_kallsyms(const char *func)
@@ -191,7 +196,7 @@ static bool func_in_kallsyms(const char *func)
 /* Each function is looked up once per run: the groups ask again and again. */
 bool probe_func_exists(const char *func)
 {
-	static struct { char func[64]; bool found; } memo[32];
+	static struct { char func[64]; bool found; } memo[128];
 	static size_t nmemo;
 	bool found;
 
