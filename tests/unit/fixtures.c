@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixtures.h"
+#include "out.h"
 #include "util.h"
 
 /* Parses one SYS/NAME/format; -1 when it exists and cannot be parsed. */
@@ -125,4 +127,25 @@ void raw_str(struct raw *r, const char *field, const char *s)
 	memcpy(r->data + f->offset, &loc, 4);
 	memcpy(r->data + r->size, s, strlen(s) + 1);
 	r->size += strlen(s) + 1;
+}
+
+char *fixture_stdout(void (*fn)(const void *arg), const void *arg)
+{
+	static char text[8192];
+	char path[] = "/tmp/ftnet-out-XXXXXX";
+	int fd = mkstemp(path), saved = dup(1);
+	ssize_t n;
+
+	fflush(stdout);
+	dup2(fd, 1);
+	fn(arg);
+	out_flush();
+	dup2(saved, 1);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, text, sizeof(text) - 1);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return text;
 }

@@ -8,6 +8,9 @@
 struct tep_handle;
 struct tep_event;
 
+/* What fn(arg) writes on stdout through out.c (at most 8 KB; static, overwritten each call). */
+char *fixture_stdout(void (*fn)(const void *arg), const void *arg);
+
 /* A raw record laid out as the kernel writes it, built field by field from a format. */
 struct raw {
 	struct tep_event	*e;

@@ -24,24 +24,14 @@
 static const char *datadir;
 
 /* What opt_help prints for spec. */
+static void print_help(const void *spec)
+{
+	opt_help(spec);
+}
+
 static char *help_text(const struct cmd_spec *spec)
 {
-	static char text[16384];
-	char path[] = "/tmp/ftnet-help-XXXXXX";
-	int fd = mkstemp(path), saved = dup(1);
-	ssize_t n;
-
-	dup2(fd, 1);
-	opt_help(spec);
-	out_flush();
-	dup2(saved, 1);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, text, sizeof(text) - 1);
-	text[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(path);
-	return text;
+	return fixture_stdout(print_help, spec);
 }
 
 static void check_help(const struct cmd_spec *spec)

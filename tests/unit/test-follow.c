@@ -432,25 +432,10 @@ static void test_match(void)
 
 static const struct follow_path *print_path;
 
-static char *capture(void)
+static void print_last(const void *arg)
 {
-	static char text[8192];
-	char path[] = "/tmp/ftnet-follow-XXXXXX";
-	int fd = mkstemp(path), saved = dup(1);
-	ssize_t n;
-
-	fflush(stdout);
-	dup2(fd, 1);
+	(void)arg;
 	follow_out_path(print_path, NULL);
-	out_flush();
-	dup2(saved, 1);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, text, sizeof(text) - 1);
-	text[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(path);
-	return text;
 }
 
 static void test_output(void)
@@ -464,7 +449,7 @@ static void test_output(void)
 	print_path = &got[0];
 	got[0].frames = got_frames[0];
 	out_init(&o);
-	CHECK_STR(capture(),
+	CHECK_STR(fixture_stdout(print_last, NULL),
 		  "{\"type\":\"path\",\"ts_ns\":1000,\"skbaddr\":\"0xa00\",\"verdict\":\"dropped\","
 		  "\"reason\":\"NO_SOCKET\",\"reason_code\":3,\"location\":\"0xffffffff81001234\","
 		  "\"location_addr\":\"0xffffffff81001234\",\"address_reused\":false,"
@@ -474,7 +459,7 @@ static void test_output(void)
 		  "\"0xffffffff81000001\",\"0xffffffff81000002\",\"0xffffffff81000003\"]}\n");
 	o.mode = OUT_TEXT;
 	out_init(&o);
-	CHECK_STR(capture(),
+	CHECK_STR(fixture_stdout(print_last, NULL),
 		  "0.000001000 skb 0xa00 dropped NO_SOCKET at 0xffffffff81001234\n"
 		  "        +0.000us  netif_receive_skb        lo         cpu 1\n"
 		  "        +2.500us  kfree_skb                -          cpu 1\n"

@@ -453,27 +453,6 @@ static void test_ksyms(void)
 }
 
 /* Captures what the output module writes for a function call. */
-static char *capture(void (*fn)(const void *), const void *arg)
-{
-	static char text[8192];
-	char path[] = "/tmp/ftnet-out-XXXXXX";
-	int fd = mkstemp(path), saved = dup(1);
-	ssize_t n;
-
-	fflush(stdout);
-	dup2(fd, 1);
-	fn(arg);
-	out_flush();
-	dup2(saved, 1);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, text, sizeof(text) - 1);
-	text[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(path);
-	return text;
-}
-
 static void print_one(const void *arg)
 {
 	out_event(arg);
@@ -496,7 +475,7 @@ static void test_output(void)
 	ev.protocol = 0x0800;
 	ev.skbaddr = 0xff00;
 	out_init(&o);
-	CHECK_STR(capture(print_one, &ev),
+	CHECK_STR(fixture_stdout(print_one, &ev),
 		  "{\"type\":\"drop\",\"ts_ns\":5000000001,\"cpu\":1,\"comm\":\"a\\\"b\\\\c\\u0001\","
 		  "\"pid\":77,\"reason\":\"NO_SOCKET\",\"reason_code\":3,\"location\":\"0x1234\","
 		  "\"location_addr\":\"0x1234\",\"protocol\":\"IPv4\",\"skbaddr\":\"0xff00\"}\n");
@@ -513,7 +492,7 @@ static void test_output(void)
 	ev.state = 2;
 	ev.reason = -1;
 	strcpy(ev.comm, "nc");
-	CHECK_STR(capture(print_one, &ev),
+	CHECK_STR(fixture_stdout(print_one, &ev),
 		  "{\"type\":\"reset\",\"ts_ns\":1,\"cpu\":0,\"comm\":\"nc\",\"pid\":0,"
 		  "\"direction\":\"received\",\"family\":\"ipv4\",\"saddr\":\"127.0.0.1\",\"sport\":1,"
 		  "\"daddr\":\"127.0.0.2\",\"dport\":2,\"state\":\"SYN_SENT\",\"skaddr\":\"0x0\"}\n");
@@ -523,11 +502,11 @@ static void test_output(void)
 	ev.cpu = 1;
 	ev.count = 42;
 	ev.ts = 7;
-	CHECK_STR(capture(print_one, &ev), "{\"type\":\"lost\",\"ts_ns\":7,\"cpu\":1,\"count\":42}\n");
+	CHECK_STR(fixture_stdout(print_one, &ev), "{\"type\":\"lost\",\"ts_ns\":7,\"cpu\":1,\"count\":42}\n");
 
 	o.mode = OUT_TEXT;
 	out_init(&o);
-	CHECK_STR(capture(print_one, &ev),
+	CHECK_STR(fixture_stdout(print_one, &ev),
 		  "0.000000007          1 -                      - lost       count=42\n");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_CONNECT;
@@ -541,7 +520,7 @@ static void test_output(void)
 	ev.ok = 1;
 	ev.pid = 10;
 	strcpy(ev.comm, "curl");
-	CHECK_STR(capture(print_one, &ev),
+	CHECK_STR(fixture_stdout(print_one, &ev),
 		  "2.000000000          0 curl                  10 connect    [::1]:40000 > [::1]:80 "
 		  "latency=12.3us established\n");
 }
