@@ -25,6 +25,8 @@ enum decode_kind {
 	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
 	 * queued to a socket */
 	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
+	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
+	DK_COMM_RENAME, DK_COMM_FORK,
 	DK_NKINDS
 };
 

@@ -71,6 +71,7 @@ struct ftnet_event {
 #define INTERNAL_STEP 1		/* a kprobe connect step */
 #define INTERNAL_PORT_NOTE 2	/* the port of a socket about to close */
 #define INTERNAL_DROP_PKT 3	/* a drop's packet, read by a kprobe before the tracepoint */
+#define INTERNAL_COMM 4		/* pid took the name comm at ts (exec, fork, prctl) */
 
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);

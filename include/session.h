@@ -18,6 +18,7 @@
 struct ksyms;
 struct reader_sink;
 struct td_source;
+struct tracefs_instance;
 
 struct session_opts {
 	const char		*filter;	/* for groups enabled for this run */
@@ -25,6 +26,7 @@ struct session_opts {
 	const char		*default_group;	/* when none is named or enabled; NULL: an error */
 	const char *const	*events;	/* raw "sys:name" events for this run (count) */
 	int			nevents;
+	bool			comms;		/* trace renames and forks for comm names */
 };
 
 struct session {
@@ -47,6 +49,7 @@ struct session {
 	struct pending		*conn, *rxlat, *ports;
 	uint64_t		delivered, lost, undecoded;
 	uint64_t		records;	/* read from the buffers, set by session_end */
+	uint64_t		comm_notes;	/* rename and fork events among them */
 	void			(*on_event)(void *arg, const struct ftnet_event *ev);
 	/* when set, every record goes here undecoded (count) */
 	void			(*on_record)(void *arg, struct tep_record *rec);
@@ -87,6 +90,8 @@ long session_step(struct session *s, uint64_t until_ns);
 int session_wait(struct session *s, uint64_t deadline, uint64_t next);
 /* Warns about run groups another command turned off; 0 when none is left on. */
 int session_check(struct session *s);
+/* Turns off the events a run enables for comm names (a run killed with -9 leaves them on). */
+void session_comm_events_off(struct tracefs_instance *inst);
 /* Reads the rest, reports lost events the page headers did not show. */
 void session_drain(struct session *s);
 /* Closes the reader and restores the instance as it was before session_start. */

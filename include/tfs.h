@@ -44,6 +44,8 @@ int tfs_cpu_stats(struct tracefs_instance *inst, int cpu, struct tfs_cpu_stats *
 int tfs_ncpus(void);
 /* Formats of these systems (NULL-terminated) parsed into a new tep handle; NULL on failure. */
 struct tep_handle *tfs_tep_load(const char *const *systems);
+/* Adds one event's format to the handle; -1 when tracefs has no such event or it cannot parse. */
+int tfs_tep_add(struct tep_handle *tep, const char *sys, const char *name);
 
 /* Whether the instance records at all (tracing_on). */
 bool tfs_tracing_on(struct tracefs_instance *inst);

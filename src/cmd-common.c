@@ -101,6 +101,9 @@ struct tep_handle *tep_load_or_die(void)
 
 	if (!tep)
 		die(EXIT_FAIL, "cannot read the event formats from tracefs: %s", strerror(errno));
+	/* the comm names' events (session.c), where the kernel has them */
+	tfs_tep_add(tep, "task", "task_rename");
+	tfs_tep_add(tep, "sched", "sched_process_fork");
 	return tep;
 }
 

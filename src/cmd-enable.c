@@ -8,6 +8,7 @@
 #include "groups.h"
 #include "out.h"
 #include "owner.h"
+#include "session.h"
 #include "probe.h"
 #include "tfs.h"
 #include "opt.h"
@@ -213,6 +214,8 @@ static bool disable_named(struct ftnet_ctx *ctx, struct tracefs_instance *inst,
 		say_shared(gs[i], keep, nkeep, shared, sizeof(shared));
 		out_printf("disabled %s in instance '%s'%s\n", gs[i]->name, ctx->instance, shared);
 	}
+	if (!owner_reader_active(ctx->instance))	/* a run killed with -9 left them */
+		session_comm_events_off(inst);
 	return tfs_any_enabled(inst);
 }
 

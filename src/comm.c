@@ -1,4 +1,5 @@
 /* A small open-addressing cache pid -> comm; misses read /proc/PID/comm, then saved_cmdlines. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 struct comm_slot {
 	uint64_t	seen_ns;
 	int		pid;	/* 0: empty (pid 0 is answered without the table) */
+	bool		noted;	/* from a kernel event: no ageing */
 	char		name[FTNET_COMM_LEN];
 };
 
@@ -52,7 +54,16 @@ static void comm_store(struct comm_cache *c, int pid, const char *name, uint64_t
 
 	s->pid = pid;
 	s->seen_ns = now_ns;
+	s->noted = false;
 	snprintf(s->name, sizeof(s->name), "%s", name);
+}
+
+void comm_note(struct comm_cache *c, int pid, const char *name, uint64_t ts)
+{
+	if (pid <= 0)
+		return;
+	comm_store(c, pid, name, ts);
+	slot_for(c, pid)->noted = true;
 }
 
 void comm_parse_cmdlines(struct comm_cache *c, const char *text, uint64_t now_ns)
@@ -100,7 +111,7 @@ void comm_lookup(struct comm_cache *c, int pid, int cpu, uint64_t now_ns, char *
 		return;
 	}
 	s = slot_for(c, pid);
-	if (s->pid == pid && now_ns - s->seen_ns < COMM_TTL_NS) {
+	if (s->pid == pid && (s->noted || now_ns - s->seen_ns < COMM_TTL_NS)) {
 		memcpy(name, s->name, FTNET_COMM_LEN);
 		return;
 	}

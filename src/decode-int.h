@@ -24,6 +24,8 @@ struct evfields {
 	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1;
 	struct tep_format_field *size, *caller;	/* ftrace's kernel_stack */
 	struct tep_format_field *ip;		/* sk_data_ready: its caller */
+	/* task_rename, sched_process_fork: whose name, and the name */
+	struct tep_format_field *pid, *newcomm, *child_pid, *child_comm;
 };
 
 struct evdecoder;
@@ -64,6 +66,7 @@ int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct 
 int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_comm(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_kernel_stack(const struct evdecoder *ed, struct tep_record *rec,
 			struct ftnet_event *ev);
 

@@ -48,6 +48,8 @@ static const struct {
 	[DK_CONSUME] = { decode_kfree_skb, EV_CONSUME, DIR_NONE, 0 },
 	[DK_STACK] = { decode_kernel_stack, EV_STACK, DIR_NONE, 0 },
 	[DK_DATA_READY] = { decode_data_ready, EV_DATA_READY, DIR_RECEIVED, 0 },
+	[DK_COMM_RENAME] = { decode_comm, EV_STATE, DIR_NONE, 0 },
+	[DK_COMM_FORK] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -309,6 +311,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
 	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
+	F(pid); F(newcomm); F(child_pid); F(child_comm);
 #undef F
 }
 
@@ -361,7 +364,27 @@ struct decoder *decoder_new(struct tep_handle *tep)
 			decoder_add(d, PROBE_SYSTEM, g->extras[j].event, g->extras[j].decode);
 	}
 	decoder_add_stacks(d);
+	decoder_add(d, "task", "task_rename", DK_COMM_RENAME);
+	decoder_add(d, "sched", "sched_process_fork", DK_COMM_FORK);
 	return d;
+}
+
+/*
+ * The name a task took, for the comm cache (the session enables these where the instance is
+ * its own): the new name of a rename (exec sets it too), the inherited one of a new task.
+ */
+int decode_comm(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
+{
+	const struct tep_format_field *pid = ed->f.child_pid ? ed->f.child_pid : ed->f.pid;
+	const struct tep_format_field *name = ed->f.child_comm ? ed->f.child_comm : ed->f.newcomm;
+
+	if (!name)
+		return 0;
+	if (pid)	/* without it (6.13+ task_rename) the task renamed itself */
+		ev->pid = (int)field_s64(pid, rec->data);
+	field_str(name, rec, ev->comm, sizeof(ev->comm));
+	ev->internal = INTERNAL_COMM;
+	return ev->pid > 0 && ev->comm[0] ? 1 : 0;
 }
 
 bool decoder_has(const struct decoder *d, const char *sys, const char *name)

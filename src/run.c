@@ -81,6 +81,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 		ctx->instance = private;
 	}
 	session_signals();
+	/* events are decoded here (not passed on raw): their names as the kernel gave them */
+	r->so.comms = !r->on_record && !r->on_page;
 	session_start(&s, ctx, r->groups, r->ngroups, &r->so);
 	s.on_event = r->on_event;
 	s.on_record = r->on_record;

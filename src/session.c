@@ -71,6 +71,7 @@ static void restore(struct session *s)
 	free(s->raw);
 	s->raw = NULL;
 	s->nraw = 0;
+	session_comm_events_off(s->inst);	/* a run killed with -9 may have left them */
 	/* ours, or emptied while we ran (a disable --all waited for us to end) */
 	if ((s->created || s->nbefore) && !tfs_any_enabled(s->inst)) {
 		if (tfs_instance_remove(s->inst) < 0)
@@ -113,6 +114,39 @@ static void raw_enable(struct session *s, const struct session_opts *o)
 			die(EXIT_FAIL, "cannot enable '%s': %s", ev, tfs_strerror(ret));
 		}
 	}
+}
+
+/*
+ * Where the instance is this run's own: the kernel's rename and fork events, so that a task
+ * that exec'd or ended before its events were read still gets the name it had (comm.c).
+ * Best effort: a kernel without them leaves the /proc and saved_cmdlines look-ups.
+ */
+static const char *const comm_events[][2] = { { "task", "task_rename" },
+					       { "sched", "sched_process_fork" } };
+
+static void comm_events_enable(struct session *s)
+{
+	if (!s->created)
+		return;
+	s->raw = xrealloc(s->raw, (s->nraw + ARRAY_SIZE(comm_events)) * sizeof(*s->raw));
+	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++) {
+		const char *sys = comm_events[i][0], *name = comm_events[i][1];
+
+		if (!tracefs_event_file_exists(s->inst, sys, name, "enable"))
+			continue;
+		snprintf(s->raw[s->nraw][0], 64, "%s", sys);
+		snprintf(s->raw[s->nraw][1], 64, "%s", name);
+		s->nraw++;
+		if (tfs_event_set(s->inst, sys, name, true) < 0 && verbose)
+			note("no comm events from %s:%s: names come from /proc", sys, name);
+	}
+}
+
+void session_comm_events_off(struct tracefs_instance *inst)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++)
+		if (tracefs_event_file_exists(inst, comm_events[i][0], comm_events[i][1], "enable"))
+			tfs_event_set(inst, comm_events[i][0], comm_events[i][1], false);
 }
 
 static void add_group(struct session *s, const struct group *g)
@@ -243,6 +277,8 @@ static void session_enable(struct session *s, const struct session_opts *o)
 		if (s->changed[i])
 			owner_set(s->ctx->instance, s->run[i]->name, true);
 	raw_enable(s, o);
+	if (o->comms)
+		comm_events_enable(s);
 	if (!tfs_tracing_on(s->inst))
 		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
 		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
@@ -269,6 +305,8 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	if (!s->inst)
 		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
 		    tfs_strerror(errno));
+	if (!s->created)	/* we read it now: comm events on are a dead run's */
+		session_comm_events_off(s->inst);
 	session_groups(s, o);
 	session_keep_settings(s, o);
 	session_backends(s);
@@ -370,6 +408,11 @@ static void sink_record(void *arg, struct tep_record *rec)
 
 	if (ret <= 0) {
 		s->undecoded++;
+		return;
+	}
+	if (ev.internal == INTERNAL_COMM) {
+		comm_note(s->comm, ev.pid, ev.comm, ev.ts);
+		s->comm_notes++;
 		return;
 	}
 	if (ev.internal == INTERNAL_DROP_PKT) {
@@ -528,7 +571,7 @@ void session_drain(struct session *s)
 void session_end(struct session *s)
 {
 	if (s->rd)
-		s->records = reader_records(s->rd);
+		s->records = reader_records(s->rd) - s->comm_notes;	/* ours, not the groups' */
 	reader_close(s->rd);
 	s->rd = NULL;
 	if (s->inst) {

@@ -320,20 +320,27 @@ struct tep_handle *tfs_tep_load(const char *const *systems)
 		d = opendir(path);
 		if (!d)
 			continue;
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs_tracing_dir(),
-				 systems[s], de->d_name);
-			text = read_file(path, &len);
-			if (!text)
-				continue;	/* "enable", "filter": not events */
-			tep_parse_event(tep, text, len, systems[s]);
-			free(text);
-		}
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')	/* "enable", "filter": no format, skipped */
+				tfs_tep_add(tep, systems[s], de->d_name);
 		closedir(d);
 	}
 	return tep;
+}
+
+int tfs_tep_add(struct tep_handle *tep, const char *sys, const char *name)
+{
+	char path[4096], *text;
+	size_t len;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs_tracing_dir(), sys, name);
+	text = read_file(path, &len);
+	if (!text)
+		return -1;
+	ret = tep_parse_event(tep, text, len, sys);
+	free(text);
+	return ret ? -1 : 0;
 }
 
 int tfs_ncpus(void)

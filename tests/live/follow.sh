@@ -42,6 +42,11 @@ elif mode == "tcp":
         got = 0
         while got < 1003:
             got += len(a.recv(1003 - got))
+    # a new name after the reads, shown by /proc while the reader reads them
+    import ctypes, time
+    ctypes.CDLL(None).prctl(15, b"ftnet-renamed", 0, 0, 0)
+    print("renamed", flush=True)
+    time.sleep(2)
 PY
 }
 
@@ -86,11 +91,22 @@ port=$(in_ns $NET closed-port udp)
 has_ready=0
 [ -e /sys/kernel/tracing/events/sock/sk_data_ready/format ] && has_ready=1
 
+# The reader is stopped while the traffic runs: the senders have exec'd (from a shell, then
+# ip), sent, read, and exited or taken another name before their events are read, and the
+# reader still names each as it was then (python3, not the shell, ip, or the new name).
 follow_bg "$TMP/out" --json
+kill -STOP "$FOLLOW_PID"
 traffic closed "$N" "$port"
 traffic self 4
-traffic tcp 3
+traffic tcp 3 >"$TMP/tcp" &
+TCP_PID=$!
+for i in $(seq 100); do
+	grep -q renamed "$TMP/tcp" && break
+	sleep 0.05
+done
+kill -CONT "$FOLLOW_PID"
 follow_stop
+wait "$TCP_PID"
 expect_eq "follow exit status" "$FOLLOW_RC" 0
 follow_gone
 

@@ -537,6 +537,16 @@ static void test_comm(void)
 	CHECK_STR(name, "swapper/3");
 	comm_lookup(c, getpid(), 0, 2, name);
 	CHECK_STR(name, "test-unit");
+	/* what the kernel's events said beats /proc, and does not age */
+	comm_note(c, getpid(), "before-exec", 3);
+	comm_lookup(c, getpid(), 0, 3 + 60ull * 1000000000ull, name);
+	CHECK_STR(name, "before-exec");
+	comm_note(c, getpid(), "renamed", 4);
+	comm_lookup(c, getpid(), 0, 5, name);
+	CHECK_STR(name, "renamed");
+	comm_note(c, 0, "nobody", 5);	/* the idle task keeps its name */
+	comm_lookup(c, 0, 1, 6, name);
+	CHECK_STR(name, "swapper/1");
 	comm_free(c);
 }
 
