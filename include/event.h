@@ -66,6 +66,8 @@ struct ftnet_event {
 	uint8_t		ipproto;
 	const uint8_t	*pkt;		/* the headers as fetched (raw IP), valid during delivery */
 	uint32_t	pkt_len, pkt_wirelen;
+	/* a netfilter hook's step (follow): the hook number and protocol family, when known */
+	uint8_t		nf_known, nf_hook, nf_pf;
 };
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */

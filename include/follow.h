@@ -31,6 +31,7 @@ struct follow_step {
 	uint8_t		type;		/* enum ftnet_type */
 	uint8_t		dir;		/* enum ftnet_dir */
 	char		dev[FTNET_DEV_LEN];	/* "" where the event has no device */
+	uint8_t		nf_known, nf_hook, nf_pf;	/* nf_hook_slow: which hook */
 };
 
 struct follow_path {

@@ -27,6 +27,7 @@ struct session_opts {
 	const char *const	*events;	/* raw "sys:name" events for this run (count) */
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
+	bool			raw_only;	/* a file's records all go to on_record (count -r) */
 };
 
 struct session {

@@ -33,13 +33,15 @@ struct cstate {
 	int		n;
 	uint64_t	lost, lost_total, unknown;
 	const char	**names;	/* the events asked for, in the order of s->raw */
+	int		nnamed;		/* how many were named (0: the defaults) */
+	const char	*path;		/* -r FILE */
 	bool		forever;	/* no -d */
 };
 
 struct count_opts {
 	bool		json;
 	double		duration, interval;
-	const char	*prom;
+	const char	*prom, *read;
 };
 
 static const struct opt count_opts[] = {
@@ -47,6 +49,8 @@ static const struct opt count_opts[] = {
 	OPT_INTERVAL(struct count_opts, interval, "print the counts every SECS (at least 0.1)"),
 	OPT_JSON(struct count_opts, json),
 	OPT_PROM(struct count_opts, prom),
+	OPT_S('r', "read", struct count_opts, read, "FILE",
+	      "count the events of a trace.dat file (ftnet record, trace-cmd) instead"),
 	OPT_END,
 };
 
@@ -59,7 +63,8 @@ const struct cmd_spec count_spec = {
 		 "  tcp_send_reset, tcp_receive_reset, inet_sock_set_state\n",
 	.opts = count_opts,
 	.examples = "  ftnet count -d 10\n"
-		    "  ftnet count skb:kfree_skb net:napi_poll -t 1 -d 10 --json\n",
+		    "  ftnet count skb:kfree_skb net:napi_poll -t 1 -d 10 --json\n"
+		    "  ftnet count -r drops.dat skb:kfree_skb -t 1\n",
 	.max_args = COUNT_MAX,
 };
 
@@ -134,10 +139,43 @@ static int prom_write(void *arg, const char *path)
 	return prom_commit(p);
 }
 
+/* A file: the events named that it holds (any missing one is an error), or the defaults it has. */
+static void file_started(struct cstate *cs, struct session *s, const char *path)
+{
+	int n = cs->nnamed ? cs->nnamed : (int)ARRAY_SIZE(default_events);
+
+	for (int i = 0; i < n; i++) {
+		const char *name = cs->nnamed ? cs->names[i] : default_events[i];
+		const char *colon = strchr(name, ':');
+		struct tep_event *e = NULL;
+		char sys[64];
+
+		if (colon && colon != name && colon - name < (long)sizeof(sys)) {
+			snprintf(sys, sizeof(sys), "%.*s", (int)(colon - name), name);
+			e = tep_find_event_by_name(s->tep, sys, colon + 1);
+		}
+		if (!e && cs->nnamed)
+			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT as recorded, "
+				       "such as skb:kfree_skb)", path, name);
+		if (!e || cs->n >= COUNT_MAX)
+			continue;
+		cs->c[cs->n].name = name;
+		cs->c[cs->n].id = e->id;
+		cs->n++;
+	}
+	if (!cs->n)
+		die(EXIT_FAIL, "'%s' holds none of the events counted by default; name them "
+			       "(SYSTEM:EVENT)", path);
+}
+
 static void started(void *arg, struct session *s)
 {
 	struct cstate *cs = arg;
 
+	if (s->file) {
+		file_started(cs, s, cs->path);
+		return;
+	}
 	for (int i = 0; i < s->nraw; i++) {
 		char *id = tracefs_event_file_read(NULL, s->raw[i][0], s->raw[i][1], "id", NULL);
 
@@ -182,9 +220,20 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_init(&oo);
 	memset(&cs, 0, sizeof(cs));
 	cs.names = events;
-	cs.forever = !o.duration;
-	r.so.events = events;
-	r.so.nevents = pick_events(argv + i, argc - i, events);
+	cs.forever = !o.duration && !o.read;
+	cs.path = o.read;
+	r.read_file = o.read;
+	r.so.raw_only = true;
+	if (o.read) {	/* the events are the file's: checked against it once it is open */
+		cs.nnamed = argc - i;
+		for (int k = 0; k < cs.nnamed; k++)
+			events[k] = argv[i + k];
+		r.so.events = events;
+		r.so.nevents = cs.nnamed;
+	} else {
+		r.so.events = events;
+		r.so.nevents = pick_events(argv + i, argc - i, events);
+	}
 	r.duration = o.duration;
 	r.interval = o.interval;
 	r.prom = o.prom;

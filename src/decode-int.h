@@ -26,6 +26,7 @@ struct evfields {
 	struct tep_format_field *ip;		/* sk_data_ready: its caller */
 	/* task_rename, sched_process_fork: whose name, and the name */
 	struct tep_format_field *pid, *newcomm, *child_pid, *child_comm;
+	struct tep_format_field *hook, *pf;	/* nf_hook_slow's step: its nf_hook_state */
 };
 
 struct evdecoder;

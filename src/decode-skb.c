@@ -58,6 +58,11 @@ int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct f
 		ev->dev[0] = 0;	/* no device (skb->dev NULL) */
 	if (f->netns)
 		ev->netns = (uint32_t)field_u64(f->netns, data);
+	if (f->hook && f->pf) {
+		ev->nf_known = 1;
+		ev->nf_hook = (uint8_t)field_u64(f->hook, data);
+		ev->nf_pf = (uint8_t)field_u64(f->pf, data);
+	}
 	if (pkt_rebuild(&s, &pi) < 0)
 		return 1;	/* not IP, or its header outside the window: no flow, never a guess */
 	ev->pkt_known = pi.known;

@@ -8,6 +8,7 @@
 #include "ksyms.h"
 #include "out.h"
 #include "pkt.h"
+#include "util.h"
 
 static void hex(const char *key, const char *fmt, uint64_t v)
 {
@@ -104,6 +105,38 @@ static void header(const struct follow_path *p, const struct ksyms *ks)
 	out_bool("events_lost", " (events were lost meanwhile: steps may be missing)", p->lost);
 }
 
+/* A netfilter hook as nft names it: "ip input", "ip6 prerouting", "bridge forward". */
+static void nf_hook_out(unsigned int pf, unsigned int hook)
+{
+	static const char *const inet[] = { "prerouting", "input", "forward", "output",
+					    "postrouting" };
+	static const char *const arp[] = { "input", "output", "forward" };
+	static const char *const netdev[] = { "ingress", "egress" };
+	const char *family, *name = NULL;
+	char num[16];
+
+	switch (pf) {	/* NFPROTO_* */
+	case 1: family = "inet"; break;
+	case 2: family = "ip"; break;
+	case 3: family = "arp"; break;
+	case 5: family = "netdev"; break;
+	case 7: family = "bridge"; break;
+	case 10: family = "ip6"; break;
+	default: snprintf(num, sizeof(num), "%u", pf); family = num; break;
+	}
+	if (pf == 3)
+		name = hook < ARRAY_SIZE(arp) ? arp[hook] : NULL;
+	else if (pf == 5)
+		name = hook < ARRAY_SIZE(netdev) ? netdev[hook] : NULL;
+	else
+		name = hook < ARRAY_SIZE(inet) ? inet[hook] : NULL;
+	out_str("nf_family", " hook %s", family);
+	if (name)
+		out_str("nf_hook", " %s", name);
+	else
+		out_uint("nf_hook", " %" PRIu64, hook);
+}
+
 static void steps(const struct follow_path *p)
 {
 	out_open("steps", true);
@@ -121,6 +154,8 @@ static void steps(const struct follow_path *p)
 		out_int("cpu", "cpu %" PRId64, s->cpu);
 		if (s->len)
 			out_uint("len", " len %" PRIu64, s->len);
+		if (s->nf_known)
+			nf_hook_out(s->nf_pf, s->nf_hook);
 		out_close(false);
 	}
 	out_close(true);

@@ -281,6 +281,9 @@ static void step_add(struct follow *f, struct follow_path *p, const struct ftnet
 	st->dir = (uint8_t)ev->dir;
 	memcpy(st->dev, ev->dev, sizeof(st->dev));
 	st->dev[sizeof(st->dev) - 1] = '\0';
+	st->nf_known = ev->nf_known;
+	st->nf_hook = ev->nf_hook;
+	st->nf_pf = ev->nf_pf;
 	p->last_ts = ev->ts;
 }
 

@@ -86,7 +86,10 @@ static const struct probe_def follow_extras[] = {
 	STEP("ip_rcv"), STEP("ip_rcv_finish"), STEP("ip_local_deliver"),
 	STEP("ip_local_deliver_finish"), STEP("ipv6_rcv"), STEP("ip6_input"), STEP("tcp_v4_rcv"),
 	STEP("tcp_v6_rcv"), STEP("udp_rcv"), STEP("udpv6_rcv"), STEP("icmp_rcv"),
-	STEP("nf_hook_slow"), STEP("ip_forward"), STEP("ip6_forward"), STEP("ip_output"),
+	/* a netfilter hook: which one, from its state (hook and family; BTF only) */
+	{ "nf_hook_slow", "nf_hook_slow", PKT("$S") " ?hook=+${nf_hook_state.hook}($A2):u8 "
+	  "?pf=+${nf_hook_state.pf}($A2):u8", NULL, true, DK_KP_PKT_STEP },
+	STEP("ip_forward"), STEP("ip6_forward"), STEP("ip_output"),
 	STEP("ip_finish_output"), STEP("ip6_output"), STEP("__dev_queue_xmit"),
 	STEP("br_forward"), STEP("br_handle_frame_finish"),
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },

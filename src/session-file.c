@@ -161,7 +161,10 @@ void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pa
 		die(EXIT_FAIL, "cannot read '%s': %s", path, err);
 	s->file = src;
 	s->tep = src->f.tep;
-	file_groups(s, path, names, nnames);
+	if (o->raw_only)
+		s->types = 1u << EV_LOST;	/* no group needed: count -r counts any event */
+	else
+		file_groups(s, path, names, nnames);
 	file_comms(s->tep, &src->f.cmdlines);
 	if (src->f.kallsyms.len)
 		s->ksyms = ksyms_parse(src->f.kallsyms.data, src->f.kallsyms.len);

@@ -11,7 +11,15 @@ STATIC=${FTNET_STATIC:-$(dirname "$FTNET")/tests/guest/ftnet-static}
 
 kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL") || skip "cannot fetch Debian's $KERNEL kernel"
 vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
-"$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/guest-test.sh" >/dev/null || fail "mkinitramfs-test"
+# and what the guest's traffic needs: a UDP sender, nft with the kernel's nf_tables modules
+need_cmd nft
+extra="$(dirname "$STATIC")/netpoke=/bin/netpoke $(command -v nft)=/bin/nft"
+for m in libcrc32c nfnetlink nf_tables; do
+	f=$(find "$kdir/lib/modules" -name "$m.ko" | head -1)
+	[ -n "$f" ] || fail "no $m.ko in $kdir"
+	extra="$extra $f=/lib/modules/$m.ko"
+done
+"$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/guest-test.sh" $extra >/dev/null || fail "mkinitramfs-test"
 timeout 300 qemu-system-x86_64 -nographic -no-reboot -m 512M -smp 2 -kernel "$vmlinuz" \
 	-initrd "$TMP/initrd.gz" -append "console=ttyS0 panic=-1 quiet" </dev/null >"$TMP/console" 2>&1
 echo "qemu exit status $?"

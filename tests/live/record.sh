@@ -77,6 +77,15 @@ import json, sys
 print(sum(1 for l in open(sys.argv[1]) if (lambda e: e["type"] == "drop" and e.get("reason") == "NO_SOCKET" and e["location"].startswith("__udp4_lib_rcv+0x"))(json.loads(l))))
 PY
 )"
+# count -r: every kfree_skb record of the file, the same number trace-cmd reports
+"$FTNET" count -r "$TMP/r.dat" skb:kfree_skb --json >"$TMP/count.json" 2>"$TMP/count.err"
+expect_eq "count -r exit status" "$?" 0
+expect_eq "count -r: skb:kfree_skb = trace-cmd's kfree_skb records" \
+	"$(python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["counts"][0]["total"])' <"$TMP/count.json")" \
+	"$(grep -c ' kfree_skb: ' "$TMP/tc")"
+"$FTNET" count -r "$TMP/r.dat" net:napi_poll >/dev/null 2>"$TMP/count.err"
+expect_eq "count -r of an event the file lacks: exit status" "$?" 1
+grep -q "holds no event 'net:napi_poll'" "$TMP/count.err" && ok "count -r names the missing event" || fail "count -r: $(cat "$TMP/count.err")"
 cmp -s "$TMP/live.d" "$TMP/rep.d" && ok "report's drops = the live stream's, field for field" ||
 	fail "report and live differ: $(diff "$TMP/live.d" "$TMP/rep.d" | sed -n "2p;53p")"
 udp_drops "$TMP/live" ms >"$TMP/live.ms"

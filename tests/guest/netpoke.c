@@ -1,0 +1,73 @@
+/*
+ * netpoke: the guest tier's packet maker (busybox nc has no UDP). Static, no options parsing
+ * beyond what the guest script needs:
+ *
+ *   netpoke udp ADDR PORT N SPORT   N datagrams of 100 bytes from SPORT to ADDR:PORT
+ *
+ * ADDR is IPv4 or IPv6. Exits 0 once all N were handed to the kernel, 1 on any error.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int port_arg(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && !*end && v > 0 && v < 65536 ? (int)v : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage dst = { 0 }, src = { 0 };
+	socklen_t len;
+	char payload[100];
+	int fd, family, dport, sport;
+	long n;
+
+	if (argc != 6 || strcmp(argv[1], "udp")) {
+		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT\n");
+		return 2;
+	}
+	dport = port_arg(argv[3]);
+	sport = port_arg(argv[5]);
+	n = strtol(argv[4], NULL, 10);
+	if (dport < 0 || sport < 0 || n <= 0) {
+		fprintf(stderr, "netpoke: bad port or count\n");
+		return 2;
+	}
+	if (inet_pton(AF_INET, argv[2], &((struct sockaddr_in *)&dst)->sin_addr) == 1) {
+		family = AF_INET;
+		((struct sockaddr_in *)&dst)->sin_port = htons(dport);
+		((struct sockaddr_in *)&src)->sin_port = htons(sport);
+		len = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, argv[2], &((struct sockaddr_in6 *)&dst)->sin6_addr) == 1) {
+		family = AF_INET6;
+		((struct sockaddr_in6 *)&dst)->sin6_port = htons(dport);
+		((struct sockaddr_in6 *)&src)->sin6_port = htons(sport);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		fprintf(stderr, "netpoke: '%s' is no IPv4 or IPv6 address\n", argv[2]);
+		return 2;
+	}
+	dst.ss_family = src.ss_family = family;
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, len) < 0) {
+		perror("netpoke: socket");
+		return 1;
+	}
+	memset(payload, 'p', sizeof(payload));
+	for (long i = 0; i < n; i++) {
+		if (sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&dst, len) < 0) {
+			perror("netpoke: sendto");
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
