@@ -41,6 +41,8 @@ void decoder_free(struct decoder *d);
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev);
 /* Whether d decodes the event (sys, name): what the unit tests check for every group. */
 bool decoder_has(const struct decoder *d, const char *sys, const char *name);
+/* Whether an event that reads packet headers (the kprobes of drops and follow) is known. */
+bool decoder_has_packets(const struct decoder *d);
 
 /*
  * Decodes ftrace's kernel_stack records (what a stacktrace trigger or the stacktrace option

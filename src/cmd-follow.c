@@ -22,6 +22,7 @@ struct follow_cli {
 	bool		json, all, no_stacks;
 	uint64_t	count, max_paths, buffer_kb;
 	double		duration, expire;
+	const char	*read;
 };
 
 static const struct opt follow_opts[] = {
@@ -37,6 +38,8 @@ static const struct opt follow_opts[] = {
 	  "a path with no step for SECS ends as expired (default 2)", 0.01, 3600, NULL, NULL },
 	OPT_F(0, "no-stacks", struct follow_cli, no_stacks, "no kernel stack traces at drops"),
 	OPT_BUFFER_KB(struct follow_cli, buffer_kb),
+	OPT_S('r', "read", struct follow_cli, read, "FILE",
+	      "follow the packets of a trace.dat file (ftnet record follow) instead"),
 	OPT_END,
 };
 
@@ -58,7 +61,8 @@ const struct cmd_spec follow_spec = {
 	.opts = follow_opts,
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"
-		    "  ftnet follow -d 5 --no-stacks --max-paths 65536 -B 8192\n",
+		    "  ftnet follow -d 5 --no-stacks --max-paths 65536 -B 8192\n"
+		    "  ftnet record follow -g -o paths.dat -d 10 && ftnet follow -r paths.dat\n",
 	.max_args = -1,
 };
 
@@ -69,7 +73,7 @@ struct follow_state {
 	uint64_t		limit, shown, hidden;
 	uint64_t		shown_by[FV_NVERDICTS];
 	uint64_t		anchor_ts, anchor_mono;	/* trace clock vs mono, for expiry */
-	bool			all, stacks, trigger;
+	bool			all, stacks, trigger, file;
 	const char		*instance;
 	struct pkt_filter	*filter;	/* the packets to follow, or NULL for all */
 };
@@ -87,19 +91,21 @@ static bool packet_matches(void *arg, const struct ftnet_event *ev)
  * A filter in tcpdump's syntax on the packets kprobes read at the stack functions; without
  * kprobes (or offsets) it is refused, saying what is missing.
  */
-static void filter_or_die(struct follow_state *st, char **args, int n)
+static void filter_or_die(struct follow_state *st, char **args, int n, bool file)
 {
 	char expr[1024] = "", why[384];
 	size_t len = 0;
 
 	for (int i = 0; i < n && len < sizeof(expr); i++)
 		len += snprintf(expr + len, sizeof(expr) - len, "%s%s", i ? " " : "", args[i]);
-	if (!probe_kprobes_supported())
+	if (file)	/* the packets the file's probes read, whatever this kernel has */
+		;
+	else if (!probe_kprobes_supported())
 		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers "
 			"needs kprobes to read them, and this kernel has no kprobe_events "
 			"(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
 			"'ftnet stream drops' for the drops alone", opt_quote(expr));
-	if (!group_extra(group_find("follow"))) {
+	else if (!group_extra(group_find("follow"))) {
 		if (koffs_packets(why, sizeof(why)))
 			snprintf(why, sizeof(why), "none of its stack functions can be probed here");
 		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without "
@@ -161,7 +167,17 @@ static void started(void *arg, struct session *s)
 	struct follow_state *st = arg;
 
 	st->instance = s->ctx->instance;
-	st->fo.stacks = st->stacks && stacks_start(st, s);
+	if (s->file) {	/* the file's stacks (record -g), symbols and packets */
+		st->file = true;
+		st->fo.stacks = st->stacks && decoder_has(s->dec, "ftrace", "kernel_stack");
+		if (s->ksyms)
+			st->ks = s->ksyms;
+		if (st->filter && !decoder_has_packets(s->dec))
+			warn("the file holds no packet headers (recorded without kprobes): no path "
+			     "can match the filter");
+	} else {
+		st->fo.stacks = st->stacks && stacks_start(st, s);
+	}
 	st->f = follow_new(&st->fo);
 }
 
@@ -180,6 +196,10 @@ static void tick(void *arg, uint64_t now, double secs, bool final)
 	(void)secs;
 	if (final) {
 		follow_finish(st->f);
+		return;
+	}
+	if (st->file) {	/* the file's own clock */
+		follow_tick(st->f, now);
 		return;
 	}
 	/* the trace clock may not be mono: advance it from the latest event by mono's pace */
@@ -238,8 +258,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	int i = opt_parse(&follow_spec, argc, argv, &o), ret;
 
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
-	ks = ksyms_load("/proc/kallsyms");
-	if (!ks)
+	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
+	if (!ks && !o.read)
 		warn("cannot read kernel symbols from /proc/kallsyms: %s: locations and stacks are "
 		     "shown as addresses", errno == EPERM ? "addresses are hidden (need root)" :
 		     strerror(errno));
@@ -253,10 +273,11 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 				      .expire_ns = (uint64_t)(o.expire * 1e9), .emit = show,
 				      .arg = &st };
 	if (i < argc)
-		filter_or_die(&st, argv + i, argc - i);
+		filter_or_die(&st, argv + i, argc - i, o.read != NULL);
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;
+	r.read_file = o.read;
 	r.duration = o.duration;
 	r.interval = o.expire / 4 < 0.25 ? o.expire / 4 : 0.25;
 	r.arg = &st;

@@ -395,6 +395,14 @@ bool decoder_has(const struct decoder *d, const char *sys, const char *name)
 	return false;
 }
 
+bool decoder_has_packets(const struct decoder *d)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->eds[i].fn == decode_drop_pkt)
+			return true;
+	return false;
+}
+
 void decoder_free(struct decoder *d)
 {
 	if (!d)

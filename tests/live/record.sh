@@ -147,6 +147,28 @@ for v in x6 x7; do
 done
 no_instance_left
 
+# follow -r: a file recorded with the follow group and -g gives the paths a live follow
+# gives: each datagram to the closed port dropped NO_SOCKET, received on lo, with its stack
+"$FTNET" -I "$INST" record follow -g -o "$TMP/f.dat" 2>"$TMP/rf.err" &
+REC=$!
+PIDS=$REC
+wait_enabled skb/kfree_skb
+in_ns $NET udp "$port" 9 >/dev/null
+sleep 0.3
+kill -INT "$REC"
+wait "$REC"
+expect_eq "record follow -g exit status" "$?" 0
+PIDS=""
+"$FTNET" follow -r "$TMP/f.dat" --json >"$TMP/fr.json" 2>"$TMP/fr.err"
+expect_eq "follow -r exit status" "$?" 0
+n=$(jcount "$TMP/fr.json" "e['type'] == 'path' and e['verdict'] == 'dropped' and e.get('reason') == 'NO_SOCKET' and e['location'].startswith('__udp4_lib_rcv+0x') and any(s['step'] == 'netif_receive_skb' and s.get('dev') == 'lo' for s in e['steps']) and any(f.startswith('__udp4_lib_rcv+0x') for f in e.get('stack', []))")
+expect_eq "follow -r: paths dropped at __udp4_lib_rcv, received on lo, with the stack" "$n" 9
+grep -q "^ftnet: [0-9]* paths shown ([0-9]* dropped, .* 0 events lost$" "$TMP/fr.err" && ok "follow -r's summary" || fail "follow -r: $(cat "$TMP/fr.err")"
+"$FTNET" follow -r "$TMP/r.dat" >/dev/null 2>"$TMP/err"
+expect_eq "follow -r of a drops-only file: exit status" "$?" 1
+grep -q "holds no events of group 'follow'" "$TMP/err" && ok "says the file has no follow events" || fail "$(cat "$TMP/err")"
+no_instance_left
+
 # -c stops by itself with a complete file; -d too
 "$FTNET" -I "$INST" record drops -o "$TMP/c.dat" -c 5 -d 20 2>"$TMP/c.err" &
 REC=$!
