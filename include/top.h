@@ -15,14 +15,18 @@ enum drop_by {
 	BY_REASON = 1, BY_LOCATION = 2, BY_PROTOCOL = 4,
 	/* where drops carry their packet (kprobes): the flow, its source, its port */
 	BY_FLOW = 8, BY_SADDR = 16, BY_DPORT = 32,
+	/* the kernel stack at the drop (a trigger live, record -g in a file) */
+	BY_STACK = 64,
 };
 
 struct agg;
 struct ksyms;
+struct top_stacks;
 
 struct top {
 	struct agg		*agg[TOP_NVIEWS];	/* NULL for views of groups not run */
 	const struct ksyms	*ks;
+	struct top_stacks	*stacks;	/* --by stack */
 	char			*reasons[1024];	/* names seen, by reason number */
 	unsigned int		drop_by;
 	uint64_t		events, lost, lost_total, events_total;

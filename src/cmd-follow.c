@@ -15,6 +15,7 @@
 #include "pkt.h"
 #include "probe.h"
 #include "run.h"
+#include "stacks.h"
 #include "tfs.h"
 #include "util.h"
 
@@ -120,23 +121,8 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
 static bool stacks_start(struct follow_state *st, struct session *s)
 {
-	bool known = tep_find_event_by_name(s->tep, "ftrace", "kernel_stack") != NULL;
-	int len = 0;
-	char *fmt = known ? NULL :
-		    tracefs_event_file_read(NULL, "ftrace", "kernel_stack", "format", &len);
-	const char *why = NULL;
+	const char *why = stacks_trigger_on(s, "skb", "kfree_skb");
 
-	if (!known && (!fmt || len <= 0 ||
-		       tep_parse_event(s->tep, fmt, (unsigned long)len, "ftrace")))
-		why = "no readable format of ftrace:kernel_stack";
-	else if (!decoder_add_stacks(s->dec))
-		why = "cannot decode ftrace:kernel_stack";
-	free(fmt);
-	/* with a condition the kernel records the stack after the event on every version */
-	if (!why && tracefs_event_file_write(s->inst, "skb", "kfree_skb", "trigger",
-					     "stacktrace if skbaddr != 0") < 0 &&
-	    tracefs_event_file_write(s->inst, "skb", "kfree_skb", "trigger", "stacktrace") < 0)
-		why = strerror(errno);
 	if (why) {
 		warn("cannot take kernel stacks at drops: %s: paths show without them", why);
 		return false;
@@ -216,10 +202,11 @@ static void stopping(void *arg, struct session *s)
 {
 	struct follow_state *st = arg;
 
-	if (st->trigger &&
-	    tracefs_event_file_write(s->inst, "skb", "kfree_skb", "trigger", "!stacktrace") < 0)
+	int ret = st->trigger ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
+
+	if (ret < 0)
 		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance "
-		     "'%s': %s", st->instance, strerror(errno));
+		     "'%s': %s", st->instance, strerror(-ret));
 	st->trigger = false;
 }
 

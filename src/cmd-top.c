@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "decode.h"
 #include "groups.h"
 #include "ksyms.h"
 #include "opt.h"
 #include "out.h"
 #include "run.h"
+#include "stacks.h"
 #include "top.h"
 #include "util.h"
 
@@ -31,6 +33,7 @@ static unsigned int parse_by(const char *s)
 	static const struct { const char *name; unsigned int by; } keys[] = {
 		{ "reason", BY_REASON }, { "location", BY_LOCATION }, { "protocol", BY_PROTOCOL },
 		{ "flow", BY_FLOW }, { "saddr", BY_SADDR }, { "dport", BY_DPORT },
+		{ "stack", BY_STACK },
 	};
 	unsigned int by = 0;
 
@@ -50,13 +53,14 @@ static unsigned int parse_by(const char *s)
 
 static const char *check_by(const char *arg)
 {
-	return parse_by(arg) ? NULL : "give reason, location, protocol, flow, saddr or dport, "
-				      "or several joined by commas (reason,location)";
+	return parse_by(arg) ? NULL : "give reason, location, protocol, flow, saddr, dport or "
+				      "stack, or several joined by commas (reason,location)";
 }
 
 static const struct opt top_opts[] = {
 	OPT_SC('b', "by", struct top_opts, by, "KEY",
-	       "drops by reason, location, reason,location (default) or protocol", check_by),
+	       "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
+	       "dport or stack (the kernel stack: a tree of call paths)", check_by),
 	OPT_INTERVAL(struct top_opts, interval, "one table per SECS (default 1, at least 0.1)"),
 	OPT_DURATION(struct top_opts, duration),
 	OPT_I(0, "rows", struct top_opts, rows, "N", "rows per table (default 10)", 1, 100000),
@@ -93,7 +97,9 @@ const struct cmd_spec top_spec = {
 	.opts = top_opts,
 	.examples = "  ftnet top\n"
 		    "  ftnet top drops --by location -t 5\n"
-		    "  ftnet top rx tx udp --json -d 60 --prom /var/lib/node_exporter/ftnet.prom\n",
+		    "  ftnet top rx tx udp --json -d 60 --prom /var/lib/node_exporter/ftnet.prom\n"
+		    "  ftnet top --by reason,stack -d 10\n"
+		    "  ftnet top -r stacks.dat --by stack -t 3600\n",
 	.max_args = -1,
 };
 
@@ -102,7 +108,38 @@ struct top_run {
 	struct ksyms	*ks;
 	unsigned int	max_keys;
 	bool		redraw;		/* a terminal: each table replaces the last */
+	bool		trigger;	/* --by stack, live: our stacktrace trigger on kfree_skb */
 };
+
+/* --by stack: the kernel_stack records after each drop, from a trigger or the file (-g). */
+static void stacks_start(struct top_run *tr, struct session *s)
+{
+	const char *why;
+
+	if (!tr->t.stacks)
+		return;
+	if (s->file) {
+		if (!decoder_has(s->dec, "ftrace", "kernel_stack"))
+			warn("the file holds no kernel stacks (record it with -g): every drop is "
+			     "under 'none'");
+		s->types |= 1u << EV_STACK;
+		return;
+	}
+	why = stacks_trigger_on(s, "skb", "kfree_skb");
+	if (why)
+		warn("cannot take kernel stacks at drops: %s: every drop is under 'none'", why);
+	tr->trigger = !why;
+}
+
+static void stopping(void *arg, struct session *s)
+{
+	struct top_run *tr = arg;
+	int ret = tr->trigger ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
+
+	if (ret < 0)
+		warn("cannot remove the stack trace trigger of 'skb:kfree_skb': %s", strerror(-ret));
+	tr->trigger = false;
+}
 
 static void started(void *arg, struct session *s)
 {
@@ -113,6 +150,7 @@ static void started(void *arg, struct session *s)
 	/* a file's own kernel symbols (the session's), else this kernel's */
 	tr->ks = s->ksyms ? NULL : ksyms_load("/proc/kallsyms");
 	tr->t.ks = s->ksyms ? s->ksyms : tr->ks;
+	stacks_start(tr, s);
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -177,6 +215,8 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.so.default_group = "drops";
 	r.so.buffer_kb = o.buffer_kb;
 	r.read_file = o.read;
+	/* a trigger is ours to set only in an instance of our own */
+	r.private_instance = (tr.t.drop_by & BY_STACK) && !o.read;
 	r.duration = o.duration;
 	r.interval = o.interval;
 	r.prom = o.prom;
@@ -184,6 +224,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.started = started;
 	r.on_event = on_event;
 	r.tick = tick;
+	r.stopping = stopping;
 	r.prom_write = prom_write;
 	ret = run_events(ctx, &r, NULL);
 	top_release(&tr.t);

@@ -8,6 +8,7 @@
 #include "ksyms.h"
 #include "out.h"
 #include "pkt.h"
+#include "stacks.h"
 #include "util.h"
 
 static void hex(const char *key, const char *fmt, uint64_t v)
@@ -16,18 +17,6 @@ static void hex(const char *key, const char *fmt, uint64_t v)
 
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
 	out_str(key, fmt, buf);
-}
-
-/* The frames the trigger itself adds on top (the event's own tracing functions). */
-static bool tracing_frame(const char *sym)
-{
-	static const char *const prefixes[] = { "trace_event_raw_event_", "__traceiter_",
-						"__bpf_trace_", "perf_trace_", "event_triggers_" };
-
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
 }
 
 static const char *proto_name(int proto, char *buf, size_t size)
@@ -172,7 +161,7 @@ static void stack(const struct follow_path *p, const struct ksyms *ks)
 		char buf[160];
 
 		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
-		if (top && tracing_frame(buf))
+		if (top && stacks_tracing_frame(buf))
 			continue;
 		top = false;
 		out_str(NULL, "\n                  %s", buf);

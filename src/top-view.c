@@ -12,6 +12,8 @@
 #include "out.h"
 #include "prom.h"
 #include "top.h"
+#include "top-stack.h"
+#include "top-int.h"
 #include "util.h"
 
 struct drop_key {
@@ -21,6 +23,7 @@ struct drop_key {
 	uint8_t		saddr[16], daddr[16];
 	uint16_t	sport, dport;
 	uint8_t		ipproto, pad[3];
+	uint64_t	stack;		/* --by stack: its id (top-stack.c), 0 for none */
 };
 _Static_assert(sizeof(struct drop_key) <= AGG_KEY_MAX, "agg keeps keys of AGG_KEY_MAX bytes");
 struct addr_key { uint16_t family, sport, dport; uint8_t dir, pad; uint8_t saddr[16], daddr[16]; };
@@ -62,6 +65,8 @@ void top_tables(struct top *t, enum group_view gv, unsigned int max_keys)
 	for (int v = 0; v < TOP_NVIEWS; v++)
 		if (views[v].gview == gv && !t->agg[v])
 			t->agg[v] = agg_new(views[v].keysize, max_keys);
+	if (t->agg[TV_DROPS] && (t->drop_by & BY_STACK) && !t->stacks)
+		t->stacks = top_stacks_new(sizeof(struct drop_key), max_keys);
 }
 
 void top_release(struct top *t)
@@ -70,6 +75,7 @@ void top_release(struct top *t)
 		agg_free(t->agg[v]);
 	for (size_t i = 0; i < ARRAY_SIZE(t->reasons); i++)
 		free(t->reasons[i]);
+	top_stacks_free(t->stacks);
 }
 
 /*
@@ -111,7 +117,26 @@ static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_ke
 		k->ipproto = ev->ipproto;
 		k->dport = ev->dport;
 	}
+	if (t->stacks) {	/* counted when its stack comes */
+		struct drop_key none;
+
+		if (top_stacks_hold(t->stacks, ev->cpu, k, &none))
+			agg_add(t->agg[TV_DROPS], &none, 1, 0);
+		return;
+	}
 	agg_add(t->agg[TV_DROPS], k, 1, 0);
+}
+
+/* The stack record after a drop: the drop counted under its stack. */
+static void add_stack(struct top *t, const struct ftnet_event *ev)
+{
+	struct drop_key k;
+	uint64_t id;
+
+	if (t->stacks && top_stacks_take(t->stacks, ev, t->ks, &k, &id)) {
+		k.stack = id;
+		agg_add(t->agg[TV_DROPS], &k, 1, 0);
+	}
 }
 
 static void add_retrans(struct top *t, const struct ftnet_event *ev, union top_key *k)
@@ -140,6 +165,10 @@ void top_add(struct top *t, const struct ftnet_event *ev)
 	if (ev->type == EV_LOST) {
 		t->lost += ev->count;
 		t->lost_total += ev->count;
+		return;
+	}
+	if (ev->type == EV_STACK) {	/* a record of the drop before it, not an event */
+		add_stack(t, ev);
 		return;
 	}
 	t->events++;
@@ -228,6 +257,8 @@ static int other_labels(const struct top *t, int v, const char **l)
 		for (int i = 0; i < (int)ARRAY_SIZE(pkt_cols); i++)
 			if (t->drop_by & pkt_cols[i].by)
 				n = label(l, n, pkt_cols[i].name, "other");
+		if (t->drop_by & BY_STACK)
+			n = label(l, n, "stack", "other");
 		return n;
 	}
 	for (int i = 0; i < (int)ARRAY_SIZE(views[v].other) && views[v].other[i]; i++)
@@ -236,7 +267,7 @@ static int other_labels(const struct top *t, int v, const char **l)
 }
 
 static int packet_labels(const struct top *t, const struct drop_key *k, const char **l, int n,
-			 char (*bufs)[128])
+			 char (*bufs)[TOP_LABEL_LEN])
 {
 	struct ftnet_event ev = { .family = k->family };
 	int b = 3;
@@ -262,7 +293,7 @@ static int packet_labels(const struct top *t, const struct drop_key *k, const ch
 }
 
 static int drop_labels(const struct top *t, const struct drop_key *k, const char **l,
-		       char (*bufs)[128])
+		       char (*bufs)[TOP_LABEL_LEN])
 {
 	int n = 0;
 
@@ -274,10 +305,15 @@ static int drop_labels(const struct top *t, const struct drop_key *k, const char
 	}
 	if (t->drop_by & BY_PROTOCOL)
 		n = label(l, n, "protocol", strcpy(bufs[2], out_ethertype(k->protocol)));
-	return packet_labels(t, k, l, n, bufs);
+	n = packet_labels(t, k, l, n, bufs);
+	if ((t->drop_by & BY_STACK) && t->stacks) {
+		top_stacks_label(t->stacks, k->stack, t->ks, bufs[8], sizeof(bufs[8]));
+		n = label(l, n, "stack", bufs[8]);
+	}
+	return n;
 }
 
-static int flow_labels(const struct agg_row *r, const char **l, char (*bufs)[128])
+static int flow_labels(const struct agg_row *r, const char **l, char (*bufs)[TOP_LABEL_LEN])
 {
 	const struct addr_key *k = (const void *)r->key;
 	int n = 0;
@@ -294,8 +330,8 @@ static int flow_labels(const struct agg_row *r, const char **l, char (*bufs)[128
 }
 
 /* The key columns of one row; also its Prometheus labels (pairs, NULL-terminated). */
-static void row_keys(const struct top *t, int v, const struct agg_row *r, const char **l,
-		     char (*bufs)[128])
+void top_row_keys(const struct top *t, int v, const struct agg_row *r, const char **l,
+		  char (*bufs)[TOP_LABEL_LEN])
 {
 	const union top_key *k = (const void *)r->key;
 	int n = 0;
@@ -437,14 +473,19 @@ static void render_head(const struct top *t, uint64_t ts, double secs, bool fina
 
 static void render_row(const struct top *t, int v, const struct agg_row *r, double secs)
 {
-	char bufs[8][128];
+	char bufs[9][TOP_LABEL_LEN];
 	const char *labels[20];
 
-	row_keys(t, v, r, labels, bufs);
+	top_row_keys(t, v, r, labels, bufs);
 	out_open(NULL, false);
 	if (out_is_json()) {
-		for (int j = 0; labels[j]; j += 2)
-			out_str(labels[j], "", labels[j + 1]);
+		for (int j = 0; labels[j]; j += 2) {
+			if (t->stacks && !r->other && !strcmp(labels[j], "stack"))
+				top_stacks_json(t->stacks, ((const struct drop_key *)r->key)->stack,
+						t->ks);
+			else
+				out_str(labels[j], "", labels[j + 1]);
+		}
 		if (r->other)
 			out_str("other", "", "true");
 	} else {
@@ -462,6 +503,55 @@ static void render_row(const struct top *t, int v, const struct agg_row *r, doub
 	out_close(false);
 }
 
+/* Whether rows a and b differ in a key other than their stack. */
+static bool other_keys_differ(const struct agg_row *a, const struct agg_row *b)
+{
+	struct drop_key x, y;
+
+	memcpy(&x, a->key, sizeof(x));
+	memcpy(&y, b->key, sizeof(y));
+	x.stack = y.stack = 0;
+	return a->other != b->other || memcmp(&x, &y, sizeof(x));
+}
+
+/*
+ * --by stack in text: the rows of the same other keys drawn as one, with the call tree of
+ * their stacks (totals, innermost frame first) under it, as perf report -g draws.
+ */
+static void render_stacks(struct top *t, double secs, struct agg_row **rows, size_t n)
+{
+	unsigned int by = t->drop_by;
+	bool *done = xcalloc(n + 1, sizeof(*done));
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct agg_row g = *rows[i];
+		struct tree *tree = NULL;
+
+		if (done[i] || (shown >= (size_t)t->rows && !rows[i]->other))
+			continue;
+		g.count = g.total = 0;
+		for (size_t j = i; j < n; j++) {
+			if (done[j] || other_keys_differ(rows[i], rows[j]))
+				continue;
+			done[j] = true;
+			g.count += rows[j]->count;
+			g.total += rows[j]->total;
+			if (!rows[j]->other)
+				top_stacks_tree_add(t->stacks, &tree,
+						    ((struct drop_key *)rows[j]->key)->stack,
+						    rows[j]->total);
+		}
+		((struct drop_key *)g.key)->stack = 0;
+		t->drop_by = by & ~(unsigned int)BY_STACK;
+		render_row(t, TV_DROPS, &g, secs);
+		t->drop_by = by;
+		top_stacks_tree_draw(tree, t->ks);
+		shown++;
+	}
+	free(done);
+}
+
 /* One table: the first --rows rows by count, and the other row. */
 static void render_view(struct top *t, int v, double secs)
 {
@@ -472,6 +562,10 @@ static void render_view(struct top *t, int v, double secs)
 	out_open(views[v].json, true);
 	if (!out_is_json())
 		text_header(t, v);
+	if (v == TV_DROPS && t->stacks && !out_is_json()) {
+		render_stacks(t, secs, rows, n);
+		n = shown = 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (shown >= (size_t)t->rows && !rows[i]->other)
 			continue;
@@ -488,8 +582,12 @@ static void render_view(struct top *t, int v, double secs)
 
 void top_render(struct top *t, uint64_t ts, double secs, bool final)
 {
+	struct drop_key k;
+
 	if (t->stale)
 		new_interval(t);	/* no event came in this interval */
+	while (final && t->stacks && top_stacks_unstacked(t->stacks, &k))
+		agg_add(t->agg[TV_DROPS], &k, 1, 0);	/* its stack never came */
 	out_begin("top");
 	render_head(t, ts, secs, final);
 	for (int v = 0; v < TOP_NVIEWS; v++)
@@ -498,47 +596,4 @@ void top_render(struct top *t, uint64_t ts, double secs, bool final)
 	out_end();
 	out_flush();
 	t->stale = true;
-}
-
-int top_prom_write(struct top *t, const char *path)
-{
-	static const struct { int v; const char *name, *bytes, *help; } m[] = {
-		{ TV_DROPS, "ftnet_drops_total", NULL, "packets dropped (skb:kfree_skb)" },
-		{ TV_RESETS, "ftnet_resets_total", NULL, "TCP resets sent and received" },
-		{ TV_RFLOW, "ftnet_retransmits_total", NULL, "TCP retransmitted skbs by flow" },
-		{ TV_RCOMM, "ftnet_retransmits_by_comm_total", NULL, "TCP retransmits by comm" },
-		{ TV_DEV, "ftnet_dev_packets_total", "ftnet_dev_bytes_total",
-		  "packets per device" },
-		{ TV_UDP, "ftnet_udp_sends_total", "ftnet_udp_send_bytes_total", "UDP sends" },
-		{ TV_STATES, "ftnet_tcp_state_transitions_total", NULL, "TCP state changes" },
-	};
-	char bufs[8][128];
-	const char *labels[20];
-	struct prom *p = prom_open(path);
-
-	if (!p)
-		return -errno;
-	prom_family(p, "ftnet_lost_events_total", "counter", "events the kernel could not keep");
-	prom_sample(p, "ftnet_lost_events_total", t->lost_total, NULL);
-	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
-		struct agg_row **rows;
-		size_t n;
-
-		if (!t->agg[m[i].v])
-			continue;
-		rows = agg_sorted(t->agg[m[i].v], &n);
-		prom_family(p, m[i].name, "counter", m[i].help);
-		for (size_t j = 0; j < n; j++) {
-			row_keys(t, m[i].v, rows[j], labels, bufs);
-			prom_sample(p, m[i].name, rows[j]->total, labels);
-		}
-		if (!m[i].bytes)
-			continue;
-		prom_family(p, m[i].bytes, "counter", "bytes of the same");
-		for (size_t j = 0; j < n; j++) {
-			row_keys(t, m[i].v, rows[j], labels, bufs);
-			prom_sample(p, m[i].bytes, rows[j]->total_bytes, labels);
-		}
-	}
-	return prom_commit(p);
 }

@@ -253,6 +253,22 @@ expect_eq "drops followed by their stack (ip_protocol_deliver_rcu -> __udp4_lib_
 grep -q "records (events and their stacks) in" "$TMP/g.err" && ok "record -g's summary" || fail "record -g: $(cat "$TMP/g.err")"
 "$FTNET" report "$TMP/g.dat" drops --json 2>/dev/null >"$TMP/g.rep"
 expect_eq "report of a -g file: its drops" "$(udp_drops "$TMP/g.rep" | wc -l)" 5
+# top --by stack on it: the same 5 under the call path udp_sendmsg -> ... -> __udp4_lib_rcv
+"$FTNET" top -r "$TMP/g.dat" --by reason,stack --json -t 3600 >"$TMP/g.top" 2>"$TMP/g.top.err"
+expect_eq "top -r --by reason,stack exit status" "$?" 0
+expect_eq "top -r --by stack: NO_SOCKET drops whose stack holds __udp4_lib_rcv and udp_sendmsg" \
+	"$(tail -1 "$TMP/g.top" | python3 -c '
+import json, sys
+top = json.loads(sys.stdin.read())
+print(sum(r["total"] for r in top["drops"] if r.get("reason") == "NO_SOCKET" and
+          any(f.startswith("__udp4_lib_rcv+0x") for f in r["stack"]) and
+          any(f.startswith("udp_sendmsg+0x") for f in r["stack"])))')" 5
+"$FTNET" top -r "$TMP/g.dat" --by reason,stack -t 3600 >"$TMP/g.tree" 2>/dev/null
+grep -Eq '^ +[0-9]+ +[0-9.]+%  +__udp4_lib_rcv\+0x|^ +[0-9]+ +[0-9.]+%  [a-z_]+\+0x' "$TMP/g.tree" &&
+	grep -Eq '^ {20,}udp_sendmsg\+0x' "$TMP/g.tree" && ok "text: the call tree with counts" ||
+	fail "top --by stack text: $(head -20 "$TMP/g.tree")"
+"$FTNET" top -r "$TMP/r.dat" --by stack -t 3600 >/dev/null 2>"$TMP/err"
+grep -q "holds no kernel stacks (record it with -g)" "$TMP/err" && ok "a file without stacks: said" || fail "no stacks: $(cat "$TMP/err")"
 no_instance_left
 
 # losses: a tiny buffer nobody read; the pages say how many were lost, and the file keeps that

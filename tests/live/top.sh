@@ -85,4 +85,31 @@ expect_eq "tx of $VA in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_d
 expect_eq "lost events in the parsed file" "$(prom_value "$TMP/ftnet.prom" ftnet_lost_events_total)" 0
 [ -z "$(ls "$TMP" | grep 'ftnet.prom.tmp')" ] && ok "no temporary prometheus file left" || fail "temporary file left"
 no_instance_left
+
+# --by stack, live: a private instance with a stack trace trigger on kfree_skb, gone at the end
+"$FTNET" top drops --by reason,stack --json -t 3600 >"$TMP/st.json" 2>"$TMP/st.err" &
+TOPP=$!
+PIDS=$TOPP
+sinst=/sys/kernel/tracing/instances/ftnet-top-$TOPP
+for i in $(seq 100); do
+	grep -q '^stacktrace' "$sinst/events/skb/kfree_skb/trigger" 2>/dev/null && break
+	sleep 0.05
+done
+grep -q '^stacktrace' "$sinst/events/skb/kfree_skb/trigger" 2>/dev/null && ok "the trigger is on in ftnet-top-$TOPP" ||
+	fail "no stack trigger in $sinst: $(cat "$TMP/st.err")"
+closed=$(in_ns $NET closed-port udp)
+in_ns $NET udp "$closed" 6 >/dev/null
+sleep 0.3
+kill -INT "$TOPP"
+wait "$TOPP"
+expect_eq "top --by reason,stack exit status" "$?" 0
+PIDS=""
+[ -d "$sinst" ] && fail "instance $sinst left behind" || ok "its instance is gone"
+expect_eq "top --by stack: NO_SOCKET drops whose stack holds __udp4_lib_rcv and udp_sendmsg" \
+	"$(tail -1 "$TMP/st.json" | python3 -c '
+import json, sys
+top = json.loads(sys.stdin.read())
+print(sum(r["total"] for r in top["drops"] if r.get("reason") == "NO_SOCKET" and
+          any(f.startswith("__udp4_lib_rcv+0x") for f in r["stack"]) and
+          any(f.startswith("udp_sendmsg+0x") for f in r["stack"])))')" 6
 finish
