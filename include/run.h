@@ -28,6 +28,8 @@ struct run_spec {
 	double			interval;	/* seconds between ticks, 0: none */
 	const char		*prom;		/* written at every tick and at the end */
 	bool			quiet;		/* no "hit Ctrl-C" note */
+	/* nothing is read until the run ends (record --flight: the kernel keeps the last) */
+	bool			hold;
 	/*
 	 * A trace.dat to read instead of the kernel (report, -r FILE): the same callbacks get
 	 * the file's events in time order; duration and interval follow the file's timestamps,

@@ -104,6 +104,25 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	}
 }
 
+/* The kernel's triggers: what record --flight stops with, and in-kernel aggregation. */
+static void check_triggers(struct ftnet_ctx *ctx)
+{
+	char path[512];
+	bool trig, hist, snap;
+
+	snprintf(path, sizeof(path), "%s/events/skb/kfree_skb/trigger", ctx->tracefs);
+	trig = !access(path, F_OK);
+	snprintf(path, sizeof(path), "%s/events/skb/kfree_skb/hist", ctx->tracefs);
+	hist = !access(path, F_OK);
+	snprintf(path, sizeof(path), "%s/snapshot", ctx->tracefs);
+	snap = !access(path, F_OK);
+	row("flight_recorder", "flight recorder", !trig ? "no (no event triggers)" : snap ?
+	    "yes (traceoff trigger; the kernel has snapshot buffers too)" :
+	    "yes (traceoff trigger; no snapshot buffers: CONFIG_TRACER_SNAPSHOT is off)");
+	row("hist_triggers", "hist triggers", hist ? "yes" :
+	    "no (CONFIG_HIST_TRIGGERS is off)");
+}
+
 /* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */
 static void check_identity(struct ftnet_ctx *ctx)
 {
@@ -198,6 +217,7 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_init(&oo);
 	check_kernel(ctx);
 	check_identity(ctx);
+	check_triggers(ctx);
 	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)

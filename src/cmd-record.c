@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 
 #include "opt.h"
+#include "flight.h"
 #include "reader.h"
 #include "run.h"
 #include "tfs.h"
@@ -20,8 +21,8 @@
 #include "util.h"
 
 struct record_opts {
-	const char	*output, *filter;
-	uint64_t	count, buffer_kb;
+	const char	*output, *filter, *until;
+	uint64_t	count, buffer_kb, flight;
 	double		duration;
 	bool		stacks;
 };
@@ -35,6 +36,10 @@ static const struct opt record_opts[] = {
 	OPT_BUFFER_KB(struct record_opts, buffer_kb),
 	OPT_F('g', "stacks", struct record_opts, stacks,
 	      "a kernel stack trace after every event (the instance's stacktrace option)"),
+	OPT_U(0, "flight", struct record_opts, flight, "MB",
+	      "keep the last MB per CPU, write them at --until, SIGUSR1, -d or Ctrl-C", 1, 4096),
+	OPT_S(0, "until", struct record_opts, until, "EVENT[:FILTER]",
+	      "with --flight: when this event (drop, SYSTEM:EVENT) fires where FILTER holds"),
 	OPT_END,
 };
 
@@ -45,11 +50,17 @@ const struct cmd_spec record_spec = {
 		 "6): the kernel's raw ring-buffer pages as read, with the formats, kernel symbols\n"
 		 "and command names needed to read them elsewhere. 'trace-cmd report FILE' and\n"
 		 "'ftnet report FILE' read it. Ctrl-C, SIGTERM or -d end it with a complete file;\n"
-		 "events the kernel lost are marked in the pages and counted on stderr.\n",
+		 "events the kernel lost are marked in the pages and counted on stderr.\n"
+		 "As a flight recorder (--flight MB), the kernel keeps the last MB of events per\n"
+		 "CPU in a private instance nobody reads, and a traceoff trigger on the --until\n"
+		 "event (a kernel filter: 'drop:reason == NETFILTER_DROP') stops it the moment\n"
+		 "that event fires; the file then holds what led up to it.\n",
 	.opts = record_opts,
 	.examples = "  ftnet record drops -o drops.dat -d 60\n"
 		    "  ftnet record drops resets -o net.dat --filter 'reason != NOT_SPECIFIED'\n"
 		    "  ftnet record drops -g -o stacks.dat -d 10\n"
+		    "  ftnet record drops resets --flight 4 --until 'drop:reason == NETFILTER_DROP' "
+		    "-o before.dat\n"
 		    "  ftnet report drops.dat --json\n"
 		    "  trace-cmd report drops.dat\n",
 	.max_args = -1,
@@ -73,6 +84,8 @@ struct record_state {
 	struct td_blob		*stats;
 	int			nstats;
 	char			version[160];
+	struct flight		*flight;	/* --flight, or NULL */
+	struct session		*sess;		/* the run's, for the flight's checks */
 	struct comms		comms;
 };
 
@@ -160,10 +173,28 @@ static void stopping(void *arg, struct session *s)
 {
 	struct record_state *st = arg;
 
+	if (st->flight)	/* nothing after this moment: the file ends where the trigger fired */
+		flight_stop(st->flight, s);
 	if (st->stack_on && tracefs_option_disable(s->inst, TRACEFS_OPTION_STACKTRACE) < 0)
 		warn("cannot turn the stacktrace option of instance '%s' off: %s",
 		     s->ctx->instance, strerror(errno));
 	st->stack_on = false;
+}
+
+static void flight_begin(struct record_state *st, struct session *s)
+{
+	const char *why = flight_start(st->flight, s);
+
+	if (why) {
+		error("%s", why);
+		st->failed = true;
+		return;
+	}
+	fprintf(stderr, "%s: flight recorder: the last %lu KB per CPU kept in instance '%s'; the "
+		"file is written %s%s%s, on SIGUSR1, at -d or on Ctrl-C\n", prog_name,
+		(unsigned long)tracefs_instance_get_buffer_size(s->inst, 0), s->ctx->instance,
+		st->flight->until ? "when " : "", st->flight->until ? st->flight->until : "",
+		st->flight->until ? " fires" : "");
 }
 
 static void started(void *arg, struct session *s)
@@ -194,6 +225,9 @@ static void started(void *arg, struct session *s)
 		ret = td_writer_begin(st->w, record_ncpus(s), reader_page_size(s->rd), &meta.m);
 	td_meta_release(&meta);
 	st->err = ret;	/* a write error is reported with what was kept, at the end */
+	st->sess = s;
+	if (!ret && st->flight)
+		flight_begin(st, s);
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -221,6 +255,8 @@ static bool enough(void *arg)
 {
 	struct record_state *st = arg;
 
+	if (st->flight && st->w && flight_due(st->flight, st->sess))
+		return true;
 	return (st->limit && st->events >= st->limit) || st->err || st->failed;
 }
 
@@ -308,10 +344,13 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 		      "write elsewhere", st->path, strerror(-k->error),
 		      k->error_at ? k->error_at : "the file");
 	else
-		fprintf(stderr, "%s: %" PRIu64 " %s in %" PRIu64 " pages written to '%s' (%" PRIu64
-			" bytes), %" PRIu64 " lost%s\n", prog_name, k->events, what, k->pages,
-			st->path, k->file_size, rs->lost, rs->lost ? ": enlarge the buffer "
-			"(--buffer-kb) or filter in the kernel (--filter)" : "");
+		fprintf(stderr, "%s: %s%" PRIu64 " %s in %" PRIu64 " pages written to '%s' (%" PRIu64
+			" bytes), %" PRIu64 " %s%s\n", prog_name, !st->flight ? "" :
+			st->flight->fired ? "the trigger fired: " : "flight recorder: ", k->events,
+			what, k->pages, st->path, k->file_size, rs->lost,
+			st->flight ? "older events overwritten" : "lost",
+			!rs->lost || st->flight ? "" : ": enlarge the buffer (--buffer-kb) or filter "
+			"in the kernel (--filter)");
 }
 
 /* The directory must take the temporary file, and FILE must be a file (it is replaced). */
@@ -328,8 +367,28 @@ static void output_or_die(const char *path)
 	free(copy);
 }
 
+/* --flight MB: a private instance of that size per CPU, read once at the end. */
+static void flight_opts(struct record_opts *o, struct run_spec *r, struct flight *fl,
+			struct record_state *st)
+{
+	const char *why = o->until ? flight_parse(fl, o->until) : NULL;
+
+	if (why)
+		usage_error("record", "%s", why);
+	if (o->buffer_kb)
+		usage_error("record", "--flight MB sets the buffer: give it without --buffer-kb");
+	if (o->count)
+		usage_error("record", "--flight writes what the kernel kept when it stops: -c does "
+			    "not apply");
+	o->buffer_kb = o->flight * 1024;
+	r->hold = true;
+	r->private_instance = true;
+	st->flight = fl;
+}
+
 int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 {
+	struct flight fl = { 0 };
 	struct record_opts o = { 0 };
 	struct record_state st = { 0 };
 	struct run_spec r = { .cmd = "record" };
@@ -339,6 +398,10 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 
 	if (!o.output)
 		usage_error("record", "no output file: give one with -o FILE");
+	if (o.flight)
+		flight_opts(&o, &r, &fl, &st);
+	else if (o.until)
+		usage_error("record", "--until is for the flight recorder: give --flight MB too");
 	output_or_die(o.output);
 	st.path = o.output;
 	st.limit = o.count;

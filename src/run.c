@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "out.h"
@@ -28,6 +29,22 @@ static double since(uint64_t now, uint64_t last)
 	return now > last ? (now - last) / 1e9 : 0;
 }
 
+/* Waits without reading (hold): a tenth of a second, or to the deadline; 1 once it passed. */
+static int hold_wait(uint64_t deadline)
+{
+	uint64_t now = mono_ns(), ns = 100000000ull;
+	struct timespec ts;
+
+	if (deadline && deadline <= now)
+		return 1;
+	if (deadline && deadline - now < ns)
+		ns = deadline - now;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)ns;
+	nanosleep(&ts, NULL);	/* a signal ends it early */
+	return deadline && mono_ns() >= deadline;
+}
+
 /* Reads until the run ends; returns the exit status so far. */
 static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64_t *last)
 {
@@ -35,7 +52,7 @@ static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64
 	uint64_t check = *last + 1000000000ull;
 
 	while (!session_stop && !(r->done && r->done(r->arg))) {
-		int waited = session_wait(s, deadline, next);
+		int waited = r->hold ? hold_wait(deadline) : session_wait(s, deadline, next);
 		uint64_t now = mono_ns();
 
 		if (waited)

@@ -262,6 +262,24 @@ else
 	fail "no nft in the guest (nft, libcrc32c, nfnetlink, nf_tables modules)"
 fi
 
+# record with kprobes (the drops' packet probe) and stacks: read back here, and on the host
+# (the harness: trace-cmd report, and ftnet report and top -r of this kernel's file there)
+ftnet -I rc record drops -g -o /tmp/g.dat >/tmp/rc.out 2>/tmp/rc.err &
+rcp=$!
+wait_on rc/events/ftnet/drop_pkt
+netpoke udp 127.0.0.1 5575 4 40005 || fail "netpoke to 5575"
+sleep 1
+kill -INT $rcp
+wait $rcp
+rc=$?
+[ "$rc" = 0 ] && ok "record drops -g with kprobes: exit status 0 ($(cat /tmp/rc.err))" || fail "record: $rc: $(cat /tmp/rc.err)"
+ftnet report /tmp/g.dat --json >/tmp/gr.json 2>/tmp/gr.err
+n=$(grep '"type":"drop"' /tmp/gr.json | grep -c '"ipproto":"udp","saddr":"127.0.0.1","sport":40005,"daddr":"127.0.0.1","dport":5575,')
+[ "$n" = 4 ] && ok "report of the guest's file: 4 drops with their flow" || fail "report: $n: $(cat /tmp/gr.err) $(cut -c1-300 /tmp/gr.json)"
+echo "TRACEDAT-BEGIN"
+gzip -1 -c /tmp/g.dat | base64
+echo "TRACEDAT-END"
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!

@@ -37,6 +37,22 @@ n=$(grep -c "^$port	.*__udp4_lib_rcv+0x[0-9a-f]* dev lo netns [0-9]*$" "$TMP/tsh
 expect_eq "tshark reads the guest's dropped packets to port $port, with their comments" "$n" 3
 n=$(tshark -r "$TMP/drops.pcapng" 2>/dev/null | grep -vc "UDP")
 expect_eq "packets in the pcapng that are not UDP" "$n" 0
+# the trace.dat recorded in the guest (kprobe events, stacks), read here by trace-cmd and ftnet
+tr -d '\r' <"$TMP/console" | sed -n '/^TRACEDAT-BEGIN/,/^TRACEDAT-END/p' | sed '1d;$d' | base64 -d | gunzip >"$TMP/g.dat"
+need_cmd trace-cmd
+trace-cmd report "$TMP/g.dat" >"$TMP/g.tc" 2>"$TMP/g.tc.err"
+expect_eq "trace-cmd report of the guest's file: exit status" "$?" 0
+expect_ge "trace-cmd: the guest's drop_pkt kprobe records" "$(grep -c ' drop_pkt: ' "$TMP/g.tc")" 4
+"$FTNET" report "$TMP/g.dat" --json >"$TMP/g.rep" 2>"$TMP/g.rep.err"
+expect_eq "ftnet report of the guest's file here: exit status" "$?" 0
+n=$(grep '"type":"drop"' "$TMP/g.rep" | grep '"location":"__udp4_lib_rcv+0x' | grep -c '"ipproto":"udp","saddr":"127.0.0.1","sport":40005,"daddr":"127.0.0.1","dport":5575,')
+expect_eq "ftnet report here: the 4 drops with their flow, at __udp4_lib_rcv" "$n" 4
+"$FTNET" top -r "$TMP/g.dat" --by stack --json -t 3600 >"$TMP/g.top" 2>/dev/null
+expect_eq "top -r --by stack here: drops under __udp4_lib_rcv <- udp_sendmsg" "$(tail -1 "$TMP/g.top" | python3 -c '
+import json, sys
+top = json.loads(sys.stdin.read())
+print(sum(r["total"] for r in top["drops"] if any(f.startswith("__udp4_lib_rcv+0x") for f in r.get("stack", [])) and
+          any(f.startswith("udp_sendmsg+0x") for f in r["stack"])))')" 4
 n=$(tr -d '\r' <"$TMP/console" | grep -c '^GUEST: FAIL')
 expect_eq "failed checks in the guest" "$n" 0
 tr -d '\r' <"$TMP/console" | grep -q '^GUEST-RESULT: PASS$' && ok "guest result line" || fail "no GUEST-RESULT: PASS line"

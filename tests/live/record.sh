@@ -271,6 +271,55 @@ grep -Eq '^ +[0-9]+ +[0-9.]+%  +__udp4_lib_rcv\+0x|^ +[0-9]+ +[0-9.]+%  [a-z_]+\
 grep -q "holds no kernel stacks (record it with -g)" "$TMP/err" && ok "a file without stacks: said" || fail "no stacks: $(cat "$TMP/err")"
 no_instance_left
 
+# the flight recorder: 20 drops to a closed port, then one to a port an nft rule drops fires
+# the --until trigger; the 30 sent after it are not in the file, which ends by itself
+need_cmd nft
+nft_input "udp dport 7799 counter drop"
+"$FTNET" record drops --flight 1 --until 'drop:reason == NETFILTER_DROP' -o "$TMP/fl.dat" \
+	2>"$TMP/fl.err" &
+REC=$!
+PIDS=$REC
+finst=/sys/kernel/tracing/instances/ftnet-record-$REC
+for i in $(seq 100); do
+	grep -q '^traceoff' "$finst/events/skb/kfree_skb/trigger" 2>/dev/null && break
+	sleep 0.05
+done
+grep -q '^traceoff:1' "$finst/events/skb/kfree_skb/trigger" 2>/dev/null && ok "the traceoff trigger is set" ||
+	fail "no traceoff trigger: $(cat "$TMP/fl.err")"
+[ "$(cat "$finst/buffer_size_kb" 2>/dev/null)" = 1024 ] && ok "1 MB per CPU" || fail "buffer: $(cat "$finst/buffer_size_kb")"
+in_ns $NET udp "$port" 20 >/dev/null
+in_ns $NET udp 7799 1 >/dev/null
+in_ns $NET udp "$port" 30 >/dev/null
+for i in $(seq 100); do kill -0 "$REC" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$REC" 2>/dev/null && fail "the flight recorder did not stop when its trigger fired"
+wait "$REC"
+expect_eq "record --flight exit status" "$?" 0
+PIDS=""
+[ -d "$finst" ] && fail "instance $finst left behind" || ok "its instance is gone"
+grep -q "^ftnet: the trigger fired: [0-9]* events in [0-9]* pages written to '$TMP/fl.dat'" "$TMP/fl.err" &&
+	ok "says the trigger fired" || fail "flight summary: $(cat "$TMP/fl.err")"
+"$FTNET" report "$TMP/fl.dat" --json >"$TMP/fl" 2>/dev/null
+expect_eq "the drops before the trigger are in the file, not those after" "$(udp_drops "$TMP/fl" | wc -l)" 20
+expect_eq "the NETFILTER_DROP that fired it ends the file" \
+	"$(tail -1 "$TMP/fl" | python3 -c 'import json, sys; e = json.loads(sys.stdin.read()); print(e.get("reason"))')" NETFILTER_DROP
+# SIGUSR1 writes what the kernel kept so far
+"$FTNET" record drops --flight 1 -o "$TMP/fu.dat" 2>"$TMP/fu.err" &
+REC=$!
+PIDS=$REC
+INST_SAVE=$INST INST=ftnet-record-$REC
+wait_enabled skb/kfree_skb
+INST=$INST_SAVE
+in_ns $NET udp "$port" 7 >/dev/null
+kill -USR1 "$REC"
+wait "$REC"
+expect_eq "record --flight after SIGUSR1: exit status" "$?" 0
+PIDS=""
+"$FTNET" report "$TMP/fu.dat" --json >"$TMP/fu" 2>/dev/null
+expect_eq "SIGUSR1: the 7 drops kept" "$(udp_drops "$TMP/fu" | wc -l)" 7
+"$FTNET" record drops --until drop -o "$TMP/x.dat" 2>"$TMP/err"
+expect_eq "--until without --flight: exit status" "$?" 2
+no_instance_left
+
 # losses: a tiny buffer nobody read; the pages say how many were lost, and the file keeps that
 "$FTNET" -I "$INST" enable drops --buffer-kb 8 --filter "reason == NO_SOCKET" >/dev/null
 in_ns $NET udp "$port" 5000 >/dev/null
