@@ -236,7 +236,7 @@ n=$(grep '"type":"path"' /tmp/fc.json | grep '"dport":5573,' | grep -c '"verdict
 
 # an nft drop rule on one port: each drop carries the flow, at nf_hook_slow (NETFILTER_DROP)
 if [ -x /bin/nft ] && insmod /lib/modules/libcrc32c.ko && insmod /lib/modules/nfnetlink.ko && \
-   insmod /lib/modules/nf_tables.ko; then
+   insmod /lib/modules/nf_tables.ko && { [ ! -e /lib/modules/nft_counter.ko ] || insmod /lib/modules/nft_counter.ko; }; then
 	nft add table inet ftnet_guest && nft add chain inet ftnet_guest input '{ type filter hook input priority 0; }' &&
 		nft add rule inet ftnet_guest input udp dport 5574 counter drop || fail "nft rule"
 	ftnet -I nf stream drops --json 'udp and port 5574' >/tmp/nf.json 2>/tmp/nf.err &
