@@ -6,7 +6,7 @@
 #include "util.h"
 
 struct report_opts {
-	bool		json, no_header;
+	bool		json, no_header, stacks;
 	uint64_t	count;
 	double		duration;
 };
@@ -17,6 +17,8 @@ static const struct opt report_opts[] = {
 	{ 'd', "duration", OPT_SECONDS, offsetof(struct report_opts, duration), "SECS",
 	  "only the first SECS seconds of the file", 0.000001, 1e9, NULL, NULL },
 	OPT_F('H', "no-header", struct report_opts, no_header, "no column header"),
+	OPT_F('g', "stacks", struct report_opts, stacks,
+	      "the drops' kernel call paths as a tree with counts (a file of record -g)"),
 	OPT_END,
 };
 
@@ -29,17 +31,38 @@ const struct cmd_spec report_spec = {
 		 "GROUP... picks some of the groups the file holds.\n",
 	.opts = report_opts,
 	.examples = "  ftnet report drops.dat\n"
-		    "  ftnet report net.dat resets --json\n",
+		    "  ftnet report net.dat resets --json\n"
+		    "  ftnet report --stacks stacks.dat\n",
 	.min_args = 1,
 	.max_args = -1,
 };
+
+/* --stacks: the whole file's drops by reason and call path, as 'top -r FILE' draws them. */
+static int report_stacks(struct ftnet_ctx *ctx, const struct report_opts *o, const char *file)
+{
+	char *args[16] = { "top", "-r", (char *)file, "--by", "reason,stack", "-t", "1000000000",
+			   "--rows", "100000" };
+	int n = 9;
+
+	if (o->count || o->duration)
+		usage_error("report", "--stacks aggregates the whole file: -c and -d do not apply");
+	if (o->json)
+		args[n++] = "--json";
+	args[n++] = "--";
+	args[n++] = "drops";
+	return cmd_top(ctx, n, args);
+}
 
 /* The same as 'stream -r FILE' with the options given: one printer for both. */
 int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct report_opts o = { 0 };
 	int i = opt_parse(&report_spec, argc, argv, &o), n = 0, ret;
-	char **args = xcalloc((size_t)argc + 3, sizeof(*args));
+	char **args;
+
+	if (o.stacks)
+		return report_stacks(ctx, &o, argv[i]);
+	args = xcalloc((size_t)argc + 3, sizeof(*args));
 
 	args[n++] = "stream";
 	args[n++] = "-r";

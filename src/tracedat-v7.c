@@ -104,6 +104,8 @@ static int buffer_option(struct td_file *f, const struct cur *c, const struct td
 	if (td_get_u64(&b, &at) || !(name = td_get_name(&b)) || !(clock = td_get_name(&b)) ||
 	    td_get_u32(&b, &ps) || td_get_u32(&b, &n))
 		return -EINVAL;
+	if (!*name && !n && !named)
+		return 0;	/* 'trace-cmd extract -B NAME' (3.1): an empty top buffer */
 	if (v->buffer || (*name && !named)) {
 		if (*name && !v->named.data) {
 			v->named = *o;

@@ -277,7 +277,7 @@ no_instance_left
 # the --until trigger; the 30 sent after it are not in the file, which ends by itself
 need_cmd nft
 nft_input "udp dport 7799 counter drop"
-"$FTNET" record drops --flight 1 --until 'drop:reason == NETFILTER_DROP' -o "$TMP/fl.dat" \
+"$FTNET" record drops -g --flight 1 --until 'drop:reason == NETFILTER_DROP' -o "$TMP/fl.dat" \
 	2>"$TMP/fl.err" &
 REC=$!
 PIDS=$REC
@@ -300,12 +300,22 @@ wait "$REC"
 expect_eq "record --flight exit status" "$?" 0
 PIDS=""
 [ -d "$finst" ] && fail "instance $finst left behind" || ok "its instance is gone"
-grep -q "^ftnet: the trigger fired: [0-9]* events in [0-9]* pages written to '$TMP/fl.dat'" "$TMP/fl.err" &&
+grep -Eq "^ftnet: the trigger fired: [0-9]+ (events|records \(events and their stacks\)) in [0-9]+ pages written to '$TMP/fl.dat'" "$TMP/fl.err" &&
 	ok "says the trigger fired" || fail "flight summary: $(cat "$TMP/fl.err")"
 "$FTNET" report "$TMP/fl.dat" --json >"$TMP/fl" 2>/dev/null
 expect_eq "the drops before the trigger are in the file, not those after" "$(udp_drops "$TMP/fl" | wc -l)" 20
 expect_eq "the NETFILTER_DROP that fired it ends the file" \
 	"$(tail -1 "$TMP/fl" | python3 -c 'import json, sys; e = json.loads(sys.stdin.read()); print(e.get("reason"))')" NETFILTER_DROP
+# its stack (-g): report --stacks shows the nft rule's drop on its path through nf_hook_slow
+"$FTNET" report --stacks "$TMP/fl.dat" --json >"$TMP/fls" 2>/dev/null
+expect_eq "report --stacks: the NETFILTER_DROP drop's path holds nf_hook_slow" "$(python3 -c '
+import json, sys
+top = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+print(sum(r["total"] for r in top["drops"] if r.get("reason") == "NETFILTER_DROP" and
+          any(f.startswith("nf_hook_slow+0x") for f in r.get("stack", []))))' "$TMP/fls")" 1
+"$FTNET" report --stacks "$TMP/fl.dat" >"$TMP/flt" 2>/dev/null
+grep -q '^NETFILTER_DROP ' "$TMP/flt" && grep -Eq '^ +nf_hook_slow\+0x' "$TMP/flt" && ok "report --stacks: its tree" ||
+	fail "report --stacks text: $(head -20 "$TMP/flt")"
 # SIGUSR1 writes what the kernel kept so far
 "$FTNET" record drops --flight 1 -o "$TMP/fu.dat" 2>"$TMP/fu.err" &
 REC=$!
