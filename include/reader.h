@@ -3,13 +3,14 @@
 #define FTNET_READER_H
 
 #include <event-parse.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <tracefs.h>
 
 struct reader;
 
 struct reader_sink {
-	/* one record, in timestamp order within the round */
+	/* one record, in timestamp order across all CPUs and rounds */
 	void	(*record)(void *ctx, struct tep_record *rec);
 	/* events the kernel lost on a CPU before ts (count 0: an unknown number) */
 	void	(*lost)(void *ctx, int cpu, uint64_t count, uint64_t ts);
@@ -26,6 +27,8 @@ void reader_close(struct reader *r);
  * (-EINTR when a signal arrived).
  */
 long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *sink);
+/* Whether records are held for the next round (a round with nothing new hands them on). */
+bool reader_holding(const struct reader *r);
 /* Reads what is left, and reports losses the page headers did not show (from stats). */
 long reader_finish(struct reader *r, const struct reader_sink *sink);
 uint64_t reader_lost(const struct reader *r);

@@ -1,4 +1,10 @@
-/* Reads the instance's trace_pipe_raw pages on every CPU and merges their records by time. */
+/*
+ * Reads the instance's trace_pipe_raw pages on every CPU and merges their records by time.
+ * CPUs are drained one after the other, so a round can hold a CPU's records up to the moment
+ * it was read while another's of the same moments come in the next round: records newer than
+ * the newest of the round before are held (copied) for the next one, as perf orders its rounds.
+ * A round with nothing new, and the last, hand on all that is held.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <kbuffer.h>
@@ -21,6 +27,8 @@ struct rec_ref {
 #define LOST_UNKNOWN UINT64_MAX
 
 struct rcpu {
+	struct rec_ref		*held;	/* newer than the last round's newest: data copied */
+	size_t			nheld, capheld;
 	struct tracefs_cpu	*tcpu;
 	struct kbuffer		*kbuf;
 	struct tfs_cpu_stats	start;
@@ -38,6 +46,7 @@ struct reader {
 	struct rcpu		*cpus;
 	struct pollfd		*pfds;
 	uint64_t		records, lost;
+	uint64_t		prev_max;	/* the newest record of the last round with any */
 	int			ncpu;
 	int			page_size;
 };
@@ -113,6 +122,9 @@ void reader_close(struct reader *r)
 		}
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
+		for (size_t h = 0; h < c->nheld; h++)
+			free(c->held[h].data);
+		free(c->held);
 		for (size_t p = 0; p < c->npages; p++)
 			free(c->pages[p]);
 		free(c->pages);
@@ -215,36 +227,102 @@ static void deliver(struct reader *r, struct rcpu *c, struct rec_ref *ref,
 	sink->record(sink->ctx, &rec);
 }
 
-/* k-way merge of the per-CPU runs, each already in time order; k is the CPU count */
-static long merge(struct reader *r, const struct reader_sink *sink)
+/* Entry i of a CPU's run: its held records first (older), then this round's. */
+static struct rec_ref *entry(struct rcpu *c, size_t i)
+{
+	return i < c->nheld ? &c->held[i] : i - c->nheld < c->nrefs ? &c->refs[i - c->nheld] : NULL;
+}
+
+/* What was not handed on: held for the next round, this round's records copied. */
+static void hold_rest(struct rcpu *c, size_t from)
+{
+	size_t keep = from < c->nheld ? c->nheld - from : 0, n = keep;
+	size_t refs_from = from > c->nheld ? from - c->nheld : 0;
+
+	memmove(c->held, c->held + (c->nheld - keep), keep * sizeof(*c->held));
+	if (n + c->nrefs - refs_from > c->capheld) {
+		c->capheld = n + c->nrefs - refs_from + 64;
+		c->held = xrealloc(c->held, c->capheld * sizeof(*c->held));
+	}
+	for (size_t i = refs_from; i < c->nrefs; i++) {
+		struct rec_ref *h = &c->held[n++];
+
+		*h = c->refs[i];
+		if (h->data) {
+			h->data = xmalloc((size_t)h->size);
+			memcpy(h->data, c->refs[i].data, (size_t)h->size);
+		}
+	}
+	c->nheld = n;
+}
+
+/*
+ * k-way merge of the per-CPU runs, each already in time order (k is the CPU count), up to
+ * limit: the rest is held for the next round.
+ */
+static long merge(struct reader *r, const struct reader_sink *sink, uint64_t limit)
 {
 	size_t *pos = xcalloc(r->ncpu, sizeof(*pos));
 	long n = 0;
 
 	for (;;) {
-		struct rcpu *best = NULL;
+		struct rec_ref *best = NULL, *e;
 		int bi = -1;
 
-		for (int i = 0; i < r->ncpu; i++) {
-			struct rcpu *c = &r->cpus[i];
-
-			if (pos[i] < c->nrefs &&
-			    (!best || c->refs[pos[i]].ts < best->refs[pos[bi]].ts)) {
-				best = c;
+		for (int i = 0; i < r->ncpu; i++)
+			if ((e = entry(&r->cpus[i], pos[i])) && (!best || e->ts < best->ts)) {
+				best = e;
 				bi = i;
 			}
-		}
-		if (!best)
+		if (!best || best->ts > limit)
 			break;
-		deliver(r, best, &best->refs[pos[bi]++], sink);
+		deliver(r, &r->cpus[bi], best, sink);
+		if (pos[bi] < r->cpus[bi].nheld)
+			free(best->data);	/* a copy, handed on */
+		pos[bi]++;
 		n++;
 	}
 	for (int i = 0; i < r->ncpu; i++) {
-		r->cpus[i].nrefs = 0;
-		r->cpus[i].used_pages = 0;
+		struct rcpu *c = &r->cpus[i];
+
+		hold_rest(c, pos[i]);
+		c->nrefs = 0;
+		c->used_pages = 0;
 	}
 	free(pos);
 	return n;
+}
+
+/* The newest record this round read, 0 when it read none. */
+static uint64_t round_max(const struct reader *r)
+{
+	uint64_t max = 0;
+
+	for (int i = 0; i < r->ncpu; i++) {
+		const struct rcpu *c = &r->cpus[i];
+
+		if (c->nrefs && c->refs[c->nrefs - 1].ts > max)
+			max = c->refs[c->nrefs - 1].ts;
+	}
+	return max;
+}
+
+bool reader_holding(const struct reader *r)
+{
+	for (int i = 0; i < r->ncpu; i++)
+		if (r->cpus[i].nheld)
+			return true;
+	return false;
+}
+
+/* Merges this round's records: up to the last round's newest, or all when nothing came. */
+static long merge_round(struct reader *r, const struct reader_sink *sink)
+{
+	uint64_t max = round_max(r), limit = max ? r->prev_max : UINT64_MAX;
+
+	if (max)
+		r->prev_max = max;
+	return merge(r, sink, limit);
 }
 
 long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *sink)
@@ -255,20 +333,22 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 		ret = poll(r->pfds, r->ncpu, timeout_ms);
 		if (ret < 0)
 			return -errno;
-		if (ret == 0)
-			return 0;
+		if (ret == 0)	/* quiet for the whole wait: nothing older can come */
+			return reader_holding(r) ? merge(r, sink, UINT64_MAX) : 0;
 	}
 	for (int i = 0; i < r->ncpu; i++) {
 		ret = cpu_drain(r, &r->cpus[i], sink);
 		if (ret < 0)
 			return ret;
 	}
-	return merge(r, sink);
+	return merge_round(r, sink);
 }
 
 long reader_finish(struct reader *r, const struct reader_sink *sink)
 {
 	long n = reader_round(r, 0, sink);
+
+	n += merge(r, sink, UINT64_MAX);	/* the last: everything held */
 
 	for (int i = 0; i < r->ncpu; i++) {
 		struct rcpu *c = &r->cpus[i];

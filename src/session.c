@@ -461,6 +461,8 @@ static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
 /* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
 #define BUSY_RECORDS 64
 #define READ_INTERVAL_MS 50
+/* records held back for the order across CPUs: handed on after this long without new ones */
+#define HOLD_MS 10
 
 /*
  * A command's own source beside the buffers: wait on its descriptor (bounded), then read the
@@ -500,6 +502,9 @@ long session_step(struct session *s, uint64_t until_ns)
 		timeout = 0;
 	} else {
 		timeout = left / 1000000 > 1000 ? 1000 : (int)(left / 1000000) + (left ? 1 : 0);
+		/* records held for the order across CPUs go out after a short quiet wait */
+		if (reader_holding(s->rd) && timeout > HOLD_MS)
+			timeout = HOLD_MS;
 	}
 	n = session_round(s, timeout);
 	s->busy = n >= BUSY_RECORDS;
