@@ -32,6 +32,7 @@ const struct cmd_spec report_spec = {
 		    "  ftnet report net.dat resets --json\n",
 	.min_args = 1,
 	.max_args = -1,
+	.args_kind = ARGS_FILE,
 };
 
 /* The same as 'stream -r FILE' with the options given: one printer for both. */
