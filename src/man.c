@@ -123,16 +123,18 @@ static void man_option(const struct opt *o)
 
 static void man_options(const struct cmd_spec *spec)
 {
-	static const struct opt help = { 'h', "help", OPT_FLAG, 0, NULL,
-					 "print the help, as this page gives it", 0, 0, NULL, NULL };
+	static const struct opt help = {
+		'h', "help", OPT_FLAG, 0, NULL, "print the help, as this page gives it", 0, 0,
+		NULL, NULL,
+	};
 
 	out_printf(".SH OPTIONS\n");
 	for (const struct opt *o = spec->opts; o->lname; o++)
 		man_option(o);
 	man_option(&help);
 	if (spec->name)
-		out_printf(".PP\nThe global options (such as \\fB\\-I\\fR \\fINAME\\fR) come before "
-			   "the command: see\n.BR ftnet (1).\n");
+		out_printf(".PP\nThe global options (such as \\fB\\-I\\fR \\fINAME\\fR) come "
+			   "before the command: see\n.BR ftnet (1).\n");
 }
 
 static void man_examples(const char *examples)

@@ -16,7 +16,8 @@ PKGS="ftnet ftnet-static"
 for p in $PKGS; do
 	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
 	if [ -n "$st" ] && [ "$st" != not-installed ]; then
-		fail "package $p is on this machine already ($st): this test installs and removes it (dpkg -P $p first)"
+		fail "package $p is on this machine already ($st): this test installs and" \
+			"removes it (dpkg -P $p first)"
 		finish
 	fi
 done
@@ -35,7 +36,8 @@ git_status() {
 if git -C "$SRC" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	before=$(git_status)
 	(cd "$SRC" && git ls-files -z --cached --others --exclude-standard) |
-		tar -C "$SRC" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$TMP/src" -xf -
+		tar -C "$SRC" --null --ignore-failed-read -T - -cf - 2>/dev/null |
+		tar -C "$TMP/src" -xf -
 else
 	cp -a "$SRC/." "$TMP/src/"
 	[ -f "$TMP/src/Makefile" ] && make -s -C "$TMP/src" distclean >/dev/null 2>&1
@@ -53,7 +55,8 @@ grep -E '^(PASS|FAIL|ERROR|SKIP):' "$TMP/build.log"
 if [ -n "${before+set}" ]; then
 	after=$(git_status)
 	[ "$after" = "$before" ] && ok "the source tree is as it was" ||
-		fail "the build changed the source tree: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]')"
+		fail "the build changed the source tree:" \
+			"$(diff <(echo "$before") <(echo "$after") | grep '^[<>]')"
 fi
 
 version=$(dpkg-parsechangelog -l "$TMP/src/debian/changelog" -S Version)
@@ -75,19 +78,21 @@ ok "dpkg -i ftnet ftnet-static"
 expect_eq "/usr/bin/ftnet check exit status" "$?" 0
 expect_eq "/usr/bin/ftnet --version" "$(/usr/bin/ftnet --version)" "ftnet $version"
 expect_eq "/usr/bin/ftnet-static --version" "$(/usr/bin/ftnet-static --version)" "ftnet $version"
-ldd /usr/bin/ftnet-static >/dev/null 2>&1 && fail "ftnet-static is dynamically linked: $(ldd /usr/bin/ftnet-static)"
+ldd /usr/bin/ftnet-static >/dev/null 2>&1 && fail "ftnet-static is dynamically linked"
 expect_eq "man -w ftnet" "$(man -w ftnet)" /usr/share/man/man1/ftnet.1.gz
 expect_eq "man -w ftnet-stream" "$(man -w ftnet-stream)" /usr/share/man/man1/ftnet-stream.1.gz
-LC_ALL=C MANWIDTH=80 man ftnet 2>&1 | grep -q "ftnet - network debugging" && ok "man ftnet shows the page" ||
-	fail "man ftnet: $(LC_ALL=C MANWIDTH=80 man ftnet 2>&1 | head -5)"
-for f in /usr/share/initramfs-tools/hooks/ftnet /usr/lib/dracut/modules.d/90ftnet/module-setup.sh; do
+page=$(LC_ALL=C MANWIDTH=80 man ftnet 2>&1)
+grep -q "ftnet - network debugging" <<<"$page" && ok "man ftnet shows the page" ||
+	fail "man ftnet: $(head -5 <<<"$page")"
+for f in /usr/share/initramfs-tools/hooks/ftnet \
+	 /usr/lib/dracut/modules.d/90ftnet/module-setup.sh; do
 	[ -x "$f" ] && ok "$f installed" || fail "no executable $f"
 done
 # bash-completion finds the file on its own (its loader), and it completes
 out=$(bash -c '. "$1"; _completion_loader ftnet; complete -p ftnet
 	COMP_WORDS=(ftnet stream --j) COMP_CWORD=2 COMP_LINE="ftnet stream --j" COMP_POINT=16
 	_ftnet; echo "${COMPREPLY[*]}"' _ "$BC" 2>&1)
-expect_eq "bash-completion loads ftnet's completion and completes --j" "$out" "complete -F _ftnet ftnet
+expect_eq "bash-completion loads the completion and completes --j" "$out" "complete -F _ftnet ftnet
 --json"
 
 dpkg -L $PKGS | while read -r f; do [ -d "$f" ] || echo "$f"; done >"$TMP/files"

@@ -38,7 +38,13 @@ expect_eq "make install DESTDIR=... exit status" "$rc" 0
 [ "$rc" = 0 ] || cat "$TMP/install.log"
 
 # the commands as ftnet -h lists them
-commands=$("$FTNET" -h | awk '/^COMMANDS/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+# the words on stdin, sorted, on one line
+line() {
+	sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+commands=$("$FTNET" -h |
+	awk '/^COMMANDS/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
 expect_ge "commands in ftnet -h" "$(echo "$commands" | wc -w)" 10
 {
 	echo "$bindir/ftnet"
@@ -53,7 +59,8 @@ expect_ge "commands in ftnet -h" "$(echo "$commands" | wc -w)" 10
 if cmp -s "$TMP/want" "$TMP/got"; then
 	ok "installed exactly the $(wc -l <"$TMP/want") files"
 else
-	fail "installed files differ (- wanted, + installed): $(diff "$TMP/want" "$TMP/got" | grep '^[<>]' | tr '<>' '-+' | tr '\n' ' ')"
+	fail "installed files differ (- wanted, + installed):" \
+		"$(diff "$TMP/want" "$TMP/got" | grep '^[<>]' | tr '<>' '-+' | tr '\n' ' ')"
 fi
 for f in "$bindir/ftnet" "$hookdir/ftnet" "$dracutdir/module-setup.sh"; do
 	[ -x "$D$f" ] && ok "$f is executable" || fail "$f is not executable"
@@ -62,7 +69,8 @@ done
 # every page renders without a warning, at 80 columns
 for page in "$D$man1dir"/*.1; do
 	w=$(groff -man -ww -z "$page" 2>&1; MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
-	[ -z "$w" ] && ok "$(basename "$page") renders without warnings" || fail "$(basename "$page"): $w"
+	name=$(basename "$page")
+	[ -z "$w" ] && ok "$name renders without warnings" || fail "$name: $w"
 done
 
 # rendered text, in ASCII and wide enough that no option is broken over two lines
@@ -76,7 +84,8 @@ check_page() {
 	text=$(render "$page")
 	"$FTNET" "$c" -h >"$TMP/help"
 	# "  -b, --by KEY  help" and "      --rows N  help": the option as -h names it
-	sed -n '/^OPTIONS$/,/^$/p' "$TMP/help" | sed -n 's/^  \(\(-[a-zA-Z], \)\{0,1\}--[a-z0-9-]*\).*/\1/p' >"$TMP/opts"
+	sed -n '/^OPTIONS$/,/^$/p' "$TMP/help" |
+		sed -n 's/^  \(\(-[a-zA-Z], \)\{0,1\}--[a-z0-9-]*\).*/\1/p' >"$TMP/opts"
 	[ -s "$TMP/opts" ] || missing="(no options parsed from -h)"
 	while read -r opt; do
 		grep -qF -- "$opt" <<<"$text" || missing="$missing $opt"
@@ -91,7 +100,8 @@ check_page() {
 	done <"$TMP/groups"
 	grep -q "^NAME" <<<"$text" && grep -qF "ftnet-$c - " <<<"$text" || missing="$missing NAME"
 	if [ -z "$missing" ]; then
-		ok "ftnet-$c(1) has the $(wc -l <"$TMP/opts") options and $(wc -l <"$TMP/ex") examples of -h"
+		ok "ftnet-$c(1) has the $(wc -l <"$TMP/opts") options," \
+			"$(wc -l <"$TMP/ex") examples and the groups of -h"
 	else
 		fail "ftnet-$c(1) lacks:$missing"
 	fi
@@ -105,7 +115,8 @@ for s in SYNOPSIS COMMANDS OPTIONS GROUPS FILES "EXIT STATUS" EXAMPLES "SEE ALSO
 done
 grep -qF "/run/ftnet" <<<"$text" || missing="$missing /run/ftnet"
 grep -qF -- "-I, --instance NAME" <<<"$text" || missing="$missing --instance"
-[ -z "$missing" ] && ok "ftnet(1) names every command and has its sections" || fail "ftnet(1) lacks:$missing"
+[ -z "$missing" ] && ok "ftnet(1) names every command and has its sections" ||
+	fail "ftnet(1) lacks:$missing"
 
 # completion: the installed file, the installed ftnet, bash-completion's own framework
 complete_words() {
@@ -116,9 +127,11 @@ complete_words() {
 		_ftnet
 		printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$BC" "$D$compdir/ftnet" "$@" 2>&1
 }
-words() { complete_words "$@" | tr '\n' ' ' | sed 's/ $//'; }
+words() { complete_words "$@" | line; }
+# the groups of a "groups: a, b, c" line of CMD -h
+groups_of() { "$FTNET" "$1" -h | sed -n 's/^groups: //p' | tr -d ',' | tr ' ' '\n' | line; }
 
-expect_eq "complete 'ftnet st'" "$(words ftnet st)" "$(echo "$commands" | grep '^st' | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "complete 'ftnet st'" "$(words ftnet st)" "$(echo "$commands" | grep '^st' | line)"
 expect_eq "complete 'ftnet stream --j'" "$(words ftnet stream --j)" "--json"
 expect_eq "complete 'ftnet -I x stream --j' (a global option's value skipped)" \
 	"$(words ftnet -I x stream --j)" "--json"
@@ -129,26 +142,27 @@ expect_ge "keys offered for 'ftnet top --by '" "$(echo "$keys" | wc -w)" 5
 bad=""
 for k in $keys; do "$FTNET" top --by "$k" -h >/dev/null 2>&1 || bad="$bad $k"; done
 expect_eq "--by keys offered that top refuses" "$bad" ""
-"$FTNET" top --by nokey -h >/dev/null 2>&1 && fail "top took --by nokey: the check above proves nothing"
-expect_eq "complete 'ftnet top --by reason,lo'" "$(words ftnet top --by reason,lo)" "reason,location"
+"$FTNET" top --by nokey -h >/dev/null 2>&1 && fail "top took --by nokey: the check proves nothing"
+expect_eq "complete 'ftnet top --by reason,lo'" "$(words ftnet top --by reason,lo)" \
+	"reason,location"
 expect_eq "complete 'ftnet top --by=lo'" "$(words ftnet top --by=lo)" "location"
-groups=$("$FTNET" enable -h | sed -n 's/^groups: //p' | tr -d ',' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
-expect_eq "complete 'ftnet enable '" "$(words ftnet enable '')" "$groups"
-hists=$("$FTNET" hist -h | sed -n '/is one of:$/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | sort | tr '\n' ' ' | sed 's/ $//')
+expect_eq "complete 'ftnet enable '" "$(words ftnet enable '')" "$(groups_of enable)"
+expect_eq "complete 'ftnet top '" "$(words ftnet top '')" "$(groups_of top)"
+hists=$("$FTNET" hist -h | sed -n '/is one of:$/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | line)
 expect_eq "complete 'ftnet hist '" "$(words ftnet hist '')" "$hists"
-tgroups=$("$FTNET" top -h | sed -n 's/^groups: //p' | tr -d ',' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
-expect_eq "complete 'ftnet top '" "$(words ftnet top '')" "$tgroups"
 ev=/sys/kernel/tracing/available_events
 expect_eq "complete 'ftnet count sk': the skb events" "$(words ftnet count sk)" \
-	"$(grep '^sk' "$ev" | sort | tr '\n' ' ' | sed 's/ $//')"
-complete_words ftnet count sk | grep -qx "skb:kfree_skb" && ok "skb:kfree_skb offered" || fail "no skb:kfree_skb"
+	"$(grep '^sk' "$ev" | line)"
+complete_words ftnet count sk | grep -qx "skb:kfree_skb" && ok "skb:kfree_skb offered" ||
+	fail "no skb:kfree_skb"
 expect_eq "complete 'ftnet count skb:kfree_s' (the part after the colon)" \
 	"$(words ftnet count skb:kfree_s)" "kfree_skb"
 mkdir "/sys/kernel/tracing/instances/$INST" || fail "cannot make instance $INST"
 complete_words ftnet -I ftnet-test- | grep -qx "$INST" && ok "instance $INST offered after -I" || \
 	fail "complete 'ftnet -I ftnet-test-': $(words ftnet -I ftnet-test-)"
 rmdir "/sys/kernel/tracing/instances/$INST"
-complete_words ftnet capture -i l | grep -qx lo && ok "interface lo offered after -i" || fail "no lo after -i"
+complete_words ftnet capture -i l | grep -qx lo && ok "interface lo offered after -i" ||
+	fail "no lo after -i"
 
 bmake uninstall DESTDIR="$D" >"$TMP/uninstall.log" 2>&1
 rc=$?
