@@ -45,7 +45,7 @@ extern const struct cmd_spec global_spec;
 extern const struct cmd_spec check_spec, list_spec, enable_spec, disable_spec, status_spec,
 	stream_spec, top_spec, hist_spec, count_spec, capture_spec, counters_spec, sockets_spec,
 	conntrack_spec, nftrace_spec, diagnose_spec, selftest_spec, record_spec, report_spec,
-	follow_spec;
+	follow_spec, serve_spec;
 
 int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv);
@@ -64,6 +64,7 @@ int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
 

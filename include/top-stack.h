@@ -24,6 +24,8 @@ bool top_stacks_take(struct top_stacks *ts, const struct ftnet_event *ev, const 
 		     void *key, uint64_t *id);
 /* At the end: one held key that never got a stack per call; false when none is left. */
 bool top_stacks_unstacked(struct top_stacks *ts, void *key);
+/* How many stack records were matched to their drop. */
+uint64_t top_stacks_taken(const struct top_stacks *ts);
 const uint64_t *top_stacks_frames(struct top_stacks *ts, uint64_t id, uint32_t *n);
 /* "inner;caller;..." function names, for a Prometheus label; "none" for id 0. */
 void top_stacks_label(struct top_stacks *ts, uint64_t id, const struct ksyms *ks, char *buf,

@@ -40,6 +40,9 @@ void top_tables(struct top *t, enum group_view gv, unsigned int max_keys);
 void top_add(struct top *t, const struct ftnet_event *ev);
 /* Draws one interval secs long (text or JSON) and starts the next. */
 void top_render(struct top *t, uint64_t ts, double secs, bool final);
+struct prom;
+/* The totals as Prometheus samples into p (ftnet serve). */
+void top_prom_emit(struct top *t, struct prom *p);
 /* The totals as Prometheus text; 0 or -errno. */
 int top_prom_write(struct top *t, const char *path);
 void top_release(struct top *t);

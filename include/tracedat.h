@@ -1,8 +1,8 @@
 /*
- * trace.dat, trace-cmd's file format (version 6): the ring buffer's own pages with the formats
- * needed to read them. The writer builds one from pieces (the kernel's or a test's), the
- * reader checks one whole before anything trusts it, and walks its pages without kbuffer
- * (a hostile page must never loop or read past its end).
+ * trace.dat, trace-cmd's file format (version 6; version 7 is read too): the ring buffer's own
+ * pages with the formats needed to read them. The writer builds one from pieces (the kernel's
+ * or a test's), the reader checks one whole before anything trusts it, and walks its pages
+ * without kbuffer (a hostile page must never loop or read past its end).
  */
 #ifndef FTNET_TRACEDAT_H
 #define FTNET_TRACEDAT_H
@@ -104,8 +104,10 @@ struct td_cpu {
 	uint64_t	offset, size;
 };
 
+struct td_z;
+
 struct td_file {
-	const uint8_t		*data;
+	const uint8_t		*data;		/* the file, or its CPU data decompressed (z) */
 	size_t			len;
 	int			version;
 	bool			big_endian;
@@ -120,11 +122,13 @@ struct td_file {
 	int			ncpus;
 	struct td_cpu		*cpus;
 	uint64_t		flyrecord;	/* offset of the CPU table */
+	struct td_z		*z;		/* a compressed file's parts decompressed */
 };
 
 /*
  * Parses data[0..len) (kept, not copied: it must outlive f). 0, or -EINVAL / -ENOTSUP with
- * err saying what is wrong and where ("truncated in the event formats").
+ * err saying what is wrong and where ("truncated in the event formats"). The compressed
+ * sections and CPU data of a version 7 file (zstd, zlib) are decompressed into memory f owns.
  */
 int td_parse(struct td_file *f, const uint8_t *data, size_t len, char *err, size_t errlen);
 void td_release(struct td_file *f);

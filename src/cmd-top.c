@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include "agg.h"
-#include "decode.h"
 #include "groups.h"
 #include "ksyms.h"
 #include "opt.h"
@@ -12,6 +11,7 @@
 #include "run.h"
 #include "stacks.h"
 #include "top.h"
+#include "top-stack.h"
 #include "util.h"
 
 #define STR_(x) #x
@@ -121,10 +121,7 @@ static void stacks_start(struct top_run *tr, struct session *s)
 
 	if (!tr->t.stacks)
 		return;
-	if (s->file) {
-		if (!decoder_has(s->dec, "ftrace", "kernel_stack"))
-			warn("the file holds no kernel stacks (record it with -g): every drop is "
-			     "under 'none'");
+	if (s->file) {	/* record -g files: said at the end when none came */
 		s->types |= 1u << EV_STACK;
 		return;
 	}
@@ -171,6 +168,9 @@ static void tick(void *arg, uint64_t now, double secs, bool final)
 	if (tr->redraw && !final)
 		out_write(clear, sizeof(clear) - 1);
 	top_render(&tr->t, now, secs, final);
+	if (final && tr->t.stacks && !top_stacks_taken(tr->t.stacks) && tr->t.events_total)
+		warn("no kernel stack came after the drops (a file: record it with -g): they are "
+		     "under 'none'");
 }
 
 static int prom_write(void *arg, const char *path)

@@ -44,6 +44,8 @@ const struct cmd commands[] = {
 	  &diagnose_spec },
 	{ "follow", cmd_follow, NEED_TRACEFS, "each packet's path by skb address: steps, drop or delivery",
 	  &follow_spec },
+	{ "serve", cmd_serve, NEED_TRACEFS, "a Prometheus exporter: counters and latencies on /metrics",
+	  &serve_spec },
 	{ "selftest", cmd_selftest, NEED_TRACEFS, "provoke every group on loopback and check it was seen",
 	  &selftest_spec },
 };

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@ struct prom {
 	FILE	*f;
 	char	*path;
 	char	*tmp;
+	char	*mem;		/* prom_open_mem: the text */
+	size_t	memlen;
+	bool	om;		/* OpenMetrics: counter families without _total, # EOF */
 };
 
 /* Only a regular file (or nothing yet) is replaced: never a device, a FIFO or a symlink. */
@@ -70,9 +74,44 @@ struct prom *prom_open(const char *path)
 	return p;
 }
 
+struct prom *prom_open_mem(bool openmetrics)
+{
+	struct prom *p = xcalloc(1, sizeof(*p));
+
+	p->om = openmetrics;
+	p->f = open_memstream(&p->mem, &p->memlen);
+	if (!p->f) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *prom_take(struct prom *p, size_t *len)
+{
+	char *text;
+
+	if (p->om)
+		fputs("# EOF\n", p->f);
+	if (fclose(p->f)) {
+		free(p->mem);
+		free(p);
+		return NULL;
+	}
+	text = p->mem;
+	*len = p->memlen;
+	free(p);
+	return text;
+}
+
 void prom_family(struct prom *p, const char *name, const char *type, const char *help)
 {
-	fprintf(p->f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	size_t n = strlen(name);
+
+	/* OpenMetrics names a counter's family without the _total its samples carry */
+	if (p->om && !strcmp(type, "counter") && n > 6 && !strcmp(name + n - 6, "_total"))
+		n -= 6;
+	fprintf(p->f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
 }
 
 static void label_value(FILE *f, const char *v)
@@ -87,7 +126,7 @@ static void label_value(FILE *f, const char *v)
 	}
 }
 
-void prom_sample(struct prom *p, const char *name, uint64_t value, const char *const *labels)
+static void sample_name(struct prom *p, const char *name, const char *const *labels)
 {
 	fputs(name, p->f);
 	if (labels && labels[0]) {
@@ -99,7 +138,19 @@ void prom_sample(struct prom *p, const char *name, uint64_t value, const char *c
 		}
 		fputc('}', p->f);
 	}
+}
+
+void prom_sample(struct prom *p, const char *name, uint64_t value, const char *const *labels)
+{
+	sample_name(p, name, labels);
 	fprintf(p->f, " %" PRIu64 "\n", value);
+}
+
+void prom_sample_double(struct prom *p, const char *name, double value,
+			const char *const *labels)
+{
+	sample_name(p, name, labels);
+	fprintf(p->f, " %.9g\n", value);
 }
 
 int prom_commit(struct prom *p)

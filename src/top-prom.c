@@ -7,7 +7,7 @@
 #include "top-int.h"
 #include "util.h"
 
-int top_prom_write(struct top *t, const char *path)
+void top_prom_emit(struct top *t, struct prom *p)
 {
 	static const struct { int v; const char *name, *bytes, *help; } m[] = {
 		{ TV_DROPS, "ftnet_drops_total", NULL, "packets dropped (skb:kfree_skb)" },
@@ -21,10 +21,7 @@ int top_prom_write(struct top *t, const char *path)
 	};
 	char bufs[9][TOP_LABEL_LEN];
 	const char *labels[20];
-	struct prom *p = prom_open(path);
 
-	if (!p)
-		return -errno;
 	prom_family(p, "ftnet_lost_events_total", "counter", "events the kernel could not keep");
 	prom_sample(p, "ftnet_lost_events_total", t->lost_total, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
@@ -47,5 +44,14 @@ int top_prom_write(struct top *t, const char *path)
 			prom_sample(p, m[i].bytes, rows[j]->total_bytes, labels);
 		}
 	}
+}
+
+int top_prom_write(struct top *t, const char *path)
+{
+	struct prom *p = prom_open(path);
+
+	if (!p)
+		return -errno;
+	top_prom_emit(t, p);
 	return prom_commit(p);
 }

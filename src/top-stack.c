@@ -32,6 +32,7 @@ struct top_stacks {
 	struct stack_ent	*ents;
 	size_t			cap, used;	/* cap: a power of two */
 	uint64_t		unkept;	/* stacks past the table's size (counted, not drawn) */
+	uint64_t		taken;
 };
 
 struct top_stacks *top_stacks_new(size_t keysize, unsigned int max_keys)
@@ -108,6 +109,7 @@ bool top_stacks_take(struct top_stacks *ts, const struct ftnet_event *ev, const 
 		n++;
 	}
 	*id = h ? h : 1;
+	ts->taken++;
 	memcpy(key, ts->held[ev->cpu].key, ts->keysize);
 	ts->held[ev->cpu].on = false;
 	e = ts->used * 4 < ts->cap * 3 ? slot(ts, *id) : NULL;
@@ -132,6 +134,11 @@ bool top_stacks_unstacked(struct top_stacks *ts, void *key)
 		return true;
 	}
 	return false;
+}
+
+uint64_t top_stacks_taken(const struct top_stacks *ts)
+{
+	return ts->taken;
 }
 
 const uint64_t *top_stacks_frames(struct top_stacks *ts, uint64_t id, uint32_t *n)

@@ -44,4 +44,18 @@ void td_option(struct td_file *f, uint16_t id, const struct td_blob *b);
 /* Version 7 after the common header (src/tracedat-v7.c). */
 int td_parse_v7(struct td_file *f, struct cur *c);
 
+/*
+ * Compressed version 7 files (src/tracedat-z.c). td_z_open: the compression header's name,
+ * "zstd" or "zlib" (sets f->z), or -ENOTSUP for another. td_z_section: the section s is bounded
+ * by is marked compressed (id: its id): s then reads its data decompressed; for the flyrecord
+ * section the mark only says the CPU data is compressed. td_z_cpus: that CPU data decompressed
+ * into one buffer, which f->data, f->len and f->cpus then describe. td_z_free: td_release's.
+ */
+int td_z_open(struct td_file *f, struct cur *c, const char *name, const char *version);
+int td_z_section(struct td_file *f, struct cur *s, uint16_t id);
+int td_z_cpus(struct td_file *f, struct cur *c);
+void td_z_free(struct td_file *f);
+/* f->data is the CPU data decompressed (for messages: its offsets are not the file's). */
+bool td_z_inflated(const struct td_file *f);
+
 #endif

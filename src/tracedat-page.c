@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracedat-int.h"
 #include "tracedat.h"
 #include "util.h"
 
@@ -84,10 +85,10 @@ static int corrupt(struct tdcur *c, char *err, size_t errlen, const char *what)
 		snprintf(err, errlen, "%s", what);
 		return -EINVAL;
 	}
-	snprintf(err, errlen, "page %llu of CPU %d (byte %llu of the file): %s",
+	snprintf(err, errlen, "page %llu of CPU %d (byte %llu of the %s): %s",
 		 (unsigned long long)c->page, c->cpu,
 		 (unsigned long long)(c->f->cpus[c->cpu].offset + c->page * c->f->page_size),
-		 what);
+		 td_z_inflated(c->f) ? "CPU data decompressed" : "file", what);
 	return -EINVAL;
 }
 

@@ -468,6 +468,7 @@ int td_parse(struct td_file *f, const uint8_t *data, size_t len, char *err, size
 
 void td_release(struct td_file *f)
 {
+	td_z_free(f);
 	if (f->tep)
 		tep_free(f->tep);
 	free(f->cpus);

@@ -1,7 +1,7 @@
 /*
  * trace.dat version 7 (trace-cmd's Documentation/trace-cmd/trace-cmd.dat.v7.5.txt): the same
  * sections as version 6, found through chained option sections, each behind a header with
- * its size. Uncompressed files are read; compressed ones are refused with the way out.
+ * its size. Compressed sections (zstd, zlib) are read decompressed (src/tracedat-z.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,8 +35,8 @@ static uint64_t blob64(const struct cur *c, const struct td_blob *b)
 	return c->swap ? __builtin_bswap64(v) : v;
 }
 
-/* A cursor over the section at off, which must be want: bounded by its size. */
-static int section(const struct td_file *f, const struct cur *c, uint64_t off, uint16_t want,
+/* A cursor over the section at off, which must be want: bounded by its size, decompressed. */
+static int section(struct td_file *f, const struct cur *c, uint64_t off, uint16_t want,
 		   const char *what, struct cur *s)
 {
 	uint16_t id, flags;
@@ -57,13 +57,11 @@ static int section(const struct td_file *f, const struct cur *c, uint64_t off, u
 	if (id != want)
 		return td_fail(s, "the section at byte %llu is not %s", (unsigned long long)off,
 			       what);
-	if (flags & SECTION_COMPRESSED)
-		return td_fail(s, "%s is compressed, but the file says it is not", what);
 	if (size > s->len - s->off)
 		return td_fail(s, "truncated in %s (%llu bytes at %zu, the file has %zu)", what,
 			       (unsigned long long)size, s->off, s->len);
 	s->len = s->off + (size_t)size;
-	return 0;
+	return flags & SECTION_COMPRESSED ? td_z_section(f, s, id) : 0;
 }
 
 /* One CPU of a BUFFER option: its data's place in f->cpus. */
@@ -201,7 +199,7 @@ static int sections(struct td_file *f, struct cur *c, const struct v7 *v)
 					   "the command lines", &s) ||
 				   td_get_blob(&s, 8, &f->cmdlines)))
 		return -EINVAL;
-	return td_check_cpus(f, c);
+	return td_z_cpus(f, c) || td_check_cpus(f, c) ? -EINVAL : 0;
 }
 
 int td_parse_v7(struct td_file *f, struct cur *c)
@@ -219,12 +217,8 @@ int td_parse_v7(struct td_file *f, struct cur *c)
 	if (!*name || strlen(name) > 32 || strspn(name, WORD) < strlen(name) ||
 	    strlen(version) > 32 || strspn(version, WORD ".") < strlen(version))
 		return td_fail(c, "not a version 7 file: its compression header is unreadable");
-	if (strcmp(name, "none")) {
-		c->unsupported = true;
-		return td_fail(c, "compressed with %.32s %.32s, which ftnet does not read yet: "
-			       "'trace-cmd convert --compression none -i FILE -o FILE2' (or "
-			       "--file-version 6) writes it uncompressed", name, version);
-	}
+	if (strcmp(name, "none") && td_z_open(f, c, name, version))
+		return -EINVAL;
 	if (td_get_u64(c, &first))
 		return -EINVAL;
 	if (!first)

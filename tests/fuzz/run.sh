@@ -3,7 +3,8 @@
 # fuzz-record (the event decoders and printer on the formats recorded from real kernels),
 # fuzz-pkt (headers rebuilt from skb offsets and windows, filters on them, pcapng written back)
 # fuzz-btf (the BTF reader, seeded with the blobs of three kernels) and fuzz-tracedat (the
-# trace.dat reader: sections, formats, pages, decoders; seeded with files ftnet wrote).
+# trace.dat reader: sections, formats, pages, decoders, zstd and zlib; seeded with files ftnet
+# wrote and trace-cmd converted).
 . "$TESTLIB"
 command -v clang >/dev/null || skip "needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev)"
 SRC=$(cd "$HERE/../.." && pwd)
@@ -21,7 +22,7 @@ build() {	# build TARGET SOURCES...
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-I"$SRC/include" -I"$SRC/tests/unit" -include "$BUILD/config.h" \
 		$(pkg-config --cflags libtraceevent libtracefs) "$@" $DECODERS \
-		$(pkg-config --libs libpcap libtraceevent libtracefs) -lm \
+		$(pkg-config --libs libpcap libtraceevent libtracefs libzstd zlib) -lm \
 		-o "$TMP/$target" 2>"$TMP/cc.err" || { cat "$TMP/cc.err"; skip "clang cannot build a libFuzzer target here"; }
 }
 build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
@@ -29,7 +30,8 @@ build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c" "$SRC/src/pcapng.c"
 build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c"
 build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c" "$SRC/src/tracedat-read.c" \
-	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c" "$SRC/src/tracedat-v7.c"
+	"$SRC/src/tracedat-page.c" "$SRC/src/tracedat-fmt.c" "$SRC/src/tracedat-v7.c" \
+	"$SRC/src/tracedat-z.c"
 
 mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"

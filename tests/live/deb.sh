@@ -88,6 +88,10 @@ for f in /usr/share/initramfs-tools/hooks/ftnet \
 	 /usr/lib/dracut/modules.d/90ftnet/module-setup.sh; do
 	[ -x "$f" ] && ok "$f installed" || fail "no executable $f"
 done
+unit=/lib/systemd/system/ftnet-serve.service
+grep -q "^ExecStart=/usr/bin/ftnet serve " "$unit" && ok "$unit installed" || fail "no $unit"
+wants=$(ls /etc/systemd/system/*.wants/ftnet-serve.service 2>/dev/null)
+expect_eq "ftnet-serve enabled by the installation" "$wants" ""
 # bash-completion finds the file on its own (its loader), and it completes
 out=$(bash -c '. "$1"; _completion_loader ftnet; complete -p ftnet
 	COMP_WORDS=(ftnet stream --j) COMP_CWORD=2 COMP_LINE="ftnet stream --j" COMP_POINT=16

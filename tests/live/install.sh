@@ -53,7 +53,7 @@ expect_ge "commands in ftnet -h" "$(echo "$commands" | wc -w)" 10
 	echo "$compdir/ftnet"
 	echo "$hookdir/ftnet"
 	echo "$dracutdir/module-setup.sh"
-	[ -f "$SRC/scripts/ftnet-serve.service" ] && echo "$unitdir/ftnet-serve.service"
+	echo "$unitdir/ftnet-serve.service"
 } | sort >"$TMP/want"
 (cd "$D" && find . -type f -o -type l) | sed 's|^\.||' | sort >"$TMP/got"
 if cmp -s "$TMP/want" "$TMP/got"; then
@@ -65,6 +65,8 @@ fi
 for f in "$bindir/ftnet" "$hookdir/ftnet" "$dracutdir/module-setup.sh"; do
 	[ -x "$D$f" ] && ok "$f is executable" || fail "$f is not executable"
 done
+expect_eq "the unit starts the installed ftnet" \
+	"$(grep -c "^ExecStart=$bindir/ftnet serve " "$D$unitdir/ftnet-serve.service")" 1
 
 # every page renders without a warning, at 80 columns
 for page in "$D$man1dir"/*.1; do

@@ -3,6 +3,7 @@
  * built here (records, time extensions, losses, two CPUs), read back and decoded; then
  * hostile files: truncated everywhere, wrong magic and version, hostile sizes, counts and
  * offsets, corrupt pages and random bytes. Every bad file is an error, never a crash or a loop.
+ * Version 7 files, uncompressed and compressed (zstd, zlib), give the same records.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -408,9 +409,118 @@ static void test_v7(void)
 		CHECK(s.records <= len / 4);
 		free(copy);
 	}
+	patched(&(struct built){ .data = data, .len = len }, 34, 1, 2,
+		"the headers is compressed, but the file says it is not");
 	data[0x12] = 'z';	/* "none" -> "zone": a compression ftnet does not know */
 	CHECK_INT(td_parse(&f, data, len, err, sizeof(err)), -ENOTSUP);
 	CHECK(strstr(err, "compressed with zone") != NULL);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Sizes, counts and bytes of a compressed file made wrong: each an error that says so. */
+static void test_v7z_hostile(const struct built *b)
+{
+	const uint8_t *names = b->data + 18;	/* after the magic, "7", byte order, long, page */
+	size_t hs = 18 + strlen((const char *)names) + 1;
+	size_t sec, chunk = PS;	/* CPU 0's chunks: trace-cmd aligns the CPU data to pages */
+	uint32_t size, zsize = rd32(b->data + chunk + 4), usize = rd32(b->data + chunk + 8);
+	int refused = 0, n = 0;
+
+	hs += strlen((const char *)b->data + hs) + 1;
+	sec = hs + 8 + 16;	/* the first section's (the headers') compression header */
+	size = rd32(b->data + sec + 4);
+	CHECK_INT(rd32(b->data + hs + 8), 16 | 1 << 16);	/* id 16, compressed */
+	CHECK(rd32(b->data + chunk) == 1 || rd32(b->data + chunk) == 2);
+	patched(b, sec, UINT32_MAX, 4, "truncated in the headers");
+	patched(b, sec + 4, 65u << 20, 4, "over the 64 MiB a block may have");
+	patched(b, sec + 4, size + 1, 4, "declared");
+	patched(b, sec + 4, size - 1, 4, "declared");
+	patched(b, sec + 12, 0x5a5a5a5a, 4, "the headers: corrupt");
+	patched(b, chunk, UINT32_MAX, 4, "CPU 0");
+	patched(b, chunk + 4, UINT32_MAX - 8, 4, "truncated in chunk 0 of CPU 0");
+	patched(b, chunk + 8, UINT32_MAX, 4, "chunk 0 of CPU 0: declares 4294967295 bytes "
+		"decompressed, over the 64 MiB");
+	patched(b, chunk + 8, usize + PS, 4, "chunk 0 of CPU 0: ");
+	patched(b, chunk + 8, usize - 1, 4, "chunk 0 of CPU 0: ");
+	patched(b, chunk + 8, 0, 4, "chunk 0 of CPU 0: ");
+	patched(b, chunk + 12, 0x5a5a5a5a, 4, "chunk 0 of CPU 0: ");
+	/* random bytes anywhere: read or refused, never more records than the pages hold */
+	for (int i = 0; i < 2000; i++) {
+		uint8_t *copy = xmalloc(b->len);
+		char err[TD_ERRLEN];
+		struct seen s;
+
+		memcpy(copy, b->data, b->len);
+		for (int k = 0; k < 1 + (int)(rnd() % 3); k++)
+			copy[i % 2 ? chunk + rnd() % (12 + zsize) : rnd() % b->len] =
+				(uint8_t)rnd();
+		refused += read_all(copy, b->len, &s, true, err) < 0;
+		CHECK(s.records <= 3 * PS / 4);
+		free(copy);
+	}
+	CHECK(refused > 500);
+	/* every prefix: the sections ftnet reads, then the CPU data end by CPU 1's chunks */
+	for (size_t cut = 0; cut < b->len; cut++) {
+		char err[TD_ERRLEN];
+		struct seen s;
+
+		if (!read_all(b->data, cut, &s, true, err))
+			continue;
+		n += !strstr(err, "truncated") && !strstr(err, "past the end");
+		refused++;
+	}
+	CHECK_INT(n, 0);
+	CHECK(refused > 2000 + 500);
+}
+
+/* trace-cmd's zstd conversion of the v6 file, and a zlib one: the v6 file's very records. */
+static void test_v7z(void)
+{
+	static const char *const names[] = { "tracedat/drops-6.18-zstd.dat",
+					     "tracedat/drops-6.18-zlib.dat" };
+	char err[TD_ERRLEN];
+	struct seen want, s;
+	size_t len;
+	uint8_t *v6 = (uint8_t *)tb_slurp(datadir, "tracedat/drops-6.18.dat", &len);
+
+	CHECK_INT(read_all(v6, len, &want, true, err), 0);
+	CHECK_INT(want.n, 6);
+	CHECK_INT(want.lost, 7);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		uint8_t *data = (uint8_t *)tb_slurp(datadir, names[i], &len);
+		struct td_file f;
+
+		CHECK_INT(td_parse(&f, data, len, err, sizeof(err)), 0);
+		CHECK_INT(f.version, 7);
+		CHECK_INT(f.ncpus, 2);
+		CHECK_INT(f.cpus[0].size, 2 * PS);
+		CHECK_INT(f.cpus[1].size, PS);
+		CHECK_STR(f.clock, "mono");
+		CHECK_STR(f.writer, "ftnet test groups drops");
+		CHECK_INT(f.cmdlines.len, 19);
+		CHECK(f.kallsyms.len > 0 && f.kallsyms.data[0] == 'f');
+		CHECK(td_has_event(&f, "skb", "kfree_skb"));
+		td_release(&f);
+		CHECK_INT(read_all(data, len, &s, true, err), 0);
+		CHECK_INT(s.n, want.n);
+		CHECK_INT(s.drops, 6);
+		CHECK_INT(s.bad, 0);
+		CHECK_INT(s.nlost, want.nlost);
+		CHECK_INT(s.lost, want.lost);
+		CHECK(!memcmp(s.ts, want.ts, sizeof(s.ts)));
+		CHECK(!memcmp(s.cpu, want.cpu, sizeof(s.cpu)));
+		test_v7z_hostile(&(struct built){ .data = data, .len = len });
+		memcpy(data + 18, "zstx", 4);
+		CHECK_INT(td_parse(&f, data, len, err, sizeof(err)), -ENOTSUP);
+		CHECK(strstr(err, "compressed with zstx") != NULL);
+	}
 }
 
 int main(int argc, char **argv)
@@ -441,6 +551,7 @@ int main(int argc, char **argv)
 	test_hostile(&b);
 	test_random(&b);
 	test_v7();
+	test_v7z();
 	free(b.data);
 	tb_free_texts();
 	printf("tracedat: %d checks, %d failed\n", tap_run, tap_failed);
