@@ -28,9 +28,19 @@ struct opt {
 	const char		*argname;	/* "SECS", "KB"; NULL for a flag */
 	const char		*help;
 	double			min, max;	/* bounds of numbers (max 0: none) */
-	const char *const	*choices;	/* OPT_CHOICE: NULL-terminated */
+	const char *const	*choices;	/* OPT_CHOICE, or the words of a string: NULL-ended */
 	/* a further check of a string's value; returns a message for a usage error, or NULL */
 	const char		*(*check)(const char *arg);
+};
+
+/* What a command's positional arguments are, for completion (ftnet CMD --list-args). */
+enum opt_args {
+	ARGS_OTHER,	/* none, or free text (a filter) */
+	ARGS_GROUPS,	/* group names */
+	ARGS_TABLES,	/* the groups top draws: neither latencies nor paths */
+	ARGS_LATENCIES,	/* the latency groups (hist) */
+	ARGS_EVENTS,	/* tracepoints, SYSTEM:EVENT */
+	ARGS_FILE,	/* a file, then group names (report) */
 };
 
 /* A command's synopsis, options and examples. */
@@ -43,6 +53,7 @@ struct cmd_spec {
 	int			min_args, max_args;	/* positional arguments (max -1: any) */
 	bool			posix;		/* options end at the first argument (global) */
 	void			(*more_help)(void);	/* after about: the command list */
+	enum opt_args		args_kind;	/* what completion offers for the arguments */
 };
 
 #define OPT_END { 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL }

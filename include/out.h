@@ -59,6 +59,8 @@ void out_guard_fds(void);
 /* A blocked reader is waited for only until *stop is set or deadline (mono ns, 0: none). */
 void out_set_abort(volatile sig_atomic_t *stop, uint64_t deadline);
 bool out_failed(void);
+/* What fn prints with out_printf/out_write, as a string (free it), instead of on stdout. */
+char *out_capture(void (*fn)(void));
 uint64_t out_unwritten(void);
 /* Flushes and checks stdout at exit: -1 after saying on stderr what could not be written. */
 int out_close_stdout(void);

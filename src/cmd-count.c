@@ -66,6 +66,7 @@ const struct cmd_spec count_spec = {
 		    "  ftnet count skb:kfree_skb net:napi_poll -t 1 -d 10 --json\n"
 		    "  ftnet count -r drops.dat skb:kfree_skb -t 1\n",
 	.max_args = COUNT_MAX,
+	.args_kind = ARGS_EVENTS,
 };
 
 static void on_record(void *arg, struct tep_record *rec)

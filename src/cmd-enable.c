@@ -44,6 +44,7 @@ const struct cmd_spec enable_spec = {
 		    "  ftnet enable resets retrans --buffer-kb 8192\n",
 	.max_args = -1,
 	.more_help = enable_groups_help,
+	.args_kind = ARGS_GROUPS,
 };
 
 struct disable_opts {
@@ -66,6 +67,7 @@ const struct cmd_spec disable_spec = {
 		    "  ftnet disable --all\n"
 		    "  ftnet -I mytest disable --all\n",
 	.max_args = -1,
+	.args_kind = ARGS_GROUPS,
 };
 
 /* The groups named, each once; dies on an unknown one. */

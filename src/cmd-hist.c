@@ -55,6 +55,7 @@ const struct cmd_spec hist_spec = {
 	.examples = "  ftnet hist connect -d 30\n"
 		    "  ftnet hist rxlat -t 5 --json\n",
 	.max_args = -1,		/* one, checked with the names in the message */
+	.args_kind = ARGS_LATENCIES,
 };
 
 static void on_event(void *arg, const struct ftnet_event *ev)

@@ -64,6 +64,7 @@ const struct cmd_spec record_spec = {
 		    "  ftnet report drops.dat --json\n"
 		    "  trace-cmd report drops.dat\n",
 	.max_args = -1,
+	.args_kind = ARGS_GROUPS,
 };
 
 /* pid -> comm of every event seen, for the file's command lines */

@@ -35,6 +35,7 @@ const struct cmd_spec report_spec = {
 		    "  ftnet report --stacks stacks.dat\n",
 	.min_args = 1,
 	.max_args = -1,
+	.args_kind = ARGS_FILE,
 };
 
 /* --stacks: the whole file's drops by reason and call path, as 'top -r FILE' draws them. */

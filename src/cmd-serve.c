@@ -60,6 +60,7 @@ const struct cmd_spec serve_spec = {
 		    "  ftnet serve drops resets rx tx --listen 0.0.0.0:9577\n"
 		    "  curl -s localhost:9577/metrics | grep ftnet_drops_total\n",
 	.max_args = -1,
+	.args_kind = ARGS_GROUPS,
 };
 
 static char listen_addr[64];

@@ -61,6 +61,7 @@ const struct cmd_spec stream_spec = {
 		    "  ftnet stream drops 'udp and dst port 53' -w drops.pcapng\n"
 		    "  ftnet stream -r drops.dat --json\n",
 	.max_args = -1,
+	.args_kind = ARGS_GROUPS,
 };
 
 struct stream_state {

@@ -27,25 +27,26 @@ struct top_opts {
 	const char	*read;
 };
 
+/* The keys of --by, in the order of their BY_* bits (for -h, the man page and completion). */
+static const char *const by_keys[] = {
+	"reason", "location", "protocol", "flow", "saddr", "dport", "stack", NULL,
+};
+_Static_assert(BY_STACK == 1 << 6, "by_keys[] follows the BY_* bits");
+
 /* "reason,location", "flow", "saddr,dport": the keys of the drops table, 0 when unknown. */
 static unsigned int parse_by(const char *s)
 {
-	static const struct { const char *name; unsigned int by; } keys[] = {
-		{ "reason", BY_REASON }, { "location", BY_LOCATION }, { "protocol", BY_PROTOCOL },
-		{ "flow", BY_FLOW }, { "saddr", BY_SADDR }, { "dport", BY_DPORT },
-		{ "stack", BY_STACK },
-	};
 	unsigned int by = 0;
 
 	while (*s) {
 		size_t n = strcspn(s, ","), i;
 
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
-			if (strlen(keys[i].name) == n && !strncmp(s, keys[i].name, n))
+		for (i = 0; by_keys[i]; i++)
+			if (strlen(by_keys[i]) == n && !strncmp(s, by_keys[i], n))
 				break;
-		if (i == ARRAY_SIZE(keys))
+		if (!by_keys[i])
 			return 0;
-		by |= keys[i].by;
+		by |= 1u << i;
 		s += n + (s[n] == ',');
 	}
 	return by;
@@ -58,9 +59,10 @@ static const char *check_by(const char *arg)
 }
 
 static const struct opt top_opts[] = {
-	OPT_SC('b', "by", struct top_opts, by, "KEY",
-	       "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
-	       "dport or stack (the kernel stack: a tree of call paths)", check_by),
+	/* a string with choices: keys joined by commas, checked by check_by */
+	{ 'b', "by", OPT_STRING, offsetof(struct top_opts, by), "KEY",
+	  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
+	  "dport or stack (the kernel stack: a tree of call paths)", 0, 0, by_keys, check_by },
 	OPT_INTERVAL(struct top_opts, interval, "one table per SECS (default 1, at least 0.1)"),
 	OPT_DURATION(struct top_opts, duration),
 	OPT_I(0, "rows", struct top_opts, rows, "N", "rows per table (default 10)", 1, 100000),
@@ -101,6 +103,7 @@ const struct cmd_spec top_spec = {
 		    "  ftnet top --by reason,stack -d 10\n"
 		    "  ftnet top -r stacks.dat --by stack -t 3600\n",
 	.max_args = -1,
+	.args_kind = ARGS_TABLES,
 };
 
 struct top_run {

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "groups.h"
 #include "koffs.h"
+#include "man.h"
 #include "opt.h"
 #include "out.h"
 #include "tfs.h"
@@ -71,6 +72,9 @@ int main(int argc, char **argv)
 
 	out_guard_fds();
 	atexit(flush_at_exit);
+	/* --man, --list-*: for the build and bash completion, before anything else */
+	if ((ret = hidden_option(argc, argv)) >= 0)
+		return ret;
 	if (env && tfs_instance_name_ok(env) < 0)
 		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
 				"and '.' (unset it for the default 'ftnet')", opt_quote(env));

@@ -261,6 +261,7 @@ void opt_synopsis(const struct cmd_spec *spec)
 
 static void opt_line(const struct opt *o)
 {
+	const char *h = o->help;
 	char left[64];
 	int n;
 
@@ -268,9 +269,13 @@ static void opt_line(const struct opt *o)
 		     o->sname ? o->sname : ' ', o->sname ? ", " : "  ", o->lname,
 		     o->argname ? " " : "", o->argname ? o->argname : "");
 	if (n < 24)
-		out_printf("  %-24s%s\n", left, o->help);
+		out_printf("  %-24s", left);
 	else
-		out_printf("  %s\n  %24s%s\n", left, "", o->help);
+		out_printf("  %s\n  %24s", left, "");
+	/* a help of several lines: each under the first */
+	for (size_t len; (len = strcspn(h, "\n")), h[len]; h += len + 1)
+		out_printf("%.*s\n  %24s", (int)len, h, "");
+	out_printf("%s\n", h);
 }
 
 void opt_help(const struct cmd_spec *spec)

@@ -26,6 +26,7 @@ static bool closed_at_start;		/* fd 1 was closed when ftnet started */
 static uint64_t written, unwritten;	/* bytes */
 static volatile sig_atomic_t *stop_flag;
 static uint64_t deadline_ns;
+static bool capturing;			/* out_capture: keep the queue, write nothing */
 
 void out_guard_fds(void)
 {
@@ -102,7 +103,7 @@ void out_write(const char *s, size_t n)
 	}
 	memcpy(queue + qlen, s, n);
 	qlen += n;
-	if (qlen >= OUT_QUEUE_FLUSH)
+	if (qlen >= OUT_QUEUE_FLUSH && !capturing)
 		out_flush();
 }
 
@@ -125,6 +126,21 @@ void out_printf(const char *fmt, ...)
 	}
 	out_write(big ? big : small, (size_t)n);
 	free(big);
+}
+
+char *out_capture(void (*fn)(void))
+{
+	char *s;
+
+	out_flush();
+	capturing = true;
+	fn();
+	capturing = false;
+	s = xmalloc(qlen + 1);
+	memcpy(s, queue, qlen);
+	s[qlen] = '\0';
+	qlen = 0;
+	return s;
 }
 
 bool out_failed(void)

@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "fixtures.h"
 #include "groups.h"
+#include "man.h"
 #include "opt.h"
 #include "out.h"
 #include "probe.h"
@@ -117,6 +118,91 @@ static void test_specs(void)
 	CHECK_STR(by_letter['I'].lname, "instance");
 	CHECK_STR(by_letter['v'].lname, "verbose");
 	CHECK_STR(by_letter['V'].lname, "version");
+}
+
+static void print_man(const void *cmd)
+{
+	man_page(cmd);
+}
+
+static void print_roff(const void *text)
+{
+	man_text(text);
+}
+
+/* s as the man pages write it: hyphens as \-, backslashes as \e. */
+static const char *roff(const char *s)
+{
+	static char buf[256];
+	size_t o = 0;
+
+	for (; *s && o + 3 < sizeof(buf); s++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", *s == '-' ? "\\-" :
+				      *s == '\\' ? "\\e" : (char[2]){ *s, 0 });
+	return buf;
+}
+
+/* Every line that starts with '.' is one of the requests the pages use: no text is taken
+ * for a request, and none starts with the other control character. */
+static void check_requests(const char *page)
+{
+	static const char *const ok[] = { ".TH ", ".SH ", ".TP\n", ".TP 12\n", ".PP\n", ".br\n",
+					  ".RS 4\n", ".RE\n", ".nf\n", ".fi\n", ".BR ", ".ad l\n",
+					  ".nh\n", NULL };
+
+	for (const char *l = page; *l; l = strchr(l, '\n') + 1) {
+		int i;
+
+		CHECK(*l != '\'');
+		for (i = 0; *l == '.' && ok[i]; i++)
+			if (!strncmp(l, ok[i], strlen(ok[i])))
+				break;
+		if (*l == '.' && !ok[i])
+			fprintf(stderr, "man: a line is taken as a request: %.40s\n", l);
+		CHECK(*l != '.' || ok[i]);
+		if (!strchr(l, '\n'))
+			break;
+	}
+}
+
+/* The man pages come from the tables -h prints: each has every option and example. */
+static void test_man(void)
+{
+	const char *text = fixture_stdout(print_roff, ".dot\n'quote\nback\\slash a-b\n\n  list\n"
+					  "after\n");
+	char want[160], line[128];
+
+	CHECK_STR(text, "\\&.dot\n\\&'quote\nback\\eslash a\\-b\n.PP\n  list\n.br\nafter\n");
+	for (size_t i = 0; i < ncommands; i++) {
+		const struct cmd_spec *spec = commands[i].spec;
+		const char *ex = spec->examples;
+
+		text = fixture_stdout(print_man, &commands[i]);
+		check_requests(text);
+		snprintf(want, sizeof(want), ".SH NAME\nftnet\\-%s \\- ", roff(spec->name));
+		CHECK(strstr(text, want) != NULL);
+		for (const struct opt *o = spec->opts; o->lname; o++) {
+			snprintf(want, sizeof(want), "\\fB\\-\\-%s\\fR", roff(o->lname));
+			if (!strstr(text, want))
+				fprintf(stderr, "man ftnet-%s has no --%s\n", spec->name, o->lname);
+			CHECK(strstr(text, want) != NULL);
+		}
+		/* the first example, without -h's indent */
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(ex + 2, "\n"), ex + 2);
+		snprintf(want, sizeof(want), ".nf\n%s\n", roff(line));
+		CHECK(strstr(text, want) != NULL);
+	}
+	text = fixture_stdout(print_man, NULL);
+	check_requests(text);
+	CHECK(strstr(text, ".SH NAME\nftnet \\- ") != NULL);
+	for (size_t i = 0; i < ncommands; i++) {
+		snprintf(want, sizeof(want), ".TP 12\n\\fB%s\\fR\n", roff(commands[i].name));
+		CHECK(strstr(text, want) != NULL);
+	}
+	for (int i = 0; i < ngroups; i++) {
+		snprintf(want, sizeof(want), ".TP 12\n\\fB%s\\fR\n", roff(groups[i].name));
+		CHECK(strstr(text, want) != NULL);
+	}
 }
 
 struct nums {
@@ -258,6 +344,7 @@ int main(void)
 	if (!datadir)
 		datadir = "tests/data";
 	test_specs();
+	test_man();
 	test_numbers();
 	test_group_decoders();
 	printf("cli: %d checks, %d failed\n", tap_run, tap_failed);
