@@ -2,9 +2,11 @@
  * ftnet record: the groups' raw ring-buffer pages, exactly as read, into a trace.dat file
  * (version 6) that trace-cmd, KernelShark and 'ftnet report' read.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +356,33 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 			"in the kernel (--filter)");
 }
 
+/* FILE.tmp.PID of a record that was killed (-9: it could not clean up): removed, and said. */
+static void stale_temporaries(const char *path, const char *dir)
+{
+	char *copy = xstrdup(path), *base = basename(copy), name[512];
+	size_t n = strlen(base);
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, n) || strncmp(de->d_name + n, ".tmp.", 5))
+			continue;
+		pid = strtol(de->d_name + n + 5, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", dir, de->d_name);
+		if (!unlink(name))
+			note("removed '%s', left by a record that was killed (pid %ld)", name, pid);
+	}
+	if (d)
+		closedir(d);
+	free(copy);
+}
+
 /* The directory must take the temporary file, and FILE must be a file (it is replaced). */
 static void output_or_die(const char *path)
 {
@@ -365,6 +394,7 @@ static void output_or_die(const char *path)
 			       "to its name; give a file name", path);
 	if (access(dir, W_OK | X_OK) < 0)
 		die(EXIT_FAIL, "cannot write in '%s': %s", dir, strerror(errno));
+	stale_temporaries(path, dir);
 	free(copy);
 }
 

@@ -171,6 +171,25 @@ expect_eq "follow -r of a drops-only file: exit status" "$?" 1
 grep -q "holds no events of group 'follow'" "$TMP/err" && ok "says the file has no follow events" || fail "$(cat "$TMP/err")"
 no_instance_left
 
+# kill -9 leaves FILE.tmp.PID (nothing can clean up after it): the next record to FILE removes it
+"$FTNET" -I "$INST" record drops -o "$TMP/k.dat" 2>/dev/null &
+REC=$!
+PIDS=$REC
+wait_enabled skb/kfree_skb
+in_ns $NET udp "$port" 3 >/dev/null
+sleep 0.3
+kill -9 "$REC"
+wait "$REC" 2>/dev/null
+PIDS=""
+[ -e "$TMP/k.dat.tmp.$REC" ] && ok "kill -9 left k.dat.tmp.$REC" || fail "no temporary file after kill -9: $(ls "$TMP")"
+"$FTNET" -I "$INST" record drops -o "$TMP/k.dat" -d 0.3 2>"$TMP/k.err"
+expect_eq "the next record: exit status" "$?" 0
+grep -q "removed '$TMP/k.dat.tmp.$REC', left by a record that was killed (pid $REC)" "$TMP/k.err" &&
+	ok "the next record removed it and said so" || fail "stale temporary: $(cat "$TMP/k.err")"
+[ -e "$TMP/k.dat.tmp.$REC" ] && fail "k.dat.tmp.$REC is still there"
+"$FTNET" -I "$INST" disable --all >/dev/null 2>&1
+no_instance_left
+
 # -c stops by itself with a complete file; -d too
 "$FTNET" -I "$INST" record drops -o "$TMP/c.dat" -c 5 -d 20 2>"$TMP/c.err" &
 REC=$!
