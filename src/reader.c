@@ -239,7 +239,8 @@ static void hold_rest(struct rcpu *c, size_t from)
 	size_t keep = from < c->nheld ? c->nheld - from : 0, n = keep;
 	size_t refs_from = from > c->nheld ? from - c->nheld : 0;
 
-	memmove(c->held, c->held + (c->nheld - keep), keep * sizeof(*c->held));
+	if (keep && c->nheld > keep)
+		memmove(c->held, c->held + (c->nheld - keep), keep * sizeof(*c->held));
 	if (n + c->nrefs - refs_from > c->capheld) {
 		c->capheld = n + c->nrefs - refs_from + 64;
 		c->held = xrealloc(c->held, c->capheld * sizeof(*c->held));
