@@ -17,6 +17,8 @@ struct reader_sink {
 	void	*ctx;
 	/* when set: every raw page as read (size bytes), before its records are delivered */
 	void	(*page)(void *ctx, int cpu, const void *page, int size);
+	/* when set: each record as it is read, maybe a round before it is delivered */
+	void	(*seen)(void *ctx, int cpu, uint64_t ts, void *data, int size);
 };
 
 struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep);

@@ -14,6 +14,7 @@
 #include "event.h"
 
 #define SESSION_MAX_GROUPS 16
+#define SESSION_SEEN_CPUS 256	/* CPUs whose last looked-up pid is remembered */
 
 struct ksyms;
 struct reader_sink;
@@ -64,6 +65,7 @@ struct session {
 	struct td_source	*file;
 	/* the file's kernel symbols for drop locations, NULL for the running kernel's */
 	struct ksyms		*ksyms;
+	int			seen_pid[SESSION_SEEN_CPUS];	/* pid + 1 last looked up */
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
 };

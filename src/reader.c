@@ -156,7 +156,7 @@ static struct rec_ref *ref_add(struct rcpu *c)
 	return &c->refs[c->nrefs++];
 }
 
-static void page_parse(struct rcpu *c, char *page)
+static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sink)
 {
 	unsigned long long ts;
 	struct rec_ref *ref;
@@ -180,6 +180,8 @@ static void page_parse(struct rcpu *c, char *page)
 		ref->data = data;
 		ref->size = kbuffer_event_size(c->kbuf);
 		ref->lost = 0;
+		if (sink->seen)
+			sink->seen(sink->ctx, c->cpu, ts, data, ref->size);
 	}
 }
 
@@ -200,7 +202,7 @@ static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink 
 		}
 		if (sink->page)
 			sink->page(sink->ctx, c->cpu, page, ret);
-		page_parse(c, page);
+		page_parse(c, page, sink);
 	}
 	return 0;
 }

@@ -552,9 +552,29 @@ static void sink_page(void *arg, int cpu, const void *page, int size)
 	s->on_page(s->arg, cpu, page, size);
 }
 
+/*
+ * A record just read: its task's name looked up now, while the task is most likely alive,
+ * not when the record is handed on (a round later, when it is held for the order across CPUs).
+ * Once per change of pid on a CPU: a flood from one task costs one look-up.
+ */
+static void sink_seen(void *arg, int cpu, uint64_t ts, void *data, int size)
+{
+	struct session *s = arg;
+	struct tep_record rec = { .data = data, .size = size, .cpu = cpu };
+	int pid = tep_data_pid(s->tep, &rec);
+	char name[FTNET_COMM_LEN];
+
+	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS && s->seen_pid[cpu] == pid + 1)
+		return;
+	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS)
+		s->seen_pid[cpu] = pid + 1;
+	comm_lookup(s->comm, pid, cpu, ts, name);
+}
+
 void session_sink(struct session *s, struct reader_sink *sink)
 {
-	*sink = (struct reader_sink){ sink_record, sink_lost, s, s->on_page ? sink_page : NULL };
+	*sink = (struct reader_sink){ sink_record, sink_lost, s, s->on_page ? sink_page : NULL,
+				      s->file ? NULL : sink_seen };
 }
 
 long session_round(struct session *s, int timeout_ms)
