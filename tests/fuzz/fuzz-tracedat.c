@@ -55,7 +55,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctx c = { 0 };
-	struct reader_sink sink = { on_record, on_lost, &c, NULL };
+	struct reader_sink sink = { .record = on_record, .lost = on_lost, .ctx = &c };
 	char err[TD_ERRLEN];
 	struct td_reader *r;
 	struct td_file f;

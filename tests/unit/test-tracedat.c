@@ -64,7 +64,7 @@ static void on_lost(void *ctx, int cpu, uint64_t count, uint64_t ts)
 /* Parses and reads everything; 0, or the first error (err says what). */
 static int read_all(const uint8_t *data, size_t len, struct seen *s, bool decode, char *err)
 {
-	struct reader_sink sink = { on_rec, on_lost, s, NULL };
+	struct reader_sink sink = { .record = on_rec, .lost = on_lost, .ctx = s };
 	struct td_reader *r;
 	struct td_file f;
 	long n;
