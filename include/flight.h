@@ -22,7 +22,5 @@ const char *flight_start(struct flight *f, struct session *s);
 bool flight_due(struct flight *f, struct session *s);
 /* Stops the buffer (nothing after the moment is kept) and removes the trigger. */
 void flight_stop(struct flight *f, struct session *s);
-/* Whether the kernel can take a snapshot of an instance (CONFIG_TRACER_SNAPSHOT). */
-bool flight_snapshot_supported(void);
 
 #endif

@@ -273,7 +273,6 @@ int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv)
 	pthread_mutex_init(&sv.lock, NULL);
 	sv.max_keys = (unsigned int)o.max_keys;
 	sv.t.drop_by = BY_REASON | BY_LOCATION;
-	sv.t.rows = 0;
 	sv.started = wall_s();
 	hist_init(&sv.lat[0]);
 	hist_init(&sv.lat[1]);

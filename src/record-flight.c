@@ -117,8 +117,3 @@ void flight_stop(struct flight *f, struct session *s)
 		     strerror(errno));
 	f->trigger = false;
 }
-
-bool flight_snapshot_supported(void)
-{
-	return tracefs_file_exists(NULL, "snapshot");
-}
