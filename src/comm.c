@@ -9,18 +9,32 @@
 #include "event.h"
 #include "util.h"
 
-#define COMM_SLOTS 4096		/* power of two */
+#define COMM_BITS 12
+#define COMM_SLOTS (1u << COMM_BITS)
+#define COMM_PROBE 8
 #define COMM_TTL_NS (5ull * 1000000000ull)	/* pids get reused: look again after this */
+#define CMDLINES_TTL_NS 100000000ull		/* saved_cmdlines read again after this */
 
 struct comm_slot {
 	uint64_t	seen_ns;
 	int		pid;	/* 0: empty (pid 0 is answered without the table) */
-	bool		noted;	/* from a kernel event: no ageing */
+	bool		noted;	/* from a kernel event: no ageing, evicted last */
 	char		name[FTNET_COMM_LEN];
 };
 
+struct cmdline {
+	int	pid;
+	char	name[FTNET_COMM_LEN];
+};
+
+/*
+ * saved_cmdlines is kept apart, sorted by pid: it holds thousands of entries (6552 here), more
+ * than the cache, and loading them all into it once evicted the names the kernel's events gave.
+ */
 struct comm_cache {
 	struct comm_slot	slots[COMM_SLOTS];
+	struct cmdline		*cmdlines;
+	size_t			ncmdlines;
 	uint64_t		cmdlines_ns;	/* last saved_cmdlines read */
 };
 
@@ -31,55 +45,86 @@ struct comm_cache *comm_new(void)
 
 void comm_free(struct comm_cache *c)
 {
+	if (c)
+		free(c->cmdlines);
 	free(c);
 }
 
+static bool older(const struct comm_slot *a, const struct comm_slot *b)
+{
+	if (a->noted != b->noted)
+		return !a->noted;
+	return a->seen_ns < b->seen_ns;
+}
+
+/* pid's slot, or where it goes: an empty one, else the oldest of the window (noted ones last) */
 static struct comm_slot *slot_for(struct comm_cache *c, int pid)
 {
-	unsigned int h = ((unsigned int)pid * 2654435761u) & (COMM_SLOTS - 1);
+	unsigned int h = ((unsigned int)pid * 2654435761u) >> (32 - COMM_BITS);
+	struct comm_slot *victim = NULL;
 
-	/* short probe; on a full window the first slot is recycled */
-	for (int i = 0; i < 8; i++) {
+	for (unsigned int i = 0; i < COMM_PROBE; i++) {
 		struct comm_slot *s = &c->slots[(h + i) & (COMM_SLOTS - 1)];
 
 		if (s->pid == pid || s->pid == 0)
 			return s;
+		if (!victim || older(s, victim))
+			victim = s;
 	}
-	return &c->slots[h];
+	return victim;
 }
 
-static void comm_store(struct comm_cache *c, int pid, const char *name, uint64_t now_ns)
+static void comm_store(struct comm_cache *c, int pid, const char *name, uint64_t now_ns,
+		       bool noted)
 {
 	struct comm_slot *s = slot_for(c, pid);
 
 	s->pid = pid;
 	s->seen_ns = now_ns;
-	s->noted = false;
+	s->noted = noted;
+	memset(s->name, 0, sizeof(s->name));	/* names are keys of tables: no stale bytes */
 	snprintf(s->name, sizeof(s->name), "%s", name);
 }
 
 void comm_note(struct comm_cache *c, int pid, const char *name, uint64_t ts)
 {
-	if (pid <= 0)
-		return;
-	comm_store(c, pid, name, ts);
-	slot_for(c, pid)->noted = true;
+	if (pid > 0)
+		comm_store(c, pid, name, ts, true);
+}
+
+static int cmdline_cmp(const void *a, const void *b)
+{
+	const struct cmdline *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 void comm_parse_cmdlines(struct comm_cache *c, const char *text, uint64_t now_ns)
 {
-	const char *p = text;
+	size_t n = 0, cap = 0;
+	struct cmdline *v = NULL;
 
-	while (p && *p) {
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		char name[FTNET_COMM_LEN + 1];
 		int pid;
 
-		if (sscanf(p, "%d %16[^\n]", &pid, name) == 2 && pid > 0)
-			comm_store(c, pid, name, now_ns);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+		if (sscanf(p, "%d %16[^\n]", &pid, name) != 2 || pid <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n].pid = pid;
+		memset(v[n].name, 0, sizeof(v[n].name));
+		snprintf(v[n].name, sizeof(v[n].name), "%s", name);
+		n++;
 	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmdline_cmp);
+	free(c->cmdlines);
+	c->cmdlines = v;
+	c->ncmdlines = n;
+	c->cmdlines_ns = now_ns ? now_ns : 1;
 }
 
 static int proc_comm(int pid, char *name)
@@ -105,35 +150,32 @@ static int proc_comm(int pid, char *name)
 void comm_lookup(struct comm_cache *c, int pid, int cpu, uint64_t now_ns, char *name)
 {
 	struct comm_slot *s;
+	struct cmdline key = { .pid = pid }, *hit;
 
 	if (pid <= 0) {
+		memset(name, 0, FTNET_COMM_LEN);
 		snprintf(name, FTNET_COMM_LEN, "swapper/%d", cpu);
 		return;
 	}
 	s = slot_for(c, pid);
-	if (s->pid == pid && (s->noted || now_ns - s->seen_ns < COMM_TTL_NS)) {
+	/* a record read before a newer one was stored is not "later": no ageing backwards */
+	if (s->pid == pid && (s->noted || now_ns < s->seen_ns || now_ns - s->seen_ns < COMM_TTL_NS)) {
 		memcpy(name, s->name, FTNET_COMM_LEN);
 		return;
 	}
 	if (!proc_comm(pid, name)) {
-		comm_store(c, pid, name, now_ns);
+		comm_store(c, pid, name, now_ns, false);
+		memcpy(name, slot_for(c, pid)->name, FTNET_COMM_LEN);
 		return;
 	}
 	/* gone already: the kernel saved the name when it recorded the event */
-	if (now_ns - c->cmdlines_ns > 100000000ull || !c->cmdlines_ns) {
+	if (!c->cmdlines_ns || now_ns < c->cmdlines_ns || now_ns - c->cmdlines_ns > CMDLINES_TTL_NS) {
 		char *text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
 
-		c->cmdlines_ns = now_ns ? now_ns : 1;
-		if (text)
-			comm_parse_cmdlines(c, text, now_ns);
+		comm_parse_cmdlines(c, text, now_ns);
 		free(text);
 	}
-	s = slot_for(c, pid);
-	if (s->pid == pid) {
-		s->seen_ns = now_ns;
-		memcpy(name, s->name, FTNET_COMM_LEN);
-		return;
-	}
-	snprintf(name, FTNET_COMM_LEN, "<...>");
-	comm_store(c, pid, name, now_ns);
+	hit = c->ncmdlines ? bsearch(&key, c->cmdlines, c->ncmdlines, sizeof(key), cmdline_cmp) : NULL;
+	comm_store(c, pid, hit ? hit->name : "<...>", now_ns, false);
+	memcpy(name, slot_for(c, pid)->name, FTNET_COMM_LEN);
 }

@@ -50,6 +50,7 @@ expect_eq "tx of $VB in top = link stats" "$(dev "$VB" tx)" "$txb"
 expect_eq "rx of $VB in top = link stats" "$(dev "$VB" rx)" "$rxb"
 sends=$(python3 -c 'import json,sys; e=json.loads(open(sys.argv[1]).read()); print(sum(r["total"] for r in e["udp_senders"] if r["comm"] == "python3"))' "$TMP/final")
 expect_eq "UDP sends by python3 in top" "$sends" $((N + M + 40))
+[ "$sends" = $((N + M + 40)) ] || python3 -c 'import json,sys; [print("  udp sender:", r) for r in json.loads(open(sys.argv[1]).read())["udp_senders"]]' "$TMP/final"
 lost=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read())["lost_total"])' "$TMP/final")
 expect_eq "events lost" "$lost" 0
 

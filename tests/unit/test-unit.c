@@ -525,6 +525,45 @@ static void test_output(void)
 		  "latency=12.3us established\n");
 }
 
+/*
+ * Names the kernel's events gave survive a saved_cmdlines larger than the cache (6552 entries
+ * on the development machine) and pids that share their low bits; names have no stale bytes
+ * after the NUL (they are keys of tables).
+ */
+/* pids above PID_MAX_LIMIT (4194304): never in /proc */
+static void test_comm_evict(void)
+{
+	struct comm_cache *c = comm_new();
+	char name[FTNET_COMM_LEN], want[FTNET_COMM_LEN];
+	size_t size = 8000 * 24, len = 0;
+	char *text = xmalloc(size);
+	int fails = 0;
+
+	for (int i = 0; i < 12; i++) {	/* 2280 + 4096 k: one bucket for a hash of the low bits */
+		snprintf(want, sizeof(want), "task-%d", i);
+		comm_note(c, 4200000 + 2280 + 4096 * i, want, 10);
+	}
+	for (int pid = 4300000; pid < 4308000; pid++)
+		len += (size_t)snprintf(text + len, size - len, "%d cmd-%d\n", pid, pid);
+	comm_parse_cmdlines(c, text, 11);
+	free(text);
+	for (int i = 0; i < 12; i++) {
+		snprintf(want, sizeof(want), "task-%d", i);
+		comm_lookup(c, 4200000 + 2280 + 4096 * i, 0, 12, name);
+		fails += strcmp(name, want) != 0;
+	}
+	CHECK_INT(fails, 0);
+	comm_lookup(c, 4307999, 0, 12, name);	/* gone from /proc, in saved_cmdlines */
+	CHECK_STR(name, "cmd-4307999");
+	comm_note(c, 4200001, "python3", 13);
+	comm_note(c, 4200001, "sh", 14);
+	comm_lookup(c, 4200001, 0, 15, name);
+	memset(want, 0, sizeof(want));
+	strcpy(want, "sh");
+	CHECK_INT(memcmp(name, want, sizeof(want)), 0);
+	comm_free(c);
+}
+
 static void test_comm(void)
 {
 	struct comm_cache *c = comm_new();
@@ -548,6 +587,7 @@ static void test_comm(void)
 	comm_lookup(c, 0, 1, 6, name);
 	CHECK_STR(name, "swapper/1");
 	comm_free(c);
+	test_comm_evict();
 }
 
 static void test_agg(void)
