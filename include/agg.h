@@ -31,6 +31,8 @@ struct agg_row *agg_add(struct agg *a, const void *key, uint64_t count, uint64_t
  * The array is the table's own and valid until the next agg_add.
  */
 struct agg_row **agg_sorted(struct agg *a, size_t *n);
+/* Counts occurrences whose keys are not known (a kernel table's dropped ones) in the fold row. */
+void agg_add_other(struct agg *a, uint64_t count, uint64_t bytes);
 /* Starts a new interval: interval counters go to zero, totals stay. */
 void agg_interval(struct agg *a);
 size_t agg_keys(const struct agg *a);

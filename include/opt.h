@@ -87,6 +87,14 @@ struct cmd_spec {
 #define OPT_FILTER(T, f) OPT_SC('f', "filter", T, f, "EXPR", \
 	"kernel filter for the groups enabled for this run", opt_check_filter)
 
+/* where top, count and hist aggregate: auto|kernel|user, the index into aggregate_names */
+extern const char *const aggregate_names[];
+#define OPT_AGGREGATE(T, f) OPT_C('A', "aggregate", T, f, "WHERE", \
+	"where to count: auto (default) in the kernel where it has hist\n" \
+	"triggers and the keys are the event's fields; kernel (or an\n" \
+	"error); user (every event read here)", \
+	aggregate_names)
+
 /* The commands whose only option is --json share this table. */
 struct json_opts {
 	bool	json;

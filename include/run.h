@@ -36,10 +36,15 @@ struct run_spec {
 	 * and the run ends at the file's end.
 	 */
 	const char		*read_file;
+	/*
+	 * No events to read: the command's data come from elsewhere (the kernel's hist tables,
+	 * read at each tick); the loop only keeps time, ticks and stops on a signal.
+	 */
+	bool			no_events;
 
 	/* callbacks: arg is the command's state */
 	void	*arg;
-	/* the source is ready: size tables for what it delivers */
+	/* the source is ready: size tables for what it delivers (s NULL with no_events) */
 	void	(*started)(void *arg, struct session *s);
 	void	(*on_event)(void *arg, const struct ftnet_event *ev);
 	void	(*on_record)(void *arg, struct tep_record *rec);	/* undecoded (count) */
@@ -47,7 +52,7 @@ struct run_spec {
 	void	(*tick)(void *arg, uint64_t now, double secs, bool final);
 	int	(*prom_write)(void *arg, const char *path);	/* 0 or -errno */
 	/* the run ends: undo what started changed (before the rest is read and the instance is
-	 * restored) */
+	 * restored; s NULL with no_events) */
 	void	(*stopping)(void *arg, struct session *s);
 	/* stop early (stream -c) */
 	bool	(*done)(void *arg);

@@ -38,6 +38,10 @@ struct top {
 void top_tables(struct top *t, enum group_view gv, unsigned int max_keys);
 /* Counts one event in its table. */
 void top_add(struct top *t, const struct ftnet_event *ev);
+/* Counts n events like ev at once, bytes long in all (the kernel's tables, src/top-kernel.c). */
+void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t bytes);
+/* Counts n events whose keys no table could keep (the kernel's was full) in v's other row. */
+void top_add_other(struct top *t, enum top_view v, uint64_t n);
 /* Draws one interval secs long (text or JSON) and starts the next. */
 void top_render(struct top *t, uint64_t ts, double secs, bool final);
 struct prom;

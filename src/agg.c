@@ -109,6 +109,15 @@ struct agg_row **agg_sorted(struct agg *a, size_t *n)
 	return a->sorted;
 }
 
+void agg_add_other(struct agg *a, uint64_t count, uint64_t bytes)
+{
+	a->folded += count;
+	a->other.count += count;
+	a->other.total += count;
+	a->other.bytes += bytes;
+	a->other.total_bytes += bytes;
+}
+
 void agg_interval(struct agg *a)
 {
 	for (size_t i = 0; i < a->capacity; i++)

@@ -121,6 +121,9 @@ static void check_triggers(struct ftnet_ctx *ctx)
 	    "yes (traceoff trigger; no snapshot buffers: CONFIG_TRACER_SNAPSHOT is off)");
 	row("hist_triggers", "hist triggers", hist ? "yes" :
 	    "no (CONFIG_HIST_TRIGGERS is off)");
+	row("aggregation", "aggregation", hist ?
+	    "kernel: top (drops by reason, location, protocol; rx, tx; states) and count" :
+	    "user: every event is read by ftnet");
 }
 
 /* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */

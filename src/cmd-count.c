@@ -6,11 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "khist.h"
 #include "opt.h"
 #include "out.h"
 #include "prom.h"
 #include "run.h"
 #include "tfs.h"
+#include "top-kernel.h"
 #include "util.h"
 
 /* The events the network playbook counts first. */
@@ -36,12 +38,18 @@ struct cstate {
 	int		nnamed;		/* how many were named (0: the defaults) */
 	const char	*path;		/* -r FILE */
 	bool		forever;	/* no -d */
+	/* --aggregate kernel: a hist trigger per event in an instance of our own */
+	struct tracefs_instance	*kinst;
+	char		kname[64];
+	struct khist	kh[COUNT_MAX];
+	int		cur;		/* the counter being read */
 };
 
 struct count_opts {
 	bool		json;
 	double		duration, interval;
 	const char	*prom, *read;
+	int		aggregate;
 };
 
 static const struct opt count_opts[] = {
@@ -49,6 +57,7 @@ static const struct opt count_opts[] = {
 	OPT_INTERVAL(struct count_opts, interval, "print the counts every SECS (at least 0.1)"),
 	OPT_JSON(struct count_opts, json),
 	OPT_PROM(struct count_opts, prom),
+	OPT_AGGREGATE(struct count_opts, aggregate),
 	OPT_S('r', "read", struct count_opts, read, "FILE",
 	      "count the events of a trace.dat file (ftnet record, trace-cmd) instead"),
 	OPT_END,
@@ -64,7 +73,8 @@ const struct cmd_spec count_spec = {
 	.opts = count_opts,
 	.examples = "  ftnet count -d 10\n"
 		    "  ftnet count skb:kfree_skb net:napi_poll -t 1 -d 10 --json\n"
-		    "  ftnet count -r drops.dat skb:kfree_skb -t 1\n",
+		    "  ftnet count -r drops.dat skb:kfree_skb -t 1\n"
+		    "  ftnet count skb:kfree_skb --aggregate kernel -d 10\n",
 	.max_args = COUNT_MAX,
 	.args_kind = ARGS_EVENTS,
 };
@@ -95,9 +105,93 @@ static void on_event(void *arg, const struct ftnet_event *ev)
 	}
 }
 
+static void kernel_row(void *arg, const struct khist_row *row, uint64_t hits, uint64_t sum)
+{
+	struct cstate *cs = arg;
+
+	(void)row;	/* one key, or the ones a full table dropped: hits all the same */
+	(void)sum;
+	cs->c[cs->cur].count += hits;
+	cs->c[cs->cur].total += hits;
+}
+
+/* What the kernel counted since the last interval. */
+static void kernel_read(struct cstate *cs)
+{
+	for (cs->cur = 0; cs->cur < cs->n; cs->cur++) {
+		int ret = khist_read(&cs->kh[cs->cur], kernel_row, cs);
+
+		if (ret < 0)
+			warn("cannot read the hist table of %s: %s", cs->c[cs->cur].name,
+			     strerror(-ret));
+	}
+}
+
+static void kernel_end(struct cstate *cs)
+{
+	for (int i = 0; cs->kinst && i < cs->n; i++) {
+		khist_off(&cs->kh[i]);
+		khist_free(&cs->kh[i]);
+	}
+	khist_instance_end(cs->kinst, cs->kname);
+	cs->kinst = NULL;
+}
+
+/*
+ * --aggregate: a hist trigger keyed by the event's type on each event (one row, the hit
+ * count); false, having said why where it matters, when the kernel cannot.
+ */
+static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **events, int n,
+			 int mode)
+{
+	char sys[64], err[TFS_ERRLEN];
+
+	if (!khist_supported(ctx->tracefs)) {
+		if (mode == AGG_KERNEL)
+			die(EXIT_FAIL, "--aggregate kernel: this kernel has no hist triggers "
+				       "(CONFIG_HIST_TRIGGERS); use --aggregate user (or auto)");
+		return false;
+	}
+	for (int i = 0; i < n; i++) {	/* checked as the user path checks them */
+		const char *colon = strchr(events[i], ':');
+
+		if (!colon || colon == events[i] || colon - events[i] >= (long)sizeof(sys) ||
+		    !tracefs_event_file_exists(NULL, (snprintf(sys, sizeof(sys), "%.*s",
+					       (int)(colon - events[i]), events[i]), sys),
+					       colon + 1, "format"))
+			return false;
+	}
+	cs->kinst = khist_instance_new(cs->kname, sizeof(cs->kname));
+	for (cs->n = 0; cs->n < n; cs->n++) {
+		const char *colon = strchr(events[cs->n], ':');
+
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - events[cs->n]), events[cs->n]);
+		if (khist_on(&cs->kh[cs->n], cs->kinst, sys, colon + 1, "common_type", NULL, 2048,
+			     NULL, err, sizeof(err)) < 0) {
+			if (mode == AGG_KERNEL || verbose)
+				note("the kernel refused a hist trigger on %s (%s): counting in user "
+				     "space", events[cs->n], err);
+			break;
+		}
+		cs->c[cs->n].name = events[cs->n];
+	}
+	if (cs->n == n) {
+		if (verbose)
+			note("counting in the kernel (hist triggers in instance '%s')", cs->kname);
+		return true;
+	}
+	kernel_end(cs);
+	if (mode == AGG_KERNEL)
+		die(EXIT_FAIL, "--aggregate kernel: the kernel refused a hist trigger");
+	return false;
+}
+
 static void render(void *arg, uint64_t ts, double secs, bool final)
 {
 	struct cstate *cs = arg;
+
+	if (cs->kinst)
+		kernel_read(cs);
 
 	out_begin("count");
 	out_uint("ts_ns", "", ts);
@@ -173,6 +267,12 @@ static void started(void *arg, struct session *s)
 {
 	struct cstate *cs = arg;
 
+	if (!s) {	/* counted in the kernel: set up already */
+		if (!out_is_json() && cs->forever)
+			fprintf(stderr, "%s: counting %d events in the kernel... hit Ctrl-C to end\n",
+				prog_name, cs->n);
+		return;
+	}
 	if (s->file) {
 		file_started(cs, s, cs->path);
 		return;
@@ -215,7 +315,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "count", .private_instance = true, .quiet = true };
 	const char *events[COUNT_MAX];
 	struct cstate cs;
-	int i = opt_parse(&count_spec, argc, argv, &o);
+	int i = opt_parse(&count_spec, argc, argv, &o), ret;
 
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
@@ -234,6 +334,8 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	} else {
 		r.so.events = events;
 		r.so.nevents = pick_events(argv + i, argc - i, events);
+		if (o.aggregate != AGG_USER)
+			r.no_events = kernel_start(ctx, &cs, events, r.so.nevents, o.aggregate);
 	}
 	r.duration = o.duration;
 	r.interval = o.interval;
@@ -244,5 +346,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.on_event = on_event;
 	r.tick = render;
 	r.prom_write = prom_write;
-	return run_events(ctx, &r, NULL);
+	ret = run_events(ctx, &r, NULL);
+	kernel_end(&cs);
+	return ret;
 }

@@ -6,6 +6,7 @@
 
 #include "cmds.h"
 #include "groups.h"
+#include "khist.h"
 #include "out.h"
 #include "owner.h"
 #include "session.h"
@@ -264,8 +265,14 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	} else {
 		tracefs_instance_free(inst);
 	}
-	if (o.all)
+	if (o.all) {
+		int k = khist_sweep();
+
 		sweep_probes();
+		if (k)
+			out_printf("removed %d instance%s of in-kernel aggregation (ftnet-agg-PID) "
+				   "whose run is gone\n", k, k == 1 ? "" : "s");
+	}
 	owner_config_unlock(ctx->instance, cfg);
 	return 0;
 }

@@ -5,13 +5,17 @@
 
 #include "agg.h"
 #include "groups.h"
+#include "khist.h"
 #include "ksyms.h"
 #include "opt.h"
 #include "out.h"
 #include "run.h"
+#include "session.h"
 #include "stacks.h"
 #include "top.h"
+#include "top-kernel.h"
 #include "top-stack.h"
+#include "tfs.h"
 #include "util.h"
 
 #define STR_(x) #x
@@ -25,6 +29,7 @@ struct top_opts {
 	const char	*prom;
 	uint64_t	max_keys, buffer_kb;
 	const char	*read;
+	int		aggregate;
 };
 
 /* The keys of --by, in the order of their BY_* bits (for -h, the man page and completion). */
@@ -72,6 +77,7 @@ static const struct opt top_opts[] = {
 	      "rows kept per table (default " STR(AGG_DEFAULT_MAX_KEYS) "); more fold into 'other'",
 	      1, 10000000),
 	OPT_BUFFER_KB(struct top_opts, buffer_kb),
+	OPT_AGGREGATE(struct top_opts, aggregate),
 	OPT_S('r', "read", struct top_opts, read, "FILE",
 	      "the events of a trace.dat file (ftnet record, trace-cmd) instead of the kernel's"),
 	OPT_END,
@@ -101,13 +107,15 @@ const struct cmd_spec top_spec = {
 		    "  ftnet top drops --by location -t 5\n"
 		    "  ftnet top rx tx udp --json -d 60 --prom /var/lib/node_exporter/ftnet.prom\n"
 		    "  ftnet top --by reason,stack -d 10\n"
-		    "  ftnet top -r stacks.dat --by stack -t 3600\n",
+		    "  ftnet top -r stacks.dat --by stack -t 3600\n"
+		    "  ftnet top drops rx tx --aggregate kernel -d 60\n",
 	.max_args = -1,
 	.args_kind = ARGS_TABLES,
 };
 
 struct top_run {
 	struct top	t;
+	struct top_kernel	*tk;	/* the tables the kernel aggregates, or NULL */
 	struct ksyms	*ks;
 	unsigned int	max_keys;
 	bool		redraw;		/* a terminal: each table replaces the last */
@@ -134,7 +142,7 @@ static void stacks_start(struct top_run *tr, struct session *s)
 static void stopping(void *arg, struct session *s)
 {
 	struct top_run *tr = arg;
-	int ret = tr->trigger ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
+	int ret = tr->trigger && s ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
 
 	if (ret < 0)
 		warn("cannot remove the stack trace trigger of 'skb:kfree_skb': %s", strerror(-ret));
@@ -145,11 +153,17 @@ static void started(void *arg, struct session *s)
 {
 	struct top_run *tr = arg;
 
+	tr->ks = ksyms_load("/proc/kallsyms");
+	tr->t.ks = tr->ks;
+	if (!s)		/* every table in the kernel */
+		return;
+	if (s->ksyms) {	/* a file's own kernel symbols, not this kernel's */
+		ksyms_free(tr->ks);
+		tr->ks = NULL;
+		tr->t.ks = s->ksyms;
+	}
 	for (int i = 0; i < s->nrun; i++)
 		top_tables(&tr->t, s->run[i]->view, tr->max_keys);
-	/* a file's own kernel symbols (the session's), else this kernel's */
-	tr->ks = s->ksyms ? NULL : ksyms_load("/proc/kallsyms");
-	tr->t.ks = s->ksyms ? s->ksyms : tr->ks;
 	stacks_start(tr, s);
 }
 
@@ -165,6 +179,8 @@ static void tick(void *arg, uint64_t now, double secs, bool final)
 	static const char clear[] = "\033[H\033[2J";	/* home, erase the screen */
 	struct top_run *tr = arg;
 
+	if (tr->tk)
+		top_kernel_read(tr->tk);
 	if (tr->redraw && !final)
 		out_write(clear, sizeof(clear) - 1);
 	top_render(&tr->t, now, secs, final);
@@ -195,11 +211,64 @@ static void refuse_latencies(char **names, int n)
 	}
 }
 
+/* The groups top draws: those named, else those enabled in the instance, else drops. */
+static int top_groups(struct ftnet_ctx *ctx, char **names, int n, const struct group **gs)
+{
+	struct tracefs_instance *inst;
+	int k = 0;
+
+	for (int i = 0; i < n && k < SESSION_MAX_GROUPS; i++)
+		gs[k++] = group_or_die(names[i]);
+	if (k)
+		return k;
+	inst = tfs_instance_open(ctx->instance, false, NULL);
+	for (int i = 0; inst && i < ngroups && k < SESSION_MAX_GROUPS; i++)
+		if (!(groups[i].flags & (GF_LATENCY | GF_PATHS)) && group_enabled(inst, &groups[i]))
+			gs[k++] = &groups[i];
+	if (inst)
+		tracefs_instance_free(inst);
+	if (!k)
+		gs[k++] = group_find("drops");
+	return k;
+}
+
+/*
+ * --aggregate: the groups whose tables the kernel can keep go to hist triggers (tr->tk); the
+ * rest are read as events, their names into names (the run's groups). Returns how many.
+ */
+static int split_groups(struct ftnet_ctx *ctx, struct top_run *tr, int mode, char **argv,
+			int argc, char **names)
+{
+	const struct group *gs[SESSION_MAX_GROUPS], *kern[SESSION_MAX_GROUPS];
+	const struct group *fallback[SESSION_MAX_GROUPS];
+	int n = top_groups(ctx, argv, argc, gs), nk = 0, nu = 0, nf = 0;
+
+	for (int i = 0; i < n; i++) {
+		const char *why = top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
+
+		if (!why) {
+			kern[nk++] = gs[i];
+			continue;
+		}
+		if (mode == AGG_KERNEL && !khist_supported(ctx->tracefs))
+			die(EXIT_FAIL, "--aggregate kernel: %s; use --aggregate user (or auto)", why);
+		if (mode == AGG_KERNEL || verbose)
+			note("group '%s' is aggregated in user space: %s", gs[i]->name, why);
+		names[nu++] = (char *)gs[i]->name;
+	}
+	if (nk)
+		tr->tk = top_kernel_start(ctx, &tr->t, kern, nk, tr->max_keys, fallback, &nf);
+	for (int i = 0; i < nf; i++)
+		names[nu++] = (char *)fallback[i]->name;
+	return nu;
+}
+
 int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct top_opts o = { .interval = 1, .rows = 10, .max_keys = AGG_DEFAULT_MAX_KEYS };
 	struct out_opts oo = { .mode = OUT_TEXT, .time = TIME_WALL };
 	struct run_spec r = { .cmd = "top", .quiet = true };
+	char *names[SESSION_MAX_GROUPS];
 	struct top_run tr;
 	int i = opt_parse(&top_spec, argc, argv, &o), ret;
 
@@ -215,6 +284,11 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 
 	r.groups = argv + i;
 	r.ngroups = argc - i;
+	if (!o.read && o.aggregate != AGG_USER) {
+		r.groups = names;
+		r.ngroups = split_groups(ctx, &tr, o.aggregate, argv + i, argc - i, names);
+		r.no_events = !r.ngroups;
+	}
 	r.so.default_group = "drops";
 	r.so.buffer_kb = o.buffer_kb;
 	r.read_file = o.read;
@@ -230,6 +304,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.stopping = stopping;
 	r.prom_write = prom_write;
 	ret = run_events(ctx, &r, NULL);
+	top_kernel_end(tr.tk);
 	top_release(&tr.t);
 	ksyms_free(tr.ks);
 	return ret;

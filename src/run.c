@@ -79,6 +79,47 @@ static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64
 	return EXIT_OK;
 }
 
+/* No events to read: time, ticks and signals only (top with every table in the kernel). */
+static int run_no_events(struct run_spec *r, struct run_stats *stats)
+{
+	uint64_t start = mono_ns(), last = start, deadline = 0, step, next;
+	int ret = EXIT_OK;
+
+	session_signals();
+	if (r->duration > 0)
+		deadline = start + (uint64_t)(r->duration * 1e9);
+	step = (uint64_t)(r->interval * 1e9);
+	next = step ? start + step : 0;
+	out_set_abort(&session_stop, deadline);
+	if (r->started)
+		r->started(r->arg, NULL);
+	while (!session_stop && !(r->done && r->done(r->arg))) {
+		uint64_t until = next && (!deadline || next < deadline) ? next : deadline, now;
+
+		if (hold_wait(until) && deadline && mono_ns() >= deadline)
+			break;
+		now = mono_ns();
+		if (next && now >= next) {
+			r->tick(r->arg, now, since(now, last), false);
+			prom_tick(r, false);
+			last = now;
+			next = now + step;
+		}
+		if (out_flush() < 0)
+			break;
+	}
+	if (r->stopping)
+		r->stopping(r->arg, NULL);
+	if (r->tick)
+		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);
+	if (prom_tick(r, true) < 0)
+		ret = EXIT_FAIL;
+	out_flush();
+	if (stats)
+		*stats = (struct run_stats){ 0, 0, 0 };
+	return ret;
+}
+
 int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
 {
 	const char *instance = ctx->instance;
@@ -89,6 +130,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 
 	if (r->read_file)
 		return run_file(ctx, r, stats);
+	if (r->no_events)
+		return run_no_events(r, stats);
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());

@@ -92,7 +92,7 @@ static void new_interval(struct top *t)
 	t->stale = false;
 }
 
-static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_key *k)
+static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_key *k, uint64_t n)
 {
 	if (t->drop_by & BY_REASON) {
 		k->reason = ev->reason;
@@ -124,7 +124,7 @@ static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_ke
 			agg_add(t->agg[TV_DROPS], &none, 1, 0);
 		return;
 	}
-	agg_add(t->agg[TV_DROPS], k, 1, 0);
+	agg_add(t->agg[TV_DROPS], k, n, 0);
 }
 
 /* The stack record after a drop: the drop counted under its stack. */
@@ -157,6 +157,22 @@ static void add_retrans(struct top *t, const struct ftnet_event *ev, union top_k
 
 void top_add(struct top *t, const struct ftnet_event *ev)
 {
+	top_add_n(t, ev, 1, ev->len);
+}
+
+void top_add_other(struct top *t, enum top_view v, uint64_t n)
+{
+	if (t->stale)
+		new_interval(t);
+	if (!t->agg[v])
+		return;
+	agg_add_other(t->agg[v], n, 0);
+	t->events += n;
+	t->events_total += n;
+}
+
+void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t bytes)
+{
 	union top_key k;
 
 	if (t->stale)
@@ -171,11 +187,11 @@ void top_add(struct top *t, const struct ftnet_event *ev)
 		add_stack(t, ev);
 		return;
 	}
-	t->events++;
-	t->events_total++;
+	t->events += n;
+	t->events_total += n;
 	switch (ev->type) {
 	case EV_DROP:
-		add_drop(t, ev, &k.d);
+		add_drop(t, ev, &k.d, n);
 		break;
 	case EV_RESET:
 		k.a.dir = ev->dir;
@@ -191,17 +207,17 @@ void top_add(struct top *t, const struct ftnet_event *ev)
 	case EV_TX:
 		memcpy(k.v.dev, ev->dev, FTNET_DEV_LEN);
 		k.v.dir = ev->type == EV_RX ? DIR_RECEIVED : DIR_SENT;
-		agg_add(t->agg[TV_DEV], &k, 1, ev->len);
+		agg_add(t->agg[TV_DEV], &k, n, bytes);
 		break;
 	case EV_UDP:
 		memcpy(k.c.comm, ev->comm, FTNET_COMM_LEN);
 		k.c.pid = ev->pid;
-		agg_add(t->agg[TV_UDP], &k, 1, ev->len);
+		agg_add(t->agg[TV_UDP], &k, n, bytes);
 		break;
 	case EV_STATE:
 		k.s.from = ev->oldstate;
 		k.s.to = ev->newstate;
-		agg_add(t->agg[TV_STATES], &k, 1, 0);
+		agg_add(t->agg[TV_STATES], &k, n, 0);
 		break;
 	default:
 		break;

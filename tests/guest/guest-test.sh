@@ -284,6 +284,86 @@ echo "TRACEDAT-BEGIN"
 gzip -1 -c /tmp/g.dat | base64
 echo "TRACEDAT-END"
 
+# in-kernel aggregation (hist triggers; Debian's 5.10 and 6.1 have them): top in the kernel and
+# in user space at once on the same traffic, the same exact counts; count in the kernel; nothing
+# left after the runs, and a kill -9's instance swept by disable --all
+total_of() {	# total_of FILE PATTERN: the summed totals of the final table's rows matching it
+	tail -1 "$1" | grep -o '{[^{}]*}' | grep -e "$2" | sed -n 's/.*"total":\([0-9]*\).*/\1/p' |
+		{ s=0; while read -r v; do s=$((s + v)); done; echo $s; }
+}
+wait_trig() {	# wait_trig INSTANCE SYS/EVENT: until a hist trigger is on there
+	n=0
+	while ! grep -q '^hist' $T/instances/$1/events/$2/trigger 2>/dev/null && [ $n -lt 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.3
+}
+if [ -e $T/events/skb/kfree_skb/hist ]; then
+	grep -q '^aggregation  *kernel' /tmp/check && ok "check: aggregation in the kernel" || fail "check: $(grep aggregation /tmp/check)"
+	nftok=0
+	nft add table inet ftnet_agg 2>/dev/null && nft add chain inet ftnet_agg input '{ type filter hook input priority 0; }' &&
+		nft add rule inet ftnet_agg input udp dport 5577 counter drop && nftok=1
+	ftnet top drops states --aggregate kernel --json -t 1 >/tmp/ak.json 2>/tmp/ak.err &
+	ak=$!
+	ftnet -I au top drops states --aggregate user --json -t 1 >/tmp/au.json 2>/tmp/au.err &
+	au=$!
+	ftnet count skb:kfree_skb sock:inet_sock_set_state --aggregate kernel --json >/tmp/ck.json 2>/tmp/ck.err &
+	ck=$!
+	wait_trig ftnet-agg-$ak skb/kfree_skb
+	wait_trig ftnet-agg-$ak sock/inet_sock_set_state
+	wait_trig ftnet-agg-$ck sock/inet_sock_set_state
+	wait_on au/events/sock/inet_sock_set_state
+	e=$(cat $T/instances/ftnet-agg-$ak/events/skb/kfree_skb/enable 2>&1)
+	[ "$e" = "0*" ] && ok "the kernel's top leaves the event off (0*: its trigger only)" || fail "kfree_skb's enable in ftnet-agg-$ak: $e"
+	netpoke udp 127.0.0.1 5576 7 40006 || fail "netpoke to 5576"
+	[ $nftok = 1 ] && { netpoke udp 127.0.0.1 5577 3 40007 || fail "netpoke to 5577"; }
+	for i in 1 2 3 4; do nc -w1 127.0.0.1 5579 2>/dev/null; done
+	sleep 2.5
+	kill -INT $ak $au $ck
+	wait $ak
+	r1=$?
+	wait $au
+	r2=$?
+	wait $ck
+	r3=$?
+	[ "$r1$r2$r3" = 000 ] && ok "top kernel, top user, count kernel: exit status 0" || fail "exit statuses $r1 $r2 $r3: $(cat /tmp/ak.err /tmp/au.err /tmp/ck.err)"
+	k=$(total_of /tmp/ak.json '"location":"__udp4_lib_rcv+0x')
+	u=$(total_of /tmp/au.json '"location":"__udp4_lib_rcv+0x')
+	[ "$k" = 7 ] && [ "$u" = 7 ] && ok "7 drops to a closed port: 7 in the kernel's table, 7 in user space" || fail "udp drops: kernel $k, user $u: $(tail -1 /tmp/ak.json | cut -c1-700) | $(tail -1 /tmp/au.json | cut -c1-700)"
+	if [ $reasons = 1 ]; then
+		k=$(total_of /tmp/ak.json '"reason":"NO_SOCKET","location":"__udp4_lib_rcv+0x')
+		[ "$k" = 7 ] && ok "the kernel's rows have the reason's name: NO_SOCKET 7" || fail "NO_SOCKET in the kernel's table: $k"
+	fi
+	if [ $nftok = 1 ]; then
+		c=$(nft list chain inet ftnet_agg input | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
+		k=$(total_of /tmp/ak.json '"location":"n[a-z_]*+0x')
+		[ $reasons = 1 ] && k=$(total_of /tmp/ak.json '"reason":"NETFILTER_DROP"')
+		[ "$c" = 3 ] && [ "$k" = "$c" ] && ok "nft rule counter $c = the kernel path's count" || fail "nft counter $c, kernel path $k"
+		nft delete table inet ftnet_agg
+	fi
+	for p in '"from":"CLOSE","to":"SYN_SENT"' '"from":"SYN_SENT","to":"CLOSE"'; do
+		k=$(total_of /tmp/ak.json "$p")
+		u=$(total_of /tmp/au.json "$p")
+		[ "$k" = 4 ] && [ "$u" = 4 ] && ok "4 refused connects: $p 4 in both" || fail "states $p: kernel $k, user $u"
+	done
+	n=$(tail -1 /tmp/ck.json | grep -o '{[^{}]*"event":"sock:inet_sock_set_state"[^{}]*}' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+	[ "$n" = 8 ] && ok "count in the kernel: inet_sock_set_state 8 (4 connects, 2 changes each)" || fail "count kernel: $n: $(tail -1 /tmp/ck.json)"
+	ls -d $T/instances/ftnet-agg-* >/dev/null 2>&1 && fail "an aggregation instance is left: $(ls $T/instances)" || ok "no aggregation instance left"
+	grep -l hist $T/events/*/*/trigger 2>/dev/null | grep -q . && fail "a hist trigger is left: $(grep -l hist $T/events/*/*/trigger)" || ok "no hist trigger left"
+	ftnet top drops --aggregate kernel >/dev/null 2>&1 &
+	k9=$!
+	wait_trig ftnet-agg-$k9 skb/kfree_skb
+	kill -9 $k9
+	wait $k9 2>/dev/null
+	[ -d $T/instances/ftnet-agg-$k9 ] && ok "kill -9 left ftnet-agg-$k9" || fail "no instance after kill -9"
+	ftnet disable --all >/tmp/dis 2>&1
+	[ -d $T/instances/ftnet-agg-$k9 ] && fail "disable --all left ftnet-agg-$k9: $(cat /tmp/dis)" || ok "disable --all removed it: $(cat /tmp/dis | tr '\n' ' ')"
+else
+	[ "$(uname -r | cut -c1-3)" = "6.1" ] && fail "Debian's 6.1 without hist triggers?"
+	echo "GUEST: info no hist triggers in this kernel"
+fi
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!

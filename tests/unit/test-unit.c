@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <event-parse.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "agg.h"
 #include "cmds.h"
 #include "comm.h"
+#include "khist.h"
 #include "conn.h"
 #include "decode.h"
 #include "fixtures.h"
@@ -564,6 +566,76 @@ static void test_comm_evict(void)
 	comm_free(c);
 }
 
+/* The hist file as 6.1 prints it: keys, values, Dropped; what grew between two reads. */
+struct khist_seen {
+	char		lines[8][96];
+	int		n;
+};
+
+static void khist_cb(void *arg, const struct khist_row *r, uint64_t hits, uint64_t sum)
+{
+	struct khist_seen *k = arg;
+
+	if (k->n >= 8)
+		return;
+	if (!r)
+		snprintf(k->lines[k->n++], 96, "dropped %" PRIu64, hits);
+	else
+		snprintf(k->lines[k->n++], 96, "%" PRIu64 ",%" PRIu64 ",%s %" PRIu64 " %" PRIu64,
+			 r->num[0], r->num[1], r->str[0], hits, sum);
+}
+
+static void test_khist(void)
+{
+	static const char one[] =
+		"# event histogram\n#\n# trigger info: hist:keys=reason,location:vals=hitcount:"
+		"sort=hitcount:size=2048 [active]\n#\n\n"
+		"{ reason:          2, location: 18446744071600000000 } hitcount:          5\n"
+		"{ reason:         77, location: 18446744071600000123 } hitcount:          1\n"
+		"\nTotals:\n    Hits: 6\n    Entries: 2\n    Dropped: 0\n";
+	static const char two[] =
+		"{ reason:          2, location: 18446744071600000000 } hitcount:          9\n"
+		"{ reason:         77, location: 18446744071600000123 } hitcount:          1\n"
+		"{ reason:          3, location:          12 } hitcount:          2\n"
+		"{ garbage }\n"
+		"\nTotals:\n    Hits: 12\n    Entries: 3\n    Dropped: 4\n";
+	static const char dev[] =
+		"{ name: lo                                                 } hitcount:          3"
+		"  len:        300\n";
+	struct khist h;
+	struct khist_seen k = { 0 };
+
+	memset(&h, 0, sizeof(h));
+	h.nkeys = 2;
+	strcpy(h.keys[0], "reason");
+	strcpy(h.keys[1], "location");
+	CHECK_INT(khist_parse(&h, one, khist_cb, &k), 0);
+	CHECK_INT(k.n, 2);
+	CHECK_STR(k.lines[0], "2,18446744071600000000, 5 0");
+	CHECK_STR(k.lines[1], "77,18446744071600000123, 1 0");
+	k.n = 0;
+	CHECK_INT(khist_parse(&h, two, khist_cb, &k), -EBADMSG);	/* the bad line, said */
+	CHECK_INT(k.n, 3);
+	CHECK_STR(k.lines[0], "2,18446744071600000000, 4 0");	/* only what grew */
+	CHECK_STR(k.lines[1], "3,12, 2 0");
+	CHECK_STR(k.lines[2], "dropped 4");
+	khist_free(&h);
+
+	memset(&h, 0, sizeof(h));
+	h.nkeys = 1;
+	h.is_str[0] = true;
+	strcpy(h.keys[0], "name");
+	strcpy(h.sum_field, "len");
+	k.n = 0;
+	CHECK_INT(khist_parse(&h, dev, khist_cb, &k), 0);
+	CHECK_INT(k.n, 1);
+	CHECK_STR(k.lines[0], "0,0,lo 3 300");
+	khist_free(&h);
+	CHECK_INT(khist_size(10000), 16384);
+	CHECK_INT(khist_size(1), 2048);
+	CHECK_INT(khist_size(10000000), 131072);
+}
+
 static void test_comm(void)
 {
 	struct comm_cache *c = comm_new();
@@ -1063,6 +1135,7 @@ int main(void)
 	test_ksyms();
 	test_output();
 	test_comm();
+	test_khist();
 	test_agg();
 	test_hist();
 	test_prom();
