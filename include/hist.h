@@ -15,6 +15,8 @@ struct hist {
 
 void hist_init(struct hist *h);
 void hist_add(struct hist *h, uint64_t v);
+/* n samples of value v at once (the kernel's tables). */
+void hist_add_n(struct hist *h, uint64_t v, uint64_t n);
 /* The value at quantile q (0..1): the lower edge of the fine bucket holding it; exact below 16. */
 uint64_t hist_quantile(const struct hist *h, double q);
 /* Bucket i covers [lo, hi). */

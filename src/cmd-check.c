@@ -122,7 +122,7 @@ static void check_triggers(struct ftnet_ctx *ctx)
 	row("hist_triggers", "hist triggers", hist ? "yes" :
 	    "no (CONFIG_HIST_TRIGGERS is off)");
 	row("aggregation", "aggregation", hist ?
-	    "kernel: top (drops by reason, location, protocol; rx, tx; states) and count" :
+	    "kernel: top (drops by reason, location, protocol; rx, tx; states), count, hist" :
 	    "user: every event is read by ftnet");
 }
 

@@ -6,6 +6,7 @@
 
 #include "cmds.h"
 #include "groups.h"
+#include "hist-kernel.h"
 #include "khist.h"
 #include "out.h"
 #include "owner.h"
@@ -266,12 +267,15 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 		tracefs_instance_free(inst);
 	}
 	if (o.all) {
-		int k = khist_sweep();
+		int k = khist_sweep(), sy = hist_kernel_sweep();	/* triggers first */
 
 		sweep_probes();
 		if (k)
 			out_printf("removed %d instance%s of in-kernel aggregation (ftnet-agg-PID) "
 				   "whose run is gone\n", k, k == 1 ? "" : "s");
+		if (sy)
+			out_printf("removed %d synthetic event%s (ftnet_*_PID) whose run is gone\n",
+				   sy, sy == 1 ? "" : "s");
 	}
 	owner_config_unlock(ctx->instance, cfg);
 	return 0;

@@ -5,9 +5,12 @@
 
 #include "groups.h"
 #include "hist.h"
+#include "hist-kernel.h"
 #include "opt.h"
 #include "out.h"
 #include "run.h"
+#include "tfs.h"
+#include "top-kernel.h"
 #include "util.h"
 
 #define BAR_WIDTH 52
@@ -18,12 +21,14 @@ struct hstate {
 	uint64_t		failed, lost;
 	const struct group	*g;	/* the latency drawn */
 	bool			note;	/* say how to end a run without an end */
+	struct hist_kernel	*hk;	/* measured in the kernel, or NULL */
 };
 
 struct hist_opts {
 	double		duration, interval;
 	bool		json;
 	const char	*read;
+	int		aggregate;
 };
 
 static const struct opt hist_opts[] = {
@@ -31,6 +36,7 @@ static const struct opt hist_opts[] = {
 	OPT_INTERVAL(struct hist_opts, interval,
 		     "print and restart the histogram every SECS (at least 0.1)"),
 	OPT_JSON(struct hist_opts, json),
+	OPT_AGGREGATE(struct hist_opts, aggregate),
 	OPT_S('r', "read", struct hist_opts, read, "FILE",
 	      "the events of a trace.dat file (ftnet record, trace-cmd) instead of the kernel's"),
 	OPT_END,
@@ -53,7 +59,8 @@ const struct cmd_spec hist_spec = {
 	.more_help = hist_list_help,
 	.opts = hist_opts,
 	.examples = "  ftnet hist connect -d 30\n"
-		    "  ftnet hist rxlat -t 5 --json\n",
+		    "  ftnet hist rxlat -t 5 --json\n"
+		    "  ftnet hist connect --aggregate kernel -d 60\n",
 	.max_args = -1,		/* one, checked with the names in the message */
 	.args_kind = ARGS_LATENCIES,
 };
@@ -145,15 +152,18 @@ static void started(void *arg, struct session *s)
 {
 	struct hstate *h = arg;
 
+	(void)s;
 	if (h->note)
-		fprintf(stderr, "%s: tracing %s latencies... hit Ctrl-C to end\n", prog_name,
-			h->g->name);
+		fprintf(stderr, "%s: tracing %s latencies%s... hit Ctrl-C to end\n", prog_name,
+			h->g->name, h->hk ? " in the kernel" : "");
 }
 
 static void tick(void *arg, uint64_t now, double secs, bool final)
 {
 	struct hstate *h = arg;
 
+	if (h->hk)
+		hist_kernel_read(h->hk, &h->us, &h->ns, &h->failed);
 	render(h, now);
 	if (final)
 		return;
@@ -190,13 +200,37 @@ static const struct group *histogram_or_die(char **names, int n)
 	return g;
 }
 
+/* --aggregate: the latency measured in the kernel where it can be (h->hk), else NULL. */
+static void kernel_start(struct ftnet_ctx *ctx, struct hstate *h, int mode)
+{
+	const char *why = hist_kernel_why_not(ctx, h->g);
+	char err[TFS_ERRLEN];
+
+	if (why) {
+		if (mode == AGG_KERNEL)
+			die(EXIT_FAIL, "--aggregate kernel: %s; use --aggregate user (or auto)", why);
+		if (verbose)
+			note("%s latencies are measured in user space: %s", h->g->name, why);
+		return;
+	}
+	h->hk = hist_kernel_start(h->g, err, sizeof(err));
+	if (!h->hk && mode == AGG_KERNEL)
+		die(EXIT_FAIL, "--aggregate kernel: the kernel refused: %s", err);
+	if (!h->hk)
+		warn("the kernel refused to measure %s latencies (%s): measured in user space",
+		     h->g->name, err);
+	else if (verbose)
+		note("%s latencies are measured in the kernel (synthetic events, hist triggers)",
+		     h->g->name);
+}
+
 int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct hist_opts o = { 0 };
 	struct out_opts oo = { .mode = OUT_TEXT };
 	struct run_spec r = { .cmd = "hist", .quiet = true };
 	struct hstate h;
-	int i = opt_parse(&hist_spec, argc, argv, &o);
+	int i = opt_parse(&hist_spec, argc, argv, &o), ret;
 
 	memset(&h, 0, sizeof(h));
 	h.g = histogram_or_die(argv + i, argc - i);
@@ -215,5 +249,10 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.started = started;
 	r.on_event = on_event;
 	r.tick = tick;
-	return run_events(ctx, &r, NULL);
+	if (!o.read && o.aggregate != AGG_USER)
+		kernel_start(ctx, &h, o.aggregate);
+	r.no_events = h.hk != NULL;
+	ret = run_events(ctx, &r, NULL);
+	hist_kernel_end(h.hk);
+	return ret;
 }

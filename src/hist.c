@@ -28,14 +28,21 @@ static int sub_index(uint64_t v, int i)
 
 void hist_add(struct hist *h, uint64_t v)
 {
+	hist_add_n(h, v, 1);
+}
+
+void hist_add_n(struct hist *h, uint64_t v, uint64_t n)
+{
 	int i = log2_index(v);
 
+	if (!n)
+		return;
 	if (i >= HIST_LOG2)
 		i = HIST_LOG2 - 1;
-	h->log2[i]++;
-	h->fine[i][sub_index(v, i)]++;
-	h->count++;
-	h->sum += v;
+	h->log2[i] += n;
+	h->fine[i][sub_index(v, i)] += n;
+	h->count += n;
+	h->sum += v * n;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)

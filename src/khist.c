@@ -43,19 +43,24 @@ unsigned int khist_size(uint64_t max_keys)
 	return size;
 }
 
-static void parse_keys(struct khist *h, const char *keys)
+/* "name$,len.buckets=1000": the keys as written (list, without '$') and as printed (h->keys). */
+static void parse_keys(struct khist *h, const char *keys, char *list, size_t size)
 {
 	char buf[256], *save = NULL;
+	size_t n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", keys);
 	h->nkeys = 0;
+	list[0] = '\0';
 	for (char *k = strtok_r(buf, ",", &save); k && h->nkeys < KHIST_KEYS;
 	     k = strtok_r(NULL, ",", &save)) {
-		size_t n = strlen(k);
+		size_t len = strlen(k);
 
-		h->is_str[h->nkeys] = n && k[n - 1] == '$';
+		h->is_str[h->nkeys] = len && k[len - 1] == '$';
 		if (h->is_str[h->nkeys])
-			k[n - 1] = '\0';
+			k[len - 1] = '\0';
+		n += (size_t)snprintf(list + n, size - n, "%s%s", n ? "," : "", k);
+		k[strcspn(k, ".")] = '\0';	/* the hist file prints the field's name alone */
 		snprintf(h->keys[h->nkeys], sizeof(h->keys[0]), "%s", k);
 		h->nkeys++;
 	}
@@ -65,17 +70,14 @@ int khist_on(struct khist *h, struct tracefs_instance *inst, const char *sys, co
 	     const char *keys, const char *sum, unsigned int size, const char *filter,
 	     char *err, size_t errlen)
 {
-	char list[128] = "";
-	size_t n = 0;
+	char list[128];
 
 	memset(h, 0, sizeof(*h));
 	h->inst = inst;
 	snprintf(h->sys, sizeof(h->sys), "%s", sys);
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	snprintf(h->sum_field, sizeof(h->sum_field), "%s", sum ? sum : "");
-	parse_keys(h, keys);
-	for (int i = 0; i < h->nkeys; i++)
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? "," : "", h->keys[i]);
+	parse_keys(h, keys, list, sizeof(list));
 	snprintf(h->trigger, sizeof(h->trigger), "hist:keys=%s:vals=hitcount%s%s:size=%u",
 		 list, sum ? "," : "", sum ? sum : "", size);
 	if (filter) {
@@ -203,11 +205,17 @@ static int parse_line(const struct khist *h, const char *p, struct khist_row *r)
 				 p);
 			p += n;
 		} else {
+			bool bucket = *p == '~';	/* .buckets: "~ 1000-1999", the lower edge */
+
+			if (bucket)
+				p = skip_ws(p + 1);
 			errno = 0;
 			r->num[i] = strtoull(p, &end, 0);
 			if (end == p || errno)
 				return -1;
 			p = end;
+			if (bucket && *p == '-')
+				p += 1 + strspn(p + 1, "0123456789");
 		}
 		p = skip_ws(p);
 		if (*p == ',')
@@ -304,8 +312,9 @@ struct tracefs_instance *khist_instance_new(char *name, size_t size)
 	if (!inst)
 		die(EXIT_FAIL, "cannot create the tracefs instance '%s': %s", name,
 		    tfs_strerror(errno));
-	/* its events stay off: nothing is written there, a small buffer will do */
-	tracefs_instance_file_write(inst, "buffer_size_kb", "8");
+	/* its events stay off: nothing is written there, a small buffer will do; the clock is
+	 * the user-space path's (common_timestamp reads it) */
+	tfs_instance_setup(inst, 8);
 	return inst;
 }
 

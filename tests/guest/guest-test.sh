@@ -349,6 +349,36 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	done
 	n=$(tail -1 /tmp/ck.json | grep -o '{[^{}]*"event":"sock:inet_sock_set_state"[^{}]*}' | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 	[ "$n" = 8 ] && ok "count in the kernel: inet_sock_set_state 8 (4 connects, 2 changes each)" || fail "count kernel: $n: $(tail -1 /tmp/ck.json)"
+	# connect latencies: K connects are K samples in the kernel's histogram and in user
+	# space's, in the same buckets; refused connects are failures in both
+	ftnet hist connect --aggregate kernel --json >/tmp/hk.json 2>/tmp/hk.err &
+	hk=$!
+	ftnet -I hu hist connect --aggregate user --json >/tmp/hu.json 2>/tmp/hu.err &
+	hu=$!
+	wait_trig ftnet-agg-$hk sock/inet_sock_set_state
+	n=0
+	while ! ls $T/instances/ftnet-agg-$hk/events/synthetic/ftnet_conn_$hk/trigger >/dev/null 2>&1 && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	wait_on hu/events/sock/inet_sock_set_state
+	grep -q "^ftnet_conn_$hk " $T/synthetic_events && ok "synthetic event ftnet_conn_$hk" || fail "no synthetic event: $(cat $T/synthetic_events) $(cat /tmp/hk.err)"
+	netpoke connect 127.0.0.1 5580 6 || fail "netpoke connect"
+	for i in 1 2; do nc -w1 127.0.0.1 5581 2>/dev/null; done
+	sleep 2
+	kill -INT $hk $hu
+	wait $hk
+	r1=$?
+	wait $hu
+	r2=$?
+	[ "$r1$r2" = 00 ] && ok "hist connect kernel and user: exit status 0" || fail "hist exit statuses $r1 $r2: $(cat /tmp/hk.err /tmp/hu.err)"
+	k=$(sed -n 's/.*"count":\([0-9]*\),"failed":\([0-9]*\).*/\1 \2/p' /tmp/hk.json | tail -1)
+	u=$(sed -n 's/.*"count":\([0-9]*\),"failed":\([0-9]*\).*/\1 \2/p' /tmp/hu.json | tail -1)
+	[ "$k" = "6 2" ] && [ "$u" = "6 2" ] && ok "6 connects, 2 refused: '6 2' in the kernel and in user space" || fail "connect counts: kernel '$k', user '$u': $(cut -c1-400 /tmp/hk.json)"
+	kb=$(grep -o '"buckets":\[[^]]*\]' /tmp/hk.json | tail -1)
+	ub=$(grep -o '"buckets":\[[^]]*\]' /tmp/hu.json | tail -1)
+	[ -n "$kb" ] && [ "$kb" = "$ub" ] && ok "the same buckets: $kb" || fail "buckets differ: kernel $kb, user $ub"
+	grep -q "^ftnet_" $T/synthetic_events && fail "a synthetic event is left: $(cat $T/synthetic_events)" || ok "no synthetic event left"
 	ls -d $T/instances/ftnet-agg-* >/dev/null 2>&1 && fail "an aggregation instance is left: $(ls $T/instances)" || ok "no aggregation instance left"
 	grep -l hist $T/events/*/*/trigger 2>/dev/null | grep -q . && fail "a hist trigger is left: $(grep -l hist $T/events/*/*/trigger)" || ok "no hist trigger left"
 	ftnet top drops --aggregate kernel >/dev/null 2>&1 &
@@ -357,8 +387,15 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	kill -9 $k9
 	wait $k9 2>/dev/null
 	[ -d $T/instances/ftnet-agg-$k9 ] && ok "kill -9 left ftnet-agg-$k9" || fail "no instance after kill -9"
+	ftnet hist connect --aggregate kernel >/dev/null 2>&1 &
+	h9=$!
+	wait_trig ftnet-agg-$h9 sock/inet_sock_set_state
+	kill -9 $h9
+	wait $h9 2>/dev/null
+	grep -q "^ftnet_conn_$h9 " $T/synthetic_events && ok "kill -9 left ftnet_conn_$h9" || fail "no synthetic event after kill -9"
 	ftnet disable --all >/tmp/dis 2>&1
 	[ -d $T/instances/ftnet-agg-$k9 ] && fail "disable --all left ftnet-agg-$k9: $(cat /tmp/dis)" || ok "disable --all removed it: $(cat /tmp/dis | tr '\n' ' ')"
+	[ -d $T/instances/ftnet-agg-$h9 ] || grep -q "^ftnet_" $T/synthetic_events && fail "disable --all left hist's: $(ls $T/instances) $(cat $T/synthetic_events)" || ok "and hist's instance and synthetic events"
 else
 	[ "$(uname -r | cut -c1-3)" = "6.1" ] && fail "Debian's 6.1 without hist triggers?"
 	echo "GUEST: info no hist triggers in this kernel"

@@ -3,6 +3,8 @@
  * beyond what the guest script needs:
  *
  *   netpoke udp ADDR PORT N SPORT   N datagrams of 100 bytes from SPORT to ADDR:PORT
+ *   netpoke connect ADDR PORT N     N TCP connects to a listener of its own on ADDR:PORT,
+ *                                   each accepted and closed before the next
  *
  * ADDR is IPv4 or IPv6. Exits 0 once all N were handed to the kernel, 1 on any error.
  */
@@ -22,6 +24,43 @@ static int port_arg(const char *s)
 	return *s && !*end && v > 0 && v < 65536 ? (int)v : -1;
 }
 
+/* N connects to a listener of our own: each completed, accepted and closed. */
+static int connects(const char *addr, int port, long n)
+{
+	struct sockaddr_in a = { 0 };
+	int ls, one = 1;
+
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	if (port < 0 || n <= 0 || inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+		fprintf(stderr, "netpoke: bad address, port or count\n");
+		return 2;
+	}
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (ls < 0 || setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(ls, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(ls, 16) < 0) {
+		perror("netpoke: listen");
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0), s;
+
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			perror("netpoke: connect");
+			return 1;
+		}
+		s = accept(ls, NULL, NULL);
+		if (s < 0) {
+			perror("netpoke: accept");
+			return 1;
+		}
+		close(c);
+		close(s);
+	}
+	close(ls);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage dst = { 0 }, src = { 0 };
@@ -30,8 +69,10 @@ int main(int argc, char **argv)
 	int fd, family, dport, sport;
 	long n;
 
+	if (argc == 5 && !strcmp(argv[1], "connect"))
+		return connects(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
 	if (argc != 6 || strcmp(argv[1], "udp")) {
-		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT\n");
+		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT | connect ADDR PORT N\n");
 		return 2;
 	}
 	dport = port_arg(argv[3]);

@@ -631,6 +631,17 @@ static void test_khist(void)
 	CHECK_INT(k.n, 1);
 	CHECK_STR(k.lines[0], "0,0,lo 3 300");
 	khist_free(&h);
+	/* a .buckets key prints its range; the lower edge is the key */
+	memset(&h, 0, sizeof(h));
+	h.nkeys = 1;
+	strcpy(h.keys[0], "lat");
+	strcpy(h.sum_field, "ns");
+	k.n = 0;
+	CHECK_INT(khist_parse(&h, "{ lat: ~ 41000-41999 } hitcount:          2  ns:      82345\n",
+			      khist_cb, &k), 0);
+	CHECK_INT(k.n, 1);
+	CHECK_STR(k.lines[0], "41000,0, 2 82345");
+	khist_free(&h);
 	CHECK_INT(khist_size(10000), 16384);
 	CHECK_INT(khist_size(1), 2048);
 	CHECK_INT(khist_size(10000000), 131072);
