@@ -1,5 +1,6 @@
 /* ftnet top: per-interval tables of drops, resets, retransmits, devices, UDP senders, states. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -211,24 +212,55 @@ static void refuse_latencies(char **names, int n)
 	}
 }
 
-/* The groups top draws: those named, else those enabled in the instance, else drops. */
-static int top_groups(struct ftnet_ctx *ctx, char **names, int n, const struct group **gs)
+/* Whether the user set a filter on g in the instance ('ftnet enable --filter'). */
+static bool user_filtered(struct tracefs_instance *inst, const struct group *g)
+{
+	for (int j = 0; j < GROUP_MAX_EVENTS && g->events[j].sys; j++) {
+		char *f = tfs_filter_get(inst, g->events[j].sys, g->events[j].name);
+		bool set = f != NULL;
+
+		free(f);
+		if (set)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The groups top draws: those named, else those enabled in the instance, else drops. Those
+ * enabled with a filter of the user's are read there, in user space (*filtered).
+ */
+static int top_groups(struct ftnet_ctx *ctx, char **names, int n, const struct group **gs,
+		      bool *filtered)
 {
 	struct tracefs_instance *inst;
 	int k = 0;
 
-	for (int i = 0; i < n && k < SESSION_MAX_GROUPS; i++)
-		gs[k++] = group_or_die(names[i]);
+	for (int i = 0; i < n && k < SESSION_MAX_GROUPS; i++) {
+		const struct group *g = group_or_die(names[i]);
+		bool dup = false;
+
+		for (int j = 0; j < k; j++)
+			dup = dup || gs[j] == g;	/* "top drops drops" counts them once */
+		if (!dup) {
+			filtered[k] = false;
+			gs[k++] = g;
+		}
+	}
 	if (k)
 		return k;
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	for (int i = 0; inst && i < ngroups && k < SESSION_MAX_GROUPS; i++)
-		if (!(groups[i].flags & (GF_LATENCY | GF_PATHS)) && group_enabled(inst, &groups[i]))
+		if (!(groups[i].flags & (GF_LATENCY | GF_PATHS)) && group_enabled(inst, &groups[i])) {
+			filtered[k] = user_filtered(inst, &groups[i]);
 			gs[k++] = &groups[i];
+		}
 	if (inst)
 		tracefs_instance_free(inst);
-	if (!k)
+	if (!k) {
+		filtered[k] = false;
 		gs[k++] = group_find("drops");
+	}
 	return k;
 }
 
@@ -241,10 +273,12 @@ static int split_groups(struct ftnet_ctx *ctx, struct top_run *tr, int mode, cha
 {
 	const struct group *gs[SESSION_MAX_GROUPS], *kern[SESSION_MAX_GROUPS];
 	const struct group *fallback[SESSION_MAX_GROUPS];
-	int n = top_groups(ctx, argv, argc, gs), nk = 0, nu = 0, nf = 0;
+	bool filtered[SESSION_MAX_GROUPS];
+	int n = top_groups(ctx, argv, argc, gs, filtered), nk = 0, nu = 0, nf = 0;
 
 	for (int i = 0; i < n; i++) {
-		const char *why = top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
+		const char *why = filtered[i] ? "enabled in the instance with a filter of yours: read "
+						"there" : top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
 
 		if (!why) {
 			kern[nk++] = gs[i];
