@@ -71,7 +71,7 @@ static int raw_on(struct hist_kernel *k, const char *sys, const char *name, cons
 	snprintf(r->sys, sizeof(r->sys), "%s", sys);
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->text, sizeof(r->text), "%s", text);
-	if (tracefs_event_file_write(k->inst, sys, name, "trigger", text) < 0) {
+	if (tracefs_event_file_append(k->inst, sys, name, "trigger", text) < 0) {
 		char *log = tracefs_error_last(k->inst);
 
 		snprintf(err, errlen, "%s:%s: %s", sys, name, log && *log ? log : strerror(errno));
@@ -111,25 +111,25 @@ static int setup(struct hist_kernel *k, const struct group *g, char *err, size_t
 
 		if (synth_add(k, 0, "conn", "u64 lat; u64 ns", err, errlen) < 0 ||
 		    synth_add(k, 1, "cfail", "u64 lat", err, errlen) < 0 ||
-		    raw_on(k, "sock", ev, "hist:keys=skaddr:ts0=common_timestamp if newstate == 2 && "
-			   "protocol == 6", err, errlen) < 0)
+		    raw_on(k, "sock", ev, "hist:keys=skaddr:ts0=common_timestamp:clock=mono if newstate == 2 "
+			   "&& protocol == 6", err, errlen) < 0)
 			return -1;
-		snprintf(text, sizeof(text), "hist:keys=skaddr:lat=common_timestamp-$ts0:"
+		snprintf(text, sizeof(text), "hist:keys=skaddr:lat=common_timestamp-$ts0:clock=mono:"
 			 "onmatch(sock.%s).trace(%s,$lat,$lat) if oldstate == 2 && newstate == 1 && "
 			 "protocol == 6", ev, k->synth[0]);
 		if (raw_on(k, "sock", ev, text, err, errlen) < 0)
 			return -1;
-		snprintf(text, sizeof(text), "hist:keys=skaddr:fl=common_timestamp-$ts0:"
+		snprintf(text, sizeof(text), "hist:keys=skaddr:fl=common_timestamp-$ts0:clock=mono:"
 			 "onmatch(sock.%s).trace(%s,$fl) if oldstate == 2 && newstate != 1 && "
 			 "protocol == 6", ev, k->synth[1]);
 		if (raw_on(k, "sock", ev, text, err, errlen) < 0)
 			return -1;
 	} else {
 		if (synth_add(k, 0, "rxlat", "u64 lat; u64 ns", err, errlen) < 0 ||
-		    raw_on(k, "net", "netif_receive_skb", "hist:keys=skbaddr:ts0=common_timestamp",
+		    raw_on(k, "net", "netif_receive_skb", "hist:keys=skbaddr:ts0=common_timestamp:clock=mono",
 			   err, errlen) < 0)
 			return -1;
-		snprintf(text, sizeof(text), "hist:keys=skbaddr:lat=common_timestamp-$ts0:"
+		snprintf(text, sizeof(text), "hist:keys=skbaddr:lat=common_timestamp-$ts0:clock=mono:"
 			 "onmatch(net.netif_receive_skb).trace(%s,$lat,$lat)", k->synth[0]);
 		if (raw_on(k, "skb", "skb_copy_datagram_iovec", text, err, errlen) < 0)
 			return -1;
@@ -215,7 +215,7 @@ void hist_kernel_end(struct hist_kernel *k)
 	/* the ends (they refer to the start's variable) before the start */
 	for (int i = k->nraw - 1; i >= 0; i--) {
 		snprintf(cmd, sizeof(cmd), "!%s", k->raw[i].text);
-		tracefs_event_file_write(k->inst, k->raw[i].sys, k->raw[i].name, "trigger", cmd);
+		tracefs_event_file_append(k->inst, k->raw[i].sys, k->raw[i].name, "trigger", cmd);
 	}
 	khist_instance_end(k->inst, k->iname);
 	for (int i = 0; i < 2; i++)

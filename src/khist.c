@@ -84,9 +84,9 @@ int khist_on(struct khist *h, struct tracefs_instance *inst, const char *sys, co
 		char full[1024];
 
 		snprintf(full, sizeof(full), "%s if %s", h->trigger, filter);
-		if (tracefs_event_file_write(inst, sys, name, "trigger", full) < 0)
+		if (tracefs_event_file_append(inst, sys, name, "trigger", full) < 0)
 			goto fail;
-	} else if (tracefs_event_file_write(inst, sys, name, "trigger", h->trigger) < 0) {
+	} else if (tracefs_event_file_append(inst, sys, name, "trigger", h->trigger) < 0) {
 		goto fail;
 	}
 	h->on = true;
@@ -290,7 +290,7 @@ int khist_off(struct khist *h)
 		return 0;
 	h->on = false;
 	snprintf(cmd, sizeof(cmd), "!%s", h->trigger);
-	return tracefs_event_file_write(h->inst, h->sys, h->name, "trigger", cmd) < 0 ? -errno : 0;
+	return tracefs_event_file_append(h->inst, h->sys, h->name, "trigger", cmd) < 0 ? -errno : 0;
 }
 
 void khist_free(struct khist *h)
@@ -327,9 +327,61 @@ void khist_instance_end(struct tracefs_instance *inst, const char *name)
 		     "it", name);
 }
 
+/*
+ * Removes the hist triggers of one event of inst as the kernel lists them ("hist:... [active]"
+ * is removed by "!hist:..."); how many are left (one still referred to by another stays).
+ */
+static int unhist_event(struct tracefs_instance *inst, const char *sys, const char *name)
+{
+	char *text = tracefs_event_file_read(inst, sys, name, "trigger", NULL);
+	int left = 0;
+
+	for (char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		char cmd[1024], *br;
+		size_t n = strcspn(p, "\n");
+
+		if (strncmp(p, "hist:", 5))
+			continue;
+		snprintf(cmd, sizeof(cmd), "!%.*s", (int)n, p);
+		br = strstr(cmd, " [");	/* " [active]", " [paused]" */
+		if (br)
+			*br = '\0';
+		if (tracefs_event_file_append(inst, sys, name, "trigger", cmd) < 0)
+			left++;
+	}
+	free(text);
+	return left;
+}
+
+/*
+ * A killed run's triggers: those with variables hold the instance (rmdir says busy), and one
+ * whose variable another refers to goes only after it: a few passes over the instance's events.
+ */
+static void unhist_all(struct tracefs_instance *inst)
+{
+	const char *dir = tracefs_instance_get_dir(inst);
+	char **systems = dir ? tracefs_event_systems(dir) : NULL;
+
+	for (int pass = 0; pass < 4; pass++) {
+		int left = 0;
+
+		for (int i = 0; systems && systems[i]; i++) {
+			char **events = tracefs_system_events(dir, systems[i]);
+
+			for (int j = 0; events && events[j]; j++)
+				left += unhist_event(inst, systems[i], events[j]);
+			tracefs_list_free(events);
+		}
+		if (!left)
+			break;
+	}
+	tracefs_list_free(systems);
+}
+
 /* Instances of runs killed before they could remove them (kill -9). */
 static int sweep_one(const char *name, void *data)
 {
+	struct tracefs_instance *inst;
 	int *n = data;
 	char *end;
 	long pid;
@@ -337,19 +389,18 @@ static int sweep_one(const char *name, void *data)
 	if (strncmp(name, KHIST_PREFIX, strlen(KHIST_PREFIX)))
 		return 0;
 	pid = strtol(name + strlen(KHIST_PREFIX), &end, 10);
-	if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == EPERM) ||
-	    !kill((pid_t)pid, 0))
+	if (*end || pid <= 0 || !kill((pid_t)pid, 0) || errno == EPERM)
 		return 0;	/* not ours, or its run is alive */
-	{
-		struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
-
-		if (inst && !tracefs_instance_destroy(inst))
-			(*n)++;
-		else
-			warn("cannot remove the tracefs instance '%s' of a run that is gone: %s",
-			     name, strerror(errno));
-		tracefs_instance_free(inst);
-	}
+	inst = tracefs_instance_alloc(NULL, name);
+	if (!inst)
+		return 0;
+	unhist_all(inst);
+	if (!tracefs_instance_destroy(inst))
+		(*n)++;
+	else
+		warn("cannot remove the tracefs instance '%s' of a run that is gone: %s", name,
+		     strerror(errno));
+	tracefs_instance_free(inst);
 	return 0;
 }
 

@@ -85,7 +85,7 @@ const char *flight_start(struct flight *f, struct session *s)
 	} else {
 		snprintf(cmd, sizeof(cmd), "traceoff:1");
 	}
-	if (tracefs_event_file_write(s->inst, f->sys, f->name, "trigger", cmd) < 0) {
+	if (tracefs_event_file_append(s->inst, f->sys, f->name, "trigger", cmd) < 0) {
 		snprintf(why, sizeof(why), "cannot set the trigger '%s' on %s:%s: %s (a filter "
 			 "the kernel refused?)", cmd, f->sys, f->name, strerror(errno));
 		return why;
@@ -112,7 +112,7 @@ void flight_stop(struct flight *f, struct session *s)
 		warn("cannot stop the buffer of instance '%s': %s: the file may hold events of "
 		     "the moment it is read", s->ctx->instance, strerror(errno));
 	if (f->trigger &&
-	    tracefs_event_file_write(s->inst, f->sys, f->name, "trigger", "!traceoff") < 0)
+	    tracefs_event_file_append(s->inst, f->sys, f->name, "trigger", "!traceoff") < 0)
 		warn("cannot remove the traceoff trigger of %s:%s: %s", f->sys, f->name,
 		     strerror(errno));
 	f->trigger = false;

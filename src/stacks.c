@@ -24,9 +24,9 @@ const char *stacks_trigger_on(struct session *s, const char *sys, const char *na
 		why = "cannot decode ftrace:kernel_stack";
 	free(fmt);
 	/* with a condition the kernel records the stack after the event on every version */
-	if (!why && tracefs_event_file_write(s->inst, sys, name, "trigger",
+	if (!why && tracefs_event_file_append(s->inst, sys, name, "trigger",
 					     "stacktrace if common_pid >= 0") < 0 &&
-	    tracefs_event_file_write(s->inst, sys, name, "trigger", "stacktrace") < 0)
+	    tracefs_event_file_append(s->inst, sys, name, "trigger", "stacktrace") < 0)
 		why = strerror(errno);
 	if (!why)
 		s->types |= 1u << EV_STACK;
@@ -35,7 +35,7 @@ const char *stacks_trigger_on(struct session *s, const char *sys, const char *na
 
 int stacks_trigger_off(struct session *s, const char *sys, const char *name)
 {
-	return tracefs_event_file_write(s->inst, sys, name, "trigger", "!stacktrace") < 0 ?
+	return tracefs_event_file_append(s->inst, sys, name, "trigger", "!stacktrace") < 0 ?
 	       -errno : 0;
 }
 
