@@ -159,10 +159,14 @@ bool probe_kprobes_supported(void)
 bool probe_argn_supported(void)
 {
 	static int known = -1;	/* the README does not change: read it once per run */
+	const char *force = getenv("FTNET_KPROBE_ARGS");
 	char *readme;
 
 	if (known >= 0)
 		return known;
+	/* as on kernels without $argN: the calling convention's registers (for the tests) */
+	if (force && !strcmp(force, "registers"))
+		return (known = 0);
 	readme = tracefs_instance_file_read(NULL, "README", NULL);
 	if (readme)
 		known = strstr(readme, "$arg<N>") != NULL;

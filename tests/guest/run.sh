@@ -5,33 +5,79 @@
 . "$TESTLIB"
 : "${KERNEL:?KERNEL must be 6.1 or 5.10}"
 [ "$(id -u)" = 0 ] || skip "needs root (apt-get download, the kernel cache)"
-need_cmd qemu-system-x86_64
-need_cmd busybox
-STATIC=${FTNET_STATIC:-$(dirname "$FTNET")/tests/guest/ftnet-static}
-[ -x "$STATIC" ] || skip "no static ftnet at $STATIC"
+# The aarch64 static ftnet, built here from the checkout's files (a copy: the tree may be
+# configured for this machine), its netpoke, and Debian's arm64 busybox-static.
+cross_build() {
+	src=$(cd "$HERE/../.." && pwd)
+	mkdir -p "$TMP/src"
+	(cd "$src" && git ls-files -z | xargs -0 cp --parents -t "$TMP/src") 2>"$TMP/cp.err" ||
+		skip "the arm64 tier builds from a git checkout: $(cat "$TMP/cp.err")"
+	(cd "$TMP/src" && autoreconf -fi && ./configure --host=aarch64-linux-gnu --enable-static-binary \
+		--disable-live-tests && make -j2 ftnet) >"$TMP/build.log" 2>&1 ||
+		{ fail "the aarch64 build: $(tail -20 "$TMP/build.log")"; finish; }
+	STATIC=$TMP/src/ftnet
+	file "$STATIC" | grep -q 'ARM aarch64.*statically linked' && ok "a static aarch64 ftnet: $(du -k "$STATIC" | cut -f1) KB" ||
+		fail "not a static aarch64 binary: $(file "$STATIC")"
+	NETPOKE=$TMP/netpoke
+	aarch64-linux-gnu-gcc -O2 -static -o "$NETPOKE" "$src/tests/guest/netpoke.c" || fail "netpoke for aarch64"
+	cache=${FTNET_GUEST_CACHE:-/var/cache/ftnet-guest}
+	if [ ! -x "$cache/busybox-arm64/bin/busybox" ]; then
+		(cd "$cache" && rm -f busybox-static_*_arm64.deb && apt-get download busybox-static:arm64 >/dev/null 2>&1 &&
+			dpkg -x busybox-static_*_arm64.deb busybox-arm64 && rm -f busybox-static_*_arm64.deb) ||
+			{ fail "cannot fetch Debian's busybox-static:arm64 (dpkg --add-architecture arm64)"; finish; }
+	fi
+	BUSYBOX=$cache/busybox-arm64/bin/busybox
+	export BUSYBOX
+}
 
-kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL") || skip "cannot fetch Debian's $KERNEL kernel"
+ARCH=${ARCH:-amd64}
+need_cmd busybox
+case $ARCH in
+amd64)
+	QEMU="qemu-system-x86_64" CONSOLE=ttyS0
+	STATIC=${FTNET_STATIC:-$(dirname "$FTNET")/tests/guest/ftnet-static}
+	[ -x "$STATIC" ] || skip "no static ftnet at $STATIC"
+	NETPOKE=$(dirname "$STATIC")/netpoke
+	;;
+arm64)
+	QEMU="qemu-system-aarch64 -M virt -cpu max" CONSOLE=ttyAMA0
+	need_cmd aarch64-linux-gnu-gcc
+	cross_build	# STATIC, NETPOKE, BUSYBOX for aarch64
+	;;
+*)
+	fail "ARCH must be amd64 or arm64, not '$ARCH'"
+	finish
+	;;
+esac
+need_cmd ${QEMU%% *}
+
+kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL" "$ARCH") || skip "cannot fetch Debian's $KERNEL kernel ($ARCH)"
 vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
 # and what the guest's traffic needs: a UDP sender, nft with the kernel's nf_tables modules
-need_cmd nft
-extra="$(dirname "$STATIC")/netpoke=/bin/netpoke $(command -v nft)=/bin/nft"
-for m in libcrc32c nfnetlink nf_tables; do
-	f=$(find "$kdir/lib/modules" -name "$m.ko" | head -1)
-	[ -n "$f" ] || fail "no $m.ko in $kdir"
-	extra="$extra $f=/lib/modules/$m.ko"
-done
-f=$(find "$kdir/lib/modules" -name nft_counter.ko | head -1)	# a module on 5.10, built in on 6.1
-[ -n "$f" ] && extra="$extra $f=/lib/modules/nft_counter.ko"
+# (the host's nft: on the x86 tier only)
+extra="$NETPOKE=/bin/netpoke"
+if [ "$ARCH" = amd64 ]; then
+	need_cmd nft
+	extra="$extra $(command -v nft)=/bin/nft"
+	for m in libcrc32c nfnetlink nf_tables; do
+		f=$(find "$kdir/lib/modules" -name "$m.ko" | head -1)
+		[ -n "$f" ] || fail "no $m.ko in $kdir"
+		extra="$extra $f=/lib/modules/$m.ko"
+	done
+	f=$(find "$kdir/lib/modules" -name nft_counter.ko | head -1)	# a module on 5.10, built in on 6.1
+	[ -n "$f" ] && extra="$extra $f=/lib/modules/nft_counter.ko"
+fi
 script=${GUEST_SCRIPT:-guest-test.sh}
 "$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/$script" $extra >/dev/null || fail "mkinitramfs-test"
-timeout 600 qemu-system-x86_64 -nographic -no-reboot -m 1G -smp "${SMP:-2}" -kernel "$vmlinuz" \
-	-initrd "$TMP/initrd.gz" -append "console=ttyS0 panic=-1 quiet" </dev/null >"$TMP/console" 2>&1
+# shellcheck disable=SC2086
+timeout 900 $QEMU -nographic -no-reboot -m 1G -smp "${SMP:-2}" -kernel "$vmlinuz" \
+	-initrd "$TMP/initrd.gz" -append "console=$CONSOLE panic=-1 quiet" </dev/null >"$TMP/console" 2>&1
 echo "qemu exit status $?"
 tr -d '\r' <"$TMP/console" | grep -E '(^|J)guest:|^(GUEST|GROUP|[a-z]+ +(tracepoint|kprobe|unavailable)|selftest:|ftnet:)' 
 if grep -q 'Kernel panic' "$TMP/console"; then
 	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
 fi
-tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*-[0-9]*-cloud-amd64 up$" && ok "booted Debian's $KERNEL kernel" || fail "the guest did not run $KERNEL"
+tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*-[0-9]*-cloud-$ARCH up$" && ok "booted Debian's $KERNEL kernel ($ARCH)" || fail "the guest did not run $KERNEL ($ARCH)"
 if [ "$script" != guest-test.sh ]; then	# its own checks are all in the guest
 	expect_eq "failed checks in the guest" "$(tr -d '\r' <"$TMP/console" | grep -c '^GUEST: FAIL')" 0
 	tr -d '\r' <"$TMP/console" | grep -q '^GUEST-RESULT: PASS$' && ok "guest result line" || fail "no GUEST-RESULT: PASS line"

@@ -1,0 +1,2 @@
+# Guest tier on Debian 12's arm64 cloud kernel (6.1) under qemu-system-aarch64 -M virt.
+KERNEL=6.1 ARCH=arm64 . "$(dirname "$0")/run.sh"
