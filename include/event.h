@@ -33,6 +33,7 @@ struct ftnet_event {
 	uint64_t	skbaddr;
 	uint64_t	skaddr;
 	uint64_t	location;	/* drops: kernel text address */
+	uint64_t	probe_ip, ret_ip;	/* the drop probe: the function's entry, its caller */
 	uint64_t	latency_ns;	/* connect */
 	uint64_t	count;		/* lost: number of events lost */
 	const char	*reason_name;	/* drops/resets: from the format's symbol table, or NULL */

@@ -28,6 +28,8 @@ struct probe_def {
 
 /* Argument registers of an architecture ("x86_64", "aarch64"); NULL when unknown. */
 const char *probe_arg_reg(const char *arch, int n);
+/* Where a probe at a function's entry finds its return address ("$stack0", "%x30"), or NULL. */
+const char *probe_return_address(const char *arch);
 /* Expands $A1..$A6 and $V0..$V3 of d->fetch; 0, or -EINVAL for an unknown arch without $argN. */
 /* The function exists here and the fetch can be written (offsets, skb argument known). */
 bool probe_usable(const struct probe_def *d);

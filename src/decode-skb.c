@@ -58,6 +58,10 @@ int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct f
 		ev->dev[0] = 0;	/* no device (skb->dev NULL) */
 	if (f->netns)
 		ev->netns = (uint32_t)field_u64(f->netns, data);
+	if (f->__probe_ip && f->ret_ip) {
+		ev->probe_ip = field_u64(f->__probe_ip, data);
+		ev->ret_ip = field_u64(f->ret_ip, data);
+	}
 	if (f->hook && f->pf) {
 		ev->nf_known = 1;
 		ev->nf_hook = (uint8_t)field_u64(f->hook, data);

@@ -73,9 +73,13 @@ static const struct probe_def udp_probes[] = {
 
 static const struct probe_def drops_extras[] = {
 	/* the drop function moved: 6.11+, 5.17 to 6.10, and before (where skb is the first) */
-	{ "drop_pkt", "sk_skb_reason_drop", PKT("$A2"), NULL, true, DK_KP_DROP_PKT },
-	{ "drop_pkt", "kfree_skb_reason", PKT("$A1"), NULL, true, DK_KP_DROP_PKT },
-	{ "drop_pkt", "kfree_skb", PKT("$A1"), NULL, true, DK_KP_DROP_PKT },
+	/* and the return address, where the kernel's location is wrong (Debian's arm64 5.10
+	 * says kfree_skb+0x2c for every drop) */
+	{ "drop_pkt", "sk_skb_reason_drop", PKT("$A2") " ?ret_ip=$R:x64", NULL, true,
+	  DK_KP_DROP_PKT },
+	{ "drop_pkt", "kfree_skb_reason", PKT("$A1") " ?ret_ip=$R:x64", NULL, true,
+	  DK_KP_DROP_PKT },
+	{ "drop_pkt", "kfree_skb", PKT("$A1") " ?ret_ip=$R:x64", NULL, true, DK_KP_DROP_PKT },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 

@@ -30,6 +30,15 @@ const char *probe_arg_reg(const char *arch, int n)
 	return NULL;
 }
 
+const char *probe_return_address(const char *arch)
+{
+	if (!strcmp(arch, "x86_64"))
+		return "$stack0";	/* the call pushed it: the top of the stack at entry */
+	if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
+		return "%x30";		/* the link register */
+	return NULL;
+}
+
 /* "sock_common.skc_v6_daddr+8" -> the number, from koffs (BTF, or the stable defaults). */
 static int offset_arg(const char *name, size_t len, char *out, size_t size)
 {
@@ -84,6 +93,10 @@ static int format_token(const struct probe_def *d, const char *p, const char *st
 			else
 				return -EINVAL;
 			rep = arg;
+			p += 1;
+		} else if (p[0] == '$' && p[1] == 'R') {	/* the return address, at entry */
+			if (!(rep = probe_return_address(arch)))
+				return -ENOENT;
 			p += 1;
 		} else if (p[0] == '$' && p[1] == 'V' && p[2] >= '0' && p[2] <= '3') {
 			snprintf(arg, sizeof(arg), "%d", v6off + 8 * (p[2] - '0'));

@@ -30,7 +30,7 @@ cross_build() {
 	export BUSYBOX
 }
 
-ARCH=${ARCH:-amd64}
+ARCH=${ARCH:-amd64}	# arm64: QEMU_CPU picks -cpu (default max)
 need_cmd busybox
 case $ARCH in
 amd64)
@@ -40,7 +40,7 @@ amd64)
 	NETPOKE=$(dirname "$STATIC")/netpoke
 	;;
 arm64)
-	QEMU="qemu-system-aarch64 -M virt -cpu max" CONSOLE=ttyAMA0
+	QEMU="qemu-system-aarch64 -M virt -cpu ${QEMU_CPU:-max}" CONSOLE=ttyAMA0
 	need_cmd aarch64-linux-gnu-gcc
 	cross_build	# STATIC, NETPOKE, BUSYBOX for aarch64
 	;;

@@ -897,6 +897,18 @@ static void test_probe_format(void)
 	CHECK_STR(probe_arg_reg("x86_64", 6), "%r9");
 	CHECK_STR(probe_arg_reg("arm64", 4), "%x3");
 	CHECK(probe_arg_reg("x86_64", 7) == NULL);
+	/* the return address at entry: the drop probe's, left out where the arch is unknown */
+	{
+		static const struct probe_def ra = { "x", "f", "s=$A1:x64 ?ret_ip=$R:x64", NULL,
+						     false, 0 };
+
+		CHECK_INT(probe_format(&ra, true, "x86_64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+		CHECK_STR(buf, "s=$arg1:x64 ret_ip=$stack0:x64");
+		CHECK_INT(probe_format(&ra, false, "aarch64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+		CHECK_STR(buf, "s=%x0:x64 ret_ip=%x30:x64");
+		CHECK_INT(probe_format(&ra, true, "riscv64", PROBE_V6_NETNS, buf, sizeof(buf)), 0);
+		CHECK_STR(buf, "s=$arg1:x64");
+	}
 }
 
 /* The kprobe events' formats as Debian's 6.1 printed them, decoded like the tracepoints. */
