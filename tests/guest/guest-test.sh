@@ -209,6 +209,22 @@ wait_on() {
 	done
 	sleep 0.5
 }
+# stop_wait PID WHAT: SIGINT, then up to 60 s for it to end. One CI run's guest hung here for
+# qemu's whole timeout with nothing said: a run that does not end is now a failure that says
+# where it is (its wait channel, its kernel stack, the kernel's last words), and is killed.
+stop_wait() {
+	kill -INT "$1"
+	n=0
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		fail "$2 did not end 60 s after SIGINT: wchan $(cat /proc/$1/wchan 2>/dev/null); $(tr '\n' ' ' </proc/$1/stack 2>/dev/null); $(dmesg | tail -8 | tr '\n' ' ')"
+		kill -9 "$1"
+	fi
+	wait "$1"
+}
 # kfree_skb has a reason from 5.17: the 5.10 guest checks the location alone
 reasons=0
 grep -q 'field:.* reason;' $T/events/skb/kfree_skb/format && reasons=1
@@ -221,8 +237,7 @@ wait_on ftnet-follow-$fu/events/ftnet/__dev_queue_xmit
 netpoke udp 127.0.0.1 5571 4 40001 || fail "netpoke to 5571"
 netpoke udp 127.0.0.1 5572 3 40002 || fail "netpoke to 5572"
 sleep 3
-kill -INT $fu
-wait $fu
+stop_wait $fu "follow (UDP)"
 n=$(grep -c '"type":"path"' /tmp/fu.json)
 [ "$n" = 4 ] && ok "follow 'udp and dst port 5571': 4 paths for the 4 datagrams" || fail "follow udp: $n paths: $(cut -c1-400 /tmp/fu.json /tmp/fu.err)"
 want='"verdict":"dropped"'
@@ -240,10 +255,9 @@ ncl=$!
 ftnet follow 'tcp and dst port 5573' --json >/tmp/fc.json 2>/tmp/fc.err &
 fc=$!
 wait_on ftnet-follow-$fc/events/ftnet/__dev_queue_xmit
-echo ftnet-guest | nc -w1 127.0.0.1 5573
+echo ftnet-guest | timeout 30 nc -w1 127.0.0.1 5573 || fail "nc to the listener: status $?"
 sleep 3
-kill -INT $fc
-wait $fc
+stop_wait $fc "follow (TCP)"
 kill $ncl 2>/dev/null
 wait $ncl 2>/dev/null
 grep -q ftnet-guest /tmp/nc.out && ok "the listener read the message" || fail "listener got: $(cat /tmp/nc.out)"
