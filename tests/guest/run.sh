@@ -71,11 +71,11 @@ script=${GUEST_SCRIPT:-guest-test.sh}
 "$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/$script" $extra >/dev/null || fail "mkinitramfs-test"
 # shellcheck disable=SC2086
 timeout 900 $QEMU -nographic -no-reboot -m 1G -smp "${SMP:-2}" -kernel "$vmlinuz" \
-	-initrd "$TMP/initrd.gz" -append "console=$CONSOLE panic=-1 quiet" </dev/null >"$TMP/console" 2>&1
+	-initrd "$TMP/initrd.gz" -append "console=$CONSOLE panic=-1 quiet loglevel=5" </dev/null >"$TMP/console" 2>&1
 echo "qemu exit status $?"
 tr -d '\r' <"$TMP/console" | grep -E '(^|J)guest:|^(GUEST|GROUP|[a-z]+ +(tracepoint|kprobe|unavailable)|selftest:|ftnet:)' 
 # what the guest's kernel said of trouble (a hang ends in qemu's timeout: status 124)
-tr -d '\r' <"$TMP/console" | grep -E 'soft lockup|hung_task|blocked for more than|rcu_.*stall|BUG:|Oops|WARNING:' | head -20
+tr -d '\r' <"$TMP/console" | grep -E -A25 'soft lockup|hung_task|blocked for more than|rcu_.*stall|BUG:|Oops|WARNING:' | head -60
 if grep -q 'Kernel panic' "$TMP/console"; then
 	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
 fi
