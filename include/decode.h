@@ -53,6 +53,13 @@ bool decoder_add_stacks(struct decoder *d);
 /* Frame i (< ev->nframes) of an EV_STACK event, a kernel text address. */
 uint64_t decode_frame(const struct ftnet_event *ev, uint32_t i);
 
+/*
+ * A drop's location as the kernel gave it, or, where that lies inside the drop function itself
+ * (the drop probe at probe_ip; Debian's arm64 5.10 says kfree_skb+0x2c for every drop), the
+ * return address the probe read there (ret_ip; 0 when it did not).
+ */
+uint64_t decode_drop_location(uint64_t location, uint64_t probe_ip, uint64_t ret_ip);
+
 /* True when this kernel's kfree_skb carries a drop reason (5.17+). */
 bool decode_has_reason(const struct decoder *d);
 

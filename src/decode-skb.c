@@ -22,6 +22,15 @@ int decode_kfree_skb(const struct evdecoder *ed, struct tep_record *rec, struct 
 	return 1;
 }
 
+#define DROP_FUNC_MAX 0x400	/* the drop functions are shorter (kfree_skb: 0x9c on arm64) */
+
+uint64_t decode_drop_location(uint64_t location, uint64_t probe_ip, uint64_t ret_ip)
+{
+	if (ret_ip && probe_ip && location >= probe_ip && location - probe_ip < DROP_FUNC_MAX)
+		return ret_ip;
+	return location;
+}
+
 /*
  * ftnet/drop_pkt, a kprobe on the drop function: the skb's header offsets and the bytes
  * around skb->data (win0 from data - 64, win1 from data), rebuilt into the flow here: a fetch

@@ -79,6 +79,17 @@ static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64
 	return EXIT_OK;
 }
 
+/* The last interval drawn and the Prometheus file written; the exit status. */
+static int run_final(struct run_spec *r, uint64_t last, int ret)
+{
+	if (r->tick)
+		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);
+	if (prom_tick(r, true) < 0)
+		ret = EXIT_FAIL;
+	out_flush();
+	return ret;
+}
+
 /* No events to read: time, ticks and signals only (top with every table in the kernel). */
 static int run_no_events(struct run_spec *r, struct run_stats *stats)
 {
@@ -110,11 +121,7 @@ static int run_no_events(struct run_spec *r, struct run_stats *stats)
 	}
 	if (r->stopping)
 		r->stopping(r->arg, NULL);
-	if (r->tick)
-		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);
-	if (prom_tick(r, true) < 0)
-		ret = EXIT_FAIL;
-	out_flush();
+	ret = run_final(r, last, ret);
 	if (stats)
 		*stats = (struct run_stats){ 0, 0, 0 };
 	return ret;
@@ -165,11 +172,7 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->drained)
 		r->drained(r->arg, &s);
 	session_end(&s);
-	if (r->tick)
-		r->tick(r->arg, mono_ns(), since(mono_ns(), last), true);
-	if (prom_tick(r, true) < 0)
-		ret = EXIT_FAIL;
-	out_flush();
+	ret = run_final(r, last, ret);
 	if (stats)
 		*stats = (struct run_stats){ s.records, s.delivered, s.lost };
 	ctx->instance = instance;

@@ -347,7 +347,6 @@ static void deliver(struct session *s, struct ftnet_event *ev)
  * tracepoint of the same skb: kept here by skb address until the tracepoint's event takes it.
  */
 #define PKT_SLOTS 64
-#define DROP_FUNC_MAX 0x400	/* the drop functions are shorter (kfree_skb: 0x9c on arm64) */
 
 struct pkt_slot {
 	struct ftnet_event	ev;
@@ -398,9 +397,7 @@ static void pkt_attach(struct ftnet_event *ev)
 	 * 5.10: kfree_skb+0x2c for every drop): the return address the probe read at the
 	 * function's entry is where it was called from, what the location means.
 	 */
-	if (p->ev.ret_ip && p->ev.probe_ip && ev->location >= p->ev.probe_ip &&
-	    ev->location - p->ev.probe_ip < DROP_FUNC_MAX)
-		ev->location = p->ev.ret_ip;
+	ev->location = decode_drop_location(ev->location, p->ev.probe_ip, p->ev.ret_ip);
 }
 
 static void sink_record(void *arg, struct tep_record *rec)

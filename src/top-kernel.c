@@ -153,9 +153,11 @@ struct top_kernel *top_kernel_start(struct ftnet_ctx *ctx, struct top *t,
 	k->tep = tep_load_or_die();
 	k->kfree = tep_find_event_by_name(k->tep, "skb", "kfree_skb");
 	for (int i = 0; i < n; i++) {
+		int fell = *nfallback;
+
 		top_tables(t, gs[i]->view, max_keys);
 		add_trigger(k, gs[i], t->drop_by, size, fallback, nfallback);
-		if (verbose)
+		if (verbose && *nfallback == fell)
 			note("group '%s' is aggregated in the kernel (hist triggers in instance '%s')",
 			     gs[i]->name, k->name);
 	}

@@ -897,6 +897,15 @@ static void test_probe_format(void)
 	CHECK_STR(probe_arg_reg("x86_64", 6), "%r9");
 	CHECK_STR(probe_arg_reg("arm64", 4), "%x3");
 	CHECK(probe_arg_reg("x86_64", 7) == NULL);
+	/* a location inside the drop function is replaced by the caller the probe read */
+	CHECK(decode_drop_location(0xffff0000c486cd70ull, 0xffff0000c486cd44ull,
+				   0xffff0000c4a7a450ull) == 0xffff0000c4a7a450ull);
+	CHECK(decode_drop_location(0xffff0000c4a7a450ull, 0xffff0000c486cd44ull,
+				   0xffff0000c4a7a450ull) == 0xffff0000c4a7a450ull);
+	CHECK(decode_drop_location(0xffff0000c4a70000ull, 0xffff0000c486cd44ull,
+				   0xffff0000c4a7a450ull) == 0xffff0000c4a70000ull);
+	CHECK(decode_drop_location(0xffff0000c486cd70ull, 0xffff0000c486cd44ull, 0) ==
+	      0xffff0000c486cd70ull);
 	/* the return address at entry: the drop probe's, left out where the arch is unknown */
 	{
 		static const struct probe_def ra = { "x", "f", "s=$A1:x64 ?ret_ip=$R:x64", NULL,
