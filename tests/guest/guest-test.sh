@@ -6,6 +6,15 @@ fails=0
 ok() { echo "GUEST: ok $*"; }
 fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
 T=/sys/kernel/tracing
+listening() {	# listening PORT: until a TCP socket listens on it (5 s)
+	hex=$(printf ':%04X 00000000:0000 0A' "$1")
+	hex6=$(printf ':%04X 00000000000000000000000000000000:0000 0A' "$1")
+	n=0
+	while ! grep -q -e "$hex" -e "$hex6" /proc/net/tcp /proc/net/tcp6 2>/dev/null && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
 kp() { n=$(grep -c '^[pr]:ftnet/' $T/kprobe_events 2>/dev/null); echo "${n:-0}"; }
 
 # tracefs is not mounted yet: two ftnets starting at once both get it
@@ -82,7 +91,7 @@ ftnet selftest >/dev/null 2>&1
 # connect that succeeds
 nc -w1 ::1 5555 2>/dev/null
 nc -l -p 5556 >/dev/null 2>&1 &
-sleep 0.3
+listening 5556
 echo ftnet | nc -w1 ::1 5556
 sleep 1
 kill -INT $tp $kpid
@@ -252,6 +261,7 @@ grep -q '"dport":5572' /tmp/fu.json && fail "follow showed datagrams to 5572" ||
 # follow a TCP connection to a listener: the data segment's path ends delivered to the reader
 nc -l -p 5573 >/tmp/nc.out 2>&1 &
 ncl=$!
+listening 5573
 ftnet follow 'tcp and dst port 5573' --json >/tmp/fc.json 2>/tmp/fc.err &
 fc=$!
 wait_on ftnet-follow-$fc/events/ftnet/__dev_queue_xmit
@@ -436,7 +446,7 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	for i in 1 2 3; do
 		nc -l -p 5582 >/dev/null 2>&1 &
 		l=$!
-		sleep 0.3
+		listening 5582
 		echo "ftnet rxlat $i" | nc -w1 127.0.0.1 5582
 		wait $l 2>/dev/null
 	done
