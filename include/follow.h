@@ -113,5 +113,8 @@ const char *follow_verdict_name(enum follow_verdict v);
 struct ksyms;
 /* src/follow-out.c: a path as one block of text or one JSON object (through out.h). */
 void follow_out_path(const struct follow_path *p, const struct ksyms *ks);
+/* The drop's location, or its caller from the stack where the kernel located it in the
+ * function that wrote the event. */
+uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks);
 
 #endif

@@ -14,6 +14,8 @@ struct ksyms *ksyms_parse(const char *text, size_t len);
 void ksyms_free(struct ksyms *ks);
 /* Writes "func+0xoff" (or "0xaddr" when unknown) into buf. */
 void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size);
+/* The address of the symbol addr lies in (0 when unknown). */
+uint64_t ksyms_start(const struct ksyms *ks, uint64_t addr);
 size_t ksyms_count(const struct ksyms *ks);
 
 #endif

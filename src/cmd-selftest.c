@@ -40,6 +40,8 @@ struct probe {
 	uint16_t	closed_udp, closed_tcp, rst_client;	/* ports */
 	uint16_t	listen_port, client_port, backlog_port, abort_port;
 	uint64_t	drops, drops_noreason, drops_invented, drops_at_udp, rst_sent, rst_recv;
+	uint64_t	drops_in_free;	/* located in kfree_skb itself (free_loc) */
+	char		free_loc[64];
 	uint64_t	abort_sent, abort_recv, retrans, states, connects;
 	uint64_t	connect_bad_latency, rx_lo, tx_lo, lost, udp_sends;
 	int		pid;
@@ -221,6 +223,10 @@ static void count_event(void *arg, const struct ftnet_event *ev)
 		ksyms_format(p->ks, ev->location, loc, sizeof(loc));
 		if (!strncmp(loc, "__udp4_lib_rcv+", 15))
 			p->drops_at_udp++;
+		if (!strncmp(loc, "kfree_skb+", 10) || !strncmp(loc, "kfree_skb_reason+", 17)) {
+			p->drops_in_free++;
+			snprintf(p->free_loc, sizeof(p->free_loc), "%s", loc);
+		}
 		break;
 	}
 	case EV_RESET:
@@ -334,6 +340,12 @@ static bool report(struct probe *p)
 	if (p->ks)
 		ok &= result(p, G_DROPS, "drops located at __udp4_lib_rcv+0x..", UDP_SENDS,
 			     p->drops_at_udp, false);
+	if (p->drops_at_udp < UDP_SENDS && p->drops_in_free)
+		warn("this kernel's skb:kfree_skb gave %" PRIu64 " drops the location %s, inside the "
+		     "function that frees the skb, not where it was dropped (a kernel defect, seen "
+		     "in Debian's arm64 5.10): the kprobe backend corrects it from the caller's "
+		     "address (--backend kprobe, or auto where kprobes exist), and follow from the "
+		     "kernel stack; tracepoints alone cannot", p->drops_in_free, p->free_loc);
 	ok &= result(p, G_RESETS, "RST sent by an aborted connection", 1, p->abort_sent, true);
 	ok &= result(p, G_RESETS, "RST received by its peer", 1, p->abort_recv, true);
 	/* before 6.10 tcp_send_reset fires only when a socket sends the reset */

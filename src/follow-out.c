@@ -32,6 +32,26 @@ static const char *proto_name(int proto, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * Where a drop was: the kernel's location, unless it lies in the function that wrote the
+ * event, the innermost frame of the stack below the tracing frames (Debian's arm64 5.10 gives
+ * kfree_skb+0x2c for every drop): then the next frame, where that function was called from.
+ */
+uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks)
+{
+	uint64_t at = ksyms_start(ks, p->location);
+
+	for (uint32_t i = 0; at && i + 1 < p->nframes; i++) {
+		char buf[160];
+
+		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
+		if (stacks_tracing_frame(buf))
+			continue;
+		return ksyms_start(ks, p->frames[i]) == at ? p->frames[i + 1] : p->location;
+	}
+	return p->location;
+}
+
 /* Why the path ended, as far as the events tell. */
 static void verdict(const struct follow_path *p, const struct ksyms *ks)
 {
@@ -51,9 +71,11 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 	else if (p->queued)
 		out_text(" to a socket");
 	if (p->location) {
-		ksyms_format(ks, p->location, buf, sizeof(buf));
+		uint64_t at = follow_drop_location(p, ks);
+
+		ksyms_format(ks, at, buf, sizeof(buf));
 		out_str("location", " at %s", buf);
-		hex("location_addr", "", p->location);
+		hex("location_addr", "", at);
 	}
 	if (p->read) {
 		out_str("comm", ", read by %s", p->comm[0] ? p->comm : "?");

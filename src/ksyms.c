@@ -112,14 +112,13 @@ size_t ksyms_count(const struct ksyms *ks)
 	return ks ? ks->n : 0;
 }
 
-void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+/* The index of the last symbol at or below addr; -1 when there is none. */
+static long ksyms_find(const struct ksyms *ks, uint64_t addr)
 {
 	size_t lo = 0, hi;
 
-	if (!ks || !ks->n || addr < ks->syms[0].addr) {
-		snprintf(buf, size, "0x%" PRIx64, addr);
-		return;
-	}
+	if (!ks || !ks->n || addr < ks->syms[0].addr)
+		return -1;
 	hi = ks->n;
 	while (hi - lo > 1) {	/* last symbol with addr <= target */
 		size_t mid = lo + (hi - lo) / 2;
@@ -129,5 +128,22 @@ void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
 		else
 			hi = mid;
 	}
-	snprintf(buf, size, "%s+0x%" PRIx64, ks->syms[lo].name, addr - ks->syms[lo].addr);
+	return (long)lo;
+}
+
+uint64_t ksyms_start(const struct ksyms *ks, uint64_t addr)
+{
+	long i = ksyms_find(ks, addr);
+
+	return i < 0 ? 0 : ks->syms[i].addr;
+}
+
+void ksyms_format(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+{
+	long i = ksyms_find(ks, addr);
+
+	if (i < 0)
+		snprintf(buf, size, "0x%" PRIx64, addr);
+	else
+		snprintf(buf, size, "%s+0x%" PRIx64, ks->syms[i].name, addr - ks->syms[i].addr);
 }

@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "decode.h"
 #include "fixtures.h"
+#include "follow.h"
 #include "hist.h"
 #include "ksyms.h"
 #include "out.h"
@@ -444,7 +445,31 @@ static void test_ksyms(void)
 	CHECK_STR(buf, "veth_xmit+0x10");
 	ksyms_format(ks, 0x1000, buf, sizeof(buf));
 	CHECK_STR(buf, "0x1000");
+	CHECK(ksyms_start(ks, 0xffffffff820490ccull) == 0xffffffff82049000ull);
+	CHECK(ksyms_start(ks, 0x1000) == 0);
 	ksyms_free(ks);
+
+	/* follow: a drop located in the function that wrote the event is at its caller */
+	{
+		static const char syms[] = "ffff800010000000 T kfree_skb\n"
+					   "ffff800010001000 t trace_event_raw_event_kfree_skb\n"
+					   "ffff800010002000 t __udp4_lib_rcv\n"
+					   "ffff800010003000 T udp_rcv\n";
+		const uint64_t frames[] = { 0xffff800010001040ull, 0xffff800010000028ull,
+					    0xffff80001000298cull, 0xffff800010003010ull };
+		struct follow_path fp = { .location = 0xffff80001000002cull, .frames = frames,
+					  .nframes = 4 };
+
+		ks = ksyms_parse(syms, sizeof(syms) - 1);
+		CHECK(ks != NULL);
+		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+		fp.location = 0xffff80001000298cull;	/* right already: kept */
+		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+		fp.location = 0xffff80001000002cull;
+		fp.nframes = 0;				/* no stack: the kernel's */
+		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000002cull);
+		ksyms_free(ks);
+	}
 
 	path = write_tmp("0000000000000000 T _stext\n0000000000000000 t udp_rcv\n");
 	errno = 0;
