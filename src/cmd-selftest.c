@@ -341,8 +341,8 @@ static bool report(struct probe *p)
 		ok &= result(p, G_DROPS, "drops located at __udp4_lib_rcv+0x..", UDP_SENDS,
 			     p->drops_at_udp, false);
 	if (p->drops_at_udp < UDP_SENDS && p->drops_in_free)
-		warn("this kernel's skb:kfree_skb gave %" PRIu64 " drops the location %s, inside the "
-		     "function that frees the skb, not where it was dropped (a kernel defect, seen "
+		warn("this kernel's skb:kfree_skb located %" PRIu64 " drops at %s, inside the "
+		     "function that frees the skb, not where they were dropped (a kernel defect, seen "
 		     "in Debian's arm64 5.10): the kprobe backend corrects it from the caller's "
 		     "address (--backend kprobe, or auto where kprobes exist), and follow from the "
 		     "kernel stack; tracepoints alone cannot", p->drops_in_free, p->free_loc);

@@ -32,23 +32,40 @@ static const char *proto_name(int proto, char *buf, size_t size)
 	return buf;
 }
 
+/* The function addr lies in, without the suffix of a compiler's clone: "kfree_skb.part.0+0xc0"
+ * gives "kfree_skb". */
+static void func_base(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+{
+	ksyms_format(ks, addr, buf, size);
+	buf[strcspn(buf, "+.")] = '\0';
+}
+
 /*
  * Where a drop was: the kernel's location, unless it lies in the function that wrote the
- * event, the innermost frame of the stack below the tracing frames (Debian's arm64 5.10 gives
- * kfree_skb+0x2c for every drop): then the next frame, where that function was called from.
+ * event, the innermost frame of the stack below the tracing frames, or in the part of it the
+ * compiler split off (Debian's arm64 5.10: kfree_skb.part.0 emits the event, and gives
+ * kfree_skb+0x2c for every drop): then the frame after that function's, where it was called.
  */
 uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks)
 {
+	char loc[160], buf[160];
 	uint64_t at = ksyms_start(ks, p->location);
+	uint32_t i = 0;
 
-	for (uint32_t i = 0; at && i + 1 < p->nframes; i++) {
-		char buf[160];
-
+	if (!at)
+		return p->location;
+	while (i < p->nframes) {
 		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
-		if (stacks_tracing_frame(buf))
-			continue;
-		return ksyms_start(ks, p->frames[i]) == at ? p->frames[i + 1] : p->location;
+		if (!stacks_tracing_frame(buf))
+			break;
+		i++;
 	}
+	func_base(ks, p->location, loc, sizeof(loc));
+	if (i >= p->nframes || (func_base(ks, p->frames[i], buf, sizeof(buf)), strcmp(buf, loc)))
+		return p->location;
+	for (; i + 1 < p->nframes; i++)
+		if (ksyms_start(ks, p->frames[i]) == at)
+			return p->frames[i + 1];
 	return p->location;
 }
 

@@ -470,6 +470,23 @@ static void test_ksyms(void)
 		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000002cull);
 		ksyms_free(ks);
 	}
+	{	/* the event written by the part the compiler split off (Debian's arm64 5.10) */
+		static const char syms[] = "ffff800010000000 T kfree_skb\n"
+					   "ffff800010000400 t kfree_skb.part.0\n"
+					   "ffff800010002000 t __udp4_lib_rcv\n"
+					   "ffff800010003000 T udp_rcv\n";
+		const uint64_t frames[] = { 0xffff8000100004c0ull, 0xffff80001000002cull,
+					    0xffff80001000298cull, 0xffff800010003028ull };
+		struct follow_path fp = { .location = 0xffff80001000002cull, .frames = frames,
+					  .nframes = 4 };
+
+		ks = ksyms_parse(syms, sizeof(syms) - 1);
+		CHECK(ks != NULL);
+		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+		fp.location = 0xffff80001000298cull;
+		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+		ksyms_free(ks);
+	}
 
 	path = write_tmp("0000000000000000 T _stext\n0000000000000000 t udp_rcv\n");
 	errno = 0;
