@@ -60,8 +60,8 @@ extern const int ngroups;
 const struct group *group_find(const char *name);
 /* "drops, resets, ..." for error messages. */
 const char *group_names(void);
-/* The names of the groups with (or, want false, without) all of flags: "connect, rxlat". */
-const char *group_names_with(unsigned int flags, bool want, char *buf, size_t size);
+/* The names of the groups with every flag of want and none of without: "connect, rxlat". */
+const char *group_names_with(unsigned int want, unsigned int without, char *buf, size_t size);
 /* 0 when every event exists; -ENOENT with *missing set to the first absent one. */
 int group_available(const struct group *g, const struct group_event **missing);
 /* True when every event of the group (under either backend) is enabled in the instance. */

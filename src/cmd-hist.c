@@ -190,7 +190,7 @@ static const struct group *histogram_or_die(char **names, int n)
 	const struct group *g;
 	char list[256];
 
-	group_names_with(GF_LATENCY, true, list, sizeof(list));
+	group_names_with(GF_LATENCY, 0, list, sizeof(list));
 	if (n != 1)
 		usage_error("hist", "name one histogram: %s", or_list(list, sizeof(list)));
 	g = group_find(names[0]);

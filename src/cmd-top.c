@@ -84,14 +84,12 @@ static const struct opt top_opts[] = {
 	OPT_END,
 };
 
-/* The groups top shows: every group but the latencies, from the catalogue. */
+/* The groups top shows: every group but the latencies and the paths, from the catalogue. */
 static void top_groups_help(void)
 {
-	char names[256], *p;
+	char names[256];
 
-	group_names_with(GF_LATENCY, false, names, sizeof(names));
-	if ((p = strstr(names, ", follow")))	/* paths are follow's, not a table */
-		memmove(p, p + 8, strlen(p + 8) + 1);
+	group_names_with(0, GF_LATENCY | GF_PATHS, names, sizeof(names));
 	out_printf("\ngroups: %s\n", names);
 }
 

@@ -182,13 +182,13 @@ const char *group_names(void)
 	return buf;
 }
 
-const char *group_names_with(unsigned int flags, bool want, char *buf, size_t size)
+const char *group_names_with(unsigned int want, unsigned int without, char *buf, size_t size)
 {
 	size_t n = 0;
 
 	buf[0] = 0;
 	for (int i = 0; i < ngroups && n < size; i++)
-		if (((groups[i].flags & flags) == flags) == want)
+		if ((groups[i].flags & want) == want && !(groups[i].flags & without))
 			n += snprintf(buf + n, size - n, "%s%s", n ? ", " : "", groups[i].name);
 	return buf;
 }
