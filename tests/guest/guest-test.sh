@@ -6,6 +6,16 @@ fails=0
 ok() { echo "GUEST: ok $*"; }
 fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
 T=/sys/kernel/tracing
+# A listener's stdin must stay open: busybox nc half-closes on its stdin's EOF, and a client
+# that reads that FIN before its own stdin exits without sending (a message lost 1 run in 3).
+# Its stdin is a FIFO opened read-write: no data, never an EOF, and no process to wait for.
+# listen PORT [OUT]: a listener in the background, its pid in $l
+listen() {
+	[ -p /tmp/nc.in ] || mkfifo /tmp/nc.in
+	nc -l -p "$1" <>/tmp/nc.in >"${2:-/dev/null}" 2>&1 &
+	l=$!
+	listening "$1"
+}
 listening() {	# listening PORT: until a TCP socket listens on it (5 s)
 	hex=$(printf ':%04X 00000000:0000 0A' "$1")
 	hex6=$(printf ':%04X 00000000000000000000000000000000:0000 0A' "$1")
@@ -99,8 +109,7 @@ ftnet selftest >/dev/null 2>&1
 # and over IPv6 (busybox nc): a refused connect (reset received, failed connect) and a
 # connect that succeeds
 nc -w1 ::1 5555 2>/dev/null
-nc -l -p 5556 >/dev/null 2>&1 &
-listening 5556
+listen 5556
 echo ftnet | nc -w1 ::1 5556
 sleep 1
 kill -INT $tp $kpid
@@ -268,9 +277,8 @@ n=$(grep '"ipproto":"udp","saddr":"127.0.0.1","sport":40001,"daddr":"127.0.0.1",
 grep -q '"dport":5572' /tmp/fu.json && fail "follow showed datagrams to 5572" || ok "nothing for the datagrams to 5572"
 
 # follow a TCP connection to a listener: the data segment's path ends delivered to the reader
-nc -l -p 5573 >/tmp/nc.out 2>&1 &
-ncl=$!
-listening 5573
+listen 5573 /tmp/nc.out
+ncl=$l
 ftnet follow 'tcp and dst port 5573' --json >/tmp/fc.json 2>/tmp/fc.err &
 fc=$!
 wait_on ftnet-follow-$fc/events/ftnet/__dev_queue_xmit
@@ -453,10 +461,8 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	wait_trig ftnet-agg-$rk synthetic/ftnet_rxlat_$rk
 	wait_on ru/events/skb/skb_copy_datagram_iovec
 	for i in 1 2 3; do
-		nc -l -p 5582 >/dev/null 2>&1 &
-		l=$!
-		listening 5582
-		echo "ftnet rxlat $i" | nc -w1 127.0.0.1 5582
+		listen 5582
+		echo "ftnet rxlat $i" | timeout 30 nc -w1 127.0.0.1 5582 || fail "nc rxlat $i: status $?"
 		wait $l 2>/dev/null
 	done
 	sleep 2
