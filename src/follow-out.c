@@ -52,20 +52,22 @@ uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *k
 	uint64_t at = ksyms_start(ks, p->location);
 	uint32_t i = 0;
 
-	if (!at)
-		return p->location;
 	while (i < p->nframes) {
 		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
 		if (!stacks_tracing_frame(buf))
 			break;
 		i++;
 	}
-	func_base(ks, p->location, loc, sizeof(loc));
-	if (i >= p->nframes || (func_base(ks, p->frames[i], buf, sizeof(buf)), strcmp(buf, loc)))
+	if (!at || i >= p->nframes)
 		return p->location;
-	for (; i + 1 < p->nframes; i++)
-		if (ksyms_start(ks, p->frames[i]) == at)
-			return p->frames[i + 1];
+	func_base(ks, p->location, loc, sizeof(loc));
+	func_base(ks, p->frames[i], buf, sizeof(buf));
+	if (strcmp(buf, loc))
+		return p->location;
+	/* the emitter's frame, or (split) the one after it, is in the location's function */
+	for (uint32_t k = i; k <= i + 1 && k + 1 < p->nframes; k++)
+		if (ksyms_start(ks, p->frames[k]) == at)
+			return p->frames[k + 1];
 	return p->location;
 }
 

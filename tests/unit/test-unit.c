@@ -423,6 +423,29 @@ static char *write_tmp(const char *text)
 	return path;
 }
 
+/* kfree_skb, __udp4_lib_rcv and udp_rcv beside one more symbol; a stack of frames f0, f1, then
+ * __udp4_lib_rcv+0x98c and udp_rcv+0x28 for a drop the kernel located at kfree_skb+0x2c */
+static void check_follow_location(const char *sym, uint64_t f0, uint64_t f1)
+{
+	char syms[512];
+	const uint64_t frames[] = { f0, f1, 0xffff80001000298cull, 0xffff800010003028ull };
+	struct follow_path fp = { .location = 0xffff80001000002cull, .frames = frames,
+				  .nframes = 4 };
+	struct ksyms *ks;
+
+	snprintf(syms, sizeof(syms), "ffff800010000000 T kfree_skb\n%s"
+		 "ffff800010002000 t __udp4_lib_rcv\nffff800010003000 T udp_rcv\n", sym);
+	ks = ksyms_parse(syms, strlen(syms));
+	CHECK(ks != NULL);
+	CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+	fp.nframes = 0;				/* no stack: the kernel's */
+	CHECK(follow_drop_location(&fp, ks) == 0xffff80001000002cull);
+	fp.location = 0xffff80001000298cull;	/* right already: kept */
+	fp.nframes = 4;
+	CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
+	ksyms_free(ks);
+}
+
 static void test_ksyms(void)
 {
 	char buf[128], *path;
@@ -449,44 +472,12 @@ static void test_ksyms(void)
 	CHECK(ksyms_start(ks, 0x1000) == 0);
 	ksyms_free(ks);
 
-	/* follow: a drop located in the function that wrote the event is at its caller */
-	{
-		static const char syms[] = "ffff800010000000 T kfree_skb\n"
-					   "ffff800010001000 t trace_event_raw_event_kfree_skb\n"
-					   "ffff800010002000 t __udp4_lib_rcv\n"
-					   "ffff800010003000 T udp_rcv\n";
-		const uint64_t frames[] = { 0xffff800010001040ull, 0xffff800010000028ull,
-					    0xffff80001000298cull, 0xffff800010003010ull };
-		struct follow_path fp = { .location = 0xffff80001000002cull, .frames = frames,
-					  .nframes = 4 };
-
-		ks = ksyms_parse(syms, sizeof(syms) - 1);
-		CHECK(ks != NULL);
-		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
-		fp.location = 0xffff80001000298cull;	/* right already: kept */
-		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
-		fp.location = 0xffff80001000002cull;
-		fp.nframes = 0;				/* no stack: the kernel's */
-		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000002cull);
-		ksyms_free(ks);
-	}
-	{	/* the event written by the part the compiler split off (Debian's arm64 5.10) */
-		static const char syms[] = "ffff800010000000 T kfree_skb\n"
-					   "ffff800010000400 t kfree_skb.part.0\n"
-					   "ffff800010002000 t __udp4_lib_rcv\n"
-					   "ffff800010003000 T udp_rcv\n";
-		const uint64_t frames[] = { 0xffff8000100004c0ull, 0xffff80001000002cull,
-					    0xffff80001000298cull, 0xffff800010003028ull };
-		struct follow_path fp = { .location = 0xffff80001000002cull, .frames = frames,
-					  .nframes = 4 };
-
-		ks = ksyms_parse(syms, sizeof(syms) - 1);
-		CHECK(ks != NULL);
-		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
-		fp.location = 0xffff80001000298cull;
-		CHECK(follow_drop_location(&fp, ks) == 0xffff80001000298cull);
-		ksyms_free(ks);
-	}
+	/* follow: a drop located in the function that wrote the event (or in the part of it the
+	 * compiler split off, Debian's arm64 5.10) is at its caller; a right one is kept */
+	check_follow_location("ffff800010001000 t trace_event_raw_event_kfree_skb\n",
+			      0xffff800010001040ull, 0xffff800010000028ull);
+	check_follow_location("ffff800010000400 t kfree_skb.part.0\n",
+			      0xffff8000100004c0ull, 0xffff80001000002cull);
 
 	path = write_tmp("0000000000000000 T _stext\n0000000000000000 t udp_rcv\n");
 	errno = 0;
