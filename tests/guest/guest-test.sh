@@ -26,6 +26,22 @@ listening() {	# listening PORT: until a TCP socket listens on it (5 s)
 	done
 }
 kp() { n=$(grep -c '^[pr]:ftnet/' $T/kprobe_events 2>/dev/null); echo "${n:-0}"; }
+# wait_for WHAT COMMAND...: until COMMAND succeeds, 60 s at most (registering kprobes and
+# loading BTF are slow under TCG); says how long it took, or that it gave up
+wait_for() {
+	what=$1
+	shift
+	n=0
+	while ! "$@" && [ $n -lt 600 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	[ $n -lt 600 ] && echo "GUEST: info $what after $((n / 10)).$((n % 10)) s" ||
+		echo "GUEST: info $what: not so after 60 s"
+}
+on() { [ "$(cat $T/instances/$1/enable 2>/dev/null)" = 1 ]; }	# on INSTANCE/events/SYS/EVENT
+trig() { grep -q '^hist' $T/instances/$1/events/$2/trigger 2>/dev/null; }	# trig INSTANCE SYS/EVENT
+any_on() { grep -q 1 $T/instances/$1/events/ftnet/*/enable 2>/dev/null; }	# any_on INSTANCE
 
 # tracefs is not mounted yet: two ftnets starting at once both get it
 ftnet status >/tmp/s1 2>&1 &
@@ -69,11 +85,7 @@ rc=$?
 [ "$rc" = 0 ] && ok "selftest --backend kprobe, arguments from registers, passes" || fail "selftest with registers: $rc: $(cat /tmp/st.regs)"
 FTNET_KPROBE_ARGS=registers ftnet -I rg --backend kprobe stream resets >/dev/null 2>&1 &
 rg=$!
-n=0
-while ! grep -q 1 $T/instances/rg/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for "rg: a probe on" any_on rg
 reg=%di
 [ "$(uname -m)" = aarch64 ] && reg=%x0
 grep -q "$reg" $T/kprobe_events && ! grep -q 'arg[0-9]' $T/kprobe_events && ok "its probes read $reg, no \$argN: $(grep -m1 "$reg" $T/kprobe_events | cut -c1-100)" || fail "kprobe_events: $(cat $T/kprobe_events)"
@@ -99,13 +111,8 @@ ftnet -I tp --backend tracepoint stream resets retrans connect --json >/tmp/tp.j
 tp=$!
 ftnet -I kp --backend kprobe stream resets retrans connect --json >/tmp/kp.json 2>/tmp/kp.err &
 kpid=$!
-n=0	# both set up: the kprobe one registers its probes after loading BTF (slow under TCG)
-while { [ "$(cat $T/instances/kp/events/ftnet/connect_failed/enable 2>/dev/null)" != 1 ] ||
-	[ "$(cat $T/instances/tp/events/sock/inet_sock_set_state/enable 2>/dev/null)" != 1 ]; } &&
-	[ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for "kp: connect_failed on" on kp/events/ftnet/connect_failed
+wait_for "tp: inet_sock_set_state on" on tp/events/sock/inet_sock_set_state
 sleep 0.5
 ftnet selftest >/dev/null 2>&1
 # and over IPv6 (busybox nc): a refused connect (reset received, failed connect) and a
@@ -144,12 +151,8 @@ ftnet -I pt top drops --by flow --json -t 3600 >/tmp/pt.json 2>/tmp/pt.err &
 pt=$!
 # each has its drop probe on before the traffic (registering kprobes is slow under TCG)
 for i in pk pw pt; do
-	n=0
-	while [ "$(cat $T/instances/$i/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 200 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt 200 ] || fail "the $i run did not enable its drop probe in 20 s: $(cat /tmp/$i.err)"
+	wait_for "$i: drop_pkt on" on $i/events/ftnet/drop_pkt
+	on $i/events/ftnet/drop_pkt || fail "the $i run did not enable its drop probe in 60 s: $(cat /tmp/$i.err)"
 done
 sleep 0.5
 ftnet selftest >/dev/null 2>&1	# 3 UDP datagrams to a closed port on 127.0.0.1, and TCP
@@ -190,8 +193,7 @@ calv=$(sed -n 's/^struct offsets .*calibrated with loopback SYNs; sk_buff \(head
 grep -q '^packet identity  *yes (kprobes, sk_buff offsets calibrated' /tmp/nb && ok "--btf none: packet identity from calibration" || fail "--btf none: $(grep identity /tmp/nb)"
 ftnet --btf none -I nb stream drops --json 'tcp and dst port 5559' >/tmp/nb.json 2>/tmp/nb.err &
 nb=$!
-n=0
-while [ "$(cat $T/instances/nb/events/ftnet/drop_pkt/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_for "nb: drop_pkt on" on nb/events/ftnet/drop_pkt
 sleep 0.5
 nc -w1 127.0.0.1 5559 2>/dev/null
 nc -w1 127.0.0.1 5560 2>/dev/null
@@ -206,11 +208,7 @@ n=$(grep '"ipproto":"tcp","saddr":"127.0.0.1","sport":[0-9]*,"daddr":"127.0.0.1"
 # nothing for the traffic it was not asked for
 ftnet follow 'tcp and dst port 5557' --json >/tmp/fo.json 2>/tmp/fo.err &
 fo=$!
-n=0
-while [ "$(cat $T/instances/ftnet-follow-$fo/events/ftnet/__dev_queue_xmit/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for "follow: __dev_queue_xmit on" on ftnet-follow-$fo/events/ftnet/__dev_queue_xmit
 sleep 0.5
 nc -w1 127.0.0.1 5557 2>/dev/null
 nc -w1 127.0.0.1 5558 2>/dev/null
@@ -231,11 +229,7 @@ grep -q '"dport":5558' /tmp/fo.json && fail "follow showed traffic to 5558" || o
 
 # wait_on FILE: until the enable file under the instances reads 1 (kprobes are slow under TCG)
 wait_on() {
-	n=0
-	while [ "$(cat $T/instances/$1/enable 2>/dev/null)" != 1 ] && [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_for "$1 on" on "$1"
 	sleep 0.5
 }
 # stop_wait PID WHAT: SIGINT, then up to 60 s for it to end. One CI run's guest hung here for
@@ -373,11 +367,7 @@ near_buckets() {
 		print m }'
 }
 wait_trig() {	# wait_trig INSTANCE SYS/EVENT: until a hist trigger is on there
-	n=0
-	while ! grep -q '^hist' $T/instances/$1/events/$2/trigger 2>/dev/null && [ $n -lt 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_for "$1: a hist trigger on $2" trig "$1" "$2"
 	sleep 0.3
 }
 if [ -e $T/events/skb/kfree_skb/hist ]; then
@@ -516,11 +506,7 @@ fi
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
-n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
-while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for "k9: a probe on" any_on k9
 sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
@@ -531,11 +517,7 @@ cat /tmp/dis
 # probes nobody uses (their instance removed by hand) are stale: check and status say so
 ftnet -I k9 --backend kprobe stream resets >/dev/null 2>&1 &
 k9=$!
-n=0	# its probes registered and on (loading BTF and registering are slow under TCG)
-while ! grep -q 1 $T/instances/k9/events/ftnet/*/enable 2>/dev/null && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for "k9: a probe on" any_on k9
 sleep 0.5
 kill -9 $k9
 wait $k9 2>/dev/null
