@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -126,12 +127,36 @@ static int provoke_refused(struct probe *p, int *fds, int *nfd)
 	return 0;
 }
 
+/*
+ * Accepts lfd's connections up to the one from port: once accepted, the handshake's last ACK
+ * has made it a socket. An RST that overtook that ACK (sent from another CPU, whose backlog
+ * ran first) would only end the request, and no reset would be received (seen under qemu).
+ */
+static void accept_peer(int lfd, uint16_t port, int *fds, int *nfd)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct sockaddr_in r;
+	socklen_t len;
+	int peer;
+
+	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < 2; i++) {	/* the connect that succeeded, then the one from port */
+		len = sizeof(r);
+		peer = accept4(lfd, (struct sockaddr *)&r, &len, SOCK_CLOEXEC);
+		if (peer < 0)
+			return;
+		fds[(*nfd)++] = peer;
+		if (ntohs(r.sin_port) == port)
+			return;
+	}
+}
+
 /* connect and states: a connect that succeeds; resets with a socket: one that aborts */
 static int provoke_connect(struct probe *p, int *fds, int *nfd)
 {
 	struct linger lg = { 1, 0 };
 	struct sockaddr_in a = lo_addr(0);
-	int fd, lfd, peer;
+	int fd, lfd;
 
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lfd < 0)
@@ -152,9 +177,7 @@ static int provoke_connect(struct probe *p, int *fds, int *nfd)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
 		return -1;
 	p->abort_port = local_port(fd);
-	peer = accept(lfd, NULL, NULL);
-	if (peer >= 0)
-		fds[(*nfd)++] = peer;
+	accept_peer(lfd, p->abort_port, fds, nfd);
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
 	return 0;

@@ -39,13 +39,14 @@ ACCEL=${QEMU_ACCEL:-tcg,thread=single}
 need_cmd busybox
 case $ARCH in
 amd64)
-	QEMU="qemu-system-x86_64" CONSOLE=ttyS0
+	QEMU="qemu-system-x86_64" CONSOLE=ttyS0 LIMIT=900	# seconds: a guest that hangs ends
 	STATIC=${FTNET_STATIC:-$(dirname "$FTNET")/tests/guest/ftnet-static}
 	[ -x "$STATIC" ] || skip "no static ftnet at $STATIC"
 	NETPOKE=$(dirname "$STATIC")/netpoke
 	;;
 arm64)
 	QEMU="qemu-system-aarch64 -M virt -cpu ${QEMU_CPU:-max}" CONSOLE=ttyAMA0
+	LIMIT=1500	# emulated arm64 runs the same checks in 11 to 12 minutes
 	need_cmd aarch64-linux-gnu-gcc
 	cross_build	# STATIC, NETPOKE, BUSYBOX for aarch64
 	;;
@@ -75,7 +76,7 @@ fi
 script=${GUEST_SCRIPT:-guest-test.sh}
 "$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/$script" $extra >/dev/null || fail "mkinitramfs-test"
 # shellcheck disable=SC2086
-timeout 900 $QEMU -accel "$ACCEL" -nographic -no-reboot -m 1G -smp "${SMP:-2}" -kernel "$vmlinuz" \
+timeout "$LIMIT" $QEMU -accel "$ACCEL" -nographic -no-reboot -m 1G -smp "${SMP:-2}" -kernel "$vmlinuz" \
 	-initrd "$TMP/initrd.gz" -append "console=$CONSOLE panic=-1 quiet loglevel=5" </dev/null >"$TMP/console" 2>&1
 echo "qemu exit status $?"
 # GUEST_CONSOLE=FILE keeps the guest's whole console for a look afterwards
