@@ -44,6 +44,11 @@ trig() { grep -q '^hist' $T/instances/$1/events/$2/trigger 2>/dev/null; }	# trig
 # follow's probes on: its output steps (ip6_output the last on every kernel: arm64's 5.10 has
 # no __dev_queue_xmit to probe), and no probe of the ftnet system off in its instance
 follow_on() { on "$1/events/ftnet/ip6_output" && on "$1/events/ftnet"; }
+# wait_on INSTANCE/events/SYS/EVENT: until it is on, and half a second more
+wait_on() {
+	wait_for "$1 on" on "$1"
+	sleep 0.5
+}
 wait_follow() {
 	wait_for "$1: follow's probes on" follow_on "$1"
 	sleep 0.5
@@ -233,11 +238,6 @@ n=$(grep '"type":"path"' /tmp/fo.json | grep '"ipproto":"tcp","saddr":"127.0.0.1
 grep -q '"dport":5558' /tmp/fo.json && fail "follow showed traffic to 5558" || ok "nothing for the port not asked for"
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after follow" || fail "probes left: $(cat $T/kprobe_events)"
 
-# wait_on FILE: until the enable file under the instances reads 1 (kprobes are slow under TCG)
-wait_on() {
-	wait_for "$1 on" on "$1"
-	sleep 0.5
-}
 # stop_wait PID WHAT: SIGINT, then up to 60 s for it to end. One CI run's guest hung here for
 # qemu's whole timeout with nothing said: a run that does not end is now a failure that says
 # where it is (its wait channel, its kernel stack, the kernel's last words), and is killed.
