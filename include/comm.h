@@ -15,7 +15,7 @@ void comm_free(struct comm_cache *c);
 void comm_lookup(struct comm_cache *c, int pid, int cpu, uint64_t now_ns, char *name);
 /* What the kernel said pid is called from ts on: kept until the kernel says otherwise. */
 void comm_note(struct comm_cache *c, int pid, const char *name, uint64_t ts);
-/* Loads one "pid comm" per line text (saved_cmdlines format); for tests and refresh. */
-void comm_parse_cmdlines(struct comm_cache *c, const char *text, uint64_t now_ns);
+/* Gives the "pid comm" lines (saved_cmdlines' format) to use instead of the kernel's (tests). */
+void comm_parse_cmdlines(struct comm_cache *c, const char *text);
 
 #endif

@@ -13,12 +13,19 @@
 #define COMM_SLOTS (1u << COMM_BITS)
 #define COMM_PROBE 8
 #define COMM_TTL_NS (5ull * 1000000000ull)	/* pids get reused: look again after this */
-#define CMDLINES_TTL_NS 100000000ull		/* saved_cmdlines read again after this */
+#define UNKNOWN_TTL_NS 100000000ull		/* a name nobody knew: asked again after this */
+/*
+ * A task read of after it exited is in saved_cmdlines (the kernel saves it at the task's last
+ * switch), but only in a read made after the exit: a miss reads it again, at most once per
+ * millisecond of the clock (not of the events' time, which runs behind when ftnet reads late).
+ */
+#define CMDLINES_GAP_NS 1000000ull
 
 struct comm_slot {
 	uint64_t	seen_ns;
 	int		pid;	/* 0: empty (pid 0 is answered without the table) */
 	bool		noted;	/* from a kernel event: no ageing, evicted last */
+	bool		unknown;	/* "<...>": aged sooner */
 	char		name[FTNET_COMM_LEN];
 };
 
@@ -35,7 +42,8 @@ struct comm_cache {
 	struct comm_slot	slots[COMM_SLOTS];
 	struct cmdline		*cmdlines;
 	size_t			ncmdlines;
-	uint64_t		cmdlines_ns;	/* last saved_cmdlines read */
+	uint64_t		cmdlines_read;	/* mono_ns() of the last saved_cmdlines read */
+	bool			cmdlines_given;	/* by comm_parse_cmdlines: tracefs is not read */
 };
 
 struct comm_cache *comm_new(void)
@@ -82,6 +90,8 @@ static void comm_store(struct comm_cache *c, int pid, const char *name, uint64_t
 	s->pid = pid;
 	s->seen_ns = now_ns;
 	s->noted = noted;
+	s->unknown = !name;
+	name = name ? name : "<...>";
 	memset(s->name, 0, sizeof(s->name));	/* names are keys of tables: no stale bytes */
 	snprintf(s->name, sizeof(s->name), "%s", name);
 }
@@ -99,7 +109,7 @@ static int cmdline_cmp(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-void comm_parse_cmdlines(struct comm_cache *c, const char *text, uint64_t now_ns)
+static void cmdlines_load(struct comm_cache *c, const char *text)
 {
 	size_t n = 0, cap = 0;
 	struct cmdline *v = NULL;
@@ -124,7 +134,26 @@ void comm_parse_cmdlines(struct comm_cache *c, const char *text, uint64_t now_ns
 	free(c->cmdlines);
 	c->cmdlines = v;
 	c->ncmdlines = n;
-	c->cmdlines_ns = now_ns ? now_ns : 1;
+}
+
+void comm_parse_cmdlines(struct comm_cache *c, const char *text)
+{
+	cmdlines_load(c, text);
+	c->cmdlines_given = true;
+}
+
+/* The kernel's saved_cmdlines, read again unless it was read within the last millisecond. */
+static void cmdlines_refresh(struct comm_cache *c)
+{
+	uint64_t now = mono_ns();
+	char *text;
+
+	if (c->cmdlines_given || (c->cmdlines_read && now - c->cmdlines_read < CMDLINES_GAP_NS))
+		return;
+	text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	cmdlines_load(c, text);
+	free(text);
+	c->cmdlines_read = mono_ns();
 }
 
 static int proc_comm(int pid, char *name)
@@ -159,7 +188,8 @@ void comm_lookup(struct comm_cache *c, int pid, int cpu, uint64_t now_ns, char *
 	}
 	s = slot_for(c, pid);
 	/* a record read before a newer one was stored is not "later": no ageing backwards */
-	if (s->pid == pid && (s->noted || now_ns < s->seen_ns || now_ns - s->seen_ns < COMM_TTL_NS)) {
+	if (s->pid == pid && (s->noted || now_ns < s->seen_ns ||
+			      now_ns - s->seen_ns < (s->unknown ? UNKNOWN_TTL_NS : COMM_TTL_NS))) {
 		memcpy(name, s->name, FTNET_COMM_LEN);
 		return;
 	}
@@ -168,14 +198,9 @@ void comm_lookup(struct comm_cache *c, int pid, int cpu, uint64_t now_ns, char *
 		memcpy(name, slot_for(c, pid)->name, FTNET_COMM_LEN);
 		return;
 	}
-	/* gone already: the kernel saved the name when it recorded the event */
-	if (!c->cmdlines_ns || now_ns < c->cmdlines_ns || now_ns - c->cmdlines_ns > CMDLINES_TTL_NS) {
-		char *text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
-
-		comm_parse_cmdlines(c, text, now_ns);
-		free(text);
-	}
+	/* gone already: the kernel saved the name at the task's last switch */
+	cmdlines_refresh(c);
 	hit = c->ncmdlines ? bsearch(&key, c->cmdlines, c->ncmdlines, sizeof(key), cmdline_cmp) : NULL;
-	comm_store(c, pid, hit ? hit->name : "<...>", now_ns, false);
+	comm_store(c, pid, hit ? hit->name : NULL, now_ns, false);
 	memcpy(name, slot_for(c, pid)->name, FTNET_COMM_LEN);
 }

@@ -580,7 +580,7 @@ static void test_comm_evict(void)
 	}
 	for (int pid = 4300000; pid < 4308000; pid++)
 		len += (size_t)snprintf(text + len, size - len, "%d cmd-%d\n", pid, pid);
-	comm_parse_cmdlines(c, text, 11);
+	comm_parse_cmdlines(c, text);
 	free(text);
 	for (int i = 0; i < 12; i++) {
 		snprintf(want, sizeof(want), "task-%d", i);
@@ -596,6 +596,18 @@ static void test_comm_evict(void)
 	memset(want, 0, sizeof(want));
 	strcpy(want, "sh");
 	CHECK_INT(memcmp(name, want, sizeof(want)), 0);
+	/* a name nobody knew is asked for again after 100 ms of events, a known one after 5 s */
+	comm_lookup(c, 4399999, 0, 20, name);
+	CHECK_STR(name, "<...>");
+	comm_parse_cmdlines(c, "4307999 renamed\n4399999 late\n");
+	comm_lookup(c, 4399999, 0, 20 + 50000000, name);
+	CHECK_STR(name, "<...>");
+	comm_lookup(c, 4399999, 0, 20 + 100000000, name);
+	CHECK_STR(name, "late");
+	comm_lookup(c, 4307999, 0, 12 + 4000000000ull, name);
+	CHECK_STR(name, "cmd-4307999");
+	comm_lookup(c, 4307999, 0, 12 + 5000000000ull, name);
+	CHECK_STR(name, "renamed");
 	comm_free(c);
 }
 
@@ -685,7 +697,7 @@ static void test_comm(void)
 	struct comm_cache *c = comm_new();
 	char name[FTNET_COMM_LEN];
 
-	comm_parse_cmdlines(c, "999999 fake-task\n1000000 other\n", 1);
+	comm_parse_cmdlines(c, "999999 fake-task\n1000000 other\n");
 	comm_lookup(c, 999999, 0, 2, name);
 	CHECK_STR(name, "fake-task");
 	comm_lookup(c, 0, 3, 2, name);
