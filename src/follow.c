@@ -288,22 +288,38 @@ static void step_add(struct follow *f, struct follow_path *p, const struct ftnet
 }
 
 /*
- * Whether ev cannot be a step of the same skb: a step it had already on that device, or a
- * transmit on a device it was received on. Its address was freed unseen and came back.
+ * Whether ev repeats step s: the same function on the same device, and for netfilter the same
+ * hook (a packet meets several on one device: prerouting and input). A hook not known (no
+ * BTF) is never taken for a repeat.
+ */
+static bool repeats(const struct follow_step *s, const char *name, const struct ftnet_event *ev)
+{
+	if (strcmp(s->dev, ev->dev) || strcmp(s->name, name))
+		return false;
+	if (strcmp(name, "nf_hook_slow"))
+		return true;
+	return s->nf_known && ev->nf_known && s->nf_hook == ev->nf_hook && s->nf_pf == ev->nf_pf;
+}
+
+/*
+ * Whether ev cannot be a step of the same skb: a step it had already on that device (or, both
+ * before any device, as ip_output of a local packet: a pure ACK freed unseen, then the next
+ * segment), or a transmit on a device it was received on. Its address was freed unseen and
+ * came back.
  */
 static bool another_skb(const struct follow_path *p, const struct ftnet_event *ev)
 {
 	const char *name = ev->event ? ev->event : event_type_name(ev->type);
 
-	if (!ev->dev[0])
-		return false;
 	for (int k = 0; k < p->nsteps; k++) {
 		const struct follow_step *s = &p->steps[k];
 
+		if (repeats(s, name, ev))
+			return true;
 		if (strcmp(s->dev, ev->dev))
 			continue;
-		if (!strcmp(s->name, name))
-			return true;
+		if (!ev->dev[0])
+			continue;
 		if (ev->dir == DIR_SENT && s->type == EV_RX)
 			return true;
 	}

@@ -343,6 +343,20 @@ static void test_data_ready(void)
 	follow_free(f);
 }
 
+/* nf_hook_slow on lo at a hook of IPv4 (known: BTF gave the hook state's offsets) */
+enum { NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD, NF_INET_LOCAL_OUT,
+       NF_INET_POST_ROUTING };
+
+static void nf(struct follow *f, uint64_t skb, uint64_t ts, int hook, bool known)
+{
+	struct ftnet_event ev = ev_of(EV_SKB, DIR_NONE, "nf_hook_slow", "lo", skb, ts, 0);
+
+	ev.nf_known = known;
+	ev.nf_hook = known ? (uint8_t)hook : 0;
+	ev.nf_pf = known ? 2 : 0;
+	follow_event(f, &ev);
+}
+
 /* An address freed where no tracepoint fires comes back on a new skb: a path of its own. */
 static void test_reuse(void)
 {
@@ -366,6 +380,31 @@ static void test_reuse(void)
 	CHECK_INT(ngot, 3);
 	CHECK(got[2].reused && got[2].nsteps == 1);
 	CHECK_INT(follow_stats(f)->reused, 2);
+	/* a local packet's first steps have no device: a second ip_output is the next skb's */
+	feed(f, EV_SKB, DIR_SENT, "ip_output", "", 0xe00, 500, 0);
+	loopback(f, 0xe00, 501, 0);
+	feed(f, EV_SKB, DIR_RECEIVED, "tcp_v4_rcv", "lo", 0xe00, 506, 0);
+	feed(f, EV_SKB, DIR_SENT, "ip_output", "", 0xe00, 600, 0);
+	CHECK_INT(ngot, 4);
+	CHECK(got[3].reused && got[3].nsteps == 7);
+	CHECK_STR(got[3].steps[6].name, "tcp_v4_rcv");
+	feed(f, EV_SKB, DIR_SENT, "net_dev_queue", "lo", 0xe00, 601, 0);
+	feed(f, EV_CONSUME, DIR_NONE, "consume_skb", "", 0xe00, 602, 0);
+	CHECK_INT(ngot, 5);
+	CHECK(!got[4].reused && got[4].nsteps == 3);
+	CHECK_STR(got[4].steps[0].name, "ip_output");
+	CHECK_INT(follow_stats(f)->reused, 3);
+	/* netfilter: several hooks on one device are one skb's, the same hook again is not */
+	nf(f, 0xf00, 700, NF_INET_POST_ROUTING, true);
+	nf(f, 0xf00, 701, NF_INET_PRE_ROUTING, true);
+	nf(f, 0xf00, 702, NF_INET_LOCAL_IN, true);
+	CHECK_INT(ngot, 5);
+	nf(f, 0xf00, 703, NF_INET_LOCAL_IN, true);
+	CHECK_INT(ngot, 6);
+	CHECK(got[5].reused && got[5].nsteps == 3);
+	nf(f, 0xf00, 704, NF_INET_LOCAL_IN, false);	/* without BTF: which hook is not known */
+	nf(f, 0xf00, 705, NF_INET_LOCAL_IN, false);
+	CHECK_INT(ngot, 6);
 	follow_free(f);
 }
 
