@@ -3,6 +3,7 @@
  * CPUs are drained one after the other, so a round can hold a CPU's records up to the moment
  * it was read while another's of the same moments come in the next round: records newer than
  * the newest of the round before are held (copied) for the next one, as perf orders its rounds.
+ * A CPU cut short by the round's page limit holds back everything newer than what it read.
  * A round with nothing new, and the last, hand on all that is held.
  */
 #include <errno.h>
@@ -26,6 +27,10 @@ struct rec_ref {
 
 #define LOST_UNKNOWN UINT64_MAX
 
+/* Pages per CPU per round: bounds memory and keeps output flowing under a flood
+ * (FTNET_ROUND_PAGES=N: fewer, for the tests of the merge) */
+#define ROUND_MAX_PAGES 4096
+
 struct rcpu {
 	struct rec_ref		*held;	/* newer than the last round's newest: data copied */
 	size_t			nheld, capheld;
@@ -38,6 +43,7 @@ struct rcpu {
 	uint64_t		lost_seen;	/* reported through page headers */
 	int			cpu;
 	int			fd;
+	bool			cut;	/* its round stopped at the page limit: more waits */
 };
 
 struct reader {
@@ -49,6 +55,7 @@ struct reader {
 	uint64_t		prev_max;	/* the newest record of the last round with any */
 	int			ncpu;
 	int			page_size;
+	size_t			round_pages;
 };
 
 static int subbuf_size(struct tracefs_instance *inst)
@@ -58,6 +65,18 @@ static int subbuf_size(struct tracefs_instance *inst)
 	if (!tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &kb) && kb > 0)
 		return (int)(kb * 1024);
 	return getpagesize();
+}
+
+static size_t round_pages(void)
+{
+	const char *env = getenv("FTNET_ROUND_PAGES");
+	char *end;
+	unsigned long n;
+
+	if (!env)
+		return ROUND_MAX_PAGES;
+	n = strtoul(env, &end, 10);
+	return *env && !*end && n >= 1 && n <= ROUND_MAX_PAGES ? n : ROUND_MAX_PAGES;
 }
 
 struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep)
@@ -71,6 +90,7 @@ struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep
 	r->inst = inst;
 	r->tep = tep;
 	r->page_size = subbuf_size(inst);
+	r->round_pages = round_pages();
 	r->ncpu = tfs_ncpus();
 	r->cpus = xcalloc(r->ncpu, sizeof(*r->cpus));
 	r->pfds = xcalloc(r->ncpu, sizeof(*r->pfds));
@@ -185,12 +205,10 @@ static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sin
 	}
 }
 
-/* Pages per CPU per round: bounds memory and keeps output flowing under a flood. */
-#define ROUND_MAX_PAGES 4096
-
 static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink *sink)
 {
-	for (size_t n = 0; n < ROUND_MAX_PAGES; n++) {
+	c->cut = true;
+	for (size_t n = 0; n < r->round_pages; n++) {
 		char *page = page_get(r, c);
 		int ret = tracefs_cpu_read(c->tcpu, page, true);
 
@@ -198,6 +216,7 @@ static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink 
 			c->used_pages--;
 			if (ret < 0 && errno != EAGAIN && errno != EINTR)
 				return -errno;
+			c->cut = false;
 			break;
 		}
 		if (sink->page)
@@ -318,11 +337,20 @@ bool reader_holding(const struct reader *r)
 	return false;
 }
 
-/* Merges this round's records: up to the last round's newest, or all when nothing came. */
+/*
+ * Merges this round's records: up to the last round's newest, or all when nothing came; and
+ * never past the newest of a CPU whose round was cut short (what it has not read is newer).
+ */
 static long merge_round(struct reader *r, const struct reader_sink *sink)
 {
 	uint64_t max = round_max(r), limit = max ? r->prev_max : UINT64_MAX;
 
+	for (int i = 0; i < r->ncpu; i++) {
+		const struct rcpu *c = &r->cpus[i];
+
+		if (c->cut && c->nrefs && c->refs[c->nrefs - 1].ts < limit)
+			limit = c->refs[c->nrefs - 1].ts;
+	}
 	if (max)
 		r->prev_max = max;
 	return merge(r, sink, limit);
@@ -347,9 +375,30 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 	return merge_round(r, sink);
 }
 
+static bool any_cut(const struct reader *r)
+{
+	for (int i = 0; i < r->ncpu; i++)
+		if (r->cpus[i].cut)
+			return true;
+	return false;
+}
+
+/*
+ * The last rounds: until every CPU's buffer is read to its end, or (events flowing on into
+ * a persistent instance) as many rounds as a full buffer takes.
+ */
 long reader_finish(struct reader *r, const struct reader_sink *sink)
 {
-	long n = reader_round(r, 0, sink);
+	long long kb = 0;
+	long n = reader_round(r, 0, sink), rounds;
+
+	tracefs_instance_file_read_number(r->inst, "buffer_size_kb", &kb);
+	rounds = kb > 0 ? (long)(kb * 1024 / r->page_size / (long)r->round_pages) + 1 : 1;
+	for (long i = 0; i < rounds && n >= 0 && any_cut(r); i++) {
+		long more = reader_round(r, 0, sink);
+
+		n = more < 0 ? more : n + more;
+	}
 
 	n += merge(r, sink, UINT64_MAX);	/* the last: everything held */
 
