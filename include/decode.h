@@ -26,7 +26,7 @@ enum decode_kind {
 	 * queued to a socket */
 	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
 	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
-	DK_COMM_RENAME, DK_COMM_FORK,
+	DK_COMM_RENAME, DK_COMM_FORK, DK_COMM_EXIT,
 	DK_NKINDS
 };
 

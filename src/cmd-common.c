@@ -104,6 +104,7 @@ struct tep_handle *tep_load_or_die(void)
 	/* the comm names' events (session.c), where the kernel has them */
 	tfs_tep_add(tep, "task", "task_rename");
 	tfs_tep_add(tep, "sched", "sched_process_fork");
+	tfs_tep_add(tep, "sched", "sched_process_exit");
 	return tep;
 }
 

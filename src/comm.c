@@ -15,9 +15,10 @@
 #define COMM_TTL_NS (5ull * 1000000000ull)	/* pids get reused: look again after this */
 #define UNKNOWN_TTL_NS 100000000ull		/* a name nobody knew: asked again after this */
 /*
- * A task read of after it exited is in saved_cmdlines (the kernel saves it at the task's last
- * switch), but only in a read made after the exit: a miss reads it again, at most once per
- * millisecond of the clock (not of the events' time, which runs behind when ftnet reads late).
+ * A task whose event is read after it exited is named in saved_cmdlines (the kernel saves the
+ * name at the task's last switch), but only in a read made after the exit: a miss reads it
+ * again, at most once per millisecond of the clock (not of the events' time, which runs behind
+ * when ftnet reads late).
  */
 #define CMDLINES_GAP_NS 1000000ull
 

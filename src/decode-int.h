@@ -25,7 +25,7 @@ struct evfields {
 	struct tep_format_field *size, *caller;	/* ftrace's kernel_stack */
 	struct tep_format_field *ip;		/* sk_data_ready: its caller */
 	/* task_rename, sched_process_fork: whose name, and the name */
-	struct tep_format_field *pid, *newcomm, *child_pid, *child_comm;
+	struct tep_format_field *pid, *newcomm, *child_pid, *child_comm, *comm;
 	struct tep_format_field *hook, *pf;	/* nf_hook_slow's step: its nf_hook_state */
 	/* the drop probe: where it is (every kprobe event has it), the return address there */
 	struct tep_format_field *__probe_ip, *ret_ip;

@@ -50,6 +50,7 @@ static const struct {
 	[DK_DATA_READY] = { decode_data_ready, EV_DATA_READY, DIR_RECEIVED, 0 },
 	[DK_COMM_RENAME] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 	[DK_COMM_FORK] = { decode_comm, EV_STATE, DIR_NONE, 0 },
+	[DK_COMM_EXIT] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -311,7 +312,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
 	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
-	F(pid); F(newcomm); F(child_pid); F(child_comm); F(hook); F(pf); F(__probe_ip); F(ret_ip);
+	F(pid); F(newcomm); F(child_pid); F(child_comm); F(comm); F(hook); F(pf); F(__probe_ip); F(ret_ip);
 #undef F
 }
 
@@ -366,17 +367,20 @@ struct decoder *decoder_new(struct tep_handle *tep)
 	decoder_add_stacks(d);
 	decoder_add(d, "task", "task_rename", DK_COMM_RENAME);
 	decoder_add(d, "sched", "sched_process_fork", DK_COMM_FORK);
+	decoder_add(d, "sched", "sched_process_exit", DK_COMM_EXIT);
 	return d;
 }
 
 /*
  * The name a task took, for the comm cache (the session enables these where the instance is
- * its own): the new name of a rename (exec sets it too), the inherited one of a new task.
+ * its own): the new name of a rename (exec sets it too), the inherited one of a new task, the
+ * last one of a task that ends.
  */
 int decode_comm(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
 {
 	const struct tep_format_field *pid = ed->f.child_pid ? ed->f.child_pid : ed->f.pid;
-	const struct tep_format_field *name = ed->f.child_comm ? ed->f.child_comm : ed->f.newcomm;
+	const struct tep_format_field *name = ed->f.child_comm ? ed->f.child_comm :
+					      ed->f.newcomm ? ed->f.newcomm : ed->f.comm;
 
 	if (!name)
 		return 0;

@@ -122,7 +122,8 @@ static void raw_enable(struct session *s, const struct session_opts *o)
  * Best effort: a kernel without them leaves the /proc and saved_cmdlines look-ups.
  */
 static const char *const comm_events[][2] = { { "task", "task_rename" },
-					       { "sched", "sched_process_fork" } };
+					       { "sched", "sched_process_fork" },
+					       { "sched", "sched_process_exit" } };
 
 static void comm_events_enable(struct session *s)
 {
@@ -137,8 +138,12 @@ static void comm_events_enable(struct session *s)
 		snprintf(s->raw[s->nraw][0], 64, "%s", sys);
 		snprintf(s->raw[s->nraw][1], 64, "%s", name);
 		s->nraw++;
-		if (tfs_event_set(s->inst, sys, name, true) < 0 && verbose)
-			note("no comm events from %s:%s: names come from /proc", sys, name);
+		if (tfs_event_set(s->inst, sys, name, true) < 0) {
+			if (verbose)
+				note("no comm events from %s:%s: names come from /proc", sys, name);
+		} else if (!strcmp(name, "sched_process_exit")) {
+			s->exit_id = 0;	/* its id once the formats are read */
+		}
 	}
 }
 
@@ -277,6 +282,7 @@ static void session_enable(struct session *s, const struct session_opts *o)
 		if (s->changed[i])
 			owner_set(s->ctx->instance, s->run[i]->name, true);
 	raw_enable(s, o);
+	s->exit_id = -1;
 	if (o->comms)
 		comm_events_enable(s);
 	if (!tfs_tracing_on(s->inst))
@@ -316,6 +322,11 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	s->tep = tep_load_or_die();
 	s->dec = decoder_new(s->tep);
 	s->comm = comm_new();
+	if (!s->exit_id) {
+		struct tep_event *e = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");
+
+		s->exit_id = e ? e->id : -1;
+	}
 	s->conn = pending_new(4096, 60ull * 1000000000ull);
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
@@ -561,14 +572,23 @@ static void sink_page(void *arg, int cpu, const void *page, int size)
 /*
  * A record just read: its task's name looked up now, while the task is most likely alive,
  * not when the record is handed on (a round later, when it is held for the order across CPUs).
- * Once per change of pid on a CPU: a flood from one task costs one look-up.
+ * Once per change of pid on a CPU: a flood from one task costs one look-up. A task's end is
+ * noted at once too: its records read before it, and looked up when /proc no longer has it,
+ * are handed on after this.
  */
 static void sink_seen(void *arg, int cpu, uint64_t ts, void *data, int size)
 {
 	struct session *s = arg;
-	struct tep_record rec = { .data = data, .size = size, .cpu = cpu };
+	struct tep_record rec = { .data = data, .size = size, .cpu = cpu, .ts = ts };
 	int pid = tep_data_pid(s->tep, &rec);
 	char name[FTNET_COMM_LEN];
+	struct ftnet_event ev;
+
+	if (s->exit_id >= 0 && tep_data_type(s->tep, &rec) == s->exit_id &&
+	    decode_record(s->dec, &rec, &ev) > 0 && ev.internal == INTERNAL_COMM) {
+		comm_note(s->comm, ev.pid, ev.comm, ts);
+		return;
+	}
 
 	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS && s->seen_pid[cpu] == pid + 1)
 		return;

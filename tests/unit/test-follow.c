@@ -79,6 +79,25 @@ static void test_steps(const char *kernel)
 	tep_free(tep);
 }
 
+/* A task's end names it for the comm cache: read before /proc loses it (the reader's nc). */
+static void test_exit_comm(void)
+{
+	struct tep_handle *tep = load_kernel("6.18");
+	struct decoder *d = decoder_new(tep);
+	struct ftnet_event ev;
+	struct raw r;
+
+	raw_init(&r, tep, "sched", "sched_process_exit", 4000);
+	memcpy(r.data + tep_find_field(r.e, "comm")->offset, "nc", 3);	/* char comm[16] */
+	raw_set(&r, "pid", 4321);
+	CHECK_INT(decode(d, &r, &ev), 1);
+	CHECK_INT(ev.internal, INTERNAL_COMM);
+	CHECK_INT(ev.pid, 4321);
+	CHECK_STR(ev.comm, "nc");
+	decoder_free(d);
+	tep_free(tep);
+}
+
 /* kernel_stack: caller[8] in the format, as many frames as the record holds. */
 static void test_stack_decode(void)
 {
@@ -517,6 +536,7 @@ int main(void)
 	test_steps("6.1");
 	test_steps("5.10");
 	test_stack_decode();
+	test_exit_comm();
 	test_drop_paths();
 	test_stacks();
 	test_lost_and_delivered();
