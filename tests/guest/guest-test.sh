@@ -355,8 +355,10 @@ total_of() {	# total_of FILE PATTERN: the summed totals of the final table's row
 		{ s=0; while read -r v; do s=$((s + v)); done; echo $s; }
 }
 # near_buckets KB UB: the largest difference of the cumulative counts of two bucket lists. Both
-# paths time the same tracepoint hits, but each instance reads the clock itself: under TCG a
-# few microseconds apart, which moves a latency near a power of two to the next bucket.
+# paths time the same tracepoint hits, but each instance reads the clock itself. Under TCG
+# (one host thread for both vCPUs) the two reads can be a vCPU switch apart: up to about 2 ms
+# was seen on arm64, which moves a 1 to 4 ms latency by up to two buckets. At most half the
+# samples (two of fewer) may so differ; a shift of them all (a unit, a factor of two) fails.
 near_buckets() {
 	echo "$1 $2" | awk '{
 		for (f = 1; f <= 2; f++) {
@@ -450,7 +452,7 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	kb=$(grep -o '"buckets":\[[^]]*\]' /tmp/hk.json | tail -1)
 	ub=$(grep -o '"buckets":\[[^]]*\]' /tmp/hu.json | tail -1)
 	d=$(near_buckets "$kb" "$ub")
-	[ -n "$kb" ] && [ "$d" -le 2 ] && ok "the same buckets, but for at most two latencies at a bucket's edge ($d): kernel $kb, user $ub" || fail "buckets differ ($d): kernel $kb, user $ub"
+	[ -n "$kb" ] && [ $((d * 2)) -le 6 ] && ok "the same buckets, but for at most half the 6 latencies, moved by the two clock reads ($d): kernel $kb, user $ub" || fail "buckets differ ($d of 6): kernel $kb, user $ub"
 	# receive latencies: messages read by nc, the same samples and buckets in both
 	ftnet hist rxlat --aggregate kernel --json >/tmp/rk.json 2>/tmp/rk.err &
 	rk=$!
@@ -474,8 +476,9 @@ if [ -e $T/events/skb/kfree_skb/hist ]; then
 	kb=$(grep -o '"buckets":\[[^]]*\]' /tmp/rk.json | tail -1)
 	ub=$(grep -o '"buckets":\[[^]]*\]' /tmp/ru.json | tail -1)
 	d=$(near_buckets "$kb" "$ub")
-	[ "$r1$r2" = 00 ] && [ -n "$k" ] && [ "$k" -ge 3 ] && [ "$k" = "$u" ] && [ "$d" -le 2 ] &&
-		ok "hist rxlat: $k samples in the kernel and in user space, the same buckets but for at most two at an edge ($d)" ||
+	[ "$r1$r2" = 00 ] && [ -n "$k" ] && [ "$k" -ge 3 ] && [ "$k" = "$u" ] &&
+		{ [ "$d" -le 2 ] || [ $((d * 2)) -le "$k" ]; } &&
+		ok "hist rxlat: $k samples in the kernel and in user space, the same buckets but for at most half (two of fewer), moved by the two clock reads ($d)" ||
 		fail "hist rxlat: $r1 $r2 kernel $k $kb, user $u $ub ($d): $(cat /tmp/rk.err /tmp/ru.err)"
 	grep -q "^ftnet_" $T/synthetic_events && fail "a synthetic event is left: $(cat $T/synthetic_events)" || ok "no synthetic event left"
 	ls -d $T/instances/ftnet-agg-* >/dev/null 2>&1 && fail "an aggregation instance is left: $(ls $T/instances)" || ok "no aggregation instance left"
