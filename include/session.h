@@ -66,7 +66,7 @@ struct session {
 	/* the file's kernel symbols for drop locations, NULL for the running kernel's */
 	struct ksyms		*ksyms;
 	int			seen_pid[SESSION_SEEN_CPUS];	/* pid + 1 last looked up */
-	int			exit_id;	/* sched_process_exit's id, -1: not traced */
+	int			exit_id;	/* sched_process_exit's id, -1: none */
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
 };

@@ -138,12 +138,8 @@ static void comm_events_enable(struct session *s)
 		snprintf(s->raw[s->nraw][0], 64, "%s", sys);
 		snprintf(s->raw[s->nraw][1], 64, "%s", name);
 		s->nraw++;
-		if (tfs_event_set(s->inst, sys, name, true) < 0) {
-			if (verbose)
-				note("no comm events from %s:%s: names come from /proc", sys, name);
-		} else if (!strcmp(name, "sched_process_exit")) {
-			s->exit_id = 0;	/* its id once the formats are read */
-		}
+		if (tfs_event_set(s->inst, sys, name, true) < 0 && verbose)
+			note("no comm events from %s:%s: names come from /proc", sys, name);
 	}
 }
 
@@ -282,7 +278,6 @@ static void session_enable(struct session *s, const struct session_opts *o)
 		if (s->changed[i])
 			owner_set(s->ctx->instance, s->run[i]->name, true);
 	raw_enable(s, o);
-	s->exit_id = -1;
 	if (o->comms)
 		comm_events_enable(s);
 	if (!tfs_tracing_on(s->inst))
@@ -297,6 +292,7 @@ static void session_enable(struct session *s, const struct session_opts *o)
 void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
 		   const struct session_opts *o)
 {
+	struct tep_event *exit_ev;
 	int cfg;
 
 	memset(s, 0, sizeof(*s));
@@ -322,11 +318,9 @@ void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int n
 	s->tep = tep_load_or_die();
 	s->dec = decoder_new(s->tep);
 	s->comm = comm_new();
-	if (!s->exit_id) {
-		struct tep_event *e = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");
-
-		s->exit_id = e ? e->id : -1;
-	}
+	/* its records come only where comm_events_enable turned it on */
+	exit_ev = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");
+	s->exit_id = exit_ev ? exit_ev->id : -1;
 	s->conn = pending_new(4096, 60ull * 1000000000ull);
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
