@@ -7,15 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds.h"
+#include "cmd/cmds.h"
 #include "config.h"
-#include "groups.h"
-#include "koffs.h"
-#include "man.h"
-#include "opt.h"
-#include "out.h"
-#include "tfs.h"
-#include "util.h"
+#include "kernel/groups.h"
+#include "kernel/koffs.h"
+#include "cmd/man.h"
+#include "base/opt.h"
+#include "base/out.h"
+#include "kernel/tfs.h"
+#include "base/util.h"
 
 static void tracefs_or_die(struct ftnet_ctx *ctx)
 {

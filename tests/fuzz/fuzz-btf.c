@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 
-#include "btf.h"
+#include "kernel/btf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "decode.h"
-#include "out.h"
-#include "tracedat.h"
-#include "util.h"
+#include "decode/decode.h"
+#include "base/out.h"
+#include "tracedat/tracedat.h"
+#include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "fixtures.h"
-#include "out.h"
-#include "util.h"
+#include "base/out.h"
+#include "base/util.h"
 
 /* Parses one SYS/NAME/format; -1 when it exists and cannot be parsed. */
 static int load_one(struct tep_handle *tep, const char *dir, const char *sys, const char *name,

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "btf.h"
+#include "kernel/btf.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *datadir;
 

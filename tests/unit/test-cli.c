@@ -11,16 +11,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "decode.h"
+#include "cmd/cmds.h"
+#include "decode/decode.h"
 #include "fixtures.h"
-#include "groups.h"
-#include "man.h"
-#include "opt.h"
-#include "out.h"
-#include "probe.h"
+#include "kernel/groups.h"
+#include "cmd/man.h"
+#include "base/opt.h"
+#include "base/out.h"
+#include "kernel/probe.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *datadir;
 

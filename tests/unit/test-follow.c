@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "fixtures.h"
-#include "follow.h"
-#include "out.h"
+#include "view/follow.h"
+#include "base/out.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *datadir;
 

@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "pcapng.h"
-#include "pkt.h"
+#include "net/pcapng.h"
+#include "net/pkt.h"
 #include "tap.h"
 
 /* Kernel memory as a kprobe sees it: the skb's buffer at HEAD, fetched windows from mem. */

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "tap.h"
 #include "tracedat-build.h"
-#include "tracedat.h"
-#include "util.h"
+#include "tracedat/tracedat.h"
+#include "base/util.h"
 
 #define PS TB_PAGE_SIZE
 #define LOC TB_LOC

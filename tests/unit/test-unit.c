@@ -13,21 +13,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "agg.h"
-#include "cmds.h"
-#include "comm.h"
-#include "khist.h"
-#include "conn.h"
-#include "decode.h"
+#include "view/agg.h"
+#include "cmd/cmds.h"
+#include "source/comm.h"
+#include "kernel/khist.h"
+#include "source/conn.h"
+#include "decode/decode.h"
 #include "fixtures.h"
-#include "follow.h"
-#include "hist.h"
-#include "ksyms.h"
-#include "out.h"
-#include "prom.h"
-#include "probe.h"
+#include "view/follow.h"
+#include "view/hist.h"
+#include "kernel/ksyms.h"
+#include "base/out.h"
+#include "base/prom.h"
+#include "kernel/probe.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *datadir;
 

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "tracedat-build.h"
-#include "tracedat.h"
-#include "util.h"
+#include "tracedat/tracedat.h"
+#include "base/util.h"
 
 #define PS TB_PAGE_SIZE
 #define KFREE_ID 2310		/* skb:kfree_skb in tests/data/linux-6.18 */

@@ -1,0 +1,101 @@
+/* The commands and the setup main() does for them. */
+#ifndef FTNET_CMDS_H
+#define FTNET_CMDS_H
+
+#include <stdbool.h>
+#include <event-parse.h>
+#include <tracefs.h>
+
+struct group;
+
+struct ftnet_ctx {
+	const char	*instance;	/* -I NAME, FTNET_INSTANCE, or "ftnet" */
+	bool		instance_given;	/* by -I or FTNET_INSTANCE */
+	const char	*tracefs;	/* mount point, when the command needs it */
+	int		backend;	/* enum backend: --backend, default auto */
+};
+
+enum cmd_flags {
+	NEED_TRACEFS = 1 << 0,	/* mount or find tracefs first */
+};
+
+struct cmd_spec;
+
+struct cmd {
+	const char		*name;
+	int			(*fn)(struct ftnet_ctx *ctx, int argc, char **argv);
+	unsigned int		flags;
+	const char		*help;
+	const struct cmd_spec	*spec;	/* options and help (include/base/opt.h) */
+};
+
+/* The global options, parsed before the command's name. */
+struct global_opts {
+	const char	*instance;
+	const char	*btf;		/* --btf FILE|none */
+	int		verbose, backend;
+	bool		version;
+};
+
+/* The command table and the global options (src/cmd/commands.c). */
+extern const struct cmd commands[];
+extern const size_t ncommands;
+extern const struct cmd_spec global_spec;
+
+extern const struct cmd_spec check_spec, list_spec, enable_spec, disable_spec, status_spec,
+	stream_spec, top_spec, hist_spec, count_spec, capture_spec, counters_spec, sockets_spec,
+	conntrack_spec, nftrace_spec, diagnose_spec, selftest_spec, record_spec, report_spec,
+	follow_spec, serve_spec;
+
+int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_enable(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_sockets(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_capture(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv);
+int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
+
+/* Shared by the commands (src/cmd/common.c). */
+void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* --prom FILE: a usage error when empty, a failure when FILE cannot be written (checked now). */
+const char *prom_path_or_die(const char *cmd, const char *arg);
+const struct group *group_or_die(const char *name);
+/* The backend a group runs on here; dies naming what is missing and the alternative. */
+int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
+/* A tep handle with the network systems (and nothing else: parsing all events is slow). */
+struct tep_handle *tep_load_or_die(void);
+/*
+ * Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes.
+ * -ENOENT, with the name in out, for a value that is no name this kernel has (reason == BOGUS).
+ */
+int filter_translate(struct tep_event *event, const char *expr, char *out, size_t size);
+/* Moves into a network namespace (--netns NAME|PID) or dies naming it. */
+void netns_or_die(const char *spec);
+/* A positive number of seconds for option opt of command cmd, or a usage error. */
+double seconds_or_die(const char *cmd, const char *opt, const char *arg);
+/* An interval of at least 0.1 s, or a usage error. */
+double interval_or_die(const char *cmd, const char *arg);
+/* "ftnet: cannot ...: <why>: run as root" for a tracefs errno. */
+const char *tfs_strerror(int err);
+/* Applies kb/filters and enables the groups; on failure undoes what it did and dies. */
+void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, bool created,
+			  const struct group **gs, int n, const char *filter, bool *changed,
+			  int *backends);
+/* Disables the events of the groups that no group in keep needs; clears their filters. */
+void groups_disable(struct tracefs_instance *inst, const struct group **gs, int n,
+		    const struct group **keep, int nkeep);
+
+#endif

@@ -1,0 +1,183 @@
+/* A Prometheus text file built in a temporary file next to the target and renamed over it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/prom.h"
+#include "base/util.h"
+
+struct prom {
+	FILE	*f;
+	char	*path;
+	char	*tmp;
+	char	*mem;		/* prom_open_mem: the text */
+	size_t	memlen;
+	bool	om;		/* OpenMetrics: counter families without _total, # EOF */
+};
+
+/* Only a regular file (or nothing yet) is replaced: never a device, a FIFO or a symlink. */
+static int target_ok(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
+const char *prom_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EEXIST)
+		return "not a regular file (ftnet replaces only a regular file, or makes a new one)";
+	return strerror(err);
+}
+
+struct prom *prom_open(const char *path)
+{
+	struct prom *p;
+	size_t n = strlen(path) + 32;
+	int fd, ret = target_ok(path);
+
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->path = xstrdup(path);
+	p->tmp = xmalloc(n);
+	/* same directory: rename() is atomic only within one file system */
+	snprintf(p->tmp, n, "%s.tmp.%d", path, (int)getpid());
+	/* a new file of our own: O_EXCL follows no link planted under the temporary name */
+	fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	p->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!p->f) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		free(p->path);
+		free(p->tmp);
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	return p;
+}
+
+struct prom *prom_open_mem(bool openmetrics)
+{
+	struct prom *p = xcalloc(1, sizeof(*p));
+
+	p->om = openmetrics;
+	p->f = open_memstream(&p->mem, &p->memlen);
+	if (!p->f) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+char *prom_take(struct prom *p, size_t *len)
+{
+	char *text;
+
+	if (p->om)
+		fputs("# EOF\n", p->f);
+	if (fclose(p->f)) {
+		free(p->mem);
+		free(p);
+		return NULL;
+	}
+	text = p->mem;
+	*len = p->memlen;
+	free(p);
+	return text;
+}
+
+void prom_family(struct prom *p, const char *name, const char *type, const char *help)
+{
+	size_t n = strlen(name);
+
+	/* OpenMetrics names a counter's family without the _total its samples carry */
+	if (p->om && !strcmp(type, "counter") && n > 6 && !strcmp(name + n - 6, "_total"))
+		n -= 6;
+	fprintf(p->f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
+}
+
+static void label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+static void sample_name(struct prom *p, const char *name, const char *const *labels)
+{
+	fputs(name, p->f);
+	if (labels && labels[0]) {
+		fputc('{', p->f);
+		for (int i = 0; labels[i]; i += 2) {
+			fprintf(p->f, "%s%s=\"", i ? "," : "", labels[i]);
+			label_value(p->f, labels[i + 1] ? labels[i + 1] : "");
+			fputc('"', p->f);
+		}
+		fputc('}', p->f);
+	}
+}
+
+void prom_sample(struct prom *p, const char *name, uint64_t value, const char *const *labels)
+{
+	sample_name(p, name, labels);
+	fprintf(p->f, " %" PRIu64 "\n", value);
+}
+
+void prom_sample_double(struct prom *p, const char *name, double value,
+			const char *const *labels)
+{
+	sample_name(p, name, labels);
+	fprintf(p->f, " %.9g\n", value);
+}
+
+int prom_commit(struct prom *p)
+{
+	int ret = 0;
+
+	if (fflush(p->f) || fsync(fileno(p->f)))
+		ret = -errno;
+	if (fclose(p->f) && !ret)
+		ret = -errno;
+	if (!ret)
+		ret = target_ok(p->path);	/* it may have been replaced during the run */
+	if (!ret && rename(p->tmp, p->path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(p->tmp);
+	free(p->tmp);
+	free(p->path);
+	free(p);
+	return ret;
+}
+
+void prom_discard(struct prom *p)
+{
+	fclose(p->f);
+	unlink(p->tmp);
+	free(p->path);
+	free(p->tmp);
+	free(p);
+}

@@ -1,0 +1,231 @@
+/* ftnet check: what this kernel offers ftnet, and what each group would use. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/cmds.h"
+#include "kernel/groups.h"
+#include "kernel/ksyms.h"
+#include "kernel/probe.h"
+#include "base/out.h"
+#include "kernel/tfs.h"
+#include "kernel/koffs.h"
+#include "base/opt.h"
+#include "kernel/owner.h"
+#include "base/util.h"
+
+const struct cmd_spec check_spec = {
+	.name = "check",
+	.about = "Reports tracefs, the kernel version, lockdown, kprobe support, kallsyms and,\n"
+		 "for each group, the backend it would use or why it is unavailable.\n"
+		 "Exits 0 when the core groups (drops, rx, tx) can run.\n",
+	.opts = json_only_opts,
+	.examples = "  ftnet check\n"
+		    "  ftnet check --json\n",
+	.max_args = 0,
+};
+
+static void row(const char *key, const char *label, const char *value)
+{
+	char fmt[32];
+
+	out_begin("check");
+	out_str("item", "", key);
+	snprintf(fmt, sizeof(fmt), "%-18s %%s", label);
+	out_str("value", fmt, value);
+	out_end();
+}
+
+static const char *lockdown(char *buf, size_t size)
+{
+	char *s = read_file("/sys/kernel/security/lockdown", NULL);
+	char *a, *b;
+
+	if (!s)
+		return "unknown (securityfs not mounted at /sys/kernel/security)";
+	/* "none [integrity] confidentiality": the bracketed one is in force */
+	a = strchr(s, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b) {
+		*b = '\0';
+		snprintf(buf, size, "%s", a + 1);
+	} else {
+		snprintf(buf, size, "%s", s);
+		buf[strcspn(buf, "\n")] = '\0';
+	}
+	free(s);
+	return buf;
+}
+
+/* tracefs, the kernel, lockdown, kprobes, $argN, kallsyms and drop reasons: one row each */
+static void check_kernel(struct ftnet_ctx *ctx)
+{
+	char buf[256], path[512], *readme;
+	struct tep_handle *tep;
+	struct ksyms *ks;
+	struct utsname u;
+
+	uname(&u);
+	row("tracefs", "tracefs", ctx->tracefs);
+	snprintf(buf, sizeof(buf), "%s %s", u.release, u.machine);
+	row("kernel", "kernel", buf);
+	row("lockdown", "lockdown", lockdown(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
+	row("kprobe_events", "kprobe_events", access(path, F_OK) ? "no (kernel built without "
+	    "CONFIG_KPROBE_EVENTS)" : "yes");
+	snprintf(path, sizeof(path), "%s/dynamic_events", ctx->tracefs);
+	row("dynamic_events", "dynamic_events", access(path, F_OK) ? "no" : "yes");
+	snprintf(path, sizeof(path), "%s/README", ctx->tracefs);
+	readme = read_file(path, NULL);
+	row("argN", "$argN fetch", readme && strstr(readme, "$arg<N>") ? "yes" :
+	    "no (probes would use registers)");
+	free(readme);
+	ks = ksyms_load("/proc/kallsyms");
+	if (ks)
+		snprintf(buf, sizeof(buf), "yes (%zu text symbols)", ksyms_count(ks));
+	else
+		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): "
+			 "drop locations print as addresses");
+	row("kallsyms", "kallsyms", buf);
+	ksyms_free(ks);
+
+	tep = tfs_tep_load((const char *const[]){ "skb", NULL });
+	if (tep) {
+		struct tep_event *e = tep_find_event_by_name(tep, "skb", "kfree_skb");
+
+		if (e && tep_find_field(e, "reason"))
+			row("drop_reasons", "drop reasons", "yes (names from kfree_skb's format)");
+		else
+			row("drop_reasons", "drop reasons",
+			    "no (kfree_skb has no reason field before 5.17: locations only)");
+		tep_free(tep);
+	}
+}
+
+/* The kernel's triggers: what record --flight stops with, and in-kernel aggregation. */
+static void check_triggers(struct ftnet_ctx *ctx)
+{
+	char path[512];
+	bool trig, hist, snap;
+
+	snprintf(path, sizeof(path), "%s/events/skb/kfree_skb/trigger", ctx->tracefs);
+	trig = !access(path, F_OK);
+	snprintf(path, sizeof(path), "%s/events/skb/kfree_skb/hist", ctx->tracefs);
+	hist = !access(path, F_OK);
+	snprintf(path, sizeof(path), "%s/snapshot", ctx->tracefs);
+	snap = !access(path, F_OK);
+	row("flight_recorder", "flight recorder", !trig ? "no (no event triggers)" : snap ?
+	    "yes (traceoff trigger; the kernel has snapshot buffers too)" :
+	    "yes (traceoff trigger; no snapshot buffers: CONFIG_TRACER_SNAPSHOT is off)");
+	row("hist_triggers", "hist triggers", hist ? "yes" :
+	    "no (CONFIG_HIST_TRIGGERS is off)");
+	row("aggregation", "aggregation", hist ?
+	    "kernel: top (drops by reason, location, protocol; rx, tx; states), count, hist" :
+	    "user: every event is read by ftnet");
+}
+
+/* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */
+static void check_identity(struct ftnet_ctx *ctx)
+{
+	char buf[512], why[384], path[512];
+
+	/* first: without BTF this calibrates (packets of ours), said below with the figures */
+	koffs_packets(why, sizeof(why));
+	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
+	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
+	if (access(path, F_OK))
+		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)"
+			 " to read packets with; drops show reason and location, follow works on "
+			 "tracepoints");
+	else if (!koffs_packets(why, sizeof(why)))
+		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
+	else
+		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets %s)", koffs_from_btf() ?
+			 "from BTF" : "calibrated; no device or netns without BTF");
+	row("packet_identity", "packet identity", buf);
+}
+
+/* What group g would trace with backend b, or why it cannot run (why). */
+static void group_detail(const struct group *g, int b, const char *why, char *buf, size_t size)
+{
+	size_t n;
+
+	if (b == BK_TRACEPOINT) {
+		snprintf(buf, size, "%s:%s%s%s", g->events[0].sys, g->events[0].name,
+			 g->events[1].sys ? " + " : "", g->events[1].sys ? g->events[1].name : "");
+		return;
+	}
+	if (b != BK_KPROBE) {
+		snprintf(buf, size, "%s", why);
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "kprobes on");
+	for (int j = 0; g->probes[j].event && n < size; j++)
+		n += (size_t)snprintf(buf + n, size - n, "%s %s", j ? "," : "", g->probes[j].func);
+	if (n < size)
+		snprintf(buf + n, size - n, " (%s)", why[0] ? why : "--backend kprobe");
+}
+
+/* One row per group with its backend; false when a core group cannot run. */
+static bool check_groups(struct ftnet_ctx *ctx)
+{
+	bool core_ok = true;
+
+	if (!out_is_json())
+		out_printf("\n%-9s %-11s %s\n", "GROUP", "BACKEND", "DETAIL");
+	for (int i = 0; i < ngroups; i++) {
+		const struct group *g = &groups[i];
+		char why[512], buf[256];
+		int b = group_backend(g, ctx->backend, why, sizeof(why));
+
+		if (b < 0 && (g->flags & GF_CORE))
+			core_ok = false;
+		group_detail(g, b, why, buf, sizeof(buf));
+		out_begin("group");
+		out_str("group", "%-9s ", g->name);
+		out_str("backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
+		out_str("detail", "%s", buf);
+		out_end();
+	}
+	return core_ok;
+}
+
+/* A group a run that died (kill -9) left on: not a user's enable, and nobody will end it. */
+static void say_leftover(void *arg, const char *instance, const char *group,
+			 const struct owner *o)
+{
+	struct tracefs_instance *inst = tfs_instance_open(instance, false, NULL);
+	const struct group *g = group_find(group);
+
+	(void)arg;
+	if (inst && g && group_enabled(inst, g))
+		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): "
+		     "'ftnet -I %s disable --all' or the next run there turns it off", instance,
+		     group, (int)o->pid, instance);
+	if (inst)
+		tracefs_instance_free(inst);
+}
+
+int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct json_opts o = { 0 };
+	struct out_opts oo = { .mode = OUT_TEXT };
+	bool core_ok;
+	int stale;
+
+	opt_parse(&check_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	check_kernel(ctx);
+	check_identity(ctx);
+	check_triggers(ctx);
+	core_ok = check_groups(ctx);
+	out_flush();
+	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
+		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+	owner_each_dead(say_leftover, ctx);
+	return core_ok ? 0 : EXIT_FAIL;
+}

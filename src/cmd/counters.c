@@ -1,0 +1,184 @@
+/* ftnet counters: per-interval deltas of link statistics, SNMP/netstat counters and softnet. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmds.h"
+#include "net/nl.h"
+#include "base/out.h"
+#include "source/session.h"
+#include "base/opt.h"
+#include "base/util.h"
+
+struct counters_opts {
+	bool		all, json;
+	uint64_t	count;
+	double		interval;
+	const char	*netns;
+};
+
+static const struct opt counters_opts[] = {
+	OPT_INTERVAL(struct counters_opts, interval, "interval (default 1, at least 0.1)"),
+	OPT_COUNT(struct counters_opts, count, "stop after N intervals (default: until Ctrl-C)"),
+	OPT_F('a', "all", struct counters_opts, all, "also devices and counters that did not move"),
+	OPT_NETNS(struct counters_opts, netns),
+	OPT_JSON(struct counters_opts, json),
+	OPT_END,
+};
+
+const struct cmd_spec counters_spec = {
+	.name = "counters",
+	.about = "Prints what changed in each interval: link statistics per device (libnl),\n"
+		 "/proc/net/snmp and /proc/net/netstat counters (only those that moved, like\n"
+		 "nstat), and /proc/net/softnet_stat per CPU (processed, dropped, time squeeze).\n",
+	.opts = counters_opts,
+	.examples = "  ftnet counters -t 5\n"
+		    "  ftnet counters --netns blue -c 1 --json\n",
+	.max_args = 0,
+};
+
+struct snap {
+	struct link_stats	*links;
+	struct counter_kv	*kv;
+	struct softnet		*sn;
+	size_t			nlinks, nkv, nsn;
+};
+
+static void snap_take(struct snap *s)
+{
+	if (nl_links(&s->links, &s->nlinks) < 0)
+		die(EXIT_FAIL, "cannot read the link statistics over netlink");
+	proc_counters(&s->kv, &s->nkv);
+	proc_softnet(&s->sn, &s->nsn);
+}
+
+static void snap_free(struct snap *s)
+{
+	free(s->links);
+	free(s->kv);
+	free(s->sn);
+	memset(s, 0, sizeof(*s));
+}
+
+static const struct link_stats *find_link(const struct snap *s, const char *name)
+{
+	for (size_t i = 0; i < s->nlinks; i++)
+		if (!strcmp(s->links[i].name, name))
+			return &s->links[i];
+	return NULL;
+}
+
+static void print_links(const struct snap *a, const struct snap *b, bool all)
+{
+	out_text("\n%-16s %12s %12s %14s %14s %8s %8s %8s %8s\n", "DEV", "RX_PACKETS",
+		 "TX_PACKETS", "RX_BYTES", "TX_BYTES", "RX_ERR", "TX_ERR", "RX_DROP", "TX_DROP");
+	out_open("links", true);
+	for (size_t i = 0; i < b->nlinks; i++) {
+		const struct link_stats *n = &b->links[i], *o = find_link(a, n->name);
+		struct link_stats z = { 0 };
+
+		if (!o)
+			o = &z;
+		if (!all && n->rx_packets == o->rx_packets && n->tx_packets == o->tx_packets &&
+		    n->rx_dropped == o->rx_dropped && n->tx_dropped == o->tx_dropped &&
+		    n->rx_errors == o->rx_errors && n->tx_errors == o->tx_errors)
+			continue;
+		out_open(NULL, false);
+		out_str("dev", "%-16s ", n->name);
+		out_uint("rx_packets", "%12" PRIu64 " ", n->rx_packets - o->rx_packets);
+		out_uint("tx_packets", "%12" PRIu64 " ", n->tx_packets - o->tx_packets);
+		out_uint("rx_bytes", "%14" PRIu64 " ", n->rx_bytes - o->rx_bytes);
+		out_uint("tx_bytes", "%14" PRIu64 " ", n->tx_bytes - o->tx_bytes);
+		out_uint("rx_errors", "%8" PRIu64 " ", n->rx_errors - o->rx_errors);
+		out_uint("tx_errors", "%8" PRIu64 " ", n->tx_errors - o->tx_errors);
+		out_uint("rx_dropped", "%8" PRIu64 " ", n->rx_dropped - o->rx_dropped);
+		out_uint("tx_dropped", "%8" PRIu64 "\n", n->tx_dropped - o->tx_dropped);
+		out_close(false);
+	}
+	out_close(true);
+}
+
+static void print_snmp(const struct snap *a, const struct snap *b, double secs, bool all)
+{
+	out_text("\n%-40s %14s %12s\n", "COUNTER", "DELTA", "PER_SEC");
+	out_open("snmp", false);
+	for (size_t i = 0; i < b->nkv && i < a->nkv; i++) {
+		uint64_t d = b->kv[i].value - a->kv[i].value;
+
+		/* gauges (CurrEstab, ...) may go down: show their value's change as signed */
+		if (strcmp(b->kv[i].name, a->kv[i].name) || (!d && !all))
+			continue;
+		out_int(b->kv[i].name, "", (int64_t)d);
+		out_text("%-40s %14" PRId64 " %12.1f\n", b->kv[i].name, (int64_t)d,
+			 secs > 0 ? (int64_t)d / secs : 0);
+	}
+	out_close(false);
+}
+
+static void print_softnet(const struct snap *a, const struct snap *b, bool all)
+{
+	out_text("\n%-5s %12s %10s %12s\n", "CPU", "PROCESSED", "DROPPED", "TIME_SQUEEZE");
+	out_open("softnet", true);
+	for (size_t c = 0; c < b->nsn && c < a->nsn; c++) {
+		uint64_t p = b->sn[c].processed - a->sn[c].processed;
+		uint64_t d = b->sn[c].dropped - a->sn[c].dropped;
+		uint64_t q = b->sn[c].time_squeeze - a->sn[c].time_squeeze;
+
+		if (!all && !p && !d && !q)
+			continue;
+		out_open(NULL, false);
+		out_uint("cpu", "%-5" PRIu64 " ", c);
+		out_uint("processed", "%12" PRIu64 " ", p);
+		out_uint("dropped", "%10" PRIu64 " ", d);
+		out_uint("time_squeeze", "%12" PRIu64 "\n", q);
+		out_close(false);
+	}
+	out_close(true);
+}
+
+/* One interval: what moved between snapshots a and b, secs apart. */
+static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
+{
+	out_begin("counters");
+	out_double("interval_s", "interval %.2fs\n", secs);
+	print_links(a, b, all);
+	print_snmp(a, b, secs, all);
+	print_softnet(a, b, all);
+	out_end();
+	out_flush();
+}
+
+int cmd_counters(struct ftnet_ctx *ctx, int argc, char **argv)
+{
+	struct counters_opts o = { .interval = 1 };
+	struct out_opts oo = { .mode = OUT_TEXT };
+	struct snap a = { 0 }, b = { 0 };
+	uint64_t done = 0;
+
+	(void)ctx;
+	opt_parse(&counters_spec, argc, argv, &o);
+	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	out_init(&oo);
+	if (o.netns)
+		netns_or_die(o.netns);
+	session_signals();
+	snap_take(&a);
+	while (!session_stop && (!o.count || done < o.count)) {
+		uint64_t t0 = mono_ns();
+		struct timespec ts = { (time_t)o.interval,
+				       (long)((o.interval - (time_t)o.interval) * 1e9) };
+
+		nanosleep(&ts, NULL);	/* Ctrl-C cuts it short: the partial interval is shown */
+		snap_take(&b);
+		counters_print(&a, &b, (mono_ns() - t0) / 1e9, o.all);
+		snap_free(&a);
+		a = b;
+		memset(&b, 0, sizeof(b));
+		done++;
+	}
+	snap_free(&a);
+	return 0;
+}

@@ -1,0 +1,186 @@
+/*
+ * tcpdump filters on rebuilt packets: compiled by libpcap for raw IP and interpreted in this
+ * process, and the few simple expressions a kernel event filter can check beforehand.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net/pkt.h"
+
+struct pkt_filter {
+	struct bpf_program	prog;
+};
+
+struct pkt_filter *pkt_filter_new(const char *expr, char *err, size_t errsize)
+{
+	struct pkt_filter *f;
+	pcap_t *pc;
+
+	if (errsize)
+		err[0] = '\0';
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	pc = pcap_open_dead(DLT_RAW, 65535);
+	if (!pc) {
+		free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (pcap_compile(pc, &f->prog, expr ? expr : "", 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		if (errsize)
+			snprintf(err, errsize, "%s", pcap_geterr(pc));
+		pcap_close(pc);
+		free(f);
+		errno = EINVAL;
+		return NULL;
+	}
+	pcap_close(pc);
+	return f;
+}
+
+void pkt_filter_free(struct pkt_filter *f)
+{
+	if (!f)
+		return;
+	pcap_freecode(&f->prog);
+	free(f);
+}
+
+bool pkt_filter_match(const struct pkt_filter *f, const uint8_t *pkt, uint32_t caplen,
+		      uint32_t wirelen)
+{
+	struct pcap_pkthdr h = { .caplen = caplen, .len = wirelen < caplen ? caplen : wirelen };
+
+	return pcap_offline_filter(&f->prog, &h, pkt) != 0;
+}
+
+bool pkt_filter_match_skb(const struct pkt_filter *f, const struct pkt_skb *s,
+			  const struct pkt_info *pi)
+{
+	uint8_t buf[256];
+	uint32_t n = 0, len;
+
+	if (s)
+		n = pkt_layout_raw(s, pi, buf, sizeof(buf), &len);
+	if (!n)
+		n = pkt_layout_rebuilt(pi, buf, sizeof(buf), &len);
+	return n && pkt_filter_match(f, buf, n, len);
+}
+
+/* A decimal port: digits only, as opt.c reads numbers. */
+static int port_parse(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	/* libpcap reads 0NN as octal and 0xNN as hex: take plain decimal only */
+	if (!*s || strlen(s) > 5 || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* A numeric address; both addresses of one filter must be of one family. */
+static int addr_parse(struct pkt_kfilter *kf, const char *s, uint8_t *addr)
+{
+	uint16_t family = strchr(s, ':') ? AF_INET6 : AF_INET;
+
+	/* no leading zeros in IPv4 parts, whose base readers disagree on */
+	if (family == AF_INET)
+		for (const char *c = s; *c; c++)
+			if (*c == '0' && (c == s || c[-1] == '.') && c[1] >= '0' && c[1] <= '9')
+				return -EINVAL;
+	if (inet_pton(family, s, addr) != 1 || (kf->family && kf->family != family))
+		return -EINVAL;
+	kf->family = family;
+	return 0;
+}
+
+enum dir { DIR_ANY, DIR_SRC, DIR_DST };
+
+/* One primitive at w[0]: the words it used, or -EINVAL. */
+static int primitive(struct pkt_kfilter *kf, char **w, int n)
+{
+	static const struct { const char *name; uint8_t proto; } protos[] = {
+		{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 },
+	};
+	static const uint32_t ports[] = { PKT_KF_PORT, PKT_KF_SPORT, PKT_KF_DPORT };
+	static const uint32_t addrs[] = { PKT_KF_ADDR, PKT_KF_SADDR, PKT_KF_DADDR };
+	enum dir dir = DIR_ANY;
+	int i = 0;
+
+	for (size_t p = 0; p < sizeof(protos) / sizeof(protos[0]); p++) {
+		if (strcmp(w[0], protos[p].name))
+			continue;
+		if (kf->fields & PKT_KF_PROTO)
+			return -EINVAL;
+		kf->fields |= PKT_KF_PROTO;
+		kf->proto = protos[p].proto;
+		return 1;
+	}
+	if (!strcmp(w[0], "src") || !strcmp(w[0], "dst")) {
+		dir = w[0][0] == 's' ? DIR_SRC : DIR_DST;
+		i++;
+	}
+	if (i + 2 > n)
+		return -EINVAL;
+	if (!strcmp(w[i], "port")) {
+		uint16_t *v = dir == DIR_SRC ? &kf->sport : dir == DIR_DST ? &kf->dport : &kf->port;
+
+		if ((kf->fields & ports[dir]) || port_parse(w[i + 1], v) < 0)
+			return -EINVAL;
+		kf->fields |= ports[dir];
+		return i + 2;
+	}
+	if (!strcmp(w[i], "host")) {
+		uint8_t *a = dir == DIR_SRC ? kf->saddr : dir == DIR_DST ? kf->daddr : kf->addr;
+
+		if ((kf->fields & addrs[dir]) || addr_parse(kf, w[i + 1], a) < 0)
+			return -EINVAL;
+		kf->fields |= addrs[dir];
+		return i + 2;
+	}
+	return -EINVAL;
+}
+
+struct pkt_kfilter *pkt_kfilter_parse(const char *expr, struct pkt_kfilter *kf)
+{
+	char buf[256], *w[32], *save = NULL;
+	int n = 0, i = 0;
+
+	memset(kf, 0, sizeof(*kf));
+	if (!expr || strlen(expr) >= sizeof(buf))
+		return NULL;
+	strcpy(buf, expr);
+	for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save)) {
+		if (n == (int)(sizeof(w) / sizeof(w[0])))
+			return NULL;
+		w[n++] = t;
+	}
+	while (i < n) {
+		int used = primitive(kf, w + i, n - i);
+
+		if (used < 0)
+			return NULL;
+		i += used;
+		if (i == n)
+			break;
+		if (strcmp(w[i], "and") && strcmp(w[i], "&&"))
+			return NULL;
+		if (++i == n)
+			return NULL;
+	}
+	return kf->fields ? kf : NULL;
+}

@@ -1,0 +1,231 @@
+/*
+ * A session over a trace.dat instead of the kernel: the file's own formats, kernel symbols
+ * and command names, the groups it holds, and its pages through the same sink as a live run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "source/conn.h"
+#include "decode/decode.h"
+#include "kernel/groups.h"
+#include "kernel/ksyms.h"
+#include "kernel/probe.h"
+#include "source/session.h"
+#include "tracedat/tracedat.h"
+#include "base/util.h"
+
+struct td_source {
+	struct td_file		f;
+	struct td_reader	*rd;
+	void			*map;
+	size_t			maplen;
+	const char		*path;
+};
+
+static void *map_file(const char *path, size_t *len)
+{
+	struct stat st;
+	void *map;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(EXIT_FAIL, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		die(EXIT_FAIL, "cannot read '%s': %s", path,
+		    errno ? strerror(errno) : "not a regular file: give a trace.dat file");
+	}
+	if (!st.st_size) {
+		close(fd);
+		die(EXIT_FAIL, "cannot read '%s': the file is empty", path);
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		die(EXIT_FAIL, "cannot read '%s': %s", path, strerror(errno));
+	*len = (size_t)st.st_size;
+	return map;
+}
+
+/* Whether the file has every event of g under one of its backends (optional probes aside). */
+static bool file_has_group(const struct td_file *f, const struct group *g)
+{
+	int n = 0, have = 0;
+
+	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++) {
+		if (g->events[i].optional)
+			continue;
+		n++;
+		have += td_has_event(f, g->events[i].sys, g->events[i].name);
+	}
+	if (n && have == n)
+		return true;
+	n = have = 0;
+	for (int i = 0; g->probes && g->probes[i].event; i++) {
+		if (g->probes[i].optional)
+			continue;
+		n++;
+		have += td_has_event(f, PROBE_SYSTEM, g->probes[i].event);
+	}
+	return n && have == n;
+}
+
+/* ftnet's files name the groups recorded ("ftnet 0.2.0 groups drops,states"). */
+static bool file_names_group(const struct td_file *f, const struct group *g, bool *named)
+{
+	const char *list = strstr(f->writer, " groups ");
+	char buf[sizeof(f->writer)], *save, *tok;
+
+	*named = list != NULL;
+	if (!list)
+		return false;
+	snprintf(buf, sizeof(buf), "%s", list + 8);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, g->name))
+			return true;
+	return false;
+}
+
+static void file_groups(struct session *s, const char *path, char **names, int nnames)
+{
+	const struct td_file *f = &s->file->f;
+	char held[256] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < ngroups; i++) {
+		bool named, recorded = file_names_group(f, &groups[i], &named);
+
+		if (file_has_group(f, &groups[i]) && (recorded || !named)) {
+			len += snprintf(held + len, sizeof(held) - len, "%s%s", len ? ", " : "",
+					groups[i].name);
+			if (!nnames && s->nrun < SESSION_MAX_GROUPS)
+				s->run[s->nrun++] = &groups[i];
+		}
+	}
+	for (int i = 0; i < nnames; i++) {
+		const struct group *g = group_or_die(names[i]);
+
+		if (!file_has_group(f, g))
+			die(EXIT_FAIL, "'%s' holds no events of group '%s': it holds %s", path,
+			    names[i], held[0] ? held : "none of ftnet's groups");
+		if (s->nrun < SESSION_MAX_GROUPS)
+			s->run[s->nrun++] = g;
+	}
+	if (!s->nrun)
+		die(EXIT_FAIL, "'%s' holds no events of ftnet's groups (%s): it was recorded with "
+			       "other events", path, group_names());
+	for (int i = 0; i < s->nrun; i++)
+		s->types |= s->run[i]->types;
+	s->types |= 1u << EV_LOST;
+}
+
+/* The file's command lines ("PID COMM" per line) into its tep handle. */
+static void file_comms(struct tep_handle *tep, const struct td_blob *b)
+{
+	const char *p = b->data, *end = b->data + b->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[64], comm[FTNET_COMM_LEN + 1];
+		int pid;
+
+		snprintf(line, sizeof(line), "%.*s", (int)(n < 63 ? n : 63), p);
+		if (sscanf(line, "%d %16[^\n]", &pid, comm) == 2 && pid > 0)
+			tep_register_comm(tep, comm, pid);	/* the first name of a pid stays */
+		p += n + 1;
+	}
+}
+
+void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
+			char **names, int nnames, const struct session_opts *o)
+{
+	struct td_source *src = xcalloc(1, sizeof(*src));
+	char err[TD_ERRLEN];
+
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->lockfd = -1;
+	if (o->filter)
+		die(EXIT_USAGE, "--filter is applied by the kernel while recording: give it to "
+				"'ftnet record', not with a file to read");
+	src->path = path;
+	src->map = map_file(path, &src->maplen);
+	if (td_parse(&src->f, src->map, src->maplen, err, sizeof(err)) < 0)
+		die(EXIT_FAIL, "cannot read '%s': %s", path, err);
+	s->file = src;
+	s->tep = src->f.tep;
+	if (o->raw_only)
+		s->types = 1u << EV_LOST;	/* no group needed: count -r counts any event */
+	else
+		file_groups(s, path, names, nnames);
+	file_comms(s->tep, &src->f.cmdlines);
+	if (src->f.kallsyms.len)
+		s->ksyms = ksyms_parse(src->f.kallsyms.data, src->f.kallsyms.len);
+	s->dec = decoder_new(s->tep);
+	if (td_has_event(&src->f, "ftrace", "kernel_stack"))
+		decoder_add_stacks(s->dec);	/* record -g: for the views that show stacks */
+	s->conn = pending_new(4096, 60ull * 1000000000ull);
+	s->rxlat = pending_new(16384, 1000000000ull);
+	s->ports = pending_new(1024, 1000000000ull);
+	src->rd = td_reader_new(&src->f);
+}
+
+long session_file_read(struct session *s, uint64_t until_ts, long max, uint64_t *last_ts)
+{
+	struct reader_sink sink;
+	char err[TD_ERRLEN];
+	long n;
+
+	session_sink(s, &sink);
+	n = td_read(s->file->rd, until_ts, max, &sink, err, sizeof(err));
+	if (n < 0) {
+		error("cannot read '%s': %s", s->file->path, err);
+		return -1;
+	}
+	if (n)
+		*last_ts = td_last_ts(s->file->rd);
+	return n;
+}
+
+uint64_t session_file_next_ts(struct session *s)
+{
+	return td_next_ts(s->file->rd);
+}
+
+void session_file_comm(struct session *s, int pid, int cpu, char *name)
+{
+	if (pid <= 0)
+		snprintf(name, FTNET_COMM_LEN, "swapper/%d", cpu);
+	else
+		snprintf(name, FTNET_COMM_LEN, "%s", tep_data_comm_from_pid(s->tep, pid));
+}
+
+void session_file_end(struct session *s)
+{
+	struct td_source *src = s->file;
+
+	if (!src)
+		return;
+	s->records = td_records(src->rd);
+	td_reader_free(src->rd);
+	pending_free(s->conn);
+	pending_free(s->rxlat);
+	pending_free(s->ports);
+	decoder_free(s->dec);
+	ksyms_free(s->ksyms);
+	td_release(&src->f);	/* frees the tep handle */
+	munmap(src->map, src->maplen);
+	free(src);
+	s->file = NULL;
+	s->conn = s->rxlat = s->ports = NULL;
+	s->dec = NULL;
+	s->ksyms = NULL;
+	s->tep = NULL;
+}

@@ -1,0 +1,641 @@
+/* source -> decode -> sink for the commands that read the instance: setup, rounds, restore. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "source/comm.h"
+#include "source/conn.h"
+#include "decode/decode.h"
+#include "kernel/groups.h"
+#include "kernel/owner.h"
+#include "source/reader.h"
+#include "source/session.h"
+#include "kernel/tfs.h"
+#include "base/util.h"
+
+volatile sig_atomic_t session_stop;
+
+static void on_signal(int sig)
+{
+	session_stop = sig;
+}
+
+void session_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	/* every signal that would end us unhandled, so the kernel is restored (not SIGKILL) */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+				    SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ };
+
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() and write() must return */
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Turns off what this run turned on and still owns (an `enable` meanwhile made it the user's). */
+static void restore_groups(struct session *s)
+{
+	const struct group *undo[SESSION_MAX_GROUPS], *keep[SESSION_MAX_GROUPS * 2];
+	int n = 0, nkeep = 0;
+
+	for (int i = 0; i < s->nbefore; i++)
+		keep[nkeep++] = s->before[i];
+	for (int i = 0; i < s->nrun; i++) {
+		struct owner o;
+
+		if (!s->changed[i])
+			continue;
+		if (!owner_get(s->ctx->instance, s->run[i]->name, &o) && !owner_is_me(&o)) {
+			keep[nkeep++] = s->run[i];	/* enabled for good while we ran */
+			continue;
+		}
+		undo[n++] = s->run[i];
+		owner_clear(s->ctx->instance, s->run[i]->name);
+	}
+	if (n)
+		groups_disable(s->inst, undo, n, keep, nkeep);
+}
+
+static void restore(struct session *s)
+{
+	restore_groups(s);
+	for (int i = 0; i < s->nraw; i++)
+		tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], false);
+	free(s->raw);
+	s->raw = NULL;
+	s->nraw = 0;
+	session_comm_events_off(s->inst);	/* a run killed with -9 may have left them */
+	/* ours, or emptied while we ran (a disable --all waited for us to end) */
+	if ((s->created || s->nbefore) && !tfs_any_enabled(s->inst)) {
+		if (tfs_instance_remove(s->inst) < 0)
+			warn("cannot remove the tracefs instance '%s': busy; remove it with "
+			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);
+		owner_clear_all(s->ctx->instance);
+	} else {
+		tracefs_instance_free(s->inst);
+	}
+	s->inst = NULL;
+}
+
+/* Raw events (count): enabled for the run in what is always a private instance. */
+static void raw_enable(struct session *s, const struct session_opts *o)
+{
+	if (!o->nevents)
+		return;
+	s->raw = xcalloc(o->nevents, sizeof(*s->raw));
+	for (int i = 0; i < o->nevents; i++) {
+		const char *ev = o->events[i], *colon = strchr(ev, ':');
+		int ret;
+
+		if (!colon || colon == ev || !colon[1] || colon - ev >= 64 || strlen(colon) > 64) {
+			restore(s);
+			die(EXIT_USAGE, "invalid event '%s': give SYSTEM:EVENT, such as skb:kfree_skb",
+			    ev);
+		}
+		snprintf(s->raw[i][0], 64, "%.*s", (int)(colon - ev), ev);
+		snprintf(s->raw[i][1], 64, "%s", colon + 1);
+		if (!tracefs_event_file_exists(s->inst, s->raw[i][0], s->raw[i][1], "enable")) {
+			restore(s);
+			die(EXIT_FAIL, "this kernel has no tracepoint '%s': 'ftnet list' shows the "
+				       "network ones, %s/available_events all of them", ev,
+			    s->ctx->tracefs);
+		}
+		ret = tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], true);
+		s->nraw = i + 1;
+		if (ret < 0) {
+			restore(s);
+			die(EXIT_FAIL, "cannot enable '%s': %s", ev, tfs_strerror(ret));
+		}
+	}
+}
+
+/*
+ * Where the instance is this run's own: the kernel's rename and fork events, so that a task
+ * that exec'd or ended before its events were read still gets the name it had (comm.c).
+ * Best effort: a kernel without them leaves the /proc and saved_cmdlines look-ups.
+ */
+static const char *const comm_events[][2] = { { "task", "task_rename" },
+					       { "sched", "sched_process_fork" },
+					       { "sched", "sched_process_exit" } };
+
+static void comm_events_enable(struct session *s)
+{
+	if (!s->created)
+		return;
+	s->raw = xrealloc(s->raw, (s->nraw + ARRAY_SIZE(comm_events)) * sizeof(*s->raw));
+	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++) {
+		const char *sys = comm_events[i][0], *name = comm_events[i][1];
+
+		if (!tracefs_event_file_exists(s->inst, sys, name, "enable"))
+			continue;
+		snprintf(s->raw[s->nraw][0], 64, "%s", sys);
+		snprintf(s->raw[s->nraw][1], 64, "%s", name);
+		s->nraw++;
+		if (tfs_event_set(s->inst, sys, name, true) < 0 && verbose)
+			note("no comm events from %s:%s: names come from /proc", sys, name);
+	}
+}
+
+void session_comm_events_off(struct tracefs_instance *inst)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++)
+		if (tracefs_event_file_exists(inst, comm_events[i][0], comm_events[i][1], "enable"))
+			tfs_event_set(inst, comm_events[i][0], comm_events[i][1], false);
+}
+
+static void add_group(struct session *s, const struct group *g)
+{
+	for (int i = 0; i < s->nrun; i++)
+		if (s->run[i] == g)
+			return;
+	if (s->nrun < SESSION_MAX_GROUPS)
+		s->run[s->nrun++] = g;
+}
+
+static void session_lock(struct session *s)
+{
+	const char *inst = s->ctx->instance;
+
+	s->lockfd = owner_reader_lock(inst);
+	if (s->lockfd == -EBUSY)
+		die(EXIT_FAIL, "instance '%s' is being read by another ftnet: reads consume events, "
+			       "so two readers would each see part of them; stop the other one, or "
+			       "use another instance with -I NAME", inst);
+	if (s->lockfd < 0)
+		die(EXIT_FAIL, "cannot lock instance '%s' for reading: %s", inst,
+		    strerror(-s->lockfd));
+}
+
+/* Groups a run that died without restoring (kill -9) left on: turned off, and said so. */
+static bool leftover(struct session *s, const struct group *g)
+{
+	struct owner o;
+	const struct group *one[1] = { g };
+
+	if (owner_get(s->ctx->instance, g->name, &o) < 0 || !owner_dead(&o))
+		return false;
+	warn("group '%s' was left on in instance '%s' by an ftnet run that ended without "
+	     "restoring it (pid %d): turning it off", g->name, s->ctx->instance, (int)o.pid);
+	groups_disable(s->inst, one, 1, s->before, s->nbefore);
+	owner_clear(s->ctx->instance, g->name);
+	s->cleaned = true;
+	return true;
+}
+
+/* What is on already (a user's `enable`), and which groups this run reads. */
+static void session_groups(struct session *s, const struct session_opts *o)
+{
+	for (int i = 0; i < ngroups; i++)
+		if (!s->created && group_enabled(s->inst, &groups[i]) && !leftover(s, &groups[i]))
+			s->before[s->nbefore++] = &groups[i];
+	/* nothing of the user's is left: the instance was the dead run's, ours to remove */
+	if (s->cleaned && !s->nbefore && !tfs_any_enabled(s->inst))
+		s->created = true;
+	if (s->nrun || o->nevents)
+		return;
+	for (int i = 0; i < s->nbefore; i++)
+		add_group(s, s->before[i]);
+	if (!s->nrun && o->default_group)
+		add_group(s, group_or_die(o->default_group));
+	if (!s->nrun) {
+		restore(s);
+		die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' first, "
+			       "or name groups here (ftnet stream drops); the groups are %s",
+		    s->ctx->instance, group_names());
+	}
+}
+
+static bool was_on(const struct session *s, const struct group *g)
+{
+	for (int i = 0; i < s->nbefore; i++)
+		if (s->before[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * A run changes nothing it did not turn on itself: a filter or buffer size for groups the
+ * user enabled for good is refused (the user's settings would be lost).
+ */
+static void session_keep_settings(struct session *s, const struct session_opts *o)
+{
+	for (int i = 0; o->filter && i < s->nrun; i++) {
+		if (!was_on(s, s->run[i]))
+			continue;
+		restore(s);
+		die(EXIT_FAIL, "group '%s' is enabled in instance '%s' for good ('ftnet enable'): "
+			       "a run does not change its filter; use another instance (-I NAME) for "
+			       "this filter, or 'ftnet enable %s --filter ...' to change it",
+		    s->run[i]->name, s->ctx->instance, s->run[i]->name);
+	}
+	if (o->buffer_kb && !s->created) {
+		restore(s);
+		die(EXIT_FAIL, "instance '%s' exists: a run does not resize its buffer; use another "
+			       "instance (-I NAME), or 'ftnet enable --buffer-kb KB' to resize it",
+		    s->ctx->instance);
+	}
+}
+
+/* A group already on keeps its backend; the others get the one that runs here. */
+static void session_backends(struct session *s)
+{
+	for (int i = 0; i < s->nrun; i++) {
+		int b = s->created ? -1 : group_enabled_backend(s->inst, s->run[i]);
+		char why[512];
+
+		if (b < 0)
+			b = group_backend(s->run[i], s->ctx->backend, why, sizeof(why));
+		if (b < 0) {
+			const char *name = s->run[i]->name;
+
+			restore(s);
+			die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", name, why);
+		}
+		s->backend[i] = b;
+	}
+}
+
+static void session_enable(struct session *s, const struct session_opts *o)
+{
+	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
+	int ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : 0);
+
+	if (ret < 0) {
+		restore(s);
+		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", s->ctx->instance,
+		    tfs_strerror(ret));
+	}
+	groups_enable_or_die(s->ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
+			     s->backend);
+	for (int i = 0; i < s->nrun; i++)
+		if (s->changed[i])
+			owner_set(s->ctx->instance, s->run[i]->name, true);
+	raw_enable(s, o);
+	if (o->comms)
+		comm_events_enable(s);
+	if (!tfs_tracing_on(s->inst))
+		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
+		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
+		     s->ctx->tracefs ? s->ctx->tracefs : "/sys/kernel/tracing", s->ctx->instance);
+	for (int i = 0; i < s->nrun; i++)
+		s->types |= s->run[i]->types;
+	s->types |= 1u << EV_LOST;
+}
+
+void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
+		   const struct session_opts *o)
+{
+	struct tep_event *exit_ev;
+	int cfg;
+
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->lockfd = -1;
+	for (int i = 0; i < nnames; i++)
+		add_group(s, group_or_die(names[i]));
+	session_lock(s);
+	/* an enable or disable at the same moment waits for our setup, and we for theirs */
+	cfg = owner_config_lock(ctx->instance);
+	s->inst = tfs_instance_open(ctx->instance, true, &s->created);
+	if (!s->inst)
+		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
+		    tfs_strerror(errno));
+	if (!s->created)	/* we read it now: comm events on are a dead run's */
+		session_comm_events_off(s->inst);
+	session_groups(s, o);
+	session_keep_settings(s, o);
+	session_backends(s);
+	session_enable(s, o);
+	owner_config_unlock(ctx->instance, cfg);
+
+	s->tep = tep_load_or_die();
+	s->dec = decoder_new(s->tep);
+	s->comm = comm_new();
+	/* its records come only where comm_events_enable turned it on */
+	exit_ev = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");
+	s->exit_id = exit_ev ? exit_ev->id : -1;
+	s->conn = pending_new(4096, 60ull * 1000000000ull);
+	/* an skb not copied within a second was dropped or went elsewhere */
+	s->rxlat = pending_new(16384, 1000000000ull);
+	s->ports = pending_new(1024, 1000000000ull);
+	s->rd = reader_open(s->inst, s->tep);
+	if (!s->rd) {
+		int e = errno;
+
+		session_end(s);
+		die(EXIT_FAIL, "cannot open the per-CPU buffers of instance '%s': %s", ctx->instance,
+		    strerror(e));
+	}
+}
+
+static void deliver(struct session *s, struct ftnet_event *ev)
+{
+	if (!(s->types & (1u << ev->type)))
+		return;
+	if (ev->type != EV_LOST && s->file)
+		session_file_comm(s, ev->pid, ev->cpu, ev->comm);
+	else if (ev->type != EV_LOST)
+		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
+	s->delivered++;
+	s->on_event(s->arg, ev);
+}
+
+/*
+ * A drop's packet comes from a kprobe on the drop function, just before the kfree_skb
+ * tracepoint of the same skb: kept here by skb address until the tracepoint's event takes it.
+ */
+#define PKT_SLOTS 64
+
+struct pkt_slot {
+	struct ftnet_event	ev;
+	uint8_t			bytes[2 * DROP_PKT_WIN];
+	bool			full;
+};
+
+static struct pkt_slot pkt_slots[PKT_SLOTS];
+
+static struct pkt_slot *pkt_slot(uint64_t skbaddr)
+{
+	return &pkt_slots[(skbaddr >> 8 ^ skbaddr >> 16) % PKT_SLOTS];
+}
+
+static void pkt_keep(const struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	p->ev = *ev;
+	p->full = true;
+	if (ev->pkt && ev->pkt_len <= sizeof(p->bytes))
+		memcpy(p->bytes, ev->pkt, ev->pkt_len);
+	p->ev.pkt = ev->pkt && ev->pkt_len <= sizeof(p->bytes) ? p->bytes : NULL;
+}
+
+static void pkt_attach(struct ftnet_event *ev)
+{
+	struct pkt_slot *p = pkt_slot(ev->skbaddr);
+
+	if (!p->full || p->ev.skbaddr != ev->skbaddr)
+		return;
+	p->full = false;
+	ev->pkt_known = p->ev.pkt_known;
+	ev->family = p->ev.family;
+	ev->ipproto = p->ev.ipproto;
+	memcpy(ev->saddr, p->ev.saddr, 16);
+	memcpy(ev->daddr, p->ev.daddr, 16);
+	ev->sport = p->ev.sport;
+	ev->dport = p->ev.dport;
+	ev->len = p->ev.len;
+	ev->netns = p->ev.netns;
+	memcpy(ev->dev, p->ev.dev, sizeof(ev->dev));
+	ev->pkt = p->ev.pkt;
+	ev->pkt_len = p->ev.pkt_len;
+	ev->pkt_wirelen = p->ev.pkt_wirelen;
+	/*
+	 * A location inside the drop function itself is the kernel's mistake (Debian's arm64
+	 * 5.10: kfree_skb+0x2c for every drop): the return address the probe read at the
+	 * function's entry is where it was called from, what the location means.
+	 */
+	ev->location = decode_drop_location(ev->location, p->ev.probe_ip, p->ev.ret_ip);
+}
+
+static void sink_record(void *arg, struct tep_record *rec)
+{
+	struct session *s = arg;
+	struct ftnet_event ev, conn;
+	int ret;
+
+	if (s->on_record) {
+		s->on_record(s->arg, rec);
+		return;
+	}
+	ret = decode_record(s->dec, rec, &ev);
+
+	if (ret <= 0) {
+		s->undecoded++;
+		return;
+	}
+	if (ev.internal == INTERNAL_COMM) {
+		comm_note(s->comm, ev.pid, ev.comm, ev.ts);
+		s->comm_notes++;
+		return;
+	}
+	if (ev.internal == INTERNAL_DROP_PKT) {
+		pkt_keep(&ev);
+		return;
+	}
+	if (ev.type == EV_DROP)
+		pkt_attach(&ev);
+	if (ev.internal == INTERNAL_PORT_NOTE) {
+		pending_start(s->ports, ev.skaddr, ev.ts, ev.sport);
+		return;
+	}
+	/* kprobe on an aborting socket: its port, released already, from the note above */
+	if (ev.type == EV_RESET && ev.dir == DIR_SENT && !ev.sport && ev.skaddr) {
+		uint64_t ts;
+		int port;
+
+		if (pending_take(s->ports, ev.skaddr, &ts, &port))
+			ev.sport = port;
+	}
+	if (ev.type == EV_STATE && (s->types & (1u << EV_CONNECT)) &&
+	    conn_feed(s->conn, &ev, &conn))
+		deliver(s, &conn);
+	if (ev.internal)
+		return;
+	if ((ev.type == EV_RX || ev.type == EV_COPY) && (s->types & (1u << EV_RXLAT)) &&
+	    rxlat_feed(s->rxlat, &ev, &conn))
+		deliver(s, &conn);
+	deliver(s, &ev);
+}
+
+static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
+{
+	struct session *s = arg;
+	struct ftnet_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_LOST;
+	ev.cpu = cpu;
+	ev.count = count;
+	ev.ts = ts;
+	s->lost += count;
+	deliver(s, &ev);
+}
+
+/* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
+#define BUSY_RECORDS 64
+#define READ_INTERVAL_MS 50
+/* records held back for the order across CPUs: handed on after this long without new ones */
+#define HOLD_MS 10
+
+/*
+ * A command's own source beside the buffers: wait on its descriptor (bounded), then read the
+ * buffers without waiting. The round is read even after a signal, so that the command's idle
+ * that follows always comes after a complete round.
+ */
+static long wake_step(struct session *s, uint64_t left)
+{
+	struct pollfd p = { .fd = s->wake_fd, .events = POLLIN };
+	uint64_t ms = (left + 999999) / 1000000;
+
+	poll(&p, 1, ms < (uint64_t)s->wake_ms ? (int)ms : s->wake_ms);
+	return session_round(s, 0);
+}
+
+long session_step(struct session *s, uint64_t until_ns)
+{
+	uint64_t now = mono_ns(), left = until_ns > now ? until_ns - now : 0;
+	int timeout;
+	long n;
+
+	if (s->wake_ms > 0)
+		return wake_step(s, left);
+	/*
+	 * Idle: wait in poll() for the first event. Busy: read at a fixed interval, since every
+	 * poll() wait arms a wake-up that the writer's CPU pays for on its next event.
+	 */
+	if (s->busy) {
+		uint64_t ns = READ_INTERVAL_MS * 1000000ull;
+		struct timespec ts;
+
+		if (left < ns)
+			ns = left;
+		ts.tv_sec = ns / 1000000000ull;
+		ts.tv_nsec = ns % 1000000000ull;
+		nanosleep(&ts, NULL);	/* a signal cuts it short */
+		timeout = 0;
+	} else {
+		timeout = left / 1000000 > 1000 ? 1000 : (int)(left / 1000000) + (left ? 1 : 0);
+		/* records held for the order across CPUs go out after a short quiet wait */
+		if (reader_holding(s->rd) && timeout > HOLD_MS)
+			timeout = HOLD_MS;
+	}
+	n = session_round(s, timeout);
+	s->busy = n >= BUSY_RECORDS;
+	return n;
+}
+
+int session_wait(struct session *s, uint64_t deadline, uint64_t next)
+{
+	uint64_t until = mono_ns() + 1000000000ull;
+	long n;
+
+	if (deadline && deadline < until)
+		until = deadline;
+	if (next && next < until)
+		until = next;
+	n = session_step(s, until);
+	if (n < 0 && n != -EINTR) {
+		error("cannot read the trace buffers of instance '%s': %s", s->ctx->instance,
+		      strerror((int)-n));
+		return -1;
+	}
+	return deadline && mono_ns() >= deadline;
+}
+
+int session_check(struct session *s)
+{
+	int on = 0;
+
+	for (int i = 0; i < s->nrun; i++) {
+		if (group_enabled(s->inst, s->run[i])) {
+			on++;
+		} else if (!s->gone[i]) {
+			s->gone[i] = true;
+			warn("group '%s' was turned off in instance '%s' by another command: its "
+			     "events stop here", s->run[i]->name, s->ctx->instance);
+		}
+	}
+	return on || !s->nrun ? 1 : 0;
+}
+
+static void sink_page(void *arg, int cpu, const void *page, int size)
+{
+	struct session *s = arg;
+
+	s->on_page(s->arg, cpu, page, size);
+}
+
+/*
+ * A record just read: its task's name looked up now, while the task is most likely alive,
+ * not when the record is handed on (a round later, when it is held for the order across CPUs).
+ * Once per change of pid on a CPU: a flood from one task costs one look-up. A task's end is
+ * noted at once too: its records read before it, and looked up when /proc no longer has it,
+ * are handed on after this.
+ */
+static void sink_seen(void *arg, int cpu, uint64_t ts, void *data, int size)
+{
+	struct session *s = arg;
+	struct tep_record rec = { .data = data, .size = size, .cpu = cpu, .ts = ts };
+	int pid = tep_data_pid(s->tep, &rec);
+	char name[FTNET_COMM_LEN];
+	struct ftnet_event ev;
+
+	if (s->exit_id >= 0 && tep_data_type(s->tep, &rec) == s->exit_id &&
+	    decode_record(s->dec, &rec, &ev) > 0 && ev.internal == INTERNAL_COMM) {
+		comm_note(s->comm, ev.pid, ev.comm, ts);
+		return;
+	}
+
+	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS && s->seen_pid[cpu] == pid + 1)
+		return;
+	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS)
+		s->seen_pid[cpu] = pid + 1;
+	comm_lookup(s->comm, pid, cpu, ts, name);
+}
+
+void session_sink(struct session *s, struct reader_sink *sink)
+{
+	*sink = (struct reader_sink){ sink_record, sink_lost, s, s->on_page ? sink_page : NULL,
+				      s->file ? NULL : sink_seen };
+}
+
+long session_round(struct session *s, int timeout_ms)
+{
+	struct reader_sink sink;
+
+	session_sink(s, &sink);
+	return reader_round(s->rd, timeout_ms, &sink);
+}
+
+void session_drain(struct session *s)
+{
+	struct reader_sink sink;
+
+	session_sink(s, &sink);
+	reader_finish(s->rd, &sink);
+}
+
+void session_end(struct session *s)
+{
+	if (s->rd)
+		s->records = reader_records(s->rd) - s->comm_notes;	/* ours, not the groups' */
+	reader_close(s->rd);
+	s->rd = NULL;
+	if (s->inst) {
+		int cfg = owner_config_lock(s->ctx->instance);
+
+		restore(s);
+		owner_config_unlock(s->ctx->instance, cfg);
+	}
+	pending_free(s->conn);
+	pending_free(s->rxlat);
+	pending_free(s->ports);
+	comm_free(s->comm);
+	decoder_free(s->dec);
+	if (s->tep)
+		tep_free(s->tep);
+	owner_reader_unlock(s->ctx->instance, s->lockfd);
+	s->conn = s->rxlat = s->ports = NULL;
+	s->comm = NULL;
+	s->dec = NULL;
+	s->tep = NULL;
+	s->lockfd = -1;
+}

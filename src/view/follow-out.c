@@ -1,0 +1,221 @@
+/* ftnet follow's printer: one block per path in text, one object per path in JSON Lines. */
+#include <inttypes.h>
+#include <sys/socket.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "view/follow.h"
+#include "kernel/ksyms.h"
+#include "base/out.h"
+#include "net/pkt.h"
+#include "source/stacks.h"
+#include "base/util.h"
+
+static void hex(const char *key, const char *fmt, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	out_str(key, fmt, buf);
+}
+
+static const char *proto_name(int proto, char *buf, size_t size)
+{
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmpv6";
+	case 132: return "sctp";
+	}
+	snprintf(buf, size, "%d", proto);
+	return buf;
+}
+
+/* The function addr lies in, without the suffix of a compiler's clone: "kfree_skb.part.0+0xc0"
+ * gives "kfree_skb". */
+static void func_base(const struct ksyms *ks, uint64_t addr, char *buf, size_t size)
+{
+	ksyms_format(ks, addr, buf, size);
+	buf[strcspn(buf, "+.")] = '\0';
+}
+
+/*
+ * Where a drop was: the kernel's location, unless it lies in the function that wrote the
+ * event, the innermost frame of the stack below the tracing frames, or in the part of it the
+ * compiler split off (Debian's arm64 5.10: kfree_skb.part.0 emits the event, and gives
+ * kfree_skb+0x2c for every drop): then the frame after that function's, where it was called.
+ */
+uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks)
+{
+	char loc[160], buf[160];
+	uint64_t at = ksyms_start(ks, p->location);
+	uint32_t i = 0;
+
+	while (i < p->nframes) {
+		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
+		if (!stacks_tracing_frame(buf))
+			break;
+		i++;
+	}
+	if (!at || i >= p->nframes)
+		return p->location;
+	func_base(ks, p->location, loc, sizeof(loc));
+	func_base(ks, p->frames[i], buf, sizeof(buf));
+	if (strcmp(buf, loc))
+		return p->location;
+	/* the emitter's frame, or (split) the one after it, is in the location's function */
+	for (uint32_t k = i; k <= i + 1 && k + 1 < p->nframes; k++)
+		if (ksyms_start(ks, p->frames[k]) == at)
+			return p->frames[k + 1];
+	return p->location;
+}
+
+/* Why the path ended, as far as the events tell. */
+static void verdict(const struct follow_path *p, const struct ksyms *ks)
+{
+	char buf[160];
+
+	out_str("verdict", "%s", follow_verdict_name(p->verdict));
+	if (p->verdict == FV_DROPPED && p->reason >= 0) {
+		if (p->reason_name)
+			out_str("reason", " %s", p->reason_name);
+		else
+			out_text(" reason=%d", p->reason);
+		out_int("reason_code", "", p->reason);
+	}
+	if (p->queued && p->sock_protocol)
+		out_str("sock_protocol", " to a %s socket", proto_name(p->sock_protocol, buf,
+									 sizeof(buf)));
+	else if (p->queued)
+		out_text(" to a socket");
+	if (p->location) {
+		uint64_t at = follow_drop_location(p, ks);
+
+		ksyms_format(ks, at, buf, sizeof(buf));
+		out_str("location", " at %s", buf);
+		hex("location_addr", "", at);
+	}
+	if (p->read) {
+		out_str("comm", ", read by %s", p->comm[0] ? p->comm : "?");
+		out_int("pid", " (pid %" PRId64 ")", p->pid);
+	}
+	if (p->verdict == FV_EXPIRED)
+		out_text(p->reused ? ": freed unseen (its address came back on another skb)" :
+			 ": no end seen");
+	out_bool("address_reused", "", p->reused);
+}
+
+/* "udp 127.0.0.1:40000 > 127.0.0.1:53 ": the packet, where kprobes read it. */
+static void packet(const struct follow_path *p)
+{
+	struct ftnet_event ev = { .family = p->family, .ipproto = p->ipproto,
+				  .pkt_known = p->pkt_known, .sport = p->sport, .dport = p->dport };
+
+	if (!p->family)
+		return;
+	memcpy(ev.saddr, p->saddr, 16);
+	memcpy(ev.daddr, p->daddr, 16);
+	out_packet_flow(&ev);
+	out_text(" ");
+}
+
+static void header(const struct follow_path *p, const struct ksyms *ks)
+{
+	char buf[64];
+
+	out_uint("ts_ns", "", p->first_ts);
+	out_fmt_time(p->first_ts, buf, sizeof(buf));
+	out_text("%s ", buf);
+	hex("skbaddr", "skb %s ", p->skbaddr);
+	packet(p);
+	verdict(p, ks);
+	out_uint("duration_ns", "", p->last_ts - p->first_ts);
+	out_uint("steps_omitted", p->omitted ? " (%" PRIu64 " steps not kept)" : "", p->omitted);
+	out_bool("events_lost", " (events were lost meanwhile: steps may be missing)", p->lost);
+}
+
+/* A netfilter hook as nft names it: "ip input", "ip6 prerouting", "bridge forward". */
+static void nf_hook_out(unsigned int pf, unsigned int hook)
+{
+	static const char *const inet[] = { "prerouting", "input", "forward", "output",
+					    "postrouting" };
+	static const char *const arp[] = { "input", "output", "forward" };
+	static const char *const netdev[] = { "ingress", "egress" };
+	const char *family, *name = NULL;
+	char num[16];
+
+	switch (pf) {	/* NFPROTO_* */
+	case 1: family = "inet"; break;
+	case 2: family = "ip"; break;
+	case 3: family = "arp"; break;
+	case 5: family = "netdev"; break;
+	case 7: family = "bridge"; break;
+	case 10: family = "ip6"; break;
+	default: snprintf(num, sizeof(num), "%u", pf); family = num; break;
+	}
+	if (pf == 3)
+		name = hook < ARRAY_SIZE(arp) ? arp[hook] : NULL;
+	else if (pf == 5)
+		name = hook < ARRAY_SIZE(netdev) ? netdev[hook] : NULL;
+	else
+		name = hook < ARRAY_SIZE(inet) ? inet[hook] : NULL;
+	out_str("nf_family", " hook %s", family);
+	if (name)
+		out_str("nf_hook", " %s", name);
+	else
+		out_uint("nf_hook", " %" PRIu64, hook);
+}
+
+static void steps(const struct follow_path *p)
+{
+	out_open("steps", true);
+	for (int i = 0; i < p->nsteps; i++) {
+		const struct follow_step *s = &p->steps[i];
+
+		out_open(NULL, false);
+		out_uint("t_ns", "", s->ts - p->first_ts);
+		out_text("\n  %+12.3fus  ", (s->ts - p->first_ts) / 1e3);
+		out_str("step", "%-24s ", s->name);
+		if (s->dev[0])
+			out_str("dev", "%-10s ", s->dev);
+		else
+			out_text("%-10s ", "-");
+		out_int("cpu", "cpu %" PRId64, s->cpu);
+		if (s->len)
+			out_uint("len", " len %" PRIu64, s->len);
+		if (s->nf_known)
+			nf_hook_out(s->nf_pf, s->nf_hook);
+		out_close(false);
+	}
+	out_close(true);
+}
+
+static void stack(const struct follow_path *p, const struct ksyms *ks)
+{
+	bool top = true;
+
+	if (!p->nframes)
+		return;
+	out_open("stack", true);
+	for (uint32_t i = 0; i < p->nframes; i++) {
+		char buf[160];
+
+		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
+		if (top && stacks_tracing_frame(buf))
+			continue;
+		top = false;
+		out_str(NULL, "\n                  %s", buf);
+	}
+	out_close(true);
+}
+
+void follow_out_path(const struct follow_path *p, const struct ksyms *ks)
+{
+	out_begin("path");
+	header(p, ks);
+	steps(p);
+	stack(p, ks);
+	out_text("\n");
+	out_end();
+}
