@@ -79,4 +79,22 @@ struct ftnet_event {
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);
 
+/* How an event of the catalogue (src/kernel/groups.c) is decoded: the catalogue names each event once. */
+enum decode_kind {
+	DK_NONE,
+	DK_DROP, DK_RESET_SENT, DK_RESET_RECEIVED, DK_RETRANS, DK_STATE, DK_RX, DK_TX,
+	DK_SOCK_LENGTH, DK_COPY,
+	/* the kprobe backend: socket fields from struct sock_common */
+	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
+	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
+	DK_KP_DROP_PKT,		/* the packet of a drop: skb offsets and a window of its bytes */
+	DK_KP_PKT_STEP,		/* a stack function a packet passed (follow), with its packet */
+	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
+	 * queued to a socket */
+	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
+	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
+	DK_COMM_RENAME, DK_COMM_FORK, DK_COMM_EXIT,
+	DK_NKINDS
+};
+
 #endif

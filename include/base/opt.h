@@ -126,4 +126,9 @@ const char *opt_check_prom(const char *arg);
 /* --filter EXPR: one expression the kernel's filter file takes whole. */
 const char *opt_check_filter(const char *arg);
 
+/* "ftnet: WHAT (see 'ftnet CMD -h')" on stderr, and exit 2: the options' one way out. */
+void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* --prom FILE: a usage error when empty, a failure when FILE cannot be written (checked now). */
+const char *prom_path_or_die(const char *cmd, const char *arg);
+
 #endif

@@ -40,12 +40,6 @@ bool out_is_json(void);
 /* Text only (a label, a separator); nothing in JSON. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-struct packet;
-
-void out_event_header(void);
-/* One captured packet: wall time, interface, protocol, addresses, ports, flags, length. */
-void out_packet(const struct packet *p);
-void out_event(const struct ftnet_event *ev);
 
 /*
  * Standard output (src/base/out-fd.c): everything ftnet prints on stdout goes through these.
@@ -65,13 +59,9 @@ uint64_t out_unwritten(void);
 /* Flushes and checks stdout at exit: -1 after saying on stderr what could not be written. */
 int out_close_stdout(void);
 
-/* Helpers shared with other views. */
-void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size);
-const char *out_ethertype(uint16_t proto);
-/* A packet's flow from kprobes: "udp 10.0.0.1:5353 > 10.0.0.2:53" (ports where known). */
-void out_packet_flow(const struct ftnet_event *ev);
-/* "tcp", "udp", "icmp", "icmpv6", or the number. */
-const char *out_ipproto(uint8_t proto, char *buf, size_t size);
+/* The time of an event as the options ask (monotonic seconds, or the wall clock's time). */
 void out_fmt_time(uint64_t ts, char *buf, size_t size);
+/* The options out_init was given. */
+const struct out_opts *out_options(void);
 
 #endif

@@ -13,8 +13,20 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 extern const char *prog_name;
 extern int verbose;
 
+/*
+ * The library never exits: it says what failed with error() and returns what error() returns,
+ * ERR_FAIL (-1), or ERR_USAGE (-2) for what the user asked wrongly; error_errno() adds errno's
+ * message. Only main and the commands die(), or exit_if_error() with such a return.
+ */
+#define ERR_FAIL	(-1)
+#define ERR_USAGE	(-2)
+
 void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Exits with EXIT_USAGE for ERR_USAGE, EXIT_FAIL for any other negative ret; else returns. */
+void exit_if_error(int ret);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -22,10 +34,6 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
-
-/* Parsers for option values; return 0 or -EINVAL. */
-int parse_u64(const char *s, uint64_t *v);
-int parse_seconds(const char *s, double *v);
 
 /* Read a small file into a NUL-terminated buffer; NULL with errno on failure. */
 char *read_file(const char *path, size_t *len);

@@ -6,14 +6,10 @@
 #include <event-parse.h>
 #include <tracefs.h>
 
-struct group;
+#include "base/ctx.h"
+#include "source/enabling.h"
 
-struct ftnet_ctx {
-	const char	*instance;	/* -I NAME, FTNET_INSTANCE, or "ftnet" */
-	bool		instance_given;	/* by -I or FTNET_INSTANCE */
-	const char	*tracefs;	/* mount point, when the command needs it */
-	int		backend;	/* enum backend: --backend, default auto */
-};
+struct group;
 
 enum cmd_flags {
 	NEED_TRACEFS = 1 << 0,	/* mount or find tracefs first */
@@ -69,33 +65,21 @@ int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands (src/cmd/common.c). */
-void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-/* --prom FILE: a usage error when empty, a failure when FILE cannot be written (checked now). */
-const char *prom_path_or_die(const char *cmd, const char *arg);
 const struct group *group_or_die(const char *name);
 /* The backend a group runs on here; dies naming what is missing and the alternative. */
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
 /* A tep handle with the network systems (and nothing else: parsing all events is slow). */
 struct tep_handle *tep_load_or_die(void);
-/*
- * Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes.
- * -ENOENT, with the name in out, for a value that is no name this kernel has (reason == BOGUS).
- */
-int filter_translate(struct tep_event *event, const char *expr, char *out, size_t size);
 /* Moves into a network namespace (--netns NAME|PID) or dies naming it. */
 void netns_or_die(const char *spec);
-/* A positive number of seconds for option opt of command cmd, or a usage error. */
-double seconds_or_die(const char *cmd, const char *opt, const char *arg);
-/* An interval of at least 0.1 s, or a usage error. */
-double interval_or_die(const char *cmd, const char *arg);
-/* "ftnet: cannot ...: <why>: run as root" for a tracefs errno. */
-const char *tfs_strerror(int err);
 /* Applies kb/filters and enables the groups; on failure undoes what it did and dies. */
 void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, bool created,
 			  const struct group **gs, int n, const char *filter, bool *changed,
 			  int *backends);
-/* Disables the events of the groups that no group in keep needs; clears their filters. */
-void groups_disable(struct tracefs_instance *inst, const struct group **gs, int n,
-		    const struct group **keep, int nkeep);
+
+struct run_spec;
+struct run_stats;
+/* run_events, exiting with its status when the source could not start (said why). */
+int run_or_exit(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats);
 
 #endif

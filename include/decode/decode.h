@@ -12,23 +12,6 @@ struct decoder;
 /* The drop packet probe fetches this many bytes before skb->data and as many from it. */
 #define DROP_PKT_WIN 64
 
-/* How an event of the catalogue (src/kernel/groups.c) is decoded: the catalogue names each event once. */
-enum decode_kind {
-	DK_NONE,
-	DK_DROP, DK_RESET_SENT, DK_RESET_RECEIVED, DK_RETRANS, DK_STATE, DK_RX, DK_TX,
-	DK_SOCK_LENGTH, DK_COPY,
-	/* the kprobe backend: socket fields from struct sock_common */
-	DK_KP_RESET_SENT, DK_KP_RESET_RECEIVED, DK_KP_PORT_NOTE, DK_KP_RETRANS, DK_KP_SET_STATE,
-	DK_KP_CONNECT, DK_KP_FINISH, DK_KP_FAILED, DK_KP_UDP,
-	DK_KP_DROP_PKT,		/* the packet of a drop: skb offsets and a window of its bytes */
-	DK_KP_PKT_STEP,		/* a stack function a packet passed (follow), with its packet */
-	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
-	 * queued to a socket */
-	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
-	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
-	DK_COMM_RENAME, DK_COMM_FORK, DK_COMM_EXIT,
-	DK_NKINDS
-};
 
 /* Builds a decoder for every event of the catalogue (both backends) that the handle knows. */
 struct decoder *decoder_new(struct tep_handle *tep);
@@ -71,5 +54,14 @@ const char *decode_symbol(struct tep_event *event, const char *field, long long 
 /* The reverse: a symbol name to its number; accepts a trailing or leading prefix-less name. */
 int decode_symbol_value(struct tep_event *event, const char *field, const char *name,
 			long long *value);
+
+/* The longest filter a user may give (opt.c checks it) */
+#define FILTER_TEXT_MAX 2048
+
+/*
+ * Translates names (drop reasons, TCP states, AF_*) to the numbers the kernel's filter takes.
+ * -ENOENT, with the name in out, for a value that is no name this kernel has (reason == BOGUS).
+ */
+int filter_translate(struct tep_event *event, const char *expr, char *out, size_t size);
 
 #endif

@@ -65,7 +65,7 @@ void khist_free(struct khist *h);
 
 #define KHIST_PREFIX "ftnet-agg-"	/* the instance of a run's triggers: ftnet-agg-PID */
 
-/* Creates the run's instance (its name into name) or dies saying why. */
+/* Creates the run's instance (its name into name); NULL with errno when it cannot. */
 struct tracefs_instance *khist_instance_new(char *name, size_t size);
 /* Removes it (its triggers go with it). */
 void khist_instance_end(struct tracefs_instance *inst, const char *name);

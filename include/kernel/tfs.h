@@ -49,5 +49,10 @@ int tfs_tep_add(struct tep_handle *tep, const char *sys, const char *name);
 
 /* Whether the instance records at all (tracing_on). */
 bool tfs_tracing_on(struct tracefs_instance *inst);
+/* "ftnet: cannot ...: <why>: run as root" for a tracefs errno. */
+const char *tfs_strerror(int err);
+
+/* A tep handle with the network systems and the comm events (not all: parsing is slow). */
+struct tep_handle *tfs_tep_load_net(void);
 
 #endif

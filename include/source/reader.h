@@ -7,19 +7,9 @@
 #include <stdint.h>
 #include <tracefs.h>
 
-struct reader;
+#include "base/sink.h"
 
-struct reader_sink {
-	/* one record, in timestamp order across all CPUs and rounds */
-	void	(*record)(void *ctx, struct tep_record *rec);
-	/* events the kernel lost on a CPU before ts (count 0: an unknown number) */
-	void	(*lost)(void *ctx, int cpu, uint64_t count, uint64_t ts);
-	void	*ctx;
-	/* when set: every raw page as read (size bytes), before its records are delivered */
-	void	(*page)(void *ctx, int cpu, const void *page, int size);
-	/* when set: each record as it is read, maybe a round before it is delivered */
-	void	(*seen)(void *ctx, int cpu, uint64_t ts, void *data, int size);
-};
+struct reader;
 
 struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep);
 void reader_close(struct reader *r);

@@ -70,7 +70,10 @@ struct run_spec {
 	int	wake_ms;
 };
 
-/* Runs the loop; returns the exit status. stats, when given, gets the run's counts. */
+/*
+ * Runs the loop; returns the exit status, or ERR_FAIL or ERR_USAGE when the source could not
+ * start (said why). stats, when given, gets the run's counts.
+ */
 int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats);
 /* The loop over a file (src/source/run-file.c), which run_events calls when r->read_file is set. */
 int run_file(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats);

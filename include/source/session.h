@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd/cmds.h"
+#include <event-parse.h>
+
+#include "base/ctx.h"
 #include "base/event.h"
 
 #define SESSION_MAX_GROUPS 16
@@ -75,9 +77,12 @@ extern volatile sig_atomic_t session_stop;
 /* SIGINT, SIGTERM, SIGHUP set session_stop; SIGPIPE is ignored (writes fail instead). */
 void session_signals(void);
 
-/* Sets everything up or dies having restored the kernel. names: group names (may be 0). */
-void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
-		   const struct session_opts *o);
+/*
+ * Sets everything up: 0, or ERR_FAIL or ERR_USAGE after saying why, with the kernel restored.
+ * names: group names (may be 0).
+ */
+int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
+		  const struct session_opts *o);
 /* One read round; returns events delivered or -errno (-EINTR on a signal). */
 long session_round(struct session *s, int timeout_ms);
 /*
@@ -106,10 +111,10 @@ void session_sink(struct session *s, struct reader_sink *sink);
 /*
  * The same session over a trace.dat (src/source/session-file.c): the file's formats, the groups it
  * holds (or those named, which it must hold), its pages merged by time through the sink
- * above. Dies with a clear message on a file it cannot read.
+ * above. ERR_FAIL or ERR_USAGE, after saying why, for a file it cannot read.
  */
-void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
-			char **names, int nnames, const struct session_opts *o);
+int session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
+		       char **names, int nnames, const struct session_opts *o);
 /*
  * Delivers at most max events before until_ts, *last_ts set to the time of the last one;
  * returns how many (0 at the end), -1 after reporting a bad page.
@@ -117,8 +122,6 @@ void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pa
 long session_file_read(struct session *s, uint64_t until_ts, long max, uint64_t *last_ts);
 /* The time of the file's next record (UINT64_MAX at its end). */
 uint64_t session_file_next_ts(struct session *s);
-/* The command name of a pid as the file recorded it. */
-void session_file_comm(struct session *s, int pid, int cpu, char *name);
 void session_file_end(struct session *s);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "kernel/groups.h"
-#include "source/reader.h"
+#include "base/sink.h"
 
 #define TD_MAX_CPUS 4096
 #define TD_ERRLEN 256

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmd/cmds.h"
+#include "base/ctx.h"
 #include "kernel/groups.h"
 #include "view/hist.h"
 

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd/cmds.h"
+#include "base/ctx.h"
 #include "kernel/groups.h"
 #include "view/top.h"
 

@@ -5,10 +5,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
 #include "base/opt.h"
 #include "base/out.h"
+#include "base/prom.h"
 #include "base/util.h"
+
+void usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	out_flush();
+	fprintf(stderr, "%s: ", prog_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'ftnet%s%s -h')\n", cmd ? " " : "", cmd ? cmd : "");
+	exit(EXIT_USAGE);
+}
+
+const char *prom_path_or_die(const char *cmd, const char *arg)
+{
+	struct prom *p;
+
+	if (!*arg)
+		usage_error(cmd, "invalid --prom '': give the file to write");
+	/* try it now, not after a whole run: its directory must exist and be writable */
+	p = prom_open(arg);
+	if (!p)
+		die(EXIT_FAIL, "cannot write the Prometheus file '%s': %s", arg,
+		    prom_strerror(errno));
+	prom_discard(p);
+	return arg;
+}
 
 #define OPT_MAX 40
 

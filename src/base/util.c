@@ -33,13 +33,47 @@ void die(int code, const char *fmt, ...)
 	exit(code);
 }
 
-void error(const char *fmt, ...)
+int error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
+	return ERR_FAIL;
+}
+
+int error_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	return ERR_USAGE;
+}
+
+int error_errno(const char *fmt, ...)
+{
+	char msg[1024];
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: %s\n", prog_name, msg, strerror(e));
+	errno = e;
+	return ERR_FAIL;
+}
+
+void exit_if_error(int ret)
+{
+	if (ret == ERR_USAGE)
+		exit(EXIT_USAGE);
+	if (ret < 0)
+		exit(EXIT_FAIL);
 }
 
 void warn(const char *fmt, ...)
@@ -93,36 +127,6 @@ char *xstrdup(const char *s)
 	if (!p)
 		die(EXIT_FAIL, "out of memory");
 	return p;
-}
-
-int parse_u64(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
-int parse_seconds(const char *s, double *v)
-{
-	char *end;
-	double x;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	x = strtod(s, &end);
-	if (errno || *end || !isfinite(x) || x <= 0 || x > 1e9)
-		return -EINVAL;
-	*v = x;
-	return 0;
 }
 
 char *read_file(const char *path, size_t *len)

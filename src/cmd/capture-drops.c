@@ -15,6 +15,7 @@
 #include "capture-int.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "source/run.h"
 #include "base/util.h"
 
@@ -303,7 +304,7 @@ int capture_drops_run(struct ftnet_ctx *ctx, struct capture *c, struct out_opts 
 	r.tick = finish;
 	r.wake_fd = pcap_get_selectable_fd(c->pc);
 	r.wake_ms = WAKE_MS;
-	ret = run_events(ctx, &r, NULL);
+	ret = run_or_exit(ctx, &r, NULL);
 	free(m.pkts.buf);
 	free(m.drops.buf);
 	oo->ksyms = NULL;

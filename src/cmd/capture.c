@@ -10,10 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/cmds.h"
 #include "net/cap.h"
 #include "capture-int.h"
 #include "base/opt.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "source/session.h"
 #include "kernel/tfs.h"
 #include "base/util.h"

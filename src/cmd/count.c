@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmds.h"
 #include "kernel/khist.h"
 #include "base/opt.h"
 #include "base/out.h"
@@ -162,6 +163,9 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 			return false;
 	}
 	cs->kinst = khist_instance_new(cs->kname, sizeof(cs->kname));
+	if (!cs->kinst)
+		die(EXIT_FAIL, "cannot create the tracefs instance '%s': %s", cs->kname,
+		    tfs_strerror(errno));
 	for (cs->n = 0; cs->n < n; cs->n++) {
 		const char *colon = strchr(events[cs->n], ':');
 
@@ -346,7 +350,7 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.on_event = on_event;
 	r.tick = render;
 	r.prom_write = prom_write;
-	ret = run_events(ctx, &r, NULL);
+	ret = run_or_exit(ctx, &r, NULL);
 	kernel_end(&cs);
 	return ret;
 }

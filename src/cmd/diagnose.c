@@ -117,7 +117,7 @@ static int watch(struct ftnet_ctx *ctx, struct diag *d, char **names, int n)
 		r.arg = d;
 		r.started = begin;
 		r.on_event = diag_on_event;
-		return run_events(ctx, &r, NULL);
+		return run_or_exit(ctx, &r, NULL);
 	}
 	begin(d, NULL);
 	deadline = mono_ns() + (uint64_t)(d->secs * 1e9);

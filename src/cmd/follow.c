@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "view/follow.h"
 #include "kernel/groups.h"
@@ -273,7 +274,7 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.tick = tick;
 	r.stopping = stopping;
 	r.done = enough;
-	ret = run_events(ctx, &r, &rs);
+	ret = run_or_exit(ctx, &r, &rs);
 	summary(&st, &rs, o.max_paths);
 	follow_free(st.f);
 	if (st.filter)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/cmds.h"
 #include "kernel/groups.h"
 #include "view/hist.h"
 #include "view/hist-kernel.h"
@@ -252,7 +253,7 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (!o.read && o.aggregate != AGG_USER)
 		kernel_start(ctx, &h, o.aggregate);
 	r.no_events = h.hk != NULL;
-	ret = run_events(ctx, &r, NULL);
+	ret = run_or_exit(ctx, &r, NULL);
 	hist_kernel_end(h.hk);
 	return ret;
 }

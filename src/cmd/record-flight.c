@@ -12,6 +12,7 @@
 #include <tracefs.h>
 
 #include "cmd/cmds.h"
+#include "decode/decode.h"
 #include "flight.h"
 #include "base/opt.h"
 #include "source/session.h"

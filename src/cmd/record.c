@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "cmd/cmds.h"
 #include "base/opt.h"
 #include "flight.h"
 #include "source/reader.h"
@@ -449,7 +450,7 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.done = enough;
 	r.stopping = stopping;
 	r.drained = drained;
-	ret = run_events(ctx, &r, &rs);
+	ret = run_or_exit(ctx, &r, &rs);
 	if (st.failed)
 		ret = EXIT_FAIL;
 	else if (st.w && record_finish(&st, &kept))

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"
@@ -444,7 +445,7 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.on_event = count_event;
 	r.tick = tick;
 	r.done = all_read;
-	ret = run_events(ctx, &r, NULL);
+	ret = run_or_exit(ctx, &r, NULL);
 	if (session_stop)
 		die(EXIT_FAIL, "selftest interrupted; the kernel is restored");
 	ok = report(&p) && !p.failed && ret == EXIT_OK;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmds.h"
 #include "view/agg.h"
 #include "kernel/groups.h"
 #include "view/hist.h"
@@ -237,7 +238,7 @@ static int serve_loop(struct ftnet_ctx *ctx, struct run_spec *r, struct serve *s
 	for (;;) {
 		if (end)
 			r->duration = end > mono_ns() ? (double)(end - mono_ns()) / 1e9 : 0.001;
-		ret = run_events(ctx, r, NULL);
+		ret = run_or_exit(ctx, r, NULL);
 		if (session_stop == SIGHUP) {
 			note("SIGHUP: setting the instance up again");
 			session_stop = 0;

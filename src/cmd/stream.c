@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmds.h"
 #include "view/dropsink.h"
 #include "kernel/groups.h"
 #include "kernel/koffs.h"
 #include "kernel/ksyms.h"
 #include "base/opt.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "kernel/probe.h"
 #include "source/run.h"
 #include "kernel/tfs.h"
@@ -209,7 +211,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.started = started;
 	r.on_event = print_event;
 	r.done = enough;
-	ret = run_events(ctx, &r, &rs);
+	ret = run_or_exit(ctx, &r, &rs);
 	ksyms_free(ks);
 	if (o.write && ((cret = dropsink_close(st.drops)) < 0 || st.werr)) {
 		error("cannot write '%s': %s", o.write, strerror(st.werr ? st.werr : -cret));

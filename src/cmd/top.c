@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmds.h"
 #include "view/agg.h"
 #include "kernel/groups.h"
 #include "kernel/khist.h"
@@ -335,7 +336,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.tick = tick;
 	r.stopping = stopping;
 	r.prom_write = prom_write;
-	ret = run_events(ctx, &r, NULL);
+	ret = run_or_exit(ctx, &r, NULL);
 	top_kernel_end(tr.tk);
 	top_release(&tr.t);
 	ksyms_free(tr.ks);

@@ -17,7 +17,7 @@
 
 #include "kernel/calibrate.h"
 #include "net/pkt.h"
-#include "kernel/probe.h"
+#include "kernel/kprobe.h"
 #include "base/util.h"
 
 #define SKB_BYTES 256	/* of struct sk_buff read (it is 224 to 232 bytes) */
@@ -88,17 +88,42 @@ static unsigned long long parse_num(const char *line, const char *name)
 	return p ? strtoull(p + strlen(key), NULL, 0) : 0;
 }
 
+/* fetch with its "$A1" written as this kernel names the first argument. */
+static int first_arg(const char *fetch, char *out, size_t size)
+{
+	char arg[16];
+	size_t o = 0;
+
+	if (probe_arg(1, arg, sizeof(arg)) < 0)
+		return -EINVAL;
+	for (const char *p = fetch; *p; p++) {
+		const char *rep = strncmp(p, "$A1", 3) ? NULL : arg;
+		size_t l = rep ? strlen(rep) : 1;
+
+		if (o + l >= size)
+			return -ENOSPC;
+		memcpy(out + o, rep ? rep : p, l);
+		o += l;
+		p += rep ? 2 : 0;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 /* Registers ftnet/NAME on tcp_v4_rcv in a private instance, sends SYNs, returns the trace. */
 static char *probe_run(const char *name, const char *fetch, int port, int syns, char *why,
 		       size_t size)
 {
-	struct probe_def d = { name, "tcp_v4_rcv", fetch, NULL, false, 0 };
 	struct tracefs_instance *inst;
-	char iname[64], err[512], *text = NULL;
+	char iname[64], err[512], *text = NULL, args[1024];
 	int ret;
 
 	snprintf(iname, sizeof(iname), "ftnet-calib-%d", (int)getpid());
-	ret = probe_create(&d, err, sizeof(err));
+	ret = first_arg(fetch, args, sizeof(args));
+	if (ret < 0)
+		snprintf(err, sizeof(err), "no $argN in this kernel and no register table for it");
+	else if (!probe_exists(name))
+		ret = probe_register(name, "tcp_v4_rcv", args, err, sizeof(err));
 	if (ret < 0) {
 		snprintf(why, size, "calibration: %s", err);
 		return NULL;
@@ -115,7 +140,7 @@ static char *probe_run(const char *name, const char *fetch, int port, int syns, 
 		tracefs_instance_destroy(inst);
 		tracefs_instance_free(inst);
 	}
-	probe_remove(&d);
+	probe_remove_event(name);
 	return text;
 }
 

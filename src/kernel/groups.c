@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "decode/decode.h"
 #include "base/event.h"
 #include "kernel/koffs.h"
 #include "kernel/groups.h"

@@ -7,7 +7,7 @@
 #include <tracefs.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "base/ctx.h"
 #include "kernel/khist.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
@@ -310,8 +310,7 @@ struct tracefs_instance *khist_instance_new(char *name, size_t size)
 	snprintf(name, size, KHIST_PREFIX "%d", (int)getpid());
 	inst = tfs_instance_open(name, true, NULL);
 	if (!inst)
-		die(EXIT_FAIL, "cannot create the tracefs instance '%s': %s", name,
-		    tfs_strerror(errno));
+		return NULL;
 	/* its events stay off: nothing is written there, a small buffer will do; the clock is
 	 * the user-space path's (common_timestamp reads it) */
 	tfs_instance_setup(inst, 8);

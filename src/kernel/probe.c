@@ -1,5 +1,6 @@
 /*
- * kprobes in the system "ftnet", for kernels without the tracepoints a group prefers. They are
+ * kprobes in the system "ftnet", for kernels without the tracepoints a group prefers: their
+ * definitions written out for this kernel (offsets from koffs, arguments, registers). They are
  * global (kprobe_events), enabled per instance, and removed when no instance uses them.
  */
 #include <dirent.h>
@@ -13,31 +14,9 @@
 
 #include "kernel/koffs.h"
 #include "kernel/probe.h"
+#include "kernel/kprobe.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
-
-const char *probe_arg_reg(const char *arch, int n)
-{
-	static const char *x86_64[] = { "%di", "%si", "%dx", "%cx", "%r8", "%r9" };
-	static const char *arm64[] = { "%x0", "%x1", "%x2", "%x3", "%x4", "%x5" };
-
-	if (n < 1 || n > 6)
-		return NULL;
-	if (!strcmp(arch, "x86_64"))
-		return x86_64[n - 1];
-	if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
-		return arm64[n - 1];
-	return NULL;
-}
-
-const char *probe_return_address(const char *arch)
-{
-	if (!strcmp(arch, "x86_64"))
-		return "$stack0";	/* the call pushed it: the top of the stack at entry */
-	if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
-		return "%x30";		/* the link register */
-	return NULL;
-}
 
 /* "sock_common.skc_v6_daddr+8" -> the number, from koffs (BTF, or the stable defaults). */
 static int offset_arg(const char *name, size_t len, char *out, size_t size)
@@ -157,84 +136,6 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 	return 0;
 }
 
-int probe_v6_offset(void)
-{
-	/* possible_net_t skc_net is empty without CONFIG_NET_NS; /proc/self/ns/net tells */
-	return access("/proc/self/ns/net", F_OK) == 0 || errno != ENOENT ? PROBE_V6_NETNS :
-	       PROBE_V6_NO_NETNS;
-}
-
-bool probe_kprobes_supported(void)
-{
-	return tracefs_file_exists(NULL, "kprobe_events");
-}
-
-bool probe_argn_supported(void)
-{
-	static int known = -1;	/* the README does not change: read it once per run */
-	const char *force = getenv("FTNET_KPROBE_ARGS");
-	char *readme;
-
-	if (known >= 0)
-		return known;
-	/* as on kernels without $argN: the calling convention's registers (for the tests) */
-	if (force && !strcmp(force, "registers"))
-		return (known = 0);
-	readme = tracefs_instance_file_read(NULL, "README", NULL);
-	if (readme)
-		known = strstr(readme, "$arg<N>") != NULL;
-	free(readme);
-	return known > 0;
-}
-
-static bool func_in_kallsyms(const char *func)
-{
-	size_t n = strlen(func);
-	char line[512];
-	bool found = false;
-	FILE *f = fopen("/proc/kallsyms", "re");
-
-	if (!f)
-		return false;
-	/* "ffffffff81234560 t tcp_v4_send_reset" (maybe "\t[module]" after it) */
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *name = strchr(line, ' ');
-
-		if (!name || (name[1] != 't' && name[1] != 'T') || name[2] != ' ')
-			continue;
-		name += 3;
-		found = !strncmp(name, func, n) && (name[n] == '\n' || name[n] == '\t' ||
-						     name[n] == '\0');
-	}
-	fclose(f);
-	return found;
-}
-
-/* Each function is looked up once per run: the groups ask again and again. */
-bool probe_func_exists(const char *func)
-{
-	static struct { char func[64]; bool found; } memo[128];
-	static size_t nmemo;
-	bool found;
-
-	for (size_t i = 0; i < nmemo; i++)
-		if (!strcmp(memo[i].func, func))
-			return memo[i].found;
-	found = func_in_kallsyms(func);
-	/* a missing kallsyms (no /proc yet) is not remembered: it may be mounted later */
-	if (nmemo < ARRAY_SIZE(memo) && strlen(func) < sizeof(memo[0].func) &&
-	    access("/proc/kallsyms", R_OK) == 0) {
-		strcpy(memo[nmemo].func, func);
-		memo[nmemo++].found = found;
-	}
-	return found;
-}
-
-static bool probe_exists(const char *event)
-{
-	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");
-}
-
 bool probe_usable(const struct probe_def *d)
 {
 	struct utsname u;
@@ -250,7 +151,6 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 {
 	struct utsname u;
 	char fetch[1024];
-	int ret;
 
 	if (probe_exists(d->event))
 		return 0;
@@ -266,107 +166,11 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 			 "or a struct offset ftnet does not know ('ftnet check')", u.machine);
 		return -EINVAL;
 	}
-	tracefs_instance_file_clear(NULL, "error_log");
-	ret = tracefs_kprobe_raw(PROBE_SYSTEM, d->event, d->func, fetch);
-	if (ret < 0) {
-		char *log = tracefs_error_last(NULL);
-
-		ret = errno ? -errno : -EINVAL;
-		snprintf(err, errlen, "the kernel refused 'p:%s/%s %s %s': %s", PROBE_SYSTEM,
-			 d->event, d->func, fetch, log && *log ? log : strerror(-ret));
-		free(log);
-		return ret;
-	}
-	return 0;
+	return probe_register(d->event, d->func, fetch, err, errlen);
 }
 
-/* "-:ftnet/NAME" to kprobe_events; the kernel refuses (EBUSY) while it is enabled anywhere. */
-static int remove_event(const char *event)
-{
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "-:%s/%s\n", PROBE_SYSTEM, event);
-	if (tracefs_instance_file_append(NULL, "kprobe_events", cmd) < 0)
-		return errno == ENOENT ? 0 : -EBUSY;
-	return 0;
-}
 
 int probe_remove(const struct probe_def *d)
 {
-	if (!probe_exists(d->event))
-		return 0;
-	return remove_event(d->event);
-}
-
-/* Enabled in the top level or in any instance? */
-static bool enabled_anywhere(const char *event)
-{
-	char path[1024];
-	struct dirent *de;
-	bool on = false;
-	DIR *d;
-
-	if (tfs_event_enabled(NULL, PROBE_SYSTEM, event) == 1)
-		return true;
-	snprintf(path, sizeof(path), "%s/instances", tracefs_tracing_dir());
-	d = opendir(path);
-	if (!d)
-		return false;
-	while (!on && (de = readdir(d))) {
-		struct tracefs_instance *inst;
-
-		if (de->d_name[0] == '.')
-			continue;
-		inst = tracefs_instance_alloc(NULL, de->d_name);
-		if (inst) {
-			on = tfs_event_enabled(inst, PROBE_SYSTEM, event) == 1;
-			tracefs_instance_free(inst);
-		}
-	}
-	closedir(d);
-	return on;
-}
-
-/* Every ftnet/ probe in kprobe_events ("p:ftnet/NAME func args" lines). */
-static int walk(bool remove, int *busy)
-{
-	char *text = tracefs_instance_file_read(NULL, "kprobe_events", NULL), *line, *save;
-	char prefix[32];
-	int n = 0;
-
-	if (busy)
-		*busy = 0;
-	if (!text)
-		return 0;
-	snprintf(prefix, sizeof(prefix), ":%s/", PROBE_SYSTEM);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *ev = strstr(line, prefix), *end;
-
-		if (!ev || (line[0] != 'p' && line[0] != 'r'))
-			continue;
-		ev += strlen(prefix);
-		end = strchr(ev, ' ');
-		if (end)
-			*end = '\0';
-		if (enabled_anywhere(ev)) {
-			if (busy)
-				(*busy)++;
-		} else if (!remove || remove_event(ev) == 0) {
-			n++;
-		} else if (busy) {
-			(*busy)++;
-		}
-	}
-	free(text);
-	return n;
-}
-
-int probe_sweep(int *busy)
-{
-	return walk(true, busy);
-}
-
-int probe_stale(void)
-{
-	return walk(false, NULL);
+	return probe_remove_event(d->event);
 }

@@ -358,3 +358,31 @@ bool tfs_tracing_on(struct tracefs_instance *inst)
 	free(s);
 	return on;
 }
+
+const char *tfs_strerror(int err)
+{
+	static char buf[160];
+
+	if (err < 0)
+		err = -err;
+	if (err == EACCES || err == EPERM)
+		snprintf(buf, sizeof(buf), "%s: ftnet needs root (CAP_SYS_ADMIN) to change tracefs",
+			 strerror(err));
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+	return buf;
+}
+
+struct tep_handle *tfs_tep_load_net(void)
+{
+	static const char *const systems[] = { "skb", "net", "tcp", "sock", "ftnet", NULL };
+	struct tep_handle *tep = tfs_tep_load(systems);
+
+	if (!tep)
+		return NULL;
+	/* the comm names' events (src/source/session.c), where the kernel has them */
+	tfs_tep_add(tep, "task", "task_rename");
+	tfs_tep_add(tep, "sched", "sched_process_fork");
+	tfs_tep_add(tep, "sched", "sched_process_exit");
+	return tep;
+}

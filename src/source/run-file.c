@@ -68,7 +68,9 @@ int run_file(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
 	int ret;
 
 	session_signals();
-	session_file_start(&s, ctx, r->read_file, r->groups, r->ngroups, &r->so);
+	ret = session_file_start(&s, ctx, r->read_file, r->groups, r->ngroups, &r->so);
+	if (ret < 0)
+		return ret;
 	s.on_event = r->on_event;
 	s.on_record = r->on_record;
 	s.arg = r->arg;

@@ -150,7 +150,9 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	session_signals();
 	/* events are decoded here (not passed on raw): their names as the kernel gave them */
 	r->so.comms = !r->on_record && !r->on_page;
-	session_start(&s, ctx, r->groups, r->ngroups, &r->so);
+	ret = session_start(&s, ctx, r->groups, r->ngroups, &r->so);
+	if (ret < 0)
+		return ret;
 	s.on_event = r->on_event;
 	s.on_record = r->on_record;
 	s.on_page = r->on_page;

@@ -28,27 +28,58 @@ struct td_source {
 	const char		*path;
 };
 
+/* What a path is when it is no trace.dat file to map, for the message; NULL for a regular file. */
+static const char *not_regular(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return NULL;
+	if (S_ISDIR(mode))
+		return "it is a directory";
+	if (S_ISFIFO(mode))
+		return "it is a pipe (FIFO): save the recording to a file first";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "it is a device";
+	if (S_ISSOCK(mode))
+		return "it is a socket";
+	return "it is not a regular file";
+}
+
+/* The whole file, mapped; NULL after saying why. A FIFO is refused before it is opened. */
 static void *map_file(const char *path, size_t *len)
 {
+	const char *what;
 	struct stat st;
 	void *map;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd;
 
-	if (fd < 0)
-		die(EXIT_FAIL, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		die(EXIT_FAIL, "cannot read '%s': %s", path,
-		    errno ? strerror(errno) : "not a regular file: give a trace.dat file");
+	if (stat(path, &st) < 0) {
+		error_errno("cannot open '%s'", path);
+		return NULL;
+	}
+	what = not_regular(st.st_mode);
+	if (what) {
+		error("cannot read '%s': %s; give a trace.dat file ('ftnet record' writes one)", path,
+		      what);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 || not_regular(st.st_mode)) {
+		error_errno("cannot open '%s'", path);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
 	}
 	if (!st.st_size) {
 		close(fd);
-		die(EXIT_FAIL, "cannot read '%s': the file is empty", path);
+		error("cannot read '%s': the file is empty", path);
+		return NULL;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (map == MAP_FAILED)
-		die(EXIT_FAIL, "cannot read '%s': %s", path, strerror(errno));
+	if (map == MAP_FAILED) {
+		error_errno("cannot read '%s'", path);
+		return NULL;
+	}
 	*len = (size_t)st.st_size;
 	return map;
 }
@@ -92,7 +123,7 @@ static bool file_names_group(const struct td_file *f, const struct group *g, boo
 	return false;
 }
 
-static void file_groups(struct session *s, const char *path, char **names, int nnames)
+static int file_groups(struct session *s, const char *path, char **names, int nnames)
 {
 	const struct td_file *f = &s->file->f;
 	char held[256] = "";
@@ -109,20 +140,24 @@ static void file_groups(struct session *s, const char *path, char **names, int n
 		}
 	}
 	for (int i = 0; i < nnames; i++) {
-		const struct group *g = group_or_die(names[i]);
+		const struct group *g = group_find(names[i]);
 
+		if (!g)
+			return error_usage("unknown group '%s': the groups are %s", names[i],
+					   group_names());
 		if (!file_has_group(f, g))
-			die(EXIT_FAIL, "'%s' holds no events of group '%s': it holds %s", path,
-			    names[i], held[0] ? held : "none of ftnet's groups");
+			return error("'%s' holds no events of group '%s': it holds %s", path,
+				     names[i], held[0] ? held : "none of ftnet's groups");
 		if (s->nrun < SESSION_MAX_GROUPS)
 			s->run[s->nrun++] = g;
 	}
 	if (!s->nrun)
-		die(EXIT_FAIL, "'%s' holds no events of ftnet's groups (%s): it was recorded with "
-			       "other events", path, group_names());
+		return error("'%s' holds no events of ftnet's groups (%s): it was recorded with other events",
+			     path, group_names());
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;
+	return 0;
 }
 
 /* The file's command lines ("PID COMM" per line) into its tep handle. */
@@ -143,28 +178,36 @@ static void file_comms(struct tep_handle *tep, const struct td_blob *b)
 	}
 }
 
-void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
-			char **names, int nnames, const struct session_opts *o)
+int session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *path,
+		       char **names, int nnames, const struct session_opts *o)
 {
-	struct td_source *src = xcalloc(1, sizeof(*src));
+	struct td_source *src;
 	char err[TD_ERRLEN];
+	int ret = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->ctx = ctx;
 	s->lockfd = -1;
 	if (o->filter)
-		die(EXIT_USAGE, "--filter is applied by the kernel while recording: give it to "
-				"'ftnet record', not with a file to read");
+		return error_usage("--filter is applied by the kernel while recording: give it to 'ftnet record', not with a file to read");
+	src = xcalloc(1, sizeof(*src));
 	src->path = path;
 	src->map = map_file(path, &src->maplen);
-	if (td_parse(&src->f, src->map, src->maplen, err, sizeof(err)) < 0)
-		die(EXIT_FAIL, "cannot read '%s': %s", path, err);
+	if (!src->map) {
+		free(src);
+		return ERR_FAIL;
+	}
+	if (td_parse(&src->f, src->map, src->maplen, err, sizeof(err)) < 0) {
+		munmap(src->map, src->maplen);
+		free(src);
+		return error("cannot read '%s': %s", path, err);
+	}
 	s->file = src;
 	s->tep = src->f.tep;
 	if (o->raw_only)
 		s->types = 1u << EV_LOST;	/* no group needed: count -r counts any event */
 	else
-		file_groups(s, path, names, nnames);
+		ret = file_groups(s, path, names, nnames);
 	file_comms(s->tep, &src->f.cmdlines);
 	if (src->f.kallsyms.len)
 		s->ksyms = ksyms_parse(src->f.kallsyms.data, src->f.kallsyms.len);
@@ -175,6 +218,9 @@ void session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pa
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);
 	src->rd = td_reader_new(&src->f);
+	if (ret < 0)
+		session_file_end(s);
+	return ret;
 }
 
 long session_file_read(struct session *s, uint64_t until_ts, long max, uint64_t *last_ts)
@@ -197,14 +243,6 @@ long session_file_read(struct session *s, uint64_t until_ts, long max, uint64_t 
 uint64_t session_file_next_ts(struct session *s)
 {
 	return td_next_ts(s->file->rd);
-}
-
-void session_file_comm(struct session *s, int pid, int cpu, char *name)
-{
-	if (pid <= 0)
-		snprintf(name, FTNET_COMM_LEN, "swapper/%d", cpu);
-	else
-		snprintf(name, FTNET_COMM_LEN, "%s", tep_data_comm_from_pid(s->tep, pid));
 }
 
 void session_file_end(struct session *s)

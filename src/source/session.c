@@ -13,7 +13,9 @@
 #include "kernel/groups.h"
 #include "kernel/owner.h"
 #include "source/reader.h"
+#include "source/enabling.h"
 #include "source/session.h"
+#include "session-int.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
 
@@ -63,7 +65,7 @@ static void restore_groups(struct session *s)
 		groups_disable(s->inst, undo, n, keep, nkeep);
 }
 
-static void restore(struct session *s)
+void session_restore(struct session *s)
 {
 	restore_groups(s);
 	for (int i = 0; i < s->nraw; i++)
@@ -84,38 +86,6 @@ static void restore(struct session *s)
 	s->inst = NULL;
 }
 
-/* Raw events (count): enabled for the run in what is always a private instance. */
-static void raw_enable(struct session *s, const struct session_opts *o)
-{
-	if (!o->nevents)
-		return;
-	s->raw = xcalloc(o->nevents, sizeof(*s->raw));
-	for (int i = 0; i < o->nevents; i++) {
-		const char *ev = o->events[i], *colon = strchr(ev, ':');
-		int ret;
-
-		if (!colon || colon == ev || !colon[1] || colon - ev >= 64 || strlen(colon) > 64) {
-			restore(s);
-			die(EXIT_USAGE, "invalid event '%s': give SYSTEM:EVENT, such as skb:kfree_skb",
-			    ev);
-		}
-		snprintf(s->raw[i][0], 64, "%.*s", (int)(colon - ev), ev);
-		snprintf(s->raw[i][1], 64, "%s", colon + 1);
-		if (!tracefs_event_file_exists(s->inst, s->raw[i][0], s->raw[i][1], "enable")) {
-			restore(s);
-			die(EXIT_FAIL, "this kernel has no tracepoint '%s': 'ftnet list' shows the "
-				       "network ones, %s/available_events all of them", ev,
-			    s->ctx->tracefs);
-		}
-		ret = tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], true);
-		s->nraw = i + 1;
-		if (ret < 0) {
-			restore(s);
-			die(EXIT_FAIL, "cannot enable '%s': %s", ev, tfs_strerror(ret));
-		}
-	}
-}
-
 /*
  * Where the instance is this run's own: the kernel's rename and fork events, so that a task
  * that exec'd or ended before its events were read still gets the name it had (comm.c).
@@ -125,7 +95,7 @@ static const char *const comm_events[][2] = { { "task", "task_rename" },
 					       { "sched", "sched_process_fork" },
 					       { "sched", "sched_process_exit" } };
 
-static void comm_events_enable(struct session *s)
+void session_comm_events_on(struct session *s)
 {
 	if (!s->created)
 		return;
@@ -150,189 +120,13 @@ void session_comm_events_off(struct tracefs_instance *inst)
 			tfs_event_set(inst, comm_events[i][0], comm_events[i][1], false);
 }
 
-static void add_group(struct session *s, const struct group *g)
+/* A file's command names: the table it recorded (tep holds it). */
+static void file_comm(struct session *s, int pid, int cpu, char *name)
 {
-	for (int i = 0; i < s->nrun; i++)
-		if (s->run[i] == g)
-			return;
-	if (s->nrun < SESSION_MAX_GROUPS)
-		s->run[s->nrun++] = g;
-}
-
-static void session_lock(struct session *s)
-{
-	const char *inst = s->ctx->instance;
-
-	s->lockfd = owner_reader_lock(inst);
-	if (s->lockfd == -EBUSY)
-		die(EXIT_FAIL, "instance '%s' is being read by another ftnet: reads consume events, "
-			       "so two readers would each see part of them; stop the other one, or "
-			       "use another instance with -I NAME", inst);
-	if (s->lockfd < 0)
-		die(EXIT_FAIL, "cannot lock instance '%s' for reading: %s", inst,
-		    strerror(-s->lockfd));
-}
-
-/* Groups a run that died without restoring (kill -9) left on: turned off, and said so. */
-static bool leftover(struct session *s, const struct group *g)
-{
-	struct owner o;
-	const struct group *one[1] = { g };
-
-	if (owner_get(s->ctx->instance, g->name, &o) < 0 || !owner_dead(&o))
-		return false;
-	warn("group '%s' was left on in instance '%s' by an ftnet run that ended without "
-	     "restoring it (pid %d): turning it off", g->name, s->ctx->instance, (int)o.pid);
-	groups_disable(s->inst, one, 1, s->before, s->nbefore);
-	owner_clear(s->ctx->instance, g->name);
-	s->cleaned = true;
-	return true;
-}
-
-/* What is on already (a user's `enable`), and which groups this run reads. */
-static void session_groups(struct session *s, const struct session_opts *o)
-{
-	for (int i = 0; i < ngroups; i++)
-		if (!s->created && group_enabled(s->inst, &groups[i]) && !leftover(s, &groups[i]))
-			s->before[s->nbefore++] = &groups[i];
-	/* nothing of the user's is left: the instance was the dead run's, ours to remove */
-	if (s->cleaned && !s->nbefore && !tfs_any_enabled(s->inst))
-		s->created = true;
-	if (s->nrun || o->nevents)
-		return;
-	for (int i = 0; i < s->nbefore; i++)
-		add_group(s, s->before[i]);
-	if (!s->nrun && o->default_group)
-		add_group(s, group_or_die(o->default_group));
-	if (!s->nrun) {
-		restore(s);
-		die(EXIT_FAIL, "nothing is enabled in instance '%s': run 'ftnet enable GROUP' first, "
-			       "or name groups here (ftnet stream drops); the groups are %s",
-		    s->ctx->instance, group_names());
-	}
-}
-
-static bool was_on(const struct session *s, const struct group *g)
-{
-	for (int i = 0; i < s->nbefore; i++)
-		if (s->before[i] == g)
-			return true;
-	return false;
-}
-
-/*
- * A run changes nothing it did not turn on itself: a filter or buffer size for groups the
- * user enabled for good is refused (the user's settings would be lost).
- */
-static void session_keep_settings(struct session *s, const struct session_opts *o)
-{
-	for (int i = 0; o->filter && i < s->nrun; i++) {
-		if (!was_on(s, s->run[i]))
-			continue;
-		restore(s);
-		die(EXIT_FAIL, "group '%s' is enabled in instance '%s' for good ('ftnet enable'): "
-			       "a run does not change its filter; use another instance (-I NAME) for "
-			       "this filter, or 'ftnet enable %s --filter ...' to change it",
-		    s->run[i]->name, s->ctx->instance, s->run[i]->name);
-	}
-	if (o->buffer_kb && !s->created) {
-		restore(s);
-		die(EXIT_FAIL, "instance '%s' exists: a run does not resize its buffer; use another "
-			       "instance (-I NAME), or 'ftnet enable --buffer-kb KB' to resize it",
-		    s->ctx->instance);
-	}
-}
-
-/* A group already on keeps its backend; the others get the one that runs here. */
-static void session_backends(struct session *s)
-{
-	for (int i = 0; i < s->nrun; i++) {
-		int b = s->created ? -1 : group_enabled_backend(s->inst, s->run[i]);
-		char why[512];
-
-		if (b < 0)
-			b = group_backend(s->run[i], s->ctx->backend, why, sizeof(why));
-		if (b < 0) {
-			const char *name = s->run[i]->name;
-
-			restore(s);
-			die(EXIT_FAIL, "group '%s' cannot run on this kernel: %s", name, why);
-		}
-		s->backend[i] = b;
-	}
-}
-
-static void session_enable(struct session *s, const struct session_opts *o)
-{
-	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
-	int ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : 0);
-
-	if (ret < 0) {
-		restore(s);
-		die(EXIT_FAIL, "cannot set up the tracefs instance '%s': %s", s->ctx->instance,
-		    tfs_strerror(ret));
-	}
-	groups_enable_or_die(s->ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
-			     s->backend);
-	for (int i = 0; i < s->nrun; i++)
-		if (s->changed[i])
-			owner_set(s->ctx->instance, s->run[i]->name, true);
-	raw_enable(s, o);
-	if (o->comms)
-		comm_events_enable(s);
-	if (!tfs_tracing_on(s->inst))
-		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
-		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
-		     s->ctx->tracefs ? s->ctx->tracefs : "/sys/kernel/tracing", s->ctx->instance);
-	for (int i = 0; i < s->nrun; i++)
-		s->types |= s->run[i]->types;
-	s->types |= 1u << EV_LOST;
-}
-
-void session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nnames,
-		   const struct session_opts *o)
-{
-	struct tep_event *exit_ev;
-	int cfg;
-
-	memset(s, 0, sizeof(*s));
-	s->ctx = ctx;
-	s->lockfd = -1;
-	for (int i = 0; i < nnames; i++)
-		add_group(s, group_or_die(names[i]));
-	session_lock(s);
-	/* an enable or disable at the same moment waits for our setup, and we for theirs */
-	cfg = owner_config_lock(ctx->instance);
-	s->inst = tfs_instance_open(ctx->instance, true, &s->created);
-	if (!s->inst)
-		die(EXIT_FAIL, "cannot open the tracefs instance '%s': %s", ctx->instance,
-		    tfs_strerror(errno));
-	if (!s->created)	/* we read it now: comm events on are a dead run's */
-		session_comm_events_off(s->inst);
-	session_groups(s, o);
-	session_keep_settings(s, o);
-	session_backends(s);
-	session_enable(s, o);
-	owner_config_unlock(ctx->instance, cfg);
-
-	s->tep = tep_load_or_die();
-	s->dec = decoder_new(s->tep);
-	s->comm = comm_new();
-	/* its records come only where comm_events_enable turned it on */
-	exit_ev = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");
-	s->exit_id = exit_ev ? exit_ev->id : -1;
-	s->conn = pending_new(4096, 60ull * 1000000000ull);
-	/* an skb not copied within a second was dropped or went elsewhere */
-	s->rxlat = pending_new(16384, 1000000000ull);
-	s->ports = pending_new(1024, 1000000000ull);
-	s->rd = reader_open(s->inst, s->tep);
-	if (!s->rd) {
-		int e = errno;
-
-		session_end(s);
-		die(EXIT_FAIL, "cannot open the per-CPU buffers of instance '%s': %s", ctx->instance,
-		    strerror(e));
-	}
+	if (pid <= 0)
+		snprintf(name, FTNET_COMM_LEN, "swapper/%d", cpu);
+	else
+		snprintf(name, FTNET_COMM_LEN, "%s", tep_data_comm_from_pid(s->tep, pid));
 }
 
 static void deliver(struct session *s, struct ftnet_event *ev)
@@ -340,7 +134,7 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 	if (!(s->types & (1u << ev->type)))
 		return;
 	if (ev->type != EV_LOST && s->file)
-		session_file_comm(s, ev->pid, ev->cpu, ev->comm);
+		file_comm(s, ev->pid, ev->cpu, ev->comm);
 	else if (ev->type != EV_LOST)
 		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
 	s->delivered++;
@@ -622,7 +416,7 @@ void session_end(struct session *s)
 	if (s->inst) {
 		int cfg = owner_config_lock(s->ctx->instance);
 
-		restore(s);
+		session_restore(s);
 		owner_config_unlock(s->ctx->instance, cfg);
 	}
 	pending_free(s->conn);

@@ -58,4 +58,15 @@ void td_z_free(struct td_file *f);
 /* f->data is the CPU data decompressed (for messages: its offsets are not the file's). */
 bool td_z_inflated(const struct td_file *f);
 
+#define MAX_FORMATS 65536	/* events in a file: a kernel has a few thousand */
+#define MAX_SYSTEMS 4096
+#define MAX_NAME 256
+
+/* Version 6's pieces, read in order by read.c (src/tracedat/sections.c). */
+int td_parse_header(struct td_file *f, struct cur *c);
+int td_parse_options(struct td_file *f, struct cur *c, bool *clock, uint64_t *named);
+int td_cpu_table(struct td_file *f, struct cur *c);
+bool td_host_big_endian(void);
+int td_named_buffer(struct td_file *f, struct cur *c, uint64_t at);
+
 #endif

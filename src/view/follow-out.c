@@ -7,6 +7,7 @@
 #include "view/follow.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "net/pkt.h"
 #include "source/stacks.h"
 #include "base/util.h"

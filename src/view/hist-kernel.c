@@ -149,6 +149,12 @@ struct hist_kernel *hist_kernel_start(const struct group *g, char *err, size_t e
 	struct hist_kernel *k = xcalloc(1, sizeof(*k));
 
 	k->inst = khist_instance_new(k->iname, sizeof(k->iname));
+	if (!k->inst) {
+		snprintf(err, errlen, "cannot create the tracefs instance '%s': %s", k->iname,
+			 tfs_strerror(errno));
+		free(k);
+		return NULL;
+	}
 	if (setup(k, g, err, errlen) < 0) {
 		hist_kernel_end(k);
 		return NULL;

@@ -150,7 +150,15 @@ struct top_kernel *top_kernel_start(struct ftnet_ctx *ctx, struct top *t,
 
 	k->t = t;
 	k->inst = khist_instance_new(k->name, sizeof(k->name));
-	k->tep = tep_load_or_die();
+	k->tep = k->inst ? tfs_tep_load_net() : NULL;
+	if (!k->tep) {
+		warn("cannot aggregate in the kernel (instance '%s'): %s; aggregating in ftnet",
+		     k->name, tfs_strerror(errno));
+		for (int i = 0; i < n; i++)
+			fallback[(*nfallback)++] = gs[i];
+		top_kernel_end(k);
+		return NULL;
+	}
 	k->kfree = tep_find_event_by_name(k->tep, "skb", "kfree_skb");
 	for (int i = 0; i < n; i++) {
 		int fell = *nfallback;

@@ -10,6 +10,7 @@
 #include "view/agg.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "base/prom.h"
 #include "view/top.h"
 #include "view/top-stack.h"

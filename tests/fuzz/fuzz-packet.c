@@ -11,6 +11,7 @@
 
 #include "net/cap.h"
 #include "base/out.h"
+#include "view/print.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

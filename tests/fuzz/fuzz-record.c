@@ -12,6 +12,7 @@
 #include "decode/decode.h"
 #include "fixtures.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

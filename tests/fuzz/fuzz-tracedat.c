@@ -11,6 +11,7 @@
 
 #include "decode/decode.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "tracedat/tracedat.h"
 #include "base/util.h"
 

@@ -24,6 +24,7 @@
 #include "view/hist.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
+#include "view/print.h"
 #include "base/prom.h"
 #include "kernel/probe.h"
 #include "tap.h"

@@ -1,0 +1,12 @@
+/* Shared by the halves of a session (session.c runs it, session-setup.c starts it). */
+#ifndef FTNET_SESSION_INT_H
+#define FTNET_SESSION_INT_H
+
+#include "source/session.h"
+
+/* Turns off what the run turned on and removes the instance when it was the run's own. */
+void session_restore(struct session *s);
+/* The rename, fork and exit events for comm names, where the instance is the run's own. */
+void session_comm_events_on(struct session *s);
+
+#endif
