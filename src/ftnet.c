@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "config.h"
 #include "kernel/groups.h"
 #include "kernel/koffs.h"

@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/groups.h"
 #include "base/sink.h"
+
+struct group_event;
 
 #define TD_MAX_CPUS 4096
 #define TD_ERRLEN 256
@@ -62,7 +63,7 @@ struct td_kept {
 	const char	*error_at;	/* what was being written then */
 };
 
-/* The kernel's part of td_meta, read from tracefs (src/tracedat/tfs.c). */
+/* The kernel's part of td_meta, read from tracefs (src/tracedat/kmeta.c). */
 struct td_meta_tfs {
 	struct td_meta	m;
 	struct td_blob	*ftrace, *formats;

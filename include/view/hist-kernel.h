@@ -12,7 +12,7 @@
 
 #include "base/ctx.h"
 #include "kernel/groups.h"
-#include "view/hist.h"
+#include "view/histogram.h"
 
 struct hist_kernel;
 

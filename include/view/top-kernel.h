@@ -11,7 +11,7 @@
 
 #include "base/ctx.h"
 #include "kernel/groups.h"
-#include "view/top.h"
+#include "view/top-view.h"
 
 enum aggregate { AGG_AUTO, AGG_KERNEL, AGG_USER };
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/out.h"
 
 struct capture {

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "net/cap.h"
 #include "capture-int.h"
 #include "base/opt.h"

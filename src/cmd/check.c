@@ -5,7 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"
 #include "kernel/probe.h"

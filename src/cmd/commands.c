@@ -1,7 +1,7 @@
 /* The command table: name, entry point, what main() sets up first, one line of help. */
 #include <stddef.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/opt.h"
 #include "base/out.h"
 #include "kernel/tfs.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "decode/decode.h"
 #include "base/event.h"
 #include "kernel/groups.h"

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "kernel/groups.h"
 #include "cmd/man.h"
 #include "base/opt.h"

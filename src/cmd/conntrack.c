@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "net/nl.h"
 #include "base/out.h"
 #include "base/opt.h"

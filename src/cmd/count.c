@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "kernel/khist.h"
 #include "base/opt.h"
 #include "base/out.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "net/nl.h"
 #include "base/out.h"
 #include "source/session.h"

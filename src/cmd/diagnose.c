@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "view/agg.h"
-#include "cmd/cmds.h"
-#include "diagnose/diagnose.h"
+#include "cmd/commands.h"
+#include "diagnose/findings.h"
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"
 #include "net/nl.h"

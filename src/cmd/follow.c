@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "decode/decode.h"
-#include "view/follow.h"
+#include "view/follow-paths.h"
 #include "kernel/groups.h"
 #include "kernel/koffs.h"
 #include "kernel/ksyms.h"

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "kernel/groups.h"
-#include "view/hist.h"
+#include "view/histogram.h"
 #include "view/hist-kernel.h"
 #include "base/opt.h"
 #include "base/out.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "config.h"
 #include "kernel/groups.h"
 #include "cmd/man.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "net/cap.h"
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/out.h"
 #include "source/session.h"
 #include "base/opt.h"

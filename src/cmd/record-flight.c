@@ -11,7 +11,7 @@
 #include <string.h>
 #include <tracefs.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "decode/decode.h"
 #include "flight.h"
 #include "base/opt.h"

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/opt.h"
 #include "flight.h"
 #include "source/reader.h"

@@ -1,7 +1,7 @@
 /* ftnet report: what 'ftnet stream' would have printed, from a trace.dat file. */
 #include <stdlib.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/opt.h"
 #include "base/util.h"
 

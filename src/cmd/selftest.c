@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "decode/decode.h"
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"

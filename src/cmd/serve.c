@@ -13,18 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "view/agg.h"
 #include "kernel/groups.h"
-#include "view/hist.h"
+#include "view/histogram.h"
 #include "kernel/ksyms.h"
 #include "base/opt.h"
 #include "base/out.h"
 #include "base/prom.h"
 #include "source/run.h"
-#include "view/serve.h"
+#include "view/serve-http.h"
 #include "source/session.h"
-#include "view/top.h"
+#include "view/top-view.h"
 #include "base/util.h"
 
 #define DEFAULT_PORT 9577

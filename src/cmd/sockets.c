@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "base/event.h"
 #include "net/nl.h"
 #include "base/out.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "kernel/groups.h"
 #include "base/out.h"
 #include "kernel/probe.h"

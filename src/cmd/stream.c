@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "view/dropsink.h"
 #include "kernel/groups.h"
 #include "kernel/koffs.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "view/agg.h"
 #include "kernel/groups.h"
 #include "kernel/khist.h"
@@ -14,7 +14,7 @@
 #include "source/run.h"
 #include "source/session.h"
 #include "source/stacks.h"
-#include "view/top.h"
+#include "view/top-view.h"
 #include "view/top-kernel.h"
 #include "view/top-stack.h"
 #include "kernel/tfs.h"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "view/agg.h"
-#include "diagnose/diagnose.h"
+#include "diagnose/findings.h"
 #include "kernel/ksyms.h"
 #include "base/util.h"
 

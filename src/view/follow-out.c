@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view/follow.h"
+#include "view/follow-paths.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
 #include "view/print.h"

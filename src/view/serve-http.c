@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "view/serve.h"
+#include "view/serve-http.h"
 #include "base/util.h"
 
 #define MAX_CONNECTIONS 256	/* more are refused by the library: slowloris waits its turn */

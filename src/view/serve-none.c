@@ -1,7 +1,7 @@
 /* The static binary has no HTTP server: libmicrohttpd's static library needs gnutls's. */
 #include <stdio.h>
 
-#include "view/serve.h"
+#include "view/serve-http.h"
 
 struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn fn, void *arg,
 				    char *why, size_t size)

@@ -3,7 +3,7 @@
 
 #include "view/agg.h"
 #include "base/prom.h"
-#include "view/top.h"
+#include "view/top-view.h"
 #include "top-int.h"
 #include "base/util.h"
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "decode/decode.h"
 #include "fixtures.h"
 #include "kernel/groups.h"

@@ -12,7 +12,7 @@
 
 #include "decode/decode.h"
 #include "fixtures.h"
-#include "view/follow.h"
+#include "view/follow-paths.h"
 #include "base/out.h"
 #include "tap.h"
 #include "base/util.h"

@@ -14,14 +14,14 @@
 #include <unistd.h>
 
 #include "view/agg.h"
-#include "cmd/cmds.h"
+#include "cmd/commands.h"
 #include "source/comm.h"
 #include "kernel/khist.h"
 #include "source/conn.h"
 #include "decode/decode.h"
 #include "fixtures.h"
-#include "view/follow.h"
-#include "view/hist.h"
+#include "view/follow-paths.h"
+#include "view/histogram.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
 #include "view/print.h"

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view/hist.h"
+#include "view/histogram.h"
 
 void hist_init(struct hist *h)
 {

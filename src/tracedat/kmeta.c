@@ -7,6 +7,7 @@
 #include <string.h>
 #include <tracefs.h>
 
+#include "kernel/groups.h"
 #include "tracedat/tracedat.h"
 #include "base/util.h"
 

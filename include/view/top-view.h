@@ -1,4 +1,4 @@
-/* ftnet top's views: the tables it keeps, their keys, and how they are drawn (src/view/top.c). */
+/* ftnet top's views: the tables it keeps, their keys, and how they are drawn (src/view/top-view.c). */
 #ifndef FTNET_TOP_H
 #define FTNET_TOP_H
 

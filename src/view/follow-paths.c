@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "view/follow.h"
+#include "view/follow-paths.h"
 #include "base/util.h"
 
 struct slot {
