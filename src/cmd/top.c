@@ -311,6 +311,9 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	tr.t.rows = o.rows;
 	tr.max_keys = (unsigned int)o.max_keys;
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	/* a file's times are its trace clock's (seconds since boot), not this host's day */
+	if (o.read)
+		oo.time = TIME_MONO;
 	oo.wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
 	out_init(&oo);
 	tr.redraw = !o.json && isatty(STDOUT_FILENO);
