@@ -153,15 +153,14 @@ static void started(void *arg, struct session *s)
 {
 	struct top_run *tr = arg;
 
-	tr->ks = ksyms_load("/proc/kallsyms");
-	tr->t.ks = tr->ks;
+	if (s && s->file) {	/* a file's own kernel symbols (or none), never this kernel's */
+		tr->t.ks = s->ksyms;
+	} else {
+		tr->ks = ksyms_load("/proc/kallsyms");
+		tr->t.ks = tr->ks;
+	}
 	if (!s)		/* every table in the kernel */
 		return;
-	if (s->ksyms) {	/* a file's own kernel symbols, not this kernel's */
-		ksyms_free(tr->ks);
-		tr->ks = NULL;
-		tr->t.ks = s->ksyms;
-	}
 	for (int i = 0; i < s->nrun; i++)
 		top_tables(&tr->t, s->run[i]->view, tr->max_keys);
 	stacks_start(tr, s);
