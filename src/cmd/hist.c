@@ -233,6 +233,8 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct hstate h;
 	int i = opt_parse(&hist_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	memset(&h, 0, sizeof(h));
 	h.g = histogram_or_die(argv + i, argc - i);
 	hist_init(&h.us);

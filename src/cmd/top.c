@@ -304,6 +304,8 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct top_run tr;
 	int i = opt_parse(&top_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	refuse_latencies(argv + i, argc - i);
 	memset(&tr, 0, sizeof(tr));
 	tr.t.drop_by = o.by ? parse_by(o.by) : BY_REASON | BY_LOCATION;
