@@ -80,14 +80,23 @@ while read -r name input expected args; do
 		echo "ok: $name"
 	else
 		echo "FAIL: $name: ftnet $args differs from $expected:"
-		diff -u "$EXPECTED/$expected" "$TMP/out" | sed "s|$TMP/out|ftnet $args|" | head -200
+		diff -u --label "expected/$expected" --label "ftnet $args" "$EXPECTED/$expected" \
+			"$TMP/out" | head -200
 		fails=$((fails + 1))
 	fi
 done <"$HERE/TESTLIST"
+unknown=0
+# every expected file is some case's (a case removed leaves none behind)
+if [ -z "$names" ] && [ $regen = 0 ]; then
+	for f in "$EXPECTED"/*; do
+		awk -v e="${f##*/}" '$1 !~ /^#/ && $3 == e { found = 1 } END { exit !found }' \
+			"$HERE/TESTLIST" || { echo "FAIL: expected/${f##*/} is no case's"; unknown=1; }
+	done
+fi
 for n in $names; do
-	case "$seen " in *" $n "*) ;; *) echo "FAIL: no case $n in TESTLIST"; fails=$((fails + 1)) ;; esac
+	case "$seen " in *" $n "*) ;; *) echo "FAIL: no case $n in TESTLIST"; unknown=1 ;; esac
 done
 ms=$((($(date +%s%N) - start) / 1000000))
 echo "golden: $cases cases, $fails failed, in $ms ms"
 [ $cases -gt 0 ] || { echo "FAIL: no case run"; exit 1; }
-[ $fails -eq 0 ]
+[ $fails -eq 0 ] && [ $unknown -eq 0 ]
