@@ -241,7 +241,7 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	hist_init(&h.ns);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
-	h.note = !o.json && !o.duration && !o.interval;
+	h.note = !o.json && !o.duration && !o.interval && !o.read;	/* a file ends by itself */
 
 	r.groups = argv + i;
 	r.ngroups = 1;
