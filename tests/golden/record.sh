@@ -8,8 +8,8 @@
 # from a configured build directory with the guest tier's programs built (FTNET defaults to
 # ./ftnet; make tests/guest/netpoke tests/guest/ftnet-static). The files go to
 # tests/data/golden/ as NAME-KERNEL.dat; the host's KERNEL is its release's major.minor.
-# Host recordings count system-wide events: hold the live tests' lock meanwhile
-# (flock /tmp/ftnet-live.lock tests/golden/record.sh host).
+# A host recording holds every event of the machine in those seconds: run it when no live test
+# runs (they count system-wide events, and would count its traffic too).
 #
 # Each file is then made small: only the kernel symbols its events resolve to are kept
 # (shrink.py), and a file still over 200 KB is converted to trace.dat version 7 with zstd
