@@ -28,6 +28,7 @@ fi
 [ -x "$FTNET" ] || { echo "FAIL: no ftnet binary at $FTNET (set FTNET)"; exit 99; }
 TMP=$(mktemp -d /tmp/ftnet-golden.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT PIPE TERM	# the EXIT trap then runs too (a reader like head may close early)
 
 wanted() {	# wanted NAME: no names given, or NAME among them
 	[ -z "$names" ] && return 0
