@@ -1,5 +1,4 @@
 /* ftnet: network debugging through tracefs alone. Global options, the command table, dispatch. */
-#include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,24 +15,6 @@
 #include "base/out.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
-
-static void tracefs_or_die(struct ftnet_ctx *ctx)
-{
-	int ret = tfs_mount(&ctx->tracefs);
-
-	if (ret == -EPERM || ret == -EACCES)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: "
-			       "ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
-	if (ret == -ENOENT || ret == -ENODEV)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel "
-			       "has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)", strerror(-ret));
-	if (ret < 0)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s", strerror(-ret));
-	if (access(ctx->tracefs, R_OK | X_OK) < 0)
-		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root "
-			       "(CAP_SYS_ADMIN, or read/write permission on tracefs)",
-		    ctx->tracefs, strerror(errno));
-}
 
 static const struct cmd *command_find(const char *name)
 {

@@ -13,6 +13,11 @@ struct group;
 
 enum cmd_flags {
 	NEED_TRACEFS = 1 << 0,	/* mount or find tracefs first */
+	/*
+	 * tracefs unless it reads a file (-r FILE): the command calls tracefs_or_die() after its
+	 * options, so that reading a file needs no root
+	 */
+	LIVE_TRACEFS = 1 << 1,
 };
 
 struct cmd_spec;
@@ -65,6 +70,8 @@ int cmd_report(struct ftnet_ctx *ctx, int argc, char **argv);
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
 
 /* Shared by the commands (src/cmd/common.c). */
+/* Mounts or finds tracefs into ctx->tracefs, or dies saying what is missing. */
+void tracefs_or_die(struct ftnet_ctx *ctx);
 const struct group *group_or_die(const char *name);
 /* The backend a group runs on here; dies naming what is missing and the alternative. */
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "decode/decode.h"
@@ -18,6 +19,24 @@
 #include "kernel/tfs.h"
 #include "base/util.h"
 #include "source/run.h"
+
+void tracefs_or_die(struct ftnet_ctx *ctx)
+{
+	int ret = tfs_mount(&ctx->tracefs);
+
+	if (ret == -EPERM || ret == -EACCES)
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: "
+			       "ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
+	if (ret == -ENOENT || ret == -ENODEV)
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel "
+			       "has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)", strerror(-ret));
+	if (ret < 0)
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s", strerror(-ret));
+	if (access(ctx->tracefs, R_OK | X_OK) < 0)
+		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root "
+			       "(CAP_SYS_ADMIN, or read/write permission on tracefs)",
+		    ctx->tracefs, strerror(errno));
+}
 
 void netns_or_die(const char *spec)
 {

@@ -321,6 +321,8 @@ int cmd_count(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct cstate cs;
 	int i = opt_parse(&count_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	memset(&cs, 0, sizeof(cs));

@@ -245,6 +245,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct ksyms *ks;
 	int i = opt_parse(&follow_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
 	if (!ks && !o.read)

@@ -233,13 +233,15 @@ int cmd_hist(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct hstate h;
 	int i = opt_parse(&hist_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	memset(&h, 0, sizeof(h));
 	h.g = histogram_or_die(argv + i, argc - i);
 	hist_init(&h.us);
 	hist_init(&h.ns);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
-	h.note = !o.json && !o.duration && !o.interval;
+	h.note = !o.json && !o.duration && !o.interval && !o.read;	/* a file ends by itself */
 
 	r.groups = argv + i;
 	r.ngroups = 1;

@@ -179,6 +179,8 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	char filter[1024];
 	int i = opt_parse(&stream_spec, argc, argv, &o), ret, cret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	st.limit = o.count;
 	st.time = oo.time = o.time;
 	st.instance = ctx->instance;

@@ -153,15 +153,14 @@ static void started(void *arg, struct session *s)
 {
 	struct top_run *tr = arg;
 
-	tr->ks = ksyms_load("/proc/kallsyms");
-	tr->t.ks = tr->ks;
+	if (s && s->file) {	/* a file's own kernel symbols (or none), never this kernel's */
+		tr->t.ks = s->ksyms;
+	} else {
+		tr->ks = ksyms_load("/proc/kallsyms");
+		tr->t.ks = tr->ks;
+	}
 	if (!s)		/* every table in the kernel */
 		return;
-	if (s->ksyms) {	/* a file's own kernel symbols, not this kernel's */
-		ksyms_free(tr->ks);
-		tr->ks = NULL;
-		tr->t.ks = s->ksyms;
-	}
 	for (int i = 0; i < s->nrun; i++)
 		top_tables(&tr->t, s->run[i]->view, tr->max_keys);
 	stacks_start(tr, s);
@@ -305,12 +304,17 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct top_run tr;
 	int i = opt_parse(&top_spec, argc, argv, &o), ret;
 
+	if (!o.read)	/* a file needs no tracefs, nor root */
+		tracefs_or_die(ctx);
 	refuse_latencies(argv + i, argc - i);
 	memset(&tr, 0, sizeof(tr));
 	tr.t.drop_by = o.by ? parse_by(o.by) : BY_REASON | BY_LOCATION;
 	tr.t.rows = o.rows;
 	tr.max_keys = (unsigned int)o.max_keys;
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
+	/* a file's times are its trace clock's (seconds since boot), not this host's day */
+	if (o.read)
+		oo.time = TIME_MONO;
 	oo.wall_offset_ns = (int64_t)(wall_ns() - mono_ns());
 	out_init(&oo);
 	tr.redraw = !o.json && isatty(STDOUT_FILENO);

@@ -151,8 +151,31 @@ void top_add_other(struct top *t, enum top_view v, uint64_t n)
 	t->events_total += n;
 }
 
+/* The table an event is counted in; TOP_NVIEWS for events no table counts. */
+static enum top_view view_of(int type)
+{
+	switch (type) {
+	case EV_DROP:
+		return TV_DROPS;
+	case EV_RESET:
+		return TV_RESETS;
+	case EV_RETRANS:
+		return TV_RFLOW;
+	case EV_RX:
+	case EV_TX:
+		return TV_DEV;
+	case EV_UDP:
+		return TV_UDP;
+	case EV_STATE:
+		return TV_STATES;
+	default:
+		return TOP_NVIEWS;
+	}
+}
+
 void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t bytes)
 {
+	enum top_view v = view_of(ev->type);
 	union top_key k;
 
 	if (t->stale)
@@ -167,6 +190,12 @@ void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t
 		add_stack(t, ev);
 		return;
 	}
+	/*
+	 * Events of groups without a table: a file of another command's groups (follow's
+	 * netif_receive_skb, kfree_skb) decodes into drops and rx that no table was made for.
+	 */
+	if (v == TOP_NVIEWS || !t->agg[v])
+		return;
 	t->events += n;
 	t->events_total += n;
 	switch (ev->type) {

@@ -119,6 +119,21 @@ if command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$FTNET" -I "$INST" enable drops >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	if [ "$rc" = 1 ] && grep -q "needs root (CAP_SYS_ADMIN" "$TMP/e"; then ok "non-root is told it needs root"; else fail "non-root: $rc $(cat "$TMP/e")"; fi
+	# but a file is read without root, by every command that reads one (the golden tier's way)
+	cp "$TESTDATA/tracedat/drops-6.18.dat" "$TMP/d.dat"
+	chmod 644 "$TMP/d.dat"
+	chmod 755 "$TMP"
+	for c in "report" "stream -r" "top -r" "count -r" "hist connect -r" "follow -r"; do
+		# shellcheck disable=SC2086
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$FTNET" $c "$TMP/d.dat" >/dev/null 2>"$TMP/e"
+		rc=$?
+		want=0
+		[ "$c" = "follow -r" ] && want=1	# the file holds drops alone, and follow says so
+		if [ "$rc" = $want ] && ! grep -q "needs root" "$TMP/e" &&
+			{ [ $want = 0 ] || grep -q "holds no events of group 'follow'" "$TMP/e"; }; then
+			ok "non-root: $c FILE: exit status $rc"
+		else fail "non-root: $c FILE: $rc $(cat "$TMP/e")"; fi
+	done
 fi
 
 # stream with nothing enabled explains what to do
