@@ -29,6 +29,8 @@ int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void exit_if_error(int ret);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "ftnet: PREFIX MSG SUFFIX" on stderr, MSG escaped (base/esc.h): always one line. */
+void msg_line(const char *prefix, const char *msg, const char *suffix);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/esc.h"
 #include "base/prom.h"
 #include "base/util.h"
 
@@ -114,16 +115,18 @@ void prom_family(struct prom *p, const char *name, const char *type, const char 
 	fprintf(p->f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
 }
 
+/* Escaped (base/esc.h): one name that is not UTF-8 must not make a scraper reject the page. */
 static void label_value(FILE *f, const char *v)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
-	}
+	char buf[256], *e = buf;
+	size_t n = esc_prom(NULL, 0, v) + 1;
+
+	if (n > sizeof(buf))
+		e = xmalloc(n);
+	esc_prom(e, n, v);
+	fputs(e, f);
+	if (e != buf)
+		free(e);
 }
 
 static void sample_name(struct prom *p, const char *name, const char *const *labels)

@@ -10,17 +10,31 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include "base/esc.h"
 #include "base/util.h"
 
 const char *prog_name = "ftnet";
 int verbose;
 
+/*
+ * One line on stderr whatever the names in it hold: a task, device or file name with a newline
+ * or a terminal escape is printed escaped (base/esc.h), as is a byte that is not UTF-8.
+ */
+void msg_line(const char *prefix, const char *msg, const char *suffix)
+{
+	char buf[2048];
+
+	esc_line(buf, sizeof(buf), msg);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s%s%s\n", prog_name, prefix, buf, suffix);
+}
+
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: %s", prog_name, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg_line(prefix, msg, "");
 }
 
 void die(int code, const char *fmt, ...)
@@ -55,15 +69,15 @@ int error_usage(const char *fmt, ...)
 
 int error_errno(const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], suffix[128];
 	int e = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s\n", prog_name, msg, strerror(e));
+	snprintf(suffix, sizeof(suffix), ": %s", strerror(e));
+	msg_line("", msg, suffix);
 	errno = e;
 	return ERR_FAIL;
 }
