@@ -1,8 +1,9 @@
 /*
  * ftnet serve: a Prometheus exporter. The groups are read in a private instance as top reads
  * them, into the same tables (and histograms for the latencies); an HTTP thread of its own
- * answers /metrics from them under a lock. SIGHUP sets the instance up again, as does an
- * instance turned off or removed underneath; the counters go on from where they were.
+ * answers /metrics from them under a lock. SIGHUP keeps the instance when all its groups are
+ * on (kallsyms read again) and sets it up again otherwise, as an instance turned off or removed
+ * underneath is; the counters go on, and the time between two setups is counted.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -55,7 +56,8 @@ const struct cmd_spec serve_spec = {
 		 "rxlat latencies as histograms, lost events and ftnet's own health, answered\n"
 		 "on GET /metrics (OpenMetrics when the Accept header asks for it). The groups\n"
 		 "are read in a private instance; the default is drops, resets, retrans and\n"
-		 "connect. SIGHUP sets the instance up again; the counters go on.\n",
+		 "connect. SIGHUP checks the instance (set up again when something turned it\n"
+		 "off) and reads kallsyms again; the counters go on.\n",
 	.opts = serve_opts,
 	.examples = "  ftnet serve\n"
 		    "  ftnet serve drops resets rx tx --listen 0.0.0.0:9577\n"
@@ -97,6 +99,7 @@ struct serve {
 	bool		has_lat[2];
 	unsigned int	max_keys;
 	uint64_t	events, setups, read_errors;
+	uint64_t	untraced_ns, ended;	/* between a run's end and the next setup */
 	double		last_read, started;
 	struct ksyms	*ks;
 };
@@ -119,8 +122,42 @@ static void started(void *arg, struct session *s)
 			sv->has_lat[1] = true;
 	}
 	sv->setups++;
+	if (sv->ended)
+		sv->untraced_ns += mono_ns() - sv->ended;
+	sv->ended = 0;
 	sv->last_read = wall_s();
 	pthread_mutex_unlock(&sv->lock);
+}
+
+/* The buffers are read to the end: from here to the next setup nothing is seen. */
+static void drained(void *arg, struct session *s)
+{
+	struct serve *sv = arg;
+
+	(void)s;
+	pthread_mutex_lock(&sv->lock);
+	sv->ended = mono_ns();
+	pthread_mutex_unlock(&sv->lock);
+}
+
+/* SIGHUP with every group still on: the instance is kept, kallsyms read again (modules). */
+static void reload(void *arg, struct session *s)
+{
+	struct serve *sv = arg;
+	struct ksyms *ks = ksyms_load("/proc/kallsyms"), *old;
+
+	(void)s;
+	note("SIGHUP: the instance is as set up; kept, kallsyms read again");
+	pthread_mutex_lock(&sv->lock);
+	old = sv->ks;
+	if (ks) {
+		sv->ks = ks;
+		sv->t.ks = ks;
+	}
+	sv->setups++;
+	pthread_mutex_unlock(&sv->lock);
+	if (ks)
+		ksyms_free(old);
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -184,8 +221,11 @@ static void health(struct serve *sv, struct prom *p)
 		    "runs that ended on an error and were set up again");
 	prom_sample(p, "ftnet_read_errors_total", sv->read_errors, NULL);
 	prom_family(p, "ftnet_setups_total", "counter",
-		    "times the instance was set up (1, then SIGHUP and recoveries)");
+		    "times the instance was set up or checked (1, then SIGHUP and recoveries)");
 	prom_sample(p, "ftnet_setups_total", sv->setups, NULL);
+	prom_family(p, "ftnet_untraced_seconds_total", "counter",
+		    "time between a run's end and the next setup: events then are not seen");
+	prom_sample_double(p, "ftnet_untraced_seconds_total", (double)sv->untraced_ns / 1e9, NULL);
 	prom_family(p, "ftnet_last_read_timestamp_seconds", "gauge",
 		    "when the ring buffers were last read");
 	prom_sample_double(p, "ftnet_last_read_timestamp_seconds", sv->last_read, NULL);
@@ -293,6 +333,8 @@ int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.started = started;
 	r.on_event = on_event;
 	r.idle = idle;
+	r.reload = reload;
+	r.drained = drained;
 	ret = serve_loop(ctx, &r, &sv);
 	serve_http_stop(h);
 	top_release(&sv.t);
