@@ -100,14 +100,9 @@ struct serve {
 	unsigned int	max_keys;
 	uint64_t	events, setups, read_errors;
 	uint64_t	untraced_ns, ended;	/* between a run's end and the next setup */
-	double		last_read, started;
+	uint64_t	last_read, started;	/* wall clock, ns */
 	struct ksyms	*ks;
 };
-
-static double wall_s(void)
-{
-	return (double)wall_ns() / 1e9;
-}
 
 static void started(void *arg, struct session *s)
 {
@@ -125,7 +120,7 @@ static void started(void *arg, struct session *s)
 	if (sv->ended)
 		sv->untraced_ns += mono_ns() - sv->ended;
 	sv->ended = 0;
-	sv->last_read = wall_s();
+	sv->last_read = wall_ns();
 	pthread_mutex_unlock(&sv->lock);
 }
 
@@ -182,7 +177,7 @@ static void idle(void *arg, uint64_t now)
 
 	(void)now;
 	pthread_mutex_lock(&sv->lock);
-	sv->last_read = wall_s();
+	sv->last_read = wall_ns();
 	pthread_mutex_unlock(&sv->lock);
 }
 
@@ -204,12 +199,12 @@ static void histogram(struct prom *p, const char *name, const char *help, const 
 	for (int i = 0; i <= top && i < 63; i++) {
 		cum += h->log2[i];
 		/* integers below 2^i ns: at most 2^i - 1 ns */
-		snprintf(le, sizeof(le), "%.9g", (double)((1ull << i) - 1) / 1e9);
+		prom_seconds((1ull << i) - 1, le, sizeof(le));
 		prom_sample(p, bucket, cum, labels);
 	}
 	snprintf(le, sizeof(le), "+Inf");
 	prom_sample(p, bucket, h->count, labels);
-	prom_sample_double(p, sum, (double)h->sum / 1e9, NULL);
+	prom_sample_ns(p, sum, h->sum, NULL);
 	prom_sample(p, count, h->count, NULL);
 }
 
@@ -225,12 +220,12 @@ static void health(struct serve *sv, struct prom *p)
 	prom_sample(p, "ftnet_setups_total", sv->setups, NULL);
 	prom_family(p, "ftnet_untraced_seconds_total", "counter",
 		    "time between a run's end and the next setup: events then are not seen");
-	prom_sample_double(p, "ftnet_untraced_seconds_total", (double)sv->untraced_ns / 1e9, NULL);
+	prom_sample_ns(p, "ftnet_untraced_seconds_total", sv->untraced_ns, NULL);
 	prom_family(p, "ftnet_last_read_timestamp_seconds", "gauge",
 		    "when the ring buffers were last read");
-	prom_sample_double(p, "ftnet_last_read_timestamp_seconds", sv->last_read, NULL);
+	prom_sample_ns(p, "ftnet_last_read_timestamp_seconds", sv->last_read, NULL);
 	prom_family(p, "ftnet_start_time_seconds", "gauge", "when this exporter started");
-	prom_sample_double(p, "ftnet_start_time_seconds", sv->started, NULL);
+	prom_sample_ns(p, "ftnet_start_time_seconds", sv->started, NULL);
 }
 
 static char *metrics(void *arg, bool om, size_t *len)
@@ -314,7 +309,7 @@ int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv)
 	pthread_mutex_init(&sv.lock, NULL);
 	sv.max_keys = (unsigned int)o.max_keys;
 	sv.t.drop_by = BY_REASON | BY_LOCATION;
-	sv.started = wall_s();
+	sv.started = wall_ns();
 	hist_init(&sv.lat[0]);
 	hist_init(&sv.lat[1]);
 	sv.ks = ksyms_load("/proc/kallsyms");

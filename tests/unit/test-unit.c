@@ -906,6 +906,16 @@ static void test_prom(void)
 	}
 	unlink(path);
 	CHECK(prom_open("/nonexistent-dir/x.prom") == NULL);
+	/* seconds exact to the nanosecond, as a timestamp of today needs (not %.9g) */
+	{
+		char b[32];
+
+		CHECK_STR(prom_seconds(1796617870123456789ull, b, sizeof(b)), "1796617870.123456789");
+		CHECK_STR(prom_seconds(1796617870000000000ull, b, sizeof(b)), "1796617870");
+		CHECK_STR(prom_seconds(1023, b, sizeof(b)), "0.000001023");
+		CHECK_STR(prom_seconds(0, b, sizeof(b)), "0");
+		CHECK_STR(prom_seconds(UINT64_MAX, b, sizeof(b)), "18446744073.709551615");
+	}
 }
 
 /* kprobe definitions: $argN where the kernel has it, else x86-64 or arm64 registers */
