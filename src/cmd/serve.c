@@ -5,6 +5,7 @@
  * on (kallsyms read again) and sets it up again otherwise, as an instance turned off or removed
  * underneath is; the counters go on, and the time between two setups is counted.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -69,25 +70,42 @@ const struct cmd_spec serve_spec = {
 static char listen_addr[64];
 static int listen_port = DEFAULT_PORT;
 
-/* "ADDR:PORT", "[V6]:PORT": split into listen_addr and listen_port. */
+/*
+ * "ADDR:PORT" (IPv4) or "[V6]:PORT", both numeric: split into listen_addr and listen_port.
+ * Anything else is a usage error here, before the server is started.
+ */
 static const char *check_listen(const char *arg)
 {
-	const char *colon = strrchr(arg, ':'), *a = arg;
+	const char *a = arg, *colon, *close = NULL;
+	unsigned char bin[sizeof(struct in6_addr)];
 	size_t n;
-	char *end;
-	long port;
+	long port = 0;
 
-	if (!colon)
-		return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
-	n = (size_t)(colon - arg);
-	if (*a == '[' && n >= 2 && arg[n - 1] == ']') {
+	if (*a == '[') {
+		close = strchr(a, ']');
+		if (!close || close[1] != ':')
+			return "an IPv6 address goes in brackets before the port: [::1]:9577";
 		a++;
-		n -= 2;
+		colon = close + 1;
+	} else {
+		colon = strrchr(a, ':');
+		if (!colon)
+			return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
 	}
-	port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || port < 1 || port > 65535 || !n || n >= sizeof(listen_addr))
-		return "give ADDR:PORT with a port from 1 to 65535";
+	n = (size_t)((close ? close : colon) - a);
+	if (!n || n >= sizeof(listen_addr))
+		return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
 	snprintf(listen_addr, sizeof(listen_addr), "%.*s", (int)n, a);
+	if (inet_pton(close ? AF_INET6 : AF_INET, listen_addr, bin) != 1)
+		return close ? "not a numeric IPv6 address in the brackets" :
+		       "give a numeric address such as 127.0.0.1, 0.0.0.0 or [::1] (no name, no space)";
+	for (const char *p = colon + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || port > 65535)
+			return "give a port from 1 to 65535";
+		port = port * 10 + (*p - '0');
+	}
+	if (port < 1 || port > 65535)
+		return "give a port from 1 to 65535";
 	listen_port = (int)port;
 	return NULL;
 }

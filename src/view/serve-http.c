@@ -48,7 +48,7 @@ static enum MHD_Result metrics(struct serve_http *h, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
-	bool om = accept && strstr(accept, "application/openmetrics-text");
+	bool om = accept && http_wants_openmetrics(accept);
 	size_t len = 0;
 	char *text = h->fn(h->arg, om, &len);
 
