@@ -85,6 +85,12 @@ int main(int argc, char **argv)
 		usage_error(NULL, "%s is not an ftnet command: the commands are %s",
 			    opt_quote(argv[i]), names);
 	}
+	/* a dead run's instance is told by its name and records: no user makes one so named */
+	if (ctx.instance_given && tfs_instance_reserved(ctx.instance) &&
+	    strcmp(cmd->name, "disable") && strcmp(cmd->name, "status"))
+		usage_error(NULL, "instance name %s is reserved for ftnet's private instances "
+			    "(ftnet-KIND-PID); choose another (only 'status' and 'disable' take it)",
+			    opt_quote(ctx.instance));
 	ret = dispatch(&ctx, cmd, argc - i, argv + i);
 	if (out_close_stdout() < 0 && ret == EXIT_OK)
 		ret = EXIT_FAIL;
