@@ -271,8 +271,8 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 
 		sweep_probes();
 		if (k)
-			out_printf("removed %d instance%s of in-kernel aggregation (ftnet-agg-PID) "
-				   "whose run is gone\n", k, k == 1 ? "" : "s");
+			out_printf("removed %d instance%s left by runs that are gone\n", k,
+				   k == 1 ? "" : "s");
 		if (sy)
 			out_printf("removed %d synthetic event%s (ftnet_*_PID) whose run is gone\n",
 				   sy, sy == 1 ? "" : "s");

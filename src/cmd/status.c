@@ -148,6 +148,7 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
 		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+	say_dead_instances();
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");

@@ -172,6 +172,29 @@ void owner_clear_all(const char *instance)
 		unlink(path);
 }
 
+void owner_forget(const char *instance)
+{
+	static const char *const exts[] = { "owners", "lock", "config" };
+	char path[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		if (!state_path(instance, exts[i], path, sizeof(path)))
+			unlink(path);
+}
+
+bool owner_all_dead(const char *instance)
+{
+	struct owners w;
+	int fd = owners_open(instance, &w), dead = 0;
+
+	if (fd < 0)
+		return false;
+	owners_close(fd, &w, false);
+	for (int i = 0; i < w.n; i++)
+		dead += owner_dead(&w.o[i]);
+	return w.n && dead == w.n;
+}
+
 /*
  * Locks the file at path (made if missing); fd, or -EBUSY when nonblock and held. Its holder
  * removes the file when done: a waiter that locked the removed file tries the new one.

@@ -197,6 +197,8 @@ static int session_setup(struct session *s, const struct session_opts *o)
 	}
 	if (!s->created)	/* we read it now: comm events on are a dead run's */
 		session_comm_events_off(s->inst);
+	else	/* ours: should this run be killed, 'disable --all' knows whose it was */
+		owner_set(name, OWNER_INSTANCE, true);
 	ret = session_groups(s, o);
 	if (!ret)
 		ret = session_keep_settings(s, o);
@@ -206,6 +208,8 @@ static int session_setup(struct session *s, const struct session_opts *o)
 		ret = session_enable(s, o);
 	if (ret < 0 && s->inst)
 		session_restore(s);
+	else if (ret < 0 && s->created)	/* removed by groups_enable's undo: forget it */
+		owner_clear_all(name);
 out_unlock:
 	owner_config_unlock(name, cfg);
 	return ret;
