@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sched.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "base/esc.h"
 #include "base/util.h"
@@ -143,16 +144,40 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+const char *file_not_regular(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return NULL;
+	if (S_ISDIR(st.st_mode))
+		return "it is a directory";
+	if (S_ISFIFO(st.st_mode))
+		return "it is a pipe (FIFO)";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "it is a device";
+	return S_ISSOCK(st.st_mode) ? "it is a socket" : "it is not a regular file";
+}
+
 char *read_file(const char *path, size_t *len)
 {
 	size_t cap = 4096, n = 0;
+	struct stat st;
 	char *buf;
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: opening a FIFO must not wait for a writer before fstat says what it is */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : S_ISREG(st.st_mode) ? e : ESPIPE;
+		return NULL;
+	}
 	buf = xmalloc(cap);
 	for (;;) {
 		if (n + 1 >= cap) {

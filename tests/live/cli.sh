@@ -153,5 +153,24 @@ expect_eq "groups with a tracepoint backend (check --json)" "$n" 10
 n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
 expect_eq "list has skb:kfree_skb" "$n" 1
 
+# file inputs that are no regular file: said what they are at once, never waited on
+mkfifo "$TMP/fifo"
+mkdir "$TMP/dir"
+for f in fifo:"a pipe (FIFO)" dir:"a directory" /dev/zero:"a device"; do
+	path=${f%%:*} what=${f#*:}
+	[ "$path" = fifo ] || [ "$path" = dir ] && path=$TMP/$path
+	for c in "report $path" "top -r $path" "count -r $path" "stream -r $path" "follow -r $path" \
+		"hist connect -r $path" "capture -r $path" "--btf $path check"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$FTNET" $c >/dev/null 2>"$TMP/e" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && grep -q "$what" "$TMP/e"; then
+			ok "ftnet $c: says it is $what"
+		else
+			fail "ftnet $c: status $rc (124: it hung), stderr: $(cat "$TMP/e")"
+		fi
+	done
+done
+
 expect_eq "instances after the bad-input runs" "$(instances)" "$before"
 finish
