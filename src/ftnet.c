@@ -56,11 +56,16 @@ int main(int argc, char **argv)
 	/* --man, --list-*: for the build and bash completion, before anything else */
 	if ((ret = hidden_option(argc, argv)) >= 0)
 		return ret;
+	g.instance = TFS_DEFAULT_INSTANCE;
+	i = opt_parse(&global_spec, argc, argv, &g);
+	/* -I wins over the environment: a bad FTNET_INSTANCE matters only when it is used */
+	if (opt_given("instance"))
+		env = NULL;
 	if (env && tfs_instance_name_ok(env) < 0)
 		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
 				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
-	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
-	i = opt_parse(&global_spec, argc, argv, &g);
+	if (env)
+		g.instance = env;
 	if (g.version) {
 		out_printf("ftnet %s\n", PACKAGE_VERSION);
 		return out_close_stdout() ? EXIT_FAIL : EXIT_OK;

@@ -75,6 +75,9 @@ grep -q "(100000 bytes)" "$TMP/e" && ok "the argument's length is said" || fail 
 FTNET_INSTANCE= "$FTNET" status >"$TMP/o" 2>"$TMP/e"
 expect_eq "empty FTNET_INSTANCE: exit status" "$?" 2
 grep -q "invalid FTNET_INSTANCE ''" "$TMP/e" && ok "empty FTNET_INSTANCE named" || fail "$(cat "$TMP/e")"
+# -I wins: the environment is not even looked at then
+FTNET_INSTANCE= "$FTNET" -I "$INST" status >"$TMP/o" 2>"$TMP/e"
+expect_eq "empty FTNET_INSTANCE with -I: exit status" "$?" 0
 run 2 "invalid --instance ''" -I "" status
 run 2 "invalid --instance '.*' \\(65 bytes\\): use at most 64 letters" -I "$(printf 'x%.0s' $(seq 65))" status
 # commands with a private instance of their own say that -I is not used
