@@ -147,6 +147,7 @@ static int run_no_events(struct run_spec *r, struct run_stats *stats)
 
 int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
 {
+	static bool said_private;
 	const char *instance = ctx->instance;
 	char private[64];
 	uint64_t start, last, deadline = 0;
@@ -160,9 +161,11 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
-		if (ctx->instance_given)
+		/* once: serve sets its instance up again after a recovery, with the same name */
+		if (ctx->instance_given && !said_private)
 			note("%s reads a private instance of its own (%s): instance '%s' is not used",
 			     r->cmd, private, ctx->instance);
+		said_private = true;
 		ctx->instance = private;
 	}
 	session_signals();

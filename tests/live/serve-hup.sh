@@ -1,7 +1,8 @@
 # ftnet serve under reloads: 2000 drops sent over two seconds while 20 SIGHUPs come 0.1 s
 # apart are all counted (the instance is kept when nothing changed), with no untraced time;
 # an instance turned off underneath is set up again and the gap is counted in
-# ftnet_untraced_seconds_total. Timestamps are exact, not rounded to ten seconds.
+# ftnet_untraced_seconds_total. Timestamps are exact, not rounded to ten seconds. -I is
+# noted as unused once, not at every setup.
 . "$TESTLIB"
 need_root
 need_cmd curl
@@ -13,7 +14,7 @@ metrics() { curl -s --max-time 5 "http://127.0.0.1:$EP/metrics"; }
 ours() { metrics | sed -n 's/^ftnet_drops_total{reason="NO_SOCKET",location="__udp4_lib_rcv+0x[0-9a-f]*"} \([0-9]*\)$/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
 sample() { metrics | sed -n "s/^$1 //p"; }
 
-"$FTNET" serve drops --listen "127.0.0.1:$EP" >/dev/null 2>"$TMP/sv.err" &
+"$FTNET" -I "$INST" serve drops --listen "127.0.0.1:$EP" >/dev/null 2>"$TMP/sv.err" &
 SV=$!
 PIDS=$SV
 SINST=/sys/kernel/tracing/instances/ftnet-serve-$SV
@@ -70,5 +71,7 @@ awk -v u="$u" 'BEGIN { exit !(u > 0 && u < 5) }' && ok "the gap is counted: $u s
 kill -TERM "$SV"
 wait "$SV"
 expect_eq "serve exit status" "$?" 0
+expect_eq "notes that instance '$INST' is not used (once, not per setup)" \
+	"$(grep -c "instance '$INST' is not used" "$TMP/sv.err")" 1
 PIDS=""
 finish
