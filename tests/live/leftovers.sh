@@ -49,4 +49,24 @@ ls /run/ftnet/ 2>/dev/null | grep -q "^ftnet-count-$C\." && fail "state files le
 	ok "no state file of ftnet-count-$C left"
 [ -d "$T/$USER_INST" ] && ok "the user's $USER_INST is kept" || fail "the user's $USER_INST was removed"
 grep -q "$USER_INST" "$TMP/check" "$TMP/dis" && fail "the user's $USER_INST was named as a leftover"
+# state files in /run/ftnet: none after a filter the kernel rejects, none after a dead
+# stream's instance is disabled
+state() { ls /run/ftnet/ /tmp/ftnet/ 2>/dev/null | grep "^$INST\." | tr '\n' ' '; }
+"$FTNET" -I "$INST" enable drops --filter 'nosuchfield == 1' >/dev/null 2>"$TMP/e"
+expect_eq "enable with a filter the kernel rejects: exit status" "$?" 2
+expect_eq "state files after the rejected filter (enable)" "$(state)" ""
+"$FTNET" -I "$INST" stream drops --filter 'nosuchfield == 1' -d 1 >/dev/null 2>"$TMP/e"
+expect_eq "stream with a filter the kernel rejects: exit status" "$?" 2
+expect_eq "state files after the rejected filter (stream)" "$(state)" ""
+"$FTNET" -I "$INST" stream drops >/dev/null 2>&1 &
+S=$!
+PIDS=$S
+wait_enabled skb/kfree_skb
+kill -9 "$S"
+wait "$S" 2>/dev/null
+PIDS=""
+[ -n "$(state)" ] && ok "kill -9 of a stream left $(state)" || fail "no state file after kill -9"
+"$FTNET" -I "$INST" disable --all >/dev/null 2>&1
+expect_eq "state files after disable --all of the dead stream's instance" "$(state)" ""
+no_instance_left
 finish
