@@ -415,6 +415,7 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = argc - i;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
+	r.so.batch_pages = true;
 	r.duration = o.duration;
 	r.arg = &st;
 	r.started = started;

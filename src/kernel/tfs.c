@@ -72,6 +72,16 @@ int tfs_instance_name_ok(const char *name)
 	return 0;
 }
 
+int tfs_buffer_percent(struct tracefs_instance *inst, int pct)
+{
+	char v[16];
+
+	if (!tracefs_file_exists(inst, "buffer_percent"))
+		return -ENOENT;
+	snprintf(v, sizeof(v), "%d", pct);
+	return tracefs_instance_file_write(inst, "buffer_percent", v) < 0 ? -EIO : 0;
+}
+
 bool tfs_instance_reserved(const char *name)
 {
 	static const char *const kinds[] = { "agg", "calib", "capture", "count", "diagnose",

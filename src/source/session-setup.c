@@ -167,6 +167,9 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	ret = raw_enable(s, o);
 	if (ret < 0)
 		return ret;
+	/* one reader per instance (the reader lock): the setting is ours until session_end */
+	if (o->batch_pages && !tfs_buffer_percent(s->inst, 1))
+		s->batching = true;
 	if (o->comms)
 		session_comm_events_on(s);
 	if (!tfs_tracing_on(s->inst))
@@ -254,6 +257,8 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 		ret = error_errno("cannot open the per-CPU buffers of instance '%s'", ctx->instance);
 		goto out_end;
 	}
+	if (s->batching)
+		reader_batch(s->rd);
 	return 0;
 out_end:
 	session_end(s);

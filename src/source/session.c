@@ -419,6 +419,8 @@ void session_end(struct session *s)
 	if (s->inst) {
 		int cfg = owner_config_lock(s->ctx->instance);
 
+		if (s->batching)	/* ftnet's readers wake at every event */
+			tfs_buffer_percent(s->inst, 0);
 		session_restore(s);
 		owner_config_unlock(s->ctx->instance, cfg);
 	}
