@@ -56,11 +56,16 @@ int main(int argc, char **argv)
 	/* --man, --list-*: for the build and bash completion, before anything else */
 	if ((ret = hidden_option(argc, argv)) >= 0)
 		return ret;
+	g.instance = TFS_DEFAULT_INSTANCE;
+	i = opt_parse(&global_spec, argc, argv, &g);
+	/* -I wins over the environment: a bad FTNET_INSTANCE matters only when it is used */
+	if (opt_given("instance"))
+		env = NULL;
 	if (env && tfs_instance_name_ok(env) < 0)
 		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
 				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
-	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
-	i = opt_parse(&global_spec, argc, argv, &g);
+	if (env)
+		g.instance = env;
 	if (g.version) {
 		out_printf("ftnet %s\n", PACKAGE_VERSION);
 		return out_close_stdout() ? EXIT_FAIL : EXIT_OK;
@@ -85,6 +90,12 @@ int main(int argc, char **argv)
 		usage_error(NULL, "%s is not an ftnet command: the commands are %s",
 			    opt_quote(argv[i]), names);
 	}
+	/* a dead run's instance is told by its name and records: no user makes one so named */
+	if (ctx.instance_given && tfs_instance_reserved(ctx.instance) &&
+	    strcmp(cmd->name, "disable") && strcmp(cmd->name, "status"))
+		usage_error(NULL, "instance name %s is reserved for ftnet's private instances "
+			    "(ftnet-KIND-PID); choose another (only 'status' and 'disable' take it)",
+			    opt_quote(ctx.instance));
 	ret = dispatch(&ctx, cmd, argc - i, argv + i);
 	if (out_close_stdout() < 0 && ret == EXIT_OK)
 		ret = EXIT_FAIL;

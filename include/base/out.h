@@ -26,7 +26,10 @@ void out_init(const struct out_opts *o);
 /* Begins and ends one record; in text mode fields are separated by their formats. */
 void out_begin(const char *type);
 void out_end(void);
-/* One call per field for both modes, like iproute2's print_uint(PRINT_ANY, ...). */
+/*
+ * One call per field for both modes, like iproute2's print_uint(PRINT_ANY, ...). A string is
+ * escaped in both (base/esc.h): control bytes never reach a terminal, JSON is always UTF-8.
+ */
 void out_str(const char *key, const char *fmt, const char *v);
 void out_uint(const char *key, const char *fmt, uint64_t v);
 void out_int(const char *key, const char *fmt, int64_t v);
@@ -39,6 +42,10 @@ void out_close(bool array);
 bool out_is_json(void);
 /* Text only (a label, a separator); nothing in JSON. */
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Text only, fmt with one %s: a string from outside (a name, a symbol), escaped as out_str does. */
+void out_text_str(const char *fmt, const char *v);
+/* s escaped for a terminal (base/esc.h): s itself, or one of four buffers reused in turn. */
+const char *out_esc(const char *s);
 
 
 /*

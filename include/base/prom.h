@@ -24,9 +24,10 @@ const char *prom_strerror(int err);
 void prom_family(struct prom *p, const char *name, const char *type, const char *help);
 /* One sample; labels are name/value pairs, NULL-terminated. */
 void prom_sample(struct prom *p, const char *name, uint64_t value, const char *const *labels);
-/* A sample with a fractional value (seconds). */
-void prom_sample_double(struct prom *p, const char *name, double value,
-			const char *const *labels);
+/* A sample in seconds, given in nanoseconds: exact ("1796617870.123456789", "0.5"). */
+void prom_sample_ns(struct prom *p, const char *name, uint64_t ns, const char *const *labels);
+/* ns as exact decimal seconds, trailing zeros cut ("0.000001023", "2"); buf of 32 bytes. */
+const char *prom_seconds(uint64_t ns, char *buf, size_t size);
 /* Writes the file atomically: 0 or -errno (the old file stays on failure). */
 int prom_commit(struct prom *p);
 /* Closes and removes the temporary file without touching the target. */

@@ -29,14 +29,22 @@ int error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void exit_if_error(int ret);
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "ftnet: PREFIX MSG SUFFIX" on stderr, MSG escaped (base/esc.h): always one line. */
+void msg_line(const char *prefix, const char *msg, const char *suffix);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-/* Read a small file into a NUL-terminated buffer; NULL with errno on failure. */
+/*
+ * Read a small file into a NUL-terminated buffer; NULL with errno on failure. Only a regular
+ * file is read (a FIFO would block, a device never end): EISDIR for a directory, ESPIPE for
+ * the rest, before anything waits.
+ */
 char *read_file(const char *path, size_t *len);
+/* What path is when it is not a regular file ("it is a pipe (FIFO)"); NULL when it is one. */
+const char *file_not_regular(const char *path);
 
 /*
  * Moves this process into a network namespace: a name under /run/netns (ip netns) or a PID.

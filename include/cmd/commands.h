@@ -84,6 +84,9 @@ void groups_enable_or_die(struct ftnet_ctx *ctx, struct tracefs_instance *inst, 
 			  const struct group **gs, int n, const char *filter, bool *changed,
 			  int *backends);
 
+/* Warns about every instance a run made and left when it was killed; how many there are. */
+int say_dead_instances(void);
+
 struct run_spec;
 struct run_stats;
 /* run_events, exiting with its status when the source could not start (said why). */

@@ -16,6 +16,12 @@ struct owner {
 	uint64_t	start;		/* the run's start time (clock ticks since boot) */
 };
 
+/*
+ * The pseudo-group recorded for an instance a run made (private ones and any other it
+ * created): a run killed with -9 leaves the instance, and this says whose it was.
+ */
+#define OWNER_INSTANCE "+instance"
+
 /* The owner of group in instance: 0, or -ENOENT when nothing is recorded (a user's). */
 int owner_get(const char *instance, const char *group, struct owner *o);
 /* Records group as enabled by this process (run true) or by the user (run false). */
@@ -23,6 +29,10 @@ int owner_set(const char *instance, const char *group, bool run);
 int owner_clear(const char *instance, const char *group);
 /* Forgets everything recorded for the instance (removed by disable --all). */
 void owner_clear_all(const char *instance);
+/* ... and its lock and config files, left by a run that was killed. */
+void owner_forget(const char *instance);
+/* True when every record of instance is of a run that is gone (and there is one). */
+bool owner_all_dead(const char *instance);
 /* True when o is this process. */
 bool owner_is_me(const struct owner *o);
 /* True when o is a run that is gone (its pid is dead or now another process). */

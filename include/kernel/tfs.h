@@ -15,6 +15,14 @@ int tfs_mount(const char **path);
 
 /* Checks an instance name ftnet may use; 0 or -EINVAL. */
 int tfs_instance_name_ok(const char *name);
+/* Wakes readers when pct percent of the buffer is full (0: at every event); 0 or -errno. */
+int tfs_buffer_percent(struct tracefs_instance *inst, int pct);
+/*
+ * True for the names of ftnet's private instances, ftnet-KIND-PID (KIND: agg, calib, or a
+ * command that reads in one of its own): not for -I, so that no user's instance is taken
+ * for a dead run's and swept.
+ */
+bool tfs_instance_reserved(const char *name);
 bool tfs_instance_exists(const char *name);
 /* Opens an existing instance, or creates it (set up for ftnet) when create is set. */
 struct tracefs_instance *tfs_instance_open(const char *name, bool create, bool *created);

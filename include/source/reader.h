@@ -21,6 +21,11 @@ void reader_close(struct reader *r);
 long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *sink);
 /* Whether records are held for the next round (a round with nothing new hands them on). */
 bool reader_holding(const struct reader *r);
+/*
+ * For an instance whose buffer_percent wakes the reader only when a share of the buffer is
+ * full: a round whose wait ends without a wake-up reads all the same (what a second held).
+ */
+void reader_batch(struct reader *r);
 /* Reads what is left, and reports losses the page headers did not show (from stats). */
 long reader_finish(struct reader *r, const struct reader_sink *sink);
 uint64_t reader_lost(const struct reader *r);

@@ -60,6 +60,11 @@ struct run_spec {
 	void	(*idle)(void *arg, uint64_t now);
 	/* every raw page as read from the kernel, before its events are decoded (record) */
 	void	(*on_page)(void *arg, int cpu, const void *page, int size);
+	/*
+	 * SIGHUP: when set, a run whose groups are all still on keeps its instance and calls
+	 * this (nothing is missed); otherwise the run ends with session_stop == SIGHUP.
+	 */
+	void	(*reload)(void *arg, struct session *s);
 	/* the buffers are drained and the instance not yet restored (record's statistics) */
 	void	(*drained)(void *arg, struct session *s);
 	/*

@@ -31,6 +31,11 @@ struct session_opts {
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
+	/*
+	 * Pages written as they are read (record): woken when 1% of the buffer is full or a
+	 * second has passed, not at every event, so a slow trickle does not cost a page each.
+	 */
+	bool			batch_pages;
 };
 
 struct session {
@@ -71,6 +76,7 @@ struct session {
 	int			exit_id;	/* sched_process_exit's id, -1: none */
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
+	bool			batching;	/* buffer_percent set: wait a second when idle */
 };
 
 extern volatile sig_atomic_t session_stop;

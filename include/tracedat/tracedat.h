@@ -77,8 +77,16 @@ void td_meta_release(struct td_meta_tfs *t);
 
 struct td_writer;
 
-/* Creates PATH.tmp.PID beside path (its directory must be writable). 0 or -errno. */
+/* The temporary file's name: PATH.ftnet-tmp.PID, a name no one else gives a file. */
+#define TD_TMP_TAG ".ftnet-tmp."
+/* Creates PATH.ftnet-tmp.PID beside path (its directory must be writable). 0 or -errno. */
 int td_writer_open(struct td_writer **out, const char *path);
+/*
+ * Removes the temporary files of writers to path that were killed (-9: they could not clean
+ * up), each said in a note: only files that are provably such (td_writer_open's name, mode
+ * and owner, a trace.dat's start or nothing, a pid that is no process). How many were.
+ */
+int td_writer_sweep(const char *path);
 /*
  * Writes everything up to the printk formats, and reserves room for the end; page_size is the
  * size of every page given later. 0 or -errno.

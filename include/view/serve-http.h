@@ -17,5 +17,10 @@ typedef char *(*serve_metrics_fn)(void *arg, bool openmetrics, size_t *len);
 struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn fn, void *arg,
 				    char *why, size_t size);
 void serve_http_stop(struct serve_http *h);
+/*
+ * Whether an Accept header asks for OpenMetrics (src/view/http-accept.c): media types without
+ * case, q weights (q=0 refuses), OpenMetrics when its weight is at least text/plain's.
+ */
+bool http_wants_openmetrics(const char *accept);
 
 #endif

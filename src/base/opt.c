@@ -12,14 +12,15 @@
 
 void usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024], see[64];
 	va_list ap;
 
 	out_flush();
-	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'ftnet%s%s -h')\n", cmd ? " " : "", cmd ? cmd : "");
+	snprintf(see, sizeof(see), " (see 'ftnet%s%s -h')", cmd ? " " : "", cmd ? cmd : "");
+	msg_line("", msg, see);
 	exit(EXIT_USAGE);
 }
 

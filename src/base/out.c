@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "base/esc.h"
 #include "base/out.h"
 #include "base/util.h"
 
@@ -61,23 +62,33 @@ static void putf(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A JSON string of s: valid UTF-8 whatever s holds (base/esc.h says how). */
 static void put_json_string(const char *s)
 {
+	size_t n = esc_json(NULL, 0, s);
+
 	put("\"", 1);
-	for (; *s; s++) {
-		unsigned char ch = *s;
+	grow(n);
+	pos += esc_json(line + pos, cap - pos, s);
+	put("\"", 1);
+}
 
-		if (ch == '"' || ch == '\\') {
-			char esc[2] = { '\\', ch };
+/* s with its control and non-UTF-8 bytes escaped for a terminal; s itself when none. */
+static const char *text_safe(const char *s)
+{
+	static char *buf;
+	static size_t size;
+	size_t n;
 
-			put(esc, 2);
-		} else if (ch < 0x20 || ch == 0x7f) {
-			putf("\\u%04x", ch);
-		} else {
-			put((const char *)&ch, 1);
-		}
+	if (!s || !esc_text_needed(s))
+		return s;
+	n = esc_text(NULL, 0, s) + 1;
+	if (n > size) {
+		size = n;
+		buf = xrealloc(buf, size);
 	}
-	put("\"", 1);
+	esc_text(buf, size, s);
+	return buf;
 }
 
 static void json_key(const char *key)
@@ -159,8 +170,33 @@ void out_str(const char *key, const char *fmt, const char *v)
 		json_key(key);
 		put_json_string(v);
 	} else {
-		putf(fmt, v);
+		putf(fmt, text_safe(v));
 	}
+}
+
+const char *out_esc(const char *s)
+{
+	static char *bufs[4];
+	static size_t sizes[4];
+	static int which;
+	size_t n;
+
+	if (!s || !esc_text_needed(s))
+		return s;
+	which = (which + 1) % 4;
+	n = esc_text(NULL, 0, s) + 1;
+	if (n > sizes[which]) {
+		sizes[which] = n;
+		bufs[which] = xrealloc(bufs[which], n);
+	}
+	esc_text(bufs[which], n, s);
+	return bufs[which];
+}
+
+void out_text_str(const char *fmt, const char *v)
+{
+	if (opts.mode != OUT_JSON)
+		putf(fmt, text_safe(v));
 }
 
 void out_uint(const char *key, const char *fmt, uint64_t v)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/esc.h"
 #include "base/prom.h"
 #include "base/util.h"
 
@@ -114,16 +115,18 @@ void prom_family(struct prom *p, const char *name, const char *type, const char 
 	fprintf(p->f, "# HELP %.*s %s\n# TYPE %.*s %s\n", (int)n, name, help, (int)n, name, type);
 }
 
+/* Escaped (base/esc.h): one name that is not UTF-8 must not make a scraper reject the page. */
 static void label_value(FILE *f, const char *v)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fprintf(f, "\\%c", *v);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
-	}
+	char buf[256], *e = buf;
+	size_t n = esc_prom(NULL, 0, v) + 1;
+
+	if (n > sizeof(buf))
+		e = xmalloc(n);
+	esc_prom(e, n, v);
+	fputs(e, f);
+	if (e != buf)
+		free(e);
 }
 
 static void sample_name(struct prom *p, const char *name, const char *const *labels)
@@ -146,11 +149,24 @@ void prom_sample(struct prom *p, const char *name, uint64_t value, const char *c
 	fprintf(p->f, " %" PRIu64 "\n", value);
 }
 
-void prom_sample_double(struct prom *p, const char *name, double value,
-			const char *const *labels)
+/* Not %g: a double of today's time in seconds has 7 digits after the point, %.9g had none. */
+const char *prom_seconds(uint64_t ns, char *buf, size_t size)
 {
+	int n = snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000, ns % 1000000000);
+
+	while (n > 0 && (size_t)n < size && buf[n - 1] == '0')
+		buf[--n] = 0;
+	if (n > 0 && (size_t)n < size && buf[n - 1] == '.')
+		buf[--n] = 0;
+	return buf;
+}
+
+void prom_sample_ns(struct prom *p, const char *name, uint64_t ns, const char *const *labels)
+{
+	char buf[32];
+
 	sample_name(p, name, labels);
-	fprintf(p->f, " %.9g\n", value);
+	fprintf(p->f, " %s\n", prom_seconds(ns, buf, sizeof(buf)));
 }
 
 int prom_commit(struct prom *p)

@@ -9,18 +9,33 @@
 #include <time.h>
 #include <sched.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "base/esc.h"
 #include "base/util.h"
 
 const char *prog_name = "ftnet";
 int verbose;
 
+/*
+ * One line on stderr whatever the names in it hold: a task, device or file name with a newline
+ * or a terminal escape is printed escaped (base/esc.h), as is a byte that is not UTF-8.
+ */
+void msg_line(const char *prefix, const char *msg, const char *suffix)
+{
+	char buf[2048];
+
+	esc_line(buf, sizeof(buf), msg);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s%s%s\n", prog_name, prefix, buf, suffix);
+}
+
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: %s", prog_name, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg_line(prefix, msg, "");
 }
 
 void die(int code, const char *fmt, ...)
@@ -55,15 +70,15 @@ int error_usage(const char *fmt, ...)
 
 int error_errno(const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], suffix[128];
 	int e = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fflush(stdout);
-	fprintf(stderr, "%s: %s: %s\n", prog_name, msg, strerror(e));
+	snprintf(suffix, sizeof(suffix), ": %s", strerror(e));
+	msg_line("", msg, suffix);
 	errno = e;
 	return ERR_FAIL;
 }
@@ -129,16 +144,40 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+const char *file_not_regular(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return NULL;
+	if (S_ISDIR(st.st_mode))
+		return "it is a directory";
+	if (S_ISFIFO(st.st_mode))
+		return "it is a pipe (FIFO)";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "it is a device";
+	return S_ISSOCK(st.st_mode) ? "it is a socket" : "it is not a regular file";
+}
+
 char *read_file(const char *path, size_t *len)
 {
 	size_t cap = 4096, n = 0;
+	struct stat st;
 	char *buf;
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: opening a FIFO must not wait for a writer before fstat says what it is */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : S_ISREG(st.st_mode) ? e : ESPIPE;
+		return NULL;
+	}
 	buf = xmalloc(cap);
 	for (;;) {
 		if (n + 1 >= cap) {

@@ -139,8 +139,13 @@ static pcap_t *open_live(const char *ifname, int snaplen, uint64_t kb, bool imme
 static pcap_t *open_file(const char *path)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	const char *what = file_not_regular(path);
+	pcap_t *pc;
 
+	/* before libpcap opens it: a FIFO would wait for a writer, a device never end */
+	if (what)
+		die(EXIT_FAIL, "cannot read '%s': %s; give a pcap or pcapng file", path, what);
+	pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
 	if (!pc)
 		die(EXIT_FAIL, "cannot read '%s': %s", path, err);
 	return pc;

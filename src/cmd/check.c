@@ -200,6 +200,11 @@ static void say_leftover(void *arg, const char *instance, const char *group,
 	const struct group *g = group_find(group);
 
 	(void)arg;
+	if (tfs_instance_reserved(instance)) {	/* said with the instance, removed with it */
+		if (inst)
+			tracefs_instance_free(inst);
+		return;
+	}
 	if (inst && g && group_enabled(inst, g))
 		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): "
 		     "'ftnet -I %s disable --all' or the next run there turns it off", instance,
@@ -227,5 +232,6 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
 	owner_each_dead(say_leftover, ctx);
+	say_dead_instances();
 	return core_ok ? 0 : EXIT_FAIL;
 }

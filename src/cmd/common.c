@@ -14,6 +14,7 @@
 #include "kernel/groups.h"
 #include "base/opt.h"
 #include "base/out.h"
+#include "kernel/owner.h"
 #include "kernel/probe.h"
 #include "base/prom.h"
 #include "kernel/tfs.h"
@@ -90,4 +91,24 @@ int run_or_exit(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *sta
 
 	exit_if_error(ret);
 	return ret;
+}
+
+static void dead_instance(void *arg, const char *instance, const char *group,
+			  const struct owner *o)
+{
+	int *n = arg;
+
+	if (strcmp(group, OWNER_INSTANCE) || !tfs_instance_exists(instance))
+		return;
+	warn("instance '%s' was made by a run that is gone (pid %d) and is still there: "
+	     "'ftnet disable --all' removes it", instance, (int)o->pid);
+	(*n)++;
+}
+
+int say_dead_instances(void)
+{
+	int n = 0;
+
+	owner_each_dead(dead_instance, &n);
+	return n;
 }

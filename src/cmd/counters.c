@@ -112,7 +112,7 @@ static void print_snmp(const struct snap *a, const struct snap *b, double secs, 
 		if (strcmp(b->kv[i].name, a->kv[i].name) || (!d && !all))
 			continue;
 		out_int(b->kv[i].name, "", (int64_t)d);
-		out_text("%-40s %14" PRId64 " %12.1f\n", b->kv[i].name, (int64_t)d,
+		out_text("%-40s %14" PRId64 " %12.1f\n", out_esc(b->kv[i].name), (int64_t)d,
 			 secs > 0 ? (int64_t)d / secs : 0);
 	}
 	out_close(false);

@@ -236,7 +236,7 @@ static void remove_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst
 	if (tfs_instance_remove(inst) < 0)
 		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: a reader of its "
 			       "trace files still has it open; stop that first", ctx->instance);
-	owner_clear_all(ctx->instance);
+	owner_forget(ctx->instance);
 	out_printf("removed instance '%s'\n", ctx->instance);
 }
 
@@ -260,7 +260,7 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_printf("instance '%s' does not exist: nothing to disable\n", ctx->instance);
-		owner_clear_all(ctx->instance);
+		owner_forget(ctx->instance);
 	} else if (o.all || !disable_named(ctx, inst, gs, n)) {
 		remove_instance(ctx, inst);
 	} else {
@@ -271,8 +271,8 @@ int cmd_disable(struct ftnet_ctx *ctx, int argc, char **argv)
 
 		sweep_probes();
 		if (k)
-			out_printf("removed %d instance%s of in-kernel aggregation (ftnet-agg-PID) "
-				   "whose run is gone\n", k, k == 1 ? "" : "s");
+			out_printf("removed %d instance%s left by runs that are gone\n", k,
+				   k == 1 ? "" : "s");
 		if (sy)
 			out_printf("removed %d synthetic event%s (ftnet_*_PID) whose run is gone\n",
 				   sy, sy == 1 ? "" : "s");

@@ -223,8 +223,8 @@ static void started(void *arg, struct session *s)
 	meta.m.long_size = tep_get_header_page_size(s->tep);
 	ret = td_writer_open(&st->w, st->path);
 	if (ret < 0)
-		error("cannot create '%s.tmp.%d' beside '%s': %s", st->path, (int)getpid(),
-		      st->path, strerror(-ret));
+		error("cannot create '%s" TD_TMP_TAG "%d' beside '%s': %s", st->path,
+		      (int)getpid(), st->path, strerror(-ret));
 	else
 		ret = td_writer_begin(st->w, record_ncpus(s), reader_page_size(s->rd), &meta.m);
 	td_meta_release(&meta);
@@ -357,33 +357,6 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 			"in the kernel (--filter)");
 }
 
-/* FILE.tmp.PID of a record that was killed (-9: it could not clean up): removed, and said. */
-static void stale_temporaries(const char *path, const char *dir)
-{
-	char *copy = xstrdup(path), *base = basename(copy), name[512];
-	size_t n = strlen(base);
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	while (d && (de = readdir(d))) {
-		char *end;
-		long pid;
-
-		if (strncmp(de->d_name, base, n) || strncmp(de->d_name + n, ".tmp.", 5))
-			continue;
-		pid = strtol(de->d_name + n + 5, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", dir, de->d_name);
-		if (!unlink(name))
-			note("removed '%s', left by a record that was killed (pid %ld)", name, pid);
-	}
-	if (d)
-		closedir(d);
-	free(copy);
-}
-
 /* The directory must take the temporary file, and FILE must be a file (it is replaced). */
 static void output_or_die(const char *path)
 {
@@ -395,7 +368,7 @@ static void output_or_die(const char *path)
 			       "to its name; give a file name", path);
 	if (access(dir, W_OK | X_OK) < 0)
 		die(EXIT_FAIL, "cannot write in '%s': %s", dir, strerror(errno));
-	stale_temporaries(path, dir);
+	td_writer_sweep(path);
 	free(copy);
 }
 
@@ -442,6 +415,7 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = argc - i;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
+	r.so.batch_pages = true;
 	r.duration = o.duration;
 	r.arg = &st;
 	r.started = started;

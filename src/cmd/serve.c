@@ -1,9 +1,11 @@
 /*
  * ftnet serve: a Prometheus exporter. The groups are read in a private instance as top reads
  * them, into the same tables (and histograms for the latencies); an HTTP thread of its own
- * answers /metrics from them under a lock. SIGHUP sets the instance up again, as does an
- * instance turned off or removed underneath; the counters go on from where they were.
+ * answers /metrics from them under a lock. SIGHUP keeps the instance when all its groups are
+ * on (kallsyms read again) and sets it up again otherwise, as an instance turned off or removed
+ * underneath is; the counters go on, and the time between two setups is counted.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -55,7 +57,8 @@ const struct cmd_spec serve_spec = {
 		 "rxlat latencies as histograms, lost events and ftnet's own health, answered\n"
 		 "on GET /metrics (OpenMetrics when the Accept header asks for it). The groups\n"
 		 "are read in a private instance; the default is drops, resets, retrans and\n"
-		 "connect. SIGHUP sets the instance up again; the counters go on.\n",
+		 "connect. SIGHUP checks the instance (set up again when something turned it\n"
+		 "off) and reads kallsyms again; the counters go on.\n",
 	.opts = serve_opts,
 	.examples = "  ftnet serve\n"
 		    "  ftnet serve drops resets rx tx --listen 0.0.0.0:9577\n"
@@ -67,25 +70,42 @@ const struct cmd_spec serve_spec = {
 static char listen_addr[64];
 static int listen_port = DEFAULT_PORT;
 
-/* "ADDR:PORT", "[V6]:PORT": split into listen_addr and listen_port. */
+/*
+ * "ADDR:PORT" (IPv4) or "[V6]:PORT", both numeric: split into listen_addr and listen_port.
+ * Anything else is a usage error here, before the server is started.
+ */
 static const char *check_listen(const char *arg)
 {
-	const char *colon = strrchr(arg, ':'), *a = arg;
+	const char *a = arg, *colon, *close = NULL;
+	unsigned char bin[sizeof(struct in6_addr)];
 	size_t n;
-	char *end;
-	long port;
+	long port = 0;
 
-	if (!colon)
-		return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
-	n = (size_t)(colon - arg);
-	if (*a == '[' && n >= 2 && arg[n - 1] == ']') {
+	if (*a == '[') {
+		close = strchr(a, ']');
+		if (!close || close[1] != ':')
+			return "an IPv6 address goes in brackets before the port: [::1]:9577";
 		a++;
-		n -= 2;
+		colon = close + 1;
+	} else {
+		colon = strrchr(a, ':');
+		if (!colon)
+			return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
 	}
-	port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || port < 1 || port > 65535 || !n || n >= sizeof(listen_addr))
-		return "give ADDR:PORT with a port from 1 to 65535";
+	n = (size_t)((close ? close : colon) - a);
+	if (!n || n >= sizeof(listen_addr))
+		return "give ADDR:PORT, such as 127.0.0.1:9577 or [::1]:9577";
 	snprintf(listen_addr, sizeof(listen_addr), "%.*s", (int)n, a);
+	if (inet_pton(close ? AF_INET6 : AF_INET, listen_addr, bin) != 1)
+		return close ? "not a numeric IPv6 address in the brackets" :
+		       "give a numeric address such as 127.0.0.1, 0.0.0.0 or [::1] (no name, no space)";
+	for (const char *p = colon + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || port > 65535)
+			return "give a port from 1 to 65535";
+		port = port * 10 + (*p - '0');
+	}
+	if (port < 1 || port > 65535)
+		return "give a port from 1 to 65535";
 	listen_port = (int)port;
 	return NULL;
 }
@@ -97,14 +117,10 @@ struct serve {
 	bool		has_lat[2];
 	unsigned int	max_keys;
 	uint64_t	events, setups, read_errors;
-	double		last_read, started;
+	uint64_t	untraced_ns, ended;	/* between a run's end and the next setup */
+	uint64_t	last_read, started;	/* wall clock, ns */
 	struct ksyms	*ks;
 };
-
-static double wall_s(void)
-{
-	return (double)wall_ns() / 1e9;
-}
 
 static void started(void *arg, struct session *s)
 {
@@ -119,8 +135,42 @@ static void started(void *arg, struct session *s)
 			sv->has_lat[1] = true;
 	}
 	sv->setups++;
-	sv->last_read = wall_s();
+	if (sv->ended)
+		sv->untraced_ns += mono_ns() - sv->ended;
+	sv->ended = 0;
+	sv->last_read = wall_ns();
 	pthread_mutex_unlock(&sv->lock);
+}
+
+/* The buffers are read to the end: from here to the next setup nothing is seen. */
+static void drained(void *arg, struct session *s)
+{
+	struct serve *sv = arg;
+
+	(void)s;
+	pthread_mutex_lock(&sv->lock);
+	sv->ended = mono_ns();
+	pthread_mutex_unlock(&sv->lock);
+}
+
+/* SIGHUP with every group still on: the instance is kept, kallsyms read again (modules). */
+static void reload(void *arg, struct session *s)
+{
+	struct serve *sv = arg;
+	struct ksyms *ks = ksyms_load("/proc/kallsyms"), *old;
+
+	(void)s;
+	note("SIGHUP: the instance is as set up; kept, kallsyms read again");
+	pthread_mutex_lock(&sv->lock);
+	old = sv->ks;
+	if (ks) {
+		sv->ks = ks;
+		sv->t.ks = ks;
+	}
+	sv->setups++;
+	pthread_mutex_unlock(&sv->lock);
+	if (ks)
+		ksyms_free(old);
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -145,7 +195,7 @@ static void idle(void *arg, uint64_t now)
 
 	(void)now;
 	pthread_mutex_lock(&sv->lock);
-	sv->last_read = wall_s();
+	sv->last_read = wall_ns();
 	pthread_mutex_unlock(&sv->lock);
 }
 
@@ -167,12 +217,12 @@ static void histogram(struct prom *p, const char *name, const char *help, const 
 	for (int i = 0; i <= top && i < 63; i++) {
 		cum += h->log2[i];
 		/* integers below 2^i ns: at most 2^i - 1 ns */
-		snprintf(le, sizeof(le), "%.9g", (double)((1ull << i) - 1) / 1e9);
+		prom_seconds((1ull << i) - 1, le, sizeof(le));
 		prom_sample(p, bucket, cum, labels);
 	}
 	snprintf(le, sizeof(le), "+Inf");
 	prom_sample(p, bucket, h->count, labels);
-	prom_sample_double(p, sum, (double)h->sum / 1e9, NULL);
+	prom_sample_ns(p, sum, h->sum, NULL);
 	prom_sample(p, count, h->count, NULL);
 }
 
@@ -184,13 +234,16 @@ static void health(struct serve *sv, struct prom *p)
 		    "runs that ended on an error and were set up again");
 	prom_sample(p, "ftnet_read_errors_total", sv->read_errors, NULL);
 	prom_family(p, "ftnet_setups_total", "counter",
-		    "times the instance was set up (1, then SIGHUP and recoveries)");
+		    "times the instance was set up or checked (1, then SIGHUP and recoveries)");
 	prom_sample(p, "ftnet_setups_total", sv->setups, NULL);
+	prom_family(p, "ftnet_untraced_seconds_total", "counter",
+		    "time between a run's end and the next setup: events then are not seen");
+	prom_sample_ns(p, "ftnet_untraced_seconds_total", sv->untraced_ns, NULL);
 	prom_family(p, "ftnet_last_read_timestamp_seconds", "gauge",
 		    "when the ring buffers were last read");
-	prom_sample_double(p, "ftnet_last_read_timestamp_seconds", sv->last_read, NULL);
+	prom_sample_ns(p, "ftnet_last_read_timestamp_seconds", sv->last_read, NULL);
 	prom_family(p, "ftnet_start_time_seconds", "gauge", "when this exporter started");
-	prom_sample_double(p, "ftnet_start_time_seconds", sv->started, NULL);
+	prom_sample_ns(p, "ftnet_start_time_seconds", sv->started, NULL);
 }
 
 static char *metrics(void *arg, bool om, size_t *len)
@@ -274,7 +327,7 @@ int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv)
 	pthread_mutex_init(&sv.lock, NULL);
 	sv.max_keys = (unsigned int)o.max_keys;
 	sv.t.drop_by = BY_REASON | BY_LOCATION;
-	sv.started = wall_s();
+	sv.started = wall_ns();
 	hist_init(&sv.lat[0]);
 	hist_init(&sv.lat[1]);
 	sv.ks = ksyms_load("/proc/kallsyms");
@@ -293,6 +346,8 @@ int cmd_serve(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.started = started;
 	r.on_event = on_event;
 	r.idle = idle;
+	r.reload = reload;
+	r.drained = drained;
 	ret = serve_loop(ctx, &r, &sv);
 	serve_http_stop(h);
 	top_release(&sv.t);

@@ -72,7 +72,7 @@ static void sock_print(const struct sock_row *r)
 		snprintf(proc, sizeof(proc), "%s/%d", r->comm, r->pid);
 		out_str("comm", "", r->comm);
 		out_int("pid", "", r->pid);
-		out_text("%s", proc);
+		out_text_str("%s", proc);
 	} else {
 		out_text("-");
 	}

@@ -79,38 +79,73 @@ static void status_owner(struct ftnet_ctx *ctx, const struct group *g)
 		out_text("  for a running ftnet (pid %d), off when it ends", (int)o.pid);
 }
 
-/* One row per group: enabled or off, its backend, events and filter. */
+/* A group's events as "sys:name,sys:name" (all of them: follow has many); caller frees. */
+static char *group_event_list(const struct group *g, int b)
+{
+	struct group_event ev[GROUP_MAX_PROBES];
+	int nev = group_events(g, b < 0 ? BK_TRACEPOINT : b, ev, GROUP_MAX_PROBES);
+	size_t size = 1, n = 0;
+	char *s;
+
+	for (int j = 0; j < nev; j++)
+		size += strlen(ev[j].sys) + strlen(ev[j].name) + 2;
+	s = xcalloc(1, size);
+	for (int j = 0; j < nev; j++)
+		n += (size_t)snprintf(s + n, size - n, "%s%s:%s", j ? "," : "", ev[j].sys,
+				      ev[j].name);
+	return s;
+}
+
+/* The filter of an enabled group: its first event's, as enable set it; caller frees. */
+static char *group_filter(struct tracefs_instance *inst, const char *events)
+{
+	char first[128], *colon;
+
+	snprintf(first, sizeof(first), "%s", events);
+	first[strcspn(first, ",")] = 0;
+	colon = strchr(first, ':');
+	if (!colon)
+		return NULL;
+	*colon = 0;
+	return tfs_filter_get(inst, first, colon + 1);
+}
+
+/*
+ * One row per group: enabled or off, its backend, filter, and all its events last (follow's
+ * are many): the columns line up whatever the lengths.
+ */
 static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 {
+	char *events[64], *filter[64], fmt[16];
+	int backend[64], n = ngroups < 64 ? ngroups : 64, width = 6;
+
+	for (int i = 0; i < n; i++) {
+		backend[i] = group_enabled_backend(inst, &groups[i]);
+		events[i] = group_event_list(&groups[i], backend[i]);
+		filter[i] = backend[i] >= 0 ? group_filter(inst, events[i]) : NULL;
+		if (!filter[i] && backend[i] >= 0)
+			filter[i] = xstrdup("none");
+		if (filter[i] && (int)strlen(filter[i]) > width)
+			width = (int)strlen(filter[i]);
+	}
+	snprintf(fmt, sizeof(fmt), "%%-%ds ", width);
 	if (!out_is_json())
-		out_printf("%-9s %-8s %-11s %-32s %s\n", "GROUP", "STATE", "BACKEND", "EVENTS",
-			   "FILTER");
-	for (int i = 0; i < ngroups; i++) {
-		const struct group *g = &groups[i];
-		char events[160] = "", *filter = NULL;
-		int b = group_enabled_backend(inst, g);
-		struct group_event ev[GROUP_MAX_PROBES];
-		int nev = group_events(g, b < 0 ? BK_TRACEPOINT : b, ev, GROUP_MAX_PROBES);
-		bool on = b >= 0;
+		out_printf("%-9s %-8s %-11s %-*s %s\n", "GROUP", "STATE", "BACKEND", width, "FILTER",
+			   "EVENTS");
+	for (int i = 0; i < n; i++) {
+		bool on = backend[i] >= 0;
 
-		for (int j = 0; j < nev; j++) {
-			size_t n = strlen(events);
-
-			snprintf(events + n, sizeof(events) - n, "%s%s:%s", j ? "," : "",
-				 ev[j].sys, ev[j].name);
-		}
-		if (on)
-			filter = tfs_filter_get(inst, ev[0].sys, ev[0].name);
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
+		out_str("group", "%-9s ", groups[i].name);
 		out_str("state", "%-8s ", on ? "enabled" : "off");
-		out_str("backend", "%-11s ", on ? backend_name(b) : "-");
-		out_str("events", "%-32s ", events);
-		out_str("filter", "%s", filter ? filter : (on ? "none" : ""));
+		out_str("backend", "%-11s ", on ? backend_name(backend[i]) : "-");
+		out_str("filter", fmt, filter[i] ? filter[i] : "");
+		out_str("events", "%s", events[i]);
 		if (on)
-			status_owner(ctx, g);
+			status_owner(ctx, &groups[i]);
 		out_end();
-		free(filter);
+		free(filter[i]);
+		free(events[i]);
 	}
 }
 
@@ -148,6 +183,7 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
 		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
 		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+	say_dead_instances();
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");

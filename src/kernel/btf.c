@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kernel/btf.h"
+#include "base/util.h"
 
 #define BTF_MAGIC	0xeb9f
 #define BTF_HDR_MIN	24u		/* magic .. str_len: what version 1 defines */
@@ -284,11 +285,15 @@ static int read_all(int fd, uint8_t **data, size_t *size)
 int btf_open(const char *path, struct btf **out)
 {
 	uint8_t *data = NULL;
+	const char *what;
 	size_t size = 0;
 	int fd, r;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	what = file_not_regular(path);	/* a FIFO would block, /dev/zero never end */
+	if (what)
+		return !strcmp(what, "it is a directory") ? -EISDIR : -ESPIPE;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	r = read_all(fd, &data, &size);

@@ -15,6 +15,7 @@
 #include <tracefs.h>
 #include <unistd.h>
 
+#include "kernel/owner.h"
 #include "kernel/calibrate.h"
 #include "net/pkt.h"
 #include "kernel/kprobe.h"
@@ -129,6 +130,8 @@ static char *probe_run(const char *name, const char *fetch, int port, int syns, 
 		return NULL;
 	}
 	inst = tracefs_instance_create(iname);
+	if (inst)
+		owner_set(iname, OWNER_INSTANCE, true);
 	if (inst && !tracefs_event_enable(inst, PROBE_SYSTEM, name)) {
 		send_syns(port, syns);
 		text = tracefs_instance_file_read(inst, "trace", NULL);
@@ -137,7 +140,8 @@ static char *probe_run(const char *name, const char *fetch, int port, int syns, 
 	if (!text)
 		snprintf(why, size, "calibration: cannot trace tcp_v4_rcv: %s", strerror(errno));
 	if (inst) {
-		tracefs_instance_destroy(inst);
+		if (!tracefs_instance_destroy(inst))
+			owner_forget(iname);
 		tracefs_instance_free(inst);
 	}
 	probe_remove_event(name);

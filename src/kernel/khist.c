@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/ctx.h"
+#include "kernel/owner.h"
 #include "kernel/khist.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
@@ -311,6 +312,7 @@ struct tracefs_instance *khist_instance_new(char *name, size_t size)
 	inst = tfs_instance_open(name, true, NULL);
 	if (!inst)
 		return NULL;
+	owner_set(name, OWNER_INSTANCE, true);	/* for the sweep, should this run be killed */
 	/* its events stay off: nothing is written there, a small buffer will do; the clock is
 	 * the user-space path's (common_timestamp reads it) */
 	tfs_instance_setup(inst, 8);
@@ -324,6 +326,8 @@ void khist_instance_end(struct tracefs_instance *inst, const char *name)
 	if (tfs_instance_remove(inst) < 0)	/* frees inst */
 		warn("cannot remove the tracefs instance '%s': busy; 'ftnet disable --all' removes "
 		     "it", name);
+	else
+		owner_forget(name);
 }
 
 /*
@@ -377,36 +381,63 @@ static void unhist_all(struct tracefs_instance *inst)
 	tracefs_list_free(systems);
 }
 
-/* Instances of runs killed before they could remove them (kill -9). */
-static int sweep_one(const char *name, void *data)
-{
-	struct tracefs_instance *inst;
-	int *n = data;
-	char *end;
-	long pid;
+struct sweep {
+	char	names[64][128];
+	pid_t	pids[64];
+	int	n;
+};
 
-	if (strncmp(name, KHIST_PREFIX, strlen(KHIST_PREFIX)))
-		return 0;
-	pid = strtol(name + strlen(KHIST_PREFIX), &end, 10);
-	if (*end || pid <= 0 || !kill((pid_t)pid, 0) || errno == EPERM)
-		return 0;	/* not ours, or its run is alive */
-	inst = tracefs_instance_alloc(NULL, name);
-	if (!inst)
-		return 0;
-	unhist_all(inst);
-	if (!tracefs_instance_destroy(inst))
-		(*n)++;
-	else
-		warn("cannot remove the tracefs instance '%s' of a run that is gone: %s", name,
-		     strerror(errno));
-	tracefs_instance_free(inst);
-	return 0;
+static void dead_instance(void *arg, const char *instance, const char *group,
+			  const struct owner *o)
+{
+	struct sweep *sw = arg;
+
+	if (strcmp(group, OWNER_INSTANCE) || sw->n >= (int)ARRAY_SIZE(sw->names))
+		return;
+	snprintf(sw->names[sw->n], sizeof(sw->names[0]), "%s", instance);
+	sw->pids[sw->n++] = o->pid;
+}
+
+/*
+ * Instances that runs made and were killed before they could remove them (kill -9): only
+ * those the ownership records say a run made, and only when nothing in them is a user's or a
+ * live run's. Triggers first (they hold the instance), then the instance and its records.
+ */
+static int sweep_dead(void)
+{
+	struct sweep *sw = xcalloc(1, sizeof(*sw));
+	int removed = 0;
+
+	owner_each_dead(dead_instance, sw);
+	for (int i = 0; i < sw->n; i++) {
+		struct tracefs_instance *inst;
+
+		if (!owner_all_dead(sw->names[i]))
+			continue;
+		if (!tracefs_instance_exists(sw->names[i])) {
+			owner_forget(sw->names[i]);
+			continue;
+		}
+		inst = tracefs_instance_alloc(NULL, sw->names[i]);
+		if (!inst)
+			continue;
+		unhist_all(inst);
+		if (!tracefs_instance_destroy(inst)) {
+			note("removed instance '%s', left by a run that is gone (pid %d)",
+			     sw->names[i], (int)sw->pids[i]);
+			owner_forget(sw->names[i]);
+			removed++;
+		} else {
+			warn("cannot remove the tracefs instance '%s' of a run that is gone: %s",
+			     sw->names[i], strerror(errno));
+		}
+		tracefs_instance_free(inst);
+	}
+	free(sw);
+	return removed;
 }
 
 int khist_sweep(void)
 {
-	int n = 0;
-
-	tracefs_instances_walk(sweep_one, &n);
-	return n;
+	return sweep_dead();
 }

@@ -172,6 +172,82 @@ void owner_clear_all(const char *instance)
 		unlink(path);
 }
 
+/* Removes the lock file of ext when no one holds it (a killed run's): never a live lock. */
+static void forget_lock(const char *instance, const char *ext)
+{
+	char path[256];
+	int fd;
+
+	if (state_path(instance, ext, path, sizeof(path)) < 0)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		unlink(path);	/* held: a waiter that locked it too sees it gone and retries */
+	close(fd);
+}
+
+void owner_forget(const char *instance)
+{
+	owner_clear_all(instance);
+	forget_lock(instance, "lock");
+	forget_lock(instance, "config");
+}
+
+bool owner_all_dead(const char *instance)
+{
+	struct owners w;
+	int fd = owners_open(instance, &w), dead = 0;
+
+	if (fd < 0)
+		return false;
+	owners_close(fd, &w, false);
+	for (int i = 0; i < w.n; i++)
+		dead += owner_dead(&w.o[i]);
+	return w.n && dead == w.n;
+}
+
+/*
+ * The lock files this process holds: a command that dies holding one (a filter the kernel
+ * rejects) removes them at exit, still holding them, as unlock would have.
+ */
+static struct held {
+	char	path[256];
+	int	fd;
+	pid_t	pid;	/* a child that exits holds nothing of its parent's */
+} held[4];
+
+static void release_held(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++)
+		if (held[i].path[0] && held[i].pid == getpid())
+			unlink(held[i].path);
+}
+
+static void hold(const char *path, int fd)
+{
+	static bool registered;
+
+	if (!registered && !atexit(release_held))
+		registered = true;
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++) {
+		if (!held[i].path[0]) {
+			snprintf(held[i].path, sizeof(held[i].path), "%s", path);
+			held[i].fd = fd;
+			held[i].pid = getpid();
+			return;
+		}
+	}
+}
+
+static void unhold(int fd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++)
+		if (held[i].path[0] && held[i].fd == fd)
+			held[i].path[0] = 0;
+}
+
 /*
  * Locks the file at path (made if missing); fd, or -EBUSY when nonblock and held. Its holder
  * removes the file when done: a waiter that locked the removed file tries the new one.
@@ -190,8 +266,10 @@ static int lock_file(const char *path, bool nonblock)
 			close(fd);
 			return e == EWOULDBLOCK ? -EBUSY : -e;
 		}
-		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			hold(path, fd);
 			return fd;
+		}
 		close(fd);
 	}
 	return -EAGAIN;
@@ -203,6 +281,7 @@ static void unlock_file(const char *instance, const char *ext, int fd)
 
 	if (fd < 0)
 		return;
+	unhold(fd);
 	if (!state_path(instance, ext, path, sizeof(path)))
 		unlink(path);	/* while still holding it: a waiter then locks a new file */
 	close(fd);

@@ -72,6 +72,37 @@ int tfs_instance_name_ok(const char *name)
 	return 0;
 }
 
+int tfs_buffer_percent(struct tracefs_instance *inst, int pct)
+{
+	char v[16];
+
+	if (!tracefs_file_exists(inst, "buffer_percent"))
+		return -ENOENT;
+	snprintf(v, sizeof(v), "%d", pct);
+	return tracefs_instance_file_write(inst, "buffer_percent", v) < 0 ? -EIO : 0;
+}
+
+bool tfs_instance_reserved(const char *name)
+{
+	static const char *const kinds[] = { "agg", "calib", "capture", "count", "diagnose",
+					     "follow", "record", "selftest", "serve", "top" };
+	const char *p;
+
+	if (strncmp(name, "ftnet-", 6))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		size_t n = strlen(kinds[i]);
+
+		if (strncmp(name + 6, kinds[i], n) || name[6 + n] != '-')
+			continue;
+		for (p = name + 7 + n; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p > name + 7 + n && !*p)
+			return true;
+	}
+	return false;
+}
+
 bool tfs_instance_exists(const char *name)
 {
 	return tracefs_instance_exists(name);

@@ -53,6 +53,7 @@ struct reader {
 	struct pollfd		*pfds;
 	uint64_t		records, lost;
 	uint64_t		prev_max;	/* the newest record of the last round with any */
+	bool			read_on_timeout;	/* reader_batch */
 	int			ncpu;
 	int			page_size;
 	size_t			round_pages;
@@ -356,6 +357,11 @@ static long merge_round(struct reader *r, const struct reader_sink *sink)
 	return merge(r, sink, limit);
 }
 
+void reader_batch(struct reader *r)
+{
+	r->read_on_timeout = true;
+}
+
 long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *sink)
 {
 	int ret;
@@ -364,7 +370,8 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 		ret = poll(r->pfds, r->ncpu, timeout_ms);
 		if (ret < 0)
 			return -errno;
-		if (ret == 0)	/* quiet for the whole wait: nothing older can come */
+		/* quiet for the whole wait: nothing older can come */
+		if (ret == 0 && !r->read_on_timeout)
 			return reader_holding(r) ? merge(r, sink, UINT64_MAX) : 0;
 	}
 	for (int i = 0; i < r->ncpu; i++) {

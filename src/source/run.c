@@ -9,6 +9,7 @@
 #include "base/prom.h"
 #include "source/run.h"
 #include "base/util.h"
+#include "kernel/groups.h"
 
 static int prom_tick(struct run_spec *r, bool final)
 {
@@ -45,13 +46,30 @@ static int hold_wait(uint64_t deadline)
 	return deadline && mono_ns() >= deadline;
 }
 
+/*
+ * SIGHUP with r->reload: when every group of the run is still on, the instance is kept (not a
+ * single event missed) and r->reload is told; else the run ends with session_stop still
+ * SIGHUP, for the command to set everything up again. True when the run goes on.
+ */
+static bool reload_in_place(struct session *s, struct run_spec *r)
+{
+	if (session_stop != SIGHUP || !r->reload)
+		return false;
+	for (int i = 0; i < s->nrun; i++)
+		if (s->gone[i] || !group_enabled(s->inst, s->run[i]))
+			return false;
+	session_stop = 0;
+	r->reload(r->arg, s);
+	return true;
+}
+
 /* Reads until the run ends; returns the exit status so far. */
 static int loop(struct session *s, struct run_spec *r, uint64_t deadline, uint64_t *last)
 {
 	uint64_t step = (uint64_t)(r->interval * 1e9), next = step ? *last + step : 0;
 	uint64_t check = *last + 1000000000ull;
 
-	while (!session_stop && !(r->done && r->done(r->arg))) {
+	while ((!session_stop || reload_in_place(s, r)) && !(r->done && r->done(r->arg))) {
 		int waited = r->hold ? hold_wait(deadline) : session_wait(s, deadline, next);
 		uint64_t now = mono_ns();
 
@@ -129,6 +147,7 @@ static int run_no_events(struct run_spec *r, struct run_stats *stats)
 
 int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stats)
 {
+	static bool said_private;
 	const char *instance = ctx->instance;
 	char private[64];
 	uint64_t start, last, deadline = 0;
@@ -142,9 +161,11 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	if (r->private_instance) {
 		/* counting must not consume a stream's events, nor the reverse */
 		snprintf(private, sizeof(private), "ftnet-%s-%d", r->cmd, (int)getpid());
-		if (ctx->instance_given)
+		/* once: serve sets its instance up again after a recovery, with the same name */
+		if (ctx->instance_given && !said_private)
 			note("%s reads a private instance of its own (%s): instance '%s' is not used",
 			     r->cmd, private, ctx->instance);
+		said_private = true;
 		ctx->instance = private;
 	}
 	session_signals();

@@ -167,6 +167,9 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	ret = raw_enable(s, o);
 	if (ret < 0)
 		return ret;
+	/* one reader per instance (the reader lock): the setting is ours until session_end */
+	if (o->batch_pages && !tfs_buffer_percent(s->inst, 1))
+		s->batching = true;
 	if (o->comms)
 		session_comm_events_on(s);
 	if (!tfs_tracing_on(s->inst))
@@ -197,6 +200,8 @@ static int session_setup(struct session *s, const struct session_opts *o)
 	}
 	if (!s->created)	/* we read it now: comm events on are a dead run's */
 		session_comm_events_off(s->inst);
+	else	/* ours: should this run be killed, 'disable --all' knows whose it was */
+		owner_set(name, OWNER_INSTANCE, true);
 	ret = session_groups(s, o);
 	if (!ret)
 		ret = session_keep_settings(s, o);
@@ -206,6 +211,8 @@ static int session_setup(struct session *s, const struct session_opts *o)
 		ret = session_enable(s, o);
 	if (ret < 0 && s->inst)
 		session_restore(s);
+	else if (ret < 0 && s->created)	/* removed by groups_enable's undo: forget it */
+		owner_clear_all(name);
 out_unlock:
 	owner_config_unlock(name, cfg);
 	return ret;
@@ -250,6 +257,8 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 		ret = error_errno("cannot open the per-CPU buffers of instance '%s'", ctx->instance);
 		goto out_end;
 	}
+	if (s->batching)
+		reader_batch(s->rd);
 	return 0;
 out_end:
 	session_end(s);

@@ -81,6 +81,9 @@ void session_restore(struct session *s)
 			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);
 		owner_clear_all(s->ctx->instance);
 	} else {
+		/* in use by others now (a user's enable): no longer ours to sweep */
+		if (s->created)
+			owner_clear(s->ctx->instance, OWNER_INSTANCE);
 		tracefs_instance_free(s->inst);
 	}
 	s->inst = NULL;
@@ -416,6 +419,8 @@ void session_end(struct session *s)
 	if (s->inst) {
 		int cfg = owner_config_lock(s->ctx->instance);
 
+		if (s->batching)	/* ftnet's readers wake at every event */
+			tfs_buffer_percent(s->inst, 0);
 		session_restore(s);
 		owner_config_unlock(s->ctx->instance, cfg);
 	}

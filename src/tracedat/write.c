@@ -4,7 +4,9 @@
  * (a CPU's data must be contiguous) and moved in at the end, each chunk punched out of its
  * spool before it is written again, so a full disk still leaves a complete, shorter file.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -145,6 +147,72 @@ static void writer_free(struct td_writer *w)
 	free(w);
 }
 
+static long pid_max(void)
+{
+	char *s = read_file("/proc/sys/kernel/pid_max", NULL);
+	long v = s ? strtol(s, NULL, 10) : 0;
+
+	free(s);
+	return v > 0 ? v : 4194304;	/* PID_MAX_LIMIT */
+}
+
+/*
+ * What a killed writer leaves and nothing else: a regular file (not a link, one name) of this
+ * user, mode 0600 as td_writer_open makes it, empty or starting as a trace.dat, of a pid that
+ * can be and is not running.
+ */
+static bool stale_ours(int dfd, const char *name, long pid, long max)
+{
+	unsigned char head[11];
+	struct stat st;
+	bool ok;
+	int fd;
+
+	if (pid <= 0 || pid > max || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return false;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	     st.st_nlink == 1 && (st.st_mode & 07777) == 0600;
+	ok = ok && (!st.st_size || (pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+				    !memcmp(head, "\027\010\104tracing6", sizeof(head))));
+	close(fd);
+	return ok;
+}
+
+int td_writer_sweep(const char *path)
+{
+	char *copy = xstrdup(path), *dcopy = xstrdup(path), *base = basename(copy);
+	size_t n = strlen(base), tag = strlen(TD_TMP_TAG);
+	DIR *d = opendir(dirname(dcopy));
+	long max = pid_max();
+	struct dirent *de;
+	int removed = 0;
+
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, n) || strncmp(de->d_name + n, TD_TMP_TAG, tag) ||
+		    de->d_name[n + tag] < '0' || de->d_name[n + tag] > '9')
+			continue;
+		pid = strtol(de->d_name + n + tag, &end, 10);
+		if (*end || !stale_ours(dirfd(d), de->d_name, pid, max))
+			continue;
+		if (!unlinkat(dirfd(d), de->d_name, 0)) {
+			note("removed '%s%s', left by a record that was killed (pid %ld)", path,
+			     de->d_name + n, pid);
+			removed++;
+		}
+	}
+	if (d)
+		closedir(d);
+	free(copy);
+	free(dcopy);
+	return removed;
+}
+
 int td_writer_open(struct td_writer **out, const char *path)
 {
 	struct td_writer *w = xcalloc(1, sizeof(*w));
@@ -155,7 +223,7 @@ int td_writer_open(struct td_writer **out, const char *path)
 	w->dir = xstrdup(dirname(copy));
 	free(copy);
 	w->tmp = xmalloc(strlen(path) + 32);
-	sprintf(w->tmp, "%s.tmp.%d", path, (int)getpid());
+	sprintf(w->tmp, "%s" TD_TMP_TAG "%d", path, (int)getpid());
 	/* kallsyms holds the kernel's real addresses: readable by the owner only */
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {

@@ -17,16 +17,99 @@
 #include "view/serve-http.h"
 #include "base/util.h"
 
-#define MAX_CONNECTIONS 256	/* more are refused by the library: slowloris waits its turn */
-#define PER_IP 64
-#define IDLE_SECS 10
+/*
+ * Room for the scraper whatever others do: few connections per address (a scraper needs one
+ * or two), a short idle time (a request comes in one packet; a reader that does not read is
+ * dropped), and a reserve at the top that only addresses that scraped before may take.
+ */
+#define MAX_CONNECTIONS 256
+#define PER_IP 8
+#define IDLE_SECS 3
+#define RESERVE 32
+#define SCRAPERS 8		/* addresses remembered as having scraped */
 #define CONN_MEMORY 16384	/* headers past this get 431 */
 
 struct serve_http {
 	struct MHD_Daemon	*d;
 	serve_metrics_fn	fn;
 	void			*arg;
+	pthread_mutex_t		lock;		/* the fields below */
+	unsigned int		open;		/* connections now */
+	struct sockaddr_storage	scrapers[SCRAPERS];
+	uint64_t		scraped[SCRAPERS];	/* the order of the last scrape */
+	uint64_t		scrapes;
 };
+
+static bool same_host(const struct sockaddr *a, const struct sockaddr_storage *b)
+{
+	if (a->sa_family != b->ss_family)
+		return false;
+	if (a->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return a->sa_family == AF_INET6 &&
+	       !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+}
+
+static int scraper_slot(struct serve_http *h, const struct sockaddr *a)
+{
+	for (int i = 0; i < SCRAPERS; i++)
+		if (h->scraped[i] && same_host(a, &h->scrapers[i]))
+			return i;
+	return -1;
+}
+
+/* A /metrics answered to a: a is a scraper (the least recent of eight makes room). */
+static void note_scraper(struct serve_http *h, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *a = ci ? ci->client_addr : NULL;
+	int slot, i;
+
+	if (!a || (a->sa_family != AF_INET && a->sa_family != AF_INET6))
+		return;
+	pthread_mutex_lock(&h->lock);
+	slot = scraper_slot(h, a);
+	if (slot < 0)
+		for (i = slot = 0; i < SCRAPERS; i++)
+			if (h->scraped[i] < h->scraped[slot])
+				slot = i;
+	memcpy(&h->scrapers[slot], a, a->sa_family == AF_INET ? sizeof(struct sockaddr_in) :
+	       sizeof(struct sockaddr_in6));
+	h->scrapers[slot].ss_family = a->sa_family;
+	h->scraped[slot] = ++h->scrapes;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* The last RESERVE connections go to addresses that scraped before, none to the rest. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *a, socklen_t len)
+{
+	struct serve_http *h = cls;
+	bool ok;
+
+	(void)len;
+	pthread_mutex_lock(&h->lock);
+	ok = h->open < MAX_CONNECTIONS - RESERVE || scraper_slot(h, a) >= 0;
+	pthread_mutex_unlock(&h->lock);
+	return ok ? MHD_YES : MHD_NO;
+}
+
+static void notify(void *cls, struct MHD_Connection *c, void **ctx,
+		   enum MHD_ConnectionNotificationCode code)
+{
+	struct serve_http *h = cls;
+
+	(void)c;
+	(void)ctx;
+	pthread_mutex_lock(&h->lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		h->open++;
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && h->open)
+		h->open--;
+	pthread_mutex_unlock(&h->lock);
+}
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
 			     char *body, size_t len, enum MHD_ResponseMemoryMode mode)
@@ -48,10 +131,12 @@ static enum MHD_Result metrics(struct serve_http *h, struct MHD_Connection *c)
 {
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
-	bool om = accept && strstr(accept, "application/openmetrics-text");
+	bool om = accept && http_wants_openmetrics(accept);
 	size_t len = 0;
 	char *text = h->fn(h->arg, om, &len);
 
+	if (text)
+		note_scraper(h, c);
 	if (!text)
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n",
 			     14, MHD_RESPMEM_PERSISTENT);
@@ -124,11 +209,13 @@ struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn
 		flags |= MHD_USE_IPv6;
 	h->fn = fn;
 	h->arg = arg;
+	pthread_mutex_init(&h->lock, NULL);
 	/* the server's thread takes no signal: they end the reader's waits, as everywhere */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
+	h->d = MHD_start_daemon(flags, (uint16_t)port, accept_policy, h, handle, h,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				MHD_OPTION_NOTIFY_CONNECTION, notify, h,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_SECS,
@@ -136,6 +223,7 @@ struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn
 				MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!h->d) {
+		pthread_mutex_destroy(&h->lock);
 		snprintf(why, size, "cannot listen on %s%s%s:%d (the port in use, or the address "
 			 "not this machine's)", v6 ? "[" : "", addr, v6 ? "]" : "", port);
 		free(h);
@@ -149,5 +237,6 @@ void serve_http_stop(struct serve_http *h)
 	if (!h)
 		return;
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }

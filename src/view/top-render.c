@@ -46,23 +46,24 @@ static void text_keys(int v, const char *const *l, const struct agg_row *r)
 		}
 		snprintf(a, sizeof(a), strchr(l[1], ':') ? "[%s]:%s" : "%s:%s", l[1], l[3]);
 		snprintf(b, sizeof(b), strchr(l[5], ':') ? "[%s]:%s" : "%s:%s", l[5], l[7]);
-		out_text("%-46s %-47s %-12s ", a, b, l[9]);
+		out_text("%-46s %-47s %-12s ", out_esc(a), out_esc(b), out_esc(l[9]));
 		break;
 	case TV_RESETS:
-		out_text("%-9s %-40s %-40s ", l[1], l[3], l[5]);
+		out_text("%-9s %-40s %-40s ", out_esc(l[1]), out_esc(l[3]), out_esc(l[5]));
 		break;
 	case TV_UDP:
-		out_text("%-16s %8s ", l[1], l[3]);
+		out_text("%-16s %8s ", out_esc(l[1]), out_esc(l[3]));
 		break;
 	case TV_DEV:
-		out_text("%-16s %-3s ", l[1], l[3]);
+		out_text("%-16s %-3s ", out_esc(l[1]), out_esc(l[3]));
 		break;
 	case TV_STATES:
-		out_text(r->other ? "%-12s    %-12s " : "%-12s -> %-12s ", l[1], l[3]);
+		out_text(r->other ? "%-12s    %-12s " : "%-12s -> %-12s ", out_esc(l[1]),
+			 out_esc(l[3]));
 		break;
 	default:
 		for (int i = 0; l[i]; i += 2)
-			out_text(i == 0 ? "%-22s " : "%-40s ", l[i + 1]);
+			out_text_str(i == 0 ? "%-22s " : "%-40s ", l[i + 1]);
 	}
 }
 

@@ -247,9 +247,10 @@ static void tree_line(const struct tree *t, int32_t i, const struct ksyms *ks, i
 	ksyms_format(ks, t->n[i].addr, sym, sizeof(sym));
 	if (head)
 		out_text("%10" PRIu64 " %5.1f%%  %*s%s\n", t->n[i].count,
-			 100.0 * (double)t->n[i].count / (double)t->n[0].count, 2 * depth, "", sym);
+			 100.0 * (double)t->n[i].count / (double)t->n[0].count, 2 * depth, "",
+			 out_esc(sym));
 	else
-		out_text("%18s  %*s%s\n", "", 2 * depth, "", sym);
+		out_text("%18s  %*s%s\n", "", 2 * depth, "", out_esc(sym));
 }
 
 static const struct tree *sort_tree;

@@ -4,7 +4,8 @@
 # fuzz-pkt (headers rebuilt from skb offsets and windows, filters on them, pcapng written back)
 # fuzz-btf (the BTF reader, seeded with the blobs of three kernels) and fuzz-tracedat (the
 # trace.dat reader: sections, formats, pages, decoders, zstd and zlib; seeded with files ftnet
-# wrote and trace-cmd converted).
+# wrote and trace-cmd converted) and fuzz-esc (the escaping of names from outside: text reads
+# back exactly, JSON and Prometheus are UTF-8 without control bytes; seeded with hostile names).
 . "$TESTLIB"
 command -v clang >/dev/null || skip "needs clang with libFuzzer (Debian: clang, libclang-rt-14-dev)"
 SRC=$(cd "$HERE/../.." && pwd)
@@ -36,8 +37,9 @@ build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c"
 build fuzz-btf "$SRC/tests/fuzz/fuzz-btf.c"
 build fuzz-tracedat "$SRC/tests/fuzz/fuzz-tracedat.c"
+build fuzz-esc "$SRC/tests/fuzz/fuzz-esc.c"
 
-mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat"
+mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat" "$TMP/esc"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"
 "$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 -timeout=30 "$TMP/packets" >"$TMP/log" 2>&1
 rc=$?
@@ -99,4 +101,13 @@ cp "$SRC"/tests/data/tracedat/*.dat "$TMP/tracedat/"
 rc=$?
 tail -3 "$TMP/log"
 expect_eq "fuzz-tracedat: $RUNS inputs without a crash" "$rc" 0
+
+printf 'a\nb\tc\033[31mR' >"$TMP/esc/ansi"
+printf '\033]0;pwn\007' >"$TMP/esc/title"
+printf '\377\376\303' >"$TMP/esc/invalid"
+printf 'caf\303\251 \342\202\254 \360\237\230\200 \302\233 \300\257 \355\240\200' >"$TMP/esc/utf8"
+"$TMP/fuzz-esc" -runs="$RUNS" -max_len=64 -seed=1 -timeout=30 "$TMP/esc" >"$TMP/log" 2>&1
+rc=$?
+tail -3 "$TMP/log"
+expect_eq "fuzz-esc: $RUNS inputs without a crash" "$rc" 0
 finish

@@ -75,6 +75,9 @@ grep -q "(100000 bytes)" "$TMP/e" && ok "the argument's length is said" || fail 
 FTNET_INSTANCE= "$FTNET" status >"$TMP/o" 2>"$TMP/e"
 expect_eq "empty FTNET_INSTANCE: exit status" "$?" 2
 grep -q "invalid FTNET_INSTANCE ''" "$TMP/e" && ok "empty FTNET_INSTANCE named" || fail "$(cat "$TMP/e")"
+# -I wins: the environment is not even looked at then
+FTNET_INSTANCE= "$FTNET" -I "$INST" status >"$TMP/o" 2>"$TMP/e"
+expect_eq "empty FTNET_INSTANCE with -I: exit status" "$?" 0
 run 2 "invalid --instance ''" -I "" status
 run 2 "invalid --instance '.*' \\(65 bytes\\): use at most 64 letters" -I "$(printf 'x%.0s' $(seq 65))" status
 # commands with a private instance of their own say that -I is not used
@@ -152,6 +155,25 @@ expect_eq "groups with a tracepoint backend (check --json)" "$n" 10
 "$FTNET" list --json >"$TMP/list.json"
 n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
 expect_eq "list has skb:kfree_skb" "$n" 1
+
+# file inputs that are no regular file: said what they are at once, never waited on
+mkfifo "$TMP/fifo"
+mkdir "$TMP/dir"
+for f in fifo:"a pipe (FIFO)" dir:"a directory" /dev/zero:"a device"; do
+	path=${f%%:*} what=${f#*:}
+	[ "$path" = fifo ] || [ "$path" = dir ] && path=$TMP/$path
+	for c in "report $path" "top -r $path" "count -r $path" "stream -r $path" "follow -r $path" \
+		"hist connect -r $path" "capture -r $path" "--btf $path check"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$FTNET" $c >/dev/null 2>"$TMP/e" </dev/null
+		rc=$?
+		if [ "$rc" = 1 ] && grep -q "$what" "$TMP/e"; then
+			ok "ftnet $c: says it is $what"
+		else
+			fail "ftnet $c: status $rc (124: it hung), stderr: $(cat "$TMP/e")"
+		fi
+	done
+done
 
 expect_eq "instances after the bad-input runs" "$(instances)" "$before"
 finish

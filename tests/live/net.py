@@ -21,6 +21,17 @@ def main():
         for _ in range(n):
             s.sendto(b"ftnet-test", (addr, port))
         print(s.getsockname()[1])
+    elif mode == "udp-named":  # udp-named HEXNAME PORT N: N datagrams from a task so named
+        import ctypes
+        name = bytes.fromhex(sys.argv[2])
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(15, ctypes.c_char_p(name), 0, 0, 0) != 0:  # PR_SET_NAME
+            sys.exit("prctl(PR_SET_NAME): errno %d" % ctypes.get_errno())
+        port, n = int(sys.argv[3]), int(sys.argv[4])
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(n):
+            s.sendto(b"ftnet-test", ("127.0.0.1", port))
+        print(s.getsockname()[1])
     elif mode == "udp-self":  # udp-self N: N datagrams to a socket that reads them all
         n = int(sys.argv[2])
         r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -9,8 +9,27 @@ make_ns
 expect_eq "trace_clock" "$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/tracing/instances/$INST/trace_clock)" mono
 expect_eq "buffer_percent" "$(cat /sys/kernel/tracing/instances/$INST/buffer_percent)" 0
 "$FTNET" -I "$INST" status >"$TMP/status"
-grep -q '^drops  *enabled  *tracepoint  *skb:kfree_skb' "$TMP/status" && ok "status shows drops enabled" || fail "status: $(cat "$TMP/status")"
+grep -q '^drops  *enabled  *tracepoint  *none  *skb:kfree_skb' "$TMP/status" && ok "status shows drops enabled" || fail "status: $(cat "$TMP/status")"
 grep -q '^resets  *off' "$TMP/status" && ok "status shows resets off" || fail "status resets"
+# every row's events start under EVENTS (resets' two events and follow's many included), and
+# follow's list is whole: as many events as its JSON row has
+python3 - "$TMP/status" >"$TMP/align" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+head = [l for l in lines if l.startswith("GROUP ")][0]
+col = head.index("EVENTS")
+rows = [l for l in lines[lines.index(head) + 1:] if l and not l.startswith(" ")][:10]
+bad = [l for l in rows if l[col - 1] != " " or l[col] == " "]
+print(len(rows), len(bad))
+PY
+expect_eq "group rows, rows whose events are not under EVENTS" "$(cat "$TMP/align")" "10 0"
+"$FTNET" -I "$INST" status --json >"$TMP/status.json"
+want=$(python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("group") == "follow": print(len(e["events"].split(",")))' "$TMP/status.json")
+got=$(awk '$1 == "follow" { print $NF }' "$TMP/status" | tr ',' '\n' | grep -c :)
+expect_eq "follow's events in the text row (all of them)" "$got" "$want"
 "$FTNET" -I "$INST" status --json >"$TMP/status.json"
 n=$(jcount "$TMP/status.json" "e['type'] == 'cpu' and 'overrun' in e and 'entries' in e")
 expect_ge "per-CPU rows in status --json" "$n" 1

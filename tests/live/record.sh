@@ -45,7 +45,7 @@ PIDS=""
 no_instance_left
 [ -d "/sys/kernel/tracing/instances/$SINST" ] && fail "instance $SINST left behind"
 [ -s "$TMP/rec.out" ] && fail "record printed on stdout: $(head -3 "$TMP/rec.out")"
-ls "$TMP"/r.dat.tmp.* >/dev/null 2>&1 && fail "a temporary file was left: $(ls "$TMP")"
+ls "$TMP"/r.dat.ftnet-tmp.* >/dev/null 2>&1 && fail "a temporary file was left: $(ls "$TMP")"
 grep -Eq "^ftnet: [0-9]+ events in [0-9]+ pages written to '$TMP/r.dat' \([0-9]+ bytes\), 0 lost$" \
 	"$TMP/rec.err" && ok "record's summary" || fail "record's summary: $(cat "$TMP/rec.err")"
 
@@ -171,7 +171,9 @@ expect_eq "follow -r of a drops-only file: exit status" "$?" 1
 grep -q "holds no events of group 'follow'" "$TMP/err" && ok "says the file has no follow events" || fail "$(cat "$TMP/err")"
 no_instance_left
 
-# kill -9 leaves FILE.tmp.PID (nothing can clean up after it): the next record to FILE removes it
+# kill -9 leaves FILE.ftnet-tmp.PID (nothing can clean up after it): the next record to FILE
+# removes it; files of the user's with names like it are kept: FILE.tmp.N whatever N,
+# FILE.ftnet-tmp.N of a pid above pid_max, or holding what no record wrote, or a link
 "$FTNET" -I "$INST" record drops -o "$TMP/k.dat" 2>/dev/null &
 REC=$!
 PIDS=$REC
@@ -181,12 +183,30 @@ sleep 0.3
 kill -9 "$REC"
 wait "$REC" 2>/dev/null
 PIDS=""
-[ -e "$TMP/k.dat.tmp.$REC" ] && ok "kill -9 left k.dat.tmp.$REC" || fail "no temporary file after kill -9: $(ls "$TMP")"
+K=k.dat.ftnet-tmp.$REC
+[ -e "$TMP/$K" ] && ok "kill -9 left $K" || fail "no temporary file after kill -9: $(ls "$TMP")"
+dead=$(python3 -c 'import os; p = int(open("/proc/sys/kernel/pid_max").read()) - 1
+while True:
+    try: os.kill(p, 0)
+    except ProcessLookupError: print(p); break
+    p -= 1')
+pmax=$(cat /proc/sys/kernel/pid_max)
+for f in "k.dat.tmp.$dead" "k.dat.tmp.99999999" "k.dat.ftnet-tmp.$((pmax + 1))" "k.dat.ftnet-tmp.$dead"; do
+	echo "the user's own notes" >"$TMP/$f"
+	chmod 600 "$TMP/$f"
+done
+cp "$TMP/$K" "$TMP/copy.dat"
+ln -s "$TMP/copy.dat" "$TMP/k.dat.ftnet-tmp.$((dead - 1))"
 "$FTNET" -I "$INST" record drops -o "$TMP/k.dat" -d 0.3 2>"$TMP/k.err"
 expect_eq "the next record: exit status" "$?" 0
-grep -q "removed '$TMP/k.dat.tmp.$REC', left by a record that was killed (pid $REC)" "$TMP/k.err" &&
+grep -q "removed '$TMP/$K', left by a record that was killed (pid $REC)" "$TMP/k.err" &&
 	ok "the next record removed it and said so" || fail "stale temporary: $(cat "$TMP/k.err")"
-[ -e "$TMP/k.dat.tmp.$REC" ] && fail "k.dat.tmp.$REC is still there"
+[ -e "$TMP/$K" ] && fail "$K is still there"
+expect_eq "notes of removals (only the killed record's)" "$(grep -c removed "$TMP/k.err")" 1
+for f in "k.dat.tmp.$dead" "k.dat.tmp.99999999" "k.dat.ftnet-tmp.$((pmax + 1))" "k.dat.ftnet-tmp.$dead" \
+	"k.dat.ftnet-tmp.$((dead - 1))"; do
+	[ -e "$TMP/$f" ] && ok "the user's $f is kept" || fail "the user's $f was removed"
+done
 "$FTNET" -I "$INST" disable --all >/dev/null 2>&1
 no_instance_left
 

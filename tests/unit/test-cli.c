@@ -339,6 +339,49 @@ static void test_group_decoders(void)
 	}
 }
 
+/* serve --listen ARG: the exit status of the parse, its message in msg (run in a child). */
+static int parse_listen(const char *arg, char *msg, size_t size)
+{
+	char *argv[] = { "serve", "-l", (char *)arg, NULL };
+	char path[] = "/tmp/ftnet-cli-XXXXXX";
+	long opts[32] = { 0 };	/* room for serve's options, whatever their layout */
+	int fd = mkstemp(path), status;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		dup2(fd, 2);
+		opt_parse(&serve_spec, 3, argv, opts);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	n = pread(fd, msg, size - 1, 0);
+	msg[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(path);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Addresses serve cannot listen on are usage errors that quote what was given, whole. */
+static void test_serve_listen(void)
+{
+	static const char *bad[] = { "localhost:19579", "[::1", " 127.0.0.1:1", "127.0.0.1: 1",
+				     "127.0.0.1:0", "127.0.0.1:65536", "[::1]9577", "::1:9577",
+				     "[127.0.0.1]:1", "127.0.0.1", ":9577", NULL };
+	char msg[512], want[64];
+
+	for (int i = 0; bad[i]; i++) {
+		CHECK_INT(parse_listen(bad[i], msg, sizeof(msg)), EXIT_USAGE);
+		snprintf(want, sizeof(want), "invalid --listen '%s': ", bad[i]);
+		CHECK(strstr(msg, want) != NULL);
+	}
+	CHECK_INT(parse_listen("127.0.0.1:9577", msg, sizeof(msg)), 0);
+	CHECK_INT(parse_listen("[::1]:1", msg, sizeof(msg)), 0);
+	CHECK_INT(parse_listen("0.0.0.0:65535", msg, sizeof(msg)), 0);
+}
+
 int main(void)
 {
 	datadir = getenv("TESTDATA");
@@ -347,6 +390,7 @@ int main(void)
 	test_specs();
 	test_man();
 	test_numbers();
+	test_serve_listen();
 	test_group_decoders();
 	printf("cli: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "view/serve-http.h"
 #include "view/agg.h"
 #include "cmd/commands.h"
 #include "source/comm.h"
@@ -906,6 +907,35 @@ static void test_prom(void)
 	}
 	unlink(path);
 	CHECK(prom_open("/nonexistent-dir/x.prom") == NULL);
+	/* seconds exact to the nanosecond, as a timestamp of today needs (not %.9g) */
+	{
+		char b[32];
+
+		CHECK_STR(prom_seconds(1796617870123456789ull, b, sizeof(b)), "1796617870.123456789");
+		CHECK_STR(prom_seconds(1796617870000000000ull, b, sizeof(b)), "1796617870");
+		CHECK_STR(prom_seconds(1023, b, sizeof(b)), "0.000001023");
+		CHECK_STR(prom_seconds(0, b, sizeof(b)), "0");
+		CHECK_STR(prom_seconds(UINT64_MAX, b, sizeof(b)), "18446744073.709551615");
+	}
+}
+
+/* Accept headers as Prometheus and people send them: q=0 refuses, types without case. */
+static void test_accept(void)
+{
+	CHECK(http_wants_openmetrics("application/openmetrics-text;version=1.0.0,"
+				     "application/openmetrics-text;version=0.0.1;q=0.75,"
+				     "text/plain;version=0.0.4;q=0.5,*/*;q=0.1"));
+	CHECK(http_wants_openmetrics("application/openmetrics-text; version=1.0.0"));
+	CHECK(http_wants_openmetrics("APPLICATION/OPENMETRICS-TEXT"));
+	CHECK(http_wants_openmetrics("text/plain;q=0.5, Application/OpenMetrics-Text"));
+	CHECK(!http_wants_openmetrics("application/openmetrics-text;q=0, text/plain"));
+	CHECK(!http_wants_openmetrics("application/openmetrics-text; q=0.0"));
+	CHECK(!http_wants_openmetrics("text/plain, application/openmetrics-text;q=0.5"));
+	CHECK(!http_wants_openmetrics("*/*"));
+	CHECK(!http_wants_openmetrics(""));
+	CHECK(!http_wants_openmetrics("text/plain"));
+	CHECK(!http_wants_openmetrics("application/openmetrics-textual"));
+	CHECK(http_wants_openmetrics("application/openmetrics-text;q=junk, text/plain;q=0.9"));
 }
 
 /* kprobe definitions: $argN where the kernel has it, else x86-64 or arm64 registers */
@@ -1217,6 +1247,7 @@ int main(void)
 	test_agg();
 	test_hist();
 	test_prom();
+	test_accept();
 	test_probe_format();
 	test_kprobe_decode();
 	test_drop_pkt();
