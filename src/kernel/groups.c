@@ -33,9 +33,14 @@ static const struct probe_def resets_probes[] = {
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def retrans_probes[] = {
-	/* not __tcp_retransmit_skb, where the tracepoint is (tail loss probes too): 6.1's build
-	 * inlines it into tcp_retransmit_skb, and a probe on its symbol misses those calls */
 	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false, DK_KP_RETRANS },
+	/*
+	 * The tracepoint is in __tcp_retransmit_skb, which tail loss probes call directly
+	 * (tcp_send_loss_probe). Debian's 6.1 inlines it into tcp_retransmit_skb, its 5.10 calls
+	 * it: the calls from tcp_retransmit_skb are that probe's, left out here by their caller.
+	 */
+	{ "retrans_tlp", "__tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64 ret_ip=$R:x64",
+	  "${caller_not:tcp_retransmit_skb}", true, DK_KP_RETRANS },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def states_probes[] = {
@@ -255,12 +260,12 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 
 	if (backend == BK_KPROBE) {
 		for (int i = 0; g->probes && g->probes[i].event && n < max; i++) {
-			if (g->probes[i].optional && !probe_func_exists(g->probes[i].func))
+			if (g->probes[i].optional && !probe_usable(&g->probes[i]))
 				continue;
 			out[n].sys = PROBE_SYSTEM;
 			out[n].name = g->probes[i].event;
 			out[n].since = NULL;
-			out[n].filter = g->probes[i].filter;
+			probe_filter(&g->probes[i], &out[n].filter);
 			out[n].probe = &g->probes[i];
 			out[n].decode = g->probes[i].decode;
 			out[n].optional = false;
