@@ -32,15 +32,19 @@ static const struct probe_def resets_probes[] = {
 	  DK_KP_PORT_NOTE },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
+#define TLP_FETCH SK("$A1") " skbaddr=$A2:x64 ret_ip=$R:x64"
+#define TLP_FILTER "${caller_not:tcp_retransmit_skb}"
 static const struct probe_def retrans_probes[] = {
 	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false, DK_KP_RETRANS },
 	/*
 	 * The tracepoint is in __tcp_retransmit_skb, which tail loss probes call directly
-	 * (tcp_send_loss_probe). Debian's 6.1 inlines it into tcp_retransmit_skb, its 5.10 calls
-	 * it: the calls from tcp_retransmit_skb are that probe's, left out here by their caller.
+	 * (tcp_send_loss_probe). Debian's x86 6.1 inlines it into tcp_retransmit_skb, its 5.10
+	 * calls it: the calls from tcp_retransmit_skb are that probe's, left out here by their
+	 * caller. Its arm64 6.1 split the body off (.part.0), which both call: that one first.
 	 */
-	{ "retrans_tlp", "__tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64 ret_ip=$R:x64",
-	  "${caller_not:tcp_retransmit_skb}", true, DK_KP_RETRANS },
+	{ "retrans_tlp", "__tcp_retransmit_skb.part.0", TLP_FETCH, TLP_FILTER, true,
+	  DK_KP_RETRANS },
+	{ "retrans_tlp", "__tcp_retransmit_skb", TLP_FETCH, TLP_FILTER, true, DK_KP_RETRANS },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def states_probes[] = {
@@ -253,6 +257,15 @@ int group_extras(const struct group *g, const struct probe_def **out, int max)
 	return n;
 }
 
+/* An optional probe's event named twice is one event with alternatives: the first usable. */
+static bool has_event(const struct group_event *ev, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ev[i].name, name))
+			return true;
+	return false;
+}
+
 int group_events(const struct group *g, int backend, struct group_event *out, int max)
 {
 	const struct probe_def *x, *xs[GROUP_MAX_PROBES];
@@ -260,7 +273,8 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 
 	if (backend == BK_KPROBE) {
 		for (int i = 0; g->probes && g->probes[i].event && n < max; i++) {
-			if (g->probes[i].optional && !probe_usable(&g->probes[i]))
+			if (g->probes[i].optional && (!probe_usable(&g->probes[i]) ||
+						      has_event(out, n, g->probes[i].event)))
 				continue;
 			out[n].sys = PROBE_SYSTEM;
 			out[n].name = g->probes[i].event;
