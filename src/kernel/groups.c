@@ -38,9 +38,11 @@ static const struct probe_def retrans_probes[] = {
 	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false, DK_KP_RETRANS },
 	/*
 	 * The tracepoint is in __tcp_retransmit_skb, which tail loss probes call directly
-	 * (tcp_send_loss_probe). Debian's x86 6.1 inlines it into tcp_retransmit_skb, its 5.10
-	 * calls it: the calls from tcp_retransmit_skb are that probe's, left out here by their
-	 * caller. Its arm64 6.1 split the body off (.part.0), which both call: that one first.
+	 * (tcp_send_loss_probe). Debian's 5.10 calls it from both. Its 6.1 split the body off
+	 * into __tcp_retransmit_skb.part.0: tcp_retransmit_skb calls that, and a TLP gets there
+	 * from tcp_send_loss_probe (x86: through the wrapper's tail jump; arm64: called), so
+	 * it is probed first. The calls from tcp_retransmit_skb are the retrans probe's, left
+	 * out here by their return address.
 	 */
 	{ "retrans_tlp", "__tcp_retransmit_skb.part.0", TLP_FETCH, TLP_FILTER, true,
 	  DK_KP_RETRANS },
