@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Argument registers of an architecture ("x86_64", "aarch64"); NULL when unknown. */
 const char *probe_arg_reg(const char *arch, int n);
@@ -20,6 +21,12 @@ bool probe_kprobes_supported(void);
 
 /* True when kallsyms lists func as text (kprobes attach to it; not renamed or inlined). */
 bool probe_func_exists(const char *func);
+
+/*
+ * [*start, *end) of the text function func in a kallsyms file: its address and the next text
+ * symbol's above it. 0, -ENOENT without func, -EPERM when the addresses are hidden.
+ */
+int probe_func_range(const char *kallsyms, const char *func, uint64_t *start, uint64_t *end);
 
 /* Removes every ftnet/ probe that no instance has enabled; returns how many, *busy the others. */
 int probe_sweep(int *busy);

@@ -18,7 +18,12 @@ struct probe_def {
 	const char	*event;		/* ftnet/<event> */
 	const char	*func;		/* kernel function */
 	const char	*fetch;
-	const char	*filter;	/* kernel filter on the fetched fields, or NULL */
+	/*
+	 * kernel filter on the fetched fields, or NULL. "${caller_not:FUNC}" in it stands for
+	 * "the field ret_ip (fetched as $R) is outside FUNC", from kallsyms (optional probes only:
+	 * where it cannot be written, the probe is left out).
+	 */
+	const char	*filter;
 	bool		optional;	/* left out where the kernel lacks func (IPv6 built out) */
 	int		decode;		/* enum decode_kind */
 };
@@ -29,6 +34,10 @@ struct probe_def {
 bool probe_usable(const struct probe_def *d);
 int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6off, char *buf,
 		 size_t size);
+/* d->filter with "${caller_not:FUNC}" written out from kallsyms into buf; 0 or -errno. */
+int probe_filter_format(const struct probe_def *d, const char *kallsyms, char *buf, size_t size);
+/* d's filter for the running kernel (once per run) in *filter, or d->filter and -errno. */
+int probe_filter(const struct probe_def *d, const char **filter);
 /* Registers the probe unless it exists; 0 or -errno with the kernel's words in err. */
 int probe_create(const struct probe_def *d, char *err, size_t errlen);
 /* Removes the probe; -EBUSY while an instance has it enabled. */

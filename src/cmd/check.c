@@ -150,7 +150,9 @@ static void check_identity(struct ftnet_ctx *ctx)
 /* What group g would trace with backend b, or why it cannot run (why). */
 static void group_detail(const struct group *g, int b, const char *why, char *buf, size_t size)
 {
+	struct group_event ev[GROUP_MAX_PROBES];
 	size_t n;
+	int ne;
 
 	if (b == BK_TRACEPOINT) {
 		snprintf(buf, size, "%s:%s%s%s", g->events[0].sys, g->events[0].name,
@@ -162,8 +164,9 @@ static void group_detail(const struct group *g, int b, const char *why, char *bu
 		return;
 	}
 	n = (size_t)snprintf(buf, size, "kprobes on");
-	for (int j = 0; g->probes[j].event && n < size; j++)
-		n += (size_t)snprintf(buf + n, size - n, "%s %s", j ? "," : "", g->probes[j].func);
+	ne = group_events(g, BK_KPROBE, ev, GROUP_MAX_PROBES);	/* those used here */
+	for (int j = 0; j < ne && n < size; j++)
+		n += (size_t)snprintf(buf + n, size - n, "%s %s", j ? "," : "", ev[j].probe->func);
 	if (n < size)
 		snprintf(buf + n, size - n, " (%s)", why[0] ? why : "--backend kprobe");
 }

@@ -32,10 +32,21 @@ static const struct probe_def resets_probes[] = {
 	  DK_KP_PORT_NOTE },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
+#define TLP_FETCH SK("$A1") " skbaddr=$A2:x64 ret_ip=$R:x64"
+#define TLP_FILTER "${caller_not:tcp_retransmit_skb}"
 static const struct probe_def retrans_probes[] = {
-	/* not __tcp_retransmit_skb, where the tracepoint is (tail loss probes too): 6.1's build
-	 * inlines it into tcp_retransmit_skb, and a probe on its symbol misses those calls */
 	{ "retrans", "tcp_retransmit_skb", SK("$A1") " skbaddr=$A2:x64", NULL, false, DK_KP_RETRANS },
+	/*
+	 * The tracepoint is in __tcp_retransmit_skb, which tail loss probes call directly
+	 * (tcp_send_loss_probe). Debian's 5.10 calls it from both. Its 6.1 split the body off
+	 * into __tcp_retransmit_skb.part.0: tcp_retransmit_skb calls that, and a TLP gets there
+	 * from tcp_send_loss_probe (x86: through the wrapper's tail jump; arm64: called), so
+	 * it is probed first. The calls from tcp_retransmit_skb are the retrans probe's, left
+	 * out here by their return address.
+	 */
+	{ "retrans_tlp", "__tcp_retransmit_skb.part.0", TLP_FETCH, TLP_FILTER, true,
+	  DK_KP_RETRANS },
+	{ "retrans_tlp", "__tcp_retransmit_skb", TLP_FETCH, TLP_FILTER, true, DK_KP_RETRANS },
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 static const struct probe_def states_probes[] = {
@@ -248,6 +259,15 @@ int group_extras(const struct group *g, const struct probe_def **out, int max)
 	return n;
 }
 
+/* An optional probe's event named twice is one event with alternatives: the first usable. */
+static bool has_event(const struct group_event *ev, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(ev[i].name, name))
+			return true;
+	return false;
+}
+
 int group_events(const struct group *g, int backend, struct group_event *out, int max)
 {
 	const struct probe_def *x, *xs[GROUP_MAX_PROBES];
@@ -255,12 +275,13 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 
 	if (backend == BK_KPROBE) {
 		for (int i = 0; g->probes && g->probes[i].event && n < max; i++) {
-			if (g->probes[i].optional && !probe_func_exists(g->probes[i].func))
+			if (g->probes[i].optional && (!probe_usable(&g->probes[i]) ||
+						      has_event(out, n, g->probes[i].event)))
 				continue;
 			out[n].sys = PROBE_SYSTEM;
 			out[n].name = g->probes[i].event;
 			out[n].since = NULL;
-			out[n].filter = g->probes[i].filter;
+			probe_filter(&g->probes[i], &out[n].filter);
 			out[n].probe = &g->probes[i];
 			out[n].decode = g->probes[i].decode;
 			out[n].optional = false;

@@ -111,6 +111,45 @@ bool probe_func_exists(const char *func)
 	return found;
 }
 
+/* "ffffffff81234560 t name" (maybe "\t[module]" after it): a text symbol's address and name */
+static bool text_symbol(char *line, uint64_t *addr, char **name)
+{
+	char *sp = strchr(line, ' ');
+
+	if (!sp || (sp[1] != 't' && sp[1] != 'T') || sp[2] != ' ')
+		return false;
+	*addr = strtoull(line, NULL, 16);
+	*name = sp + 3;
+	(*name)[strcspn(*name, "\t\n")] = '\0';
+	return true;
+}
+
+int probe_func_range(const char *kallsyms, const char *func, uint64_t *start, uint64_t *end)
+{
+	char line[512], *name;
+	bool found = false;
+	uint64_t a;
+	FILE *f = fopen(kallsyms, "re");
+
+	if (!f)
+		return -errno;
+	*start = *end = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (text_symbol(line, &a, &name) && !strcmp(name, func)) {
+			*start = a;
+			found = true;
+		}
+	}
+	rewind(f);	/* the next text symbol above it ends it, wherever kallsyms lists it */
+	while (*start && fgets(line, sizeof(line), f))
+		if (text_symbol(line, &a, &name) && a > *start && (!*end || a < *end))
+			*end = a;
+	fclose(f);
+	if (!found)
+		return -ENOENT;
+	return *start && *end ? 0 : -EPERM;	/* addresses hidden (kptr_restrict): all 0 */
+}
+
 bool probe_exists(const char *event)
 {
 	return tracefs_event_file_exists(NULL, PROBE_SYSTEM, event, "format");

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,15 +137,70 @@ int probe_format(const struct probe_def *d, bool argn, const char *arch, int v6o
 	return 0;
 }
 
+#define CALLER_NOT "${caller_not:"
+
+int probe_filter_format(const struct probe_def *d, const char *kallsyms, char *buf, size_t size)
+{
+	const char *f = d->filter, *at = f ? strstr(f, CALLER_NOT) : NULL, *func, *close;
+	char name[128];
+	uint64_t start, end;
+	int ret, n;
+
+	if (!at) {
+		snprintf(buf, size, "%s", f ? f : "");
+		return 0;
+	}
+	func = at + strlen(CALLER_NOT);
+	close = strchr(func, '}');
+	if (!close || (size_t)(close - func) >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, func, (size_t)(close - func));
+	name[close - func] = '\0';
+	ret = probe_func_range(kallsyms, name, &start, &end);
+	if (ret < 0)
+		return ret;
+	n = snprintf(buf, size, "%.*s(ret_ip < 0x%" PRIx64 " || ret_ip >= 0x%" PRIx64 ")%s",
+		     (int)(at - f), f, start, end, close + 1);
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
+}
+
+int probe_filter(const struct probe_def *d, const char **filter)
+{
+	/* kernel text does not move while ftnet runs: each probe's filter is written once */
+	static struct { const struct probe_def *d; int ret; char text[160]; } memo[8];
+	static size_t nmemo;
+	size_t i;
+
+	*filter = d->filter;
+	if (!d->filter || !strstr(d->filter, CALLER_NOT))
+		return 0;
+	for (i = 0; i < nmemo && memo[i].d != d; i++)
+		;
+	if (i == nmemo) {
+		if (nmemo == ARRAY_SIZE(memo))
+			return -ENOSPC;
+		memo[i].d = d;
+		memo[i].ret = probe_filter_format(d, "/proc/kallsyms", memo[i].text,
+						  sizeof(memo[i].text));
+		/* no /proc yet: not remembered, it may be mounted later */
+		if (memo[i].ret != -ENOENT || access("/proc/kallsyms", R_OK) == 0)
+			nmemo++;
+	}
+	if (memo[i].ret == 0)
+		*filter = memo[i].text;
+	return memo[i].ret;
+}
+
 bool probe_usable(const struct probe_def *d)
 {
 	struct utsname u;
 	char fetch[1024];
+	const char *filter;
 
 	uname(&u);
 	return probe_func_exists(d->func) &&
 	       probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
-			    sizeof(fetch)) == 0;
+			    sizeof(fetch)) == 0 && probe_filter(d, &filter) == 0;
 }
 
 int probe_create(const struct probe_def *d, char *err, size_t errlen)

@@ -119,6 +119,18 @@ norm() {	# type direction saddr sport daddr dport of each reset/retransmit/conne
 		-e 's/ {.*"direction":"\([a-z]*\)".*"saddr":"\([0-9a-f.:]*\)","sport":\([0-9]*\),"daddr":"\([0-9a-f.:]*\)","dport":\([0-9]*\).*/ \1 \2 \3 \4 \5/' \
 		-e 's/ {.*"saddr":"\([0-9a-f.:]*\)","sport":\([0-9]*\),"daddr":"\([0-9a-f.:]*\)","dport":\([0-9]*\).*/ - \1 \2 \3 \4/' | sort
 }
+# tlp ADDR PORT OUT: a connection whose first retransmit is a tail loss probe (netpoke's client
+# drops what it receives for 1.5 s), in the background (its pid in $np), until netpoke says how
+# many retransmits its client made; it keeps the connection open until killed
+tlp() {
+	netpoke tlp "$1" "$2" 1500 >"$3" 2>&1 &
+	np=$!
+	wait_for "netpoke tlp $1 $2: its retransmits counted" grep -q '^retransmits [0-9]' "$3"
+}
+lossprobes() {	# the kernel's TCPLossProbes counter
+	awk '/^TcpExt:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "TCPLossProbes") c = i }
+		else print $c }' /proc/net/netstat
+}
 ftnet -I tp --backend tracepoint stream resets retrans connect --json >/tmp/tp.json 2>/tmp/tp.err &
 tp=$!
 ftnet -I kp --backend kprobe stream resets retrans connect --json >/tmp/kp.json 2>/tmp/kp.err &
@@ -132,12 +144,22 @@ ftnet selftest >/dev/null 2>&1
 nc -w1 ::1 5555 2>/dev/null
 listen 5556
 echo ftnet | nc -w1 ::1 5556
+# tail loss probes: the tracepoint sees them in __tcp_retransmit_skb, called by
+# tcp_send_loss_probe and not by tcp_retransmit_skb, the kprobe backend's first probe
+lp0=$(lossprobes)
+tlp 127.0.0.1 5561 /tmp/tlp4
+np4=$np
+tlp ::1 5562 /tmp/tlp6
+np6=$np
+lp=$(($(lossprobes) - lp0))
 sleep 1
 kill -INT $tp $kpid
 wait $tp
 rc1=$?
 wait $kpid
 rc2=$?
+kill $np4 $np6
+wait $np4 $np6 2>/dev/null
 [ "$rc1$rc2" = 00 ] && ok "both streams ended cleanly on SIGINT" || fail "stream exit statuses $rc1 $rc2"
 echo "GUEST: info tracepoint stream: $(cat /tmp/tp.err | tr '\n' ' ')"
 echo "GUEST: info kprobe stream: $(cat /tmp/kp.err | tr '\n' ' ')"
@@ -150,6 +172,16 @@ n6=$(grep -c ' ::1 ' /tmp/tp.n)
 [ "$n6" -ge 3 ] && ok "tracepoint stream saw $n6 IPv6 events" || fail "IPv6 events seen: $n6: $(cat /tmp/tp.n | tr '\n' ';')"
 if cmp -s /tmp/tp.n /tmp/kp.n; then ok "kprobe and tracepoint streams report the same events and 4-tuples"
 else fail "streams differ: $(diff /tmp/tp.n /tmp/kp.n | grep '^[-+][a-z]' | tr '\n' ';') stderr: $(cat /tmp/tp.err /tmp/kp.err | tr '\n' ';')"; fi
+[ "$lp" -ge 2 ] && ok "the kernel sent $lp tail loss probes (2 or more: netpoke's two)" || fail "TCPLossProbes rose by $lp"
+for f in "127.0.0.1 5561 /tmp/tlp4" "::1 5562 /tmp/tlp6"; do
+	set -- $f
+	r=$(sed -n 's/^retransmits \([0-9]*\)$/\1/p' "$3")
+	t=$(grep -c "^retransmit - $1 [0-9]* $1 $2\$" /tmp/tp.n)
+	k=$(grep -c "^retransmit - $1 [0-9]* $1 $2\$" /tmp/kp.n)
+	[ -n "$r" ] && [ "$r" -ge 1 ] && [ "$t" = "$r" ] && [ "$k" = "$r" ] &&
+		ok "the client to $1 port $2 retransmitted $r times (a tail loss probe first): $r in each stream" ||
+		fail "retransmits to $1 port $2: client '$r', tracepoint $t, kprobe $k: $(cat "$3")"
+done
 [ "$(kp)" = 0 ] && ok "no ftnet probe left after the streams" || fail "probes left: $(cat $T/kprobe_events)"
 
 # packet identity: every drop carries its packet (a kprobe on the drop function, offsets from BTF)

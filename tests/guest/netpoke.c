@@ -5,6 +5,13 @@
  *   netpoke udp ADDR PORT N SPORT   N datagrams of 100 bytes from SPORT to ADDR:PORT
  *   netpoke connect ADDR PORT N     N TCP connects to a listener of its own on ADDR:PORT,
  *                                   each accepted and closed before the next
+ *   netpoke tlp ADDR PORT MS        a connection to a listener of its own on ADDR:PORT whose
+ *                                   client drops every segment it receives for MS ms (a
+ *                                   socket filter) after sending 100 bytes: no ACK comes, so
+ *                                   the kernel sends a tail loss probe, then RTO retransmits.
+ *                                   Once all is acknowledged it prints "retransmits N" (the
+ *                                   client's, from TCP_INFO) and keeps both ends open until
+ *                                   it is killed: their close is no part of what was counted.
  *
  * ADDR is IPv4 or IPv6. Exits 0 once all N were handed to the kernel, 1 on any error.
  */
@@ -13,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,6 +71,89 @@ static int connects(const char *addr, int port, long n)
 	return 0;
 }
 
+/* ADDR and PORT into a sockaddr; its length, or 0 when ADDR is no address. */
+static socklen_t sockaddr_of(const char *addr, int port, struct sockaddr_storage *sa)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, addr, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(port);
+		return sizeof(*a4);
+	}
+	if (inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		return sizeof(*a6);
+	}
+	return 0;
+}
+
+/*
+ * One connection whose client is deaf for ms milliseconds after it sent 100 bytes: the ACK is
+ * dropped by a filter that keeps nothing, so the sender's loss probe timer fires (a tail loss
+ * probe retransmits the segment) and then its RTO. The filter goes, the data is read.
+ */
+static int tail_loss(const char *addr, int port, long ms)
+{
+	struct sock_filter drop_all = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { 1, &drop_all };
+	struct sockaddr_storage a;
+	socklen_t len = sockaddr_of(addr, port, &a);
+	char buf[100];
+	int ls, c, s, one = 1;
+	struct pollfd p;
+
+	if (port < 0 || ms <= 0 || !len) {
+		fprintf(stderr, "netpoke: bad address, port or time\n");
+		return 2;
+	}
+	ls = socket(a.ss_family, SOCK_STREAM, 0);
+	if (ls < 0 || setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(ls, (struct sockaddr *)&a, len) < 0 || listen(ls, 1) < 0) {
+		perror("netpoke: listen");
+		return 1;
+	}
+	c = socket(a.ss_family, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, len) < 0 || (s = accept(ls, NULL, NULL)) < 0) {
+		perror("netpoke: connect");
+		return 1;
+	}
+	memset(buf, 't', sizeof(buf));
+	if (setsockopt(c, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
+	    send(c, buf, sizeof(buf), 0) != sizeof(buf)) {
+		perror("netpoke: filter or send");
+		return 1;
+	}
+	poll(NULL, 0, (int)ms);
+	p = (struct pollfd){ .fd = s, .events = POLLIN };
+	if (setsockopt(c, SOL_SOCKET, SO_DETACH_FILTER, &one, sizeof(one)) < 0 ||
+	    poll(&p, 1, 10000) != 1 || read(s, buf, sizeof(buf)) <= 0) {
+		perror("netpoke: detach or read");
+		return 1;
+	}
+	for (int i = 0; i < 100; i++) {	/* the retransmits end with the first ACK let in */
+		struct tcp_info ti;
+		socklen_t tl = sizeof(ti);
+
+		if (getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &tl) < 0) {
+			perror("netpoke: TCP_INFO");
+			return 1;
+		}
+		if (!ti.tcpi_unacked) {
+			printf("retransmits %u\n", ti.tcpi_total_retrans);
+			fflush(stdout);
+			for (;;)
+				pause();
+		}
+		poll(NULL, 0, 100);
+	}
+	fprintf(stderr, "netpoke: data still unacknowledged after 10 s\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage dst = { 0 }, src = { 0 };
@@ -71,8 +164,11 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return connects(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
+	if (argc == 5 && !strcmp(argv[1], "tlp"))
+		return tail_loss(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
 	if (argc != 6 || strcmp(argv[1], "udp")) {
-		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT | connect ADDR PORT N\n");
+		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT | connect ADDR PORT N | "
+			"tlp ADDR PORT MS\n");
 		return 2;
 	}
 	dport = port_arg(argv[3]);

@@ -996,6 +996,42 @@ static void test_probe_format(void)
 	}
 }
 
+/*
+ * retrans_tlp's filter: calls from tcp_retransmit_skb are the retrans probe's (5.10 calls
+ * __tcp_retransmit_skb there, 6.1 inlines it), so they are left out by their return address:
+ * tcp_retransmit_skb ends at the next text symbol above it, wherever kallsyms lists that.
+ */
+static void test_probe_filter(void)
+{
+	static const struct probe_def tlp = { "t", "__tcp_retransmit_skb", "ret_ip=$R:x64",
+					      "${caller_not:tcp_retransmit_skb} && dport != 22",
+					      true, 0 };
+	static const struct probe_def plain = { "p", "f", "a=$A1:x64", "a != 0", false, 0 };
+	char buf[160], *path;
+	uint64_t start, end;
+
+	path = write_tmp("ffffffff81c73780 T tcp_send_loss_probe\n"
+			 "ffffffff81c73950 T tcp_retransmit_skb\n"
+			 "ffffffff81c74000 D some_data\n"
+			 "ffffffffc0001000 t veth_xmit\t[veth]\n"
+			 "ffffffff81c73a40 t tcp_xmit_retransmit_queue.part.0\n");
+	CHECK_INT(probe_func_range(path, "tcp_retransmit_skb", &start, &end), 0);
+	CHECK(start == 0xffffffff81c73950ull && end == 0xffffffff81c73a40ull);
+	CHECK_INT(probe_filter_format(&tlp, path, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "(ret_ip < 0xffffffff81c73950 || ret_ip >= 0xffffffff81c73a40) && "
+		  "dport != 22");
+	CHECK_INT(probe_filter_format(&tlp, path, buf, 40), -ENOSPC);
+	CHECK_INT(probe_filter_format(&plain, path, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "a != 0");
+	CHECK_INT(probe_func_range(path, "tcp_v4_rcv", &start, &end), -ENOENT);
+	unlink(path);
+	/* addresses hidden (kptr_restrict): no filter, the probe is left out */
+	path = write_tmp("0000000000000000 T tcp_retransmit_skb\n0000000000000000 t tcp_x\n");
+	CHECK_INT(probe_filter_format(&tlp, path, buf, sizeof(buf)), -EPERM);
+	unlink(path);
+	CHECK_INT(probe_filter_format(&tlp, "/nonexistent/kallsyms", buf, sizeof(buf)), -ENOENT);
+}
+
 /* The kprobe events' formats as Debian's 6.1 printed them, decoded like the tracepoints. */
 /*
  * The drop packet probe on 6.1's layout of a UDP NO_SOCKET drop (DESIGN.md, measured in the
@@ -1249,6 +1285,7 @@ int main(void)
 	test_prom();
 	test_accept();
 	test_probe_format();
+	test_probe_filter();
 	test_kprobe_decode();
 	test_drop_pkt();
 	test_old_kernels();
