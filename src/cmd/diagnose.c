@@ -58,7 +58,7 @@ const struct cmd_spec diagnose_spec = {
 static int trace_groups(struct ftnet_ctx *ctx, struct diag *d, char **names)
 {
 	static const char *const want[] = { "drops", "resets", "retrans", "icmp" };
-	const char *what = "drops, resets, retransmits (tracefs)";
+	const char *what = "drops, resets, retransmits, ICMP errors sent (tracefs)";
 	int n = 0;
 
 	if (geteuid() != 0) {
