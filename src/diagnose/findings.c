@@ -226,7 +226,8 @@ static void counter_finding(struct diag *d, const struct group *g)
 		return;
 	f->entry = g->e;
 	f->kind = g->e ? g->e->object : OBJ_NONE;
-	snprintf(f->reason, sizeof(f->reason), "%s", g->name);
+	/* a drop site's own name (MTU_EXCEEDED) says more than NOT_SPECIFIED */
+	snprintf(f->reason, sizeof(f->reason), "%s", g->e ? g->e->reason : g->name);
 	for (int i = 0; i < g->nloc; i++)
 		diag_ev(f, "skb:kfree_skb", g->name, (int64_t)g->locn[i], "%s at %s: %" PRIu64,
 			g->name, g->loc[i], g->locn[i]);
