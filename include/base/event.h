@@ -20,6 +20,7 @@ enum ftnet_type {
 	EV_CONSUME,	/* skb freed as consumed (skb:consume_skb) */
 	EV_STACK,	/* a kernel stack, recorded after the event before it on the same CPU */
 	EV_DATA_READY,	/* data queued to a socket (sock:sk_data_ready): skaddr, the caller */
+	EV_ICMP,	/* an ICMP error sent (icmp:icmp_send): type, code, the flow it answers */
 	EV_NTYPES,
 };
 
@@ -69,6 +70,8 @@ struct ftnet_event {
 	uint32_t	pkt_len, pkt_wirelen;
 	/* a netfilter hook's step (follow): the hook number and protocol family, when known */
 	uint8_t		nf_known, nf_hook, nf_pf;
+	/* an ICMP error sent: its type and code */
+	uint8_t		icmp_type, icmp_code;
 };
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */
@@ -91,7 +94,7 @@ enum decode_kind {
 	DK_KP_PKT_STEP,		/* a stack function a packet passed (follow), with its packet */
 	/* a step of an skb's path (follow), its end as consumed, a kernel stack record, data
 	 * queued to a socket */
-	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY,
+	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY, DK_ICMP_SEND,
 	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
 	DK_COMM_RENAME, DK_COMM_FORK, DK_COMM_EXIT,
 	DK_NKINDS

@@ -30,12 +30,14 @@ enum group_flags {
 	GF_LATENCY = 1 << 1,	/* a latency: shown by hist, not by top */
 	GF_EXTRAS_ALL = 1 << 3,	/* every usable extra probe, not the first of alternatives */
 	GF_PATHS = 1 << 2,	/* skb paths: read by follow, not by top or hist */
+	GF_STREAM = 1 << 4,	/* events to read one by one (stream, diagnose): no table in top */
 };
 
 /* The view each group feeds (top's tables, hist's histograms). */
 enum group_view {
 	VIEW_DROPS, VIEW_RESETS, VIEW_RETRANS, VIEW_STATES, VIEW_DEVICES, VIEW_UDP,
 	VIEW_CONNECT, VIEW_RXLAT, VIEW_PATHS,
+	VIEW_NONE,	/* events for stream and diagnose only */
 };
 
 struct group {

@@ -2,6 +2,7 @@
 #ifndef FTNET_NL_H
 #define FTNET_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,6 +10,11 @@ struct link_stats {
 	char		name[16];
 	uint64_t	rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t	rx_errors, tx_errors, rx_dropped, tx_dropped;
+	uint32_t	mtu;
+	int		ifindex;
+	int		peer;		/* the link's other end (veth), 0 when none */
+	int		peer_nsid;	/* its namespace's id as this one knows it, -1 here */
+	char		kind[16];	/* "veth", "" for none */
 };
 
 /* Every link of this network namespace (rtnetlink); 0 or -errno. */
@@ -45,5 +51,38 @@ struct conntrack_stats {
 	int		present;	/* 0: no conntrack in this kernel or namespace */
 };
 int proc_conntrack(struct conntrack_stats *st);
+
+/* A driver's own statistic ('ethtool -S'): its device, name and value. */
+struct nic_stat {
+	char		dev[16];
+	char		name[32];
+	uint64_t	value;
+};
+/* Every statistic of every link given that has driver statistics; 0 or -errno. */
+int nic_stats(const struct link_stats *links, size_t nlinks, struct nic_stat **out, size_t *n);
+const struct nic_stat *nic_stat_find(const struct nic_stat *s, size_t n, const char *dev,
+				     const char *name);
+
+/* A qdisc of this namespace (libnl's tc): where, what, its counts and limit. */
+struct qdisc_stats {
+	char		dev[16];
+	char		kind[16];
+	uint32_t	handle, parent;
+	uint64_t	drops, overlimits, backlog, qlen, packets;
+	uint32_t	limit;		/* bytes (tbf) or packets (fifo), 0 unknown */
+	bool		limit_bytes;
+};
+int nl_qdiscs(struct qdisc_stats **out, size_t *n);
+
+/* Neighbours that failed or are still unresolved: "10.0.0.9" on dev, in out. */
+struct neigh_row {
+	char		addr[48];
+	char		dev[16];
+	bool		failed;		/* FAILED, else INCOMPLETE */
+};
+int nl_neigh_unresolved(struct neigh_row **out, size_t *n);
+
+/* The MTU of link ifindex in the namespace this one calls nsid (-1: this one); 0 unknown. */
+uint32_t nl_link_mtu(int ifindex, int nsid);
 
 #endif

@@ -61,7 +61,7 @@ static void list_args(const struct cmd_spec *spec)
 		list_groups(0, 0);
 		break;
 	case ARGS_TABLES:
-		list_groups(0, GF_LATENCY | GF_PATHS);
+		list_groups(0, GF_LATENCY | GF_PATHS | GF_STREAM);
 		break;
 	case ARGS_LATENCIES:
 		list_groups(GF_LATENCY, 0);

@@ -33,7 +33,8 @@ const struct cmd_spec counters_spec = {
 	.name = "counters",
 	.about = "Prints what changed in each interval: link statistics per device (libnl),\n"
 		 "/proc/net/snmp and /proc/net/netstat counters (only those that moved, like\n"
-		 "nstat), and /proc/net/softnet_stat per CPU (processed, dropped, time squeeze).\n",
+		 "nstat), /proc/net/softnet_stat per CPU (processed, dropped, time squeeze), and\n"
+		 "each driver's own statistics, as 'ethtool -S' reads them (SIOCETHTOOL).\n",
 	.opts = counters_opts,
 	.examples = "  ftnet counters -t 5\n"
 		    "  ftnet counters --netns blue -c 1 --json\n",
@@ -44,7 +45,8 @@ struct snap {
 	struct link_stats	*links;
 	struct counter_kv	*kv;
 	struct softnet		*sn;
-	size_t			nlinks, nkv, nsn;
+	struct nic_stat		*nic;
+	size_t			nlinks, nkv, nsn, nnic;
 };
 
 static void snap_take(struct snap *s)
@@ -53,6 +55,7 @@ static void snap_take(struct snap *s)
 		die(EXIT_FAIL, "cannot read the link statistics over netlink");
 	proc_counters(&s->kv, &s->nkv);
 	proc_softnet(&s->sn, &s->nsn);
+	nic_stats(s->links, s->nlinks, &s->nic, &s->nnic);
 }
 
 static void snap_free(struct snap *s)
@@ -60,6 +63,7 @@ static void snap_free(struct snap *s)
 	free(s->links);
 	free(s->kv);
 	free(s->sn);
+	free(s->nic);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -139,6 +143,27 @@ static void print_softnet(const struct snap *a, const struct snap *b, bool all)
 	out_close(true);
 }
 
+/* The drivers' own statistics ('ethtool -S') that moved, per device. */
+static void print_nic(const struct snap *a, const struct snap *b, bool all)
+{
+	out_text("\n%-16s %-32s %14s\n", "DEV", "NIC_COUNTER", "DELTA");
+	out_open("nic", true);
+	for (size_t i = 0; i < b->nnic; i++) {
+		const struct nic_stat *n = &b->nic[i];
+		const struct nic_stat *o = nic_stat_find(a->nic, a->nnic, n->dev, n->name);
+		int64_t d = (int64_t)(n->value - (o ? o->value : 0));
+
+		if (!d && !all)
+			continue;
+		out_open(NULL, false);
+		out_str("dev", "%-16s ", n->dev);
+		out_str("name", "%-32s ", n->name);
+		out_int("delta", "%14" PRId64 "\n", d);
+		out_close(false);
+	}
+	out_close(true);
+}
+
 /* One interval: what moved between snapshots a and b, secs apart. */
 static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
 {
@@ -147,6 +172,7 @@ static void counters_print(const struct snap *a, const struct snap *b, double se
 	print_links(a, b, all);
 	print_snmp(a, b, secs, all);
 	print_softnet(a, b, all);
+	print_nic(a, b, all);
 	out_end();
 	out_flush();
 }

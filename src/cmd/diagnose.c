@@ -40,10 +40,14 @@ static const struct opt diagnose_opts[] = {
 const struct cmd_spec diagnose_spec = {
 	.name = "diagnose",
 	.about = "Watches for SECS seconds (default 10): counter deltas, drops by reason and\n"
-		 "location, resets and retransmits (tracefs), socket queues, conntrack pressure and\n"
-		 "'net_ratelimit: N callbacks suppressed' in the kernel log. Then prints the\n"
-		 "findings ranked by how many packets each explains, with the evidence and the\n"
-		 "ftnet command to dig further. What cannot be checked here is listed, with why.\n",
+		 "location, resets, retransmits and ICMP errors sent (tracefs), socket queues,\n"
+		 "qdiscs, nft rule counters, conntrack and the kernel log's rate limiting. Then\n"
+		 "prints one finding per cause, causes first, then by packets: the cause with its\n"
+		 "object (port and process, device, sysctl and its value, qdisc, rule, MTUs of\n"
+		 "both ends), the evidence that counts the same packets, what it explains, the\n"
+		 "settings read, next steps that run as printed, and the usual fix. Drop reasons\n"
+		 "are described in ftnet's catalogue (doc/drop-reasons.md). What cannot be\n"
+		 "checked here is listed, with why.\n",
 	.opts = diagnose_opts,
 	.examples = "  ftnet diagnose\n"
 		    "  ftnet diagnose -d 30 --netns blue --json\n",
@@ -53,8 +57,8 @@ const struct cmd_spec diagnose_spec = {
 /* The groups this kernel can trace, in a private instance; what it cannot is not checked. */
 static int trace_groups(struct ftnet_ctx *ctx, struct diag *d, char **names)
 {
-	static const char *const want[] = { "drops", "resets", "retrans" };
-	const char *what = "drops, resets, retransmits (tracefs)";
+	static const char *const want[] = { "drops", "resets", "retrans", "icmp" };
+	const char *what = "drops, resets, retransmits, ICMP errors sent (tracefs)";
 	int n = 0;
 
 	if (geteuid() != 0) {
@@ -78,28 +82,13 @@ static int trace_groups(struct ftnet_ctx *ctx, struct diag *d, char **names)
 	return n;
 }
 
-static void snapshot(struct snapshot *s)
-{
-	nl_links(&s->links, &s->nlinks);
-	proc_counters(&s->kv, &s->nkv);
-	proc_softnet(&s->sn, &s->nsn);
-	proc_conntrack(&s->ct);
-}
-
-static void snapshot_free(struct snapshot *s)
-{
-	free(s->links);
-	free(s->kv);
-	free(s->sn);
-}
-
 /* The counters at the start, once the tracing (if any) is on. */
 static void begin(void *arg, struct session *s)
 {
 	struct diag *d = arg;
 
 	(void)s;
-	snapshot(&d->before);
+	diag_snapshot(&d->before);
 	if (!out_is_json())
 		fprintf(stderr, "%s: watching for %.0f seconds...\n", prog_name, d->secs);
 }
@@ -126,22 +115,57 @@ static int watch(struct ftnet_ctx *ctx, struct diag *d, char **names, int n)
 	return EXIT_OK;
 }
 
-/* The findings with their evidence and the next command, then what was not checked. */
+static void items(const char *key, const char *label, const struct item *it, int n)
+{
+	out_open(key, true);
+	for (int i = 0; i < n; i++) {
+		out_open(NULL, false);
+		out_str("source", "", it[i].source);
+		out_str("name", "", it[i].name);
+		out_int("value", "", it[i].value);
+		out_text(i ? "; " : "    %-9s ", label);
+		out_str("text", "%s", it[i].text);
+		out_close(false);
+	}
+	out_close(true);
+	if (n)
+		out_text("\n");
+}
+
+static void finding(const struct finding *f, int rank)
+{
+	static const char *const cls[] = { "cause", "unknown", "symptom" };
+
+	out_open(NULL, false);
+	out_int("rank", "\n%2" PRId64 ". ", rank);
+	out_str("title", "%s\n", f->title);
+	out_str("class", "", cls[f->cls]);
+	out_uint("packets", "", f->packets);
+	out_str("reason", "", f->reason);
+	out_open("object", false);
+	out_str("kind", "", obj_kind_name(f->kind));
+	out_str("name", "", f->object);
+	out_close(false);
+	items("evidence", "evidence:", f->ev, f->nev);
+	items("explains", "explains:", f->ex, f->nex);
+	items("config", "config:", f->cfg, f->ncfg);
+	out_open("next", true);
+	for (int i = 0; i < f->nnext; i++)
+		out_str(NULL, "    next:     %s\n", f->next[i]);
+	out_close(true);
+	out_str("fix", "    fix:      %s\n", f->fix);
+	out_close(false);
+}
+
+/* The findings, causes first, then what was not checked. */
 static void report(const struct diag *d)
 {
 	out_begin("diagnose");
 	out_double("duration_s", "ftnet diagnose: %.1f seconds, ", d->secs);
 	out_int("findings_total", "%" PRId64 " findings\n", d->n);
 	out_open("findings", true);
-	for (int i = 0; i < d->n; i++) {
-		out_open(NULL, false);
-		out_int("rank", "\n%2" PRId64 ". ", i + 1);
-		out_str("title", "%s\n", d->f[i].title);
-		out_uint("score", "", d->f[i].score);
-		out_str("evidence", "    evidence: %s\n", d->f[i].evidence);
-		out_str("next", "    next:     %s\n", d->f[i].next);
-		out_close(false);
-	}
+	for (int i = 0; i < d->n; i++)
+		finding(&d->f[i], i + 1);
 	if (!d->n)
 		out_text("\nnothing found: no drops, resets, retransmits or troubled counters\n");
 	out_close(true);
@@ -162,9 +186,8 @@ static void diag_free(struct diag *d)
 	agg_free(d->drops);
 	for (size_t i = 0; i < ARRAY_SIZE(d->reasons); i++)
 		free(d->reasons[i]);
-	snapshot_free(&d->before);
-	snapshot_free(&d->after);
-	free(d->socks);
+	diag_snapshot_free(&d->before);
+	diag_snapshot_free(&d->after);
 	ksyms_free(d->ks);
 	free(d);
 }
@@ -174,10 +197,11 @@ int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct diagnose_opts o = { .duration = 10 };
 	struct out_opts oo = { .mode = OUT_TEXT };
 	struct diag *d;
-	char *names[3];
+	char *names[4];
 	int n, ret;
 
 	opt_parse(&diagnose_spec, argc, argv, &o);
+	diag_sysctl_preload();
 	if (o.netns)
 		netns_or_die(o.netns);
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
@@ -186,10 +210,10 @@ int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv)
 	d = xcalloc(1, sizeof(*d));
 	d->secs = o.duration;
 	d->start_us = mono_ns() / 1000;
+	d->netns = o.netns;
 	n = trace_groups(ctx, d, names);
 	ret = watch(ctx, d, names, n);
-	snapshot(&d->after);
-	nl_sockets(&d->socks, &d->nsocks);
+	diag_snapshot(&d->after);
 	diag_findings(d);
 	report(d);
 	out_flush();

@@ -90,7 +90,7 @@ static void top_groups_help(void)
 {
 	char names[256];
 
-	group_names_with(0, GF_LATENCY | GF_PATHS, names, sizeof(names));
+	group_names_with(0, GF_LATENCY | GF_PATHS | GF_STREAM, names, sizeof(names));
 	out_printf("\ngroups: %s\n", names);
 }
 
@@ -207,6 +207,9 @@ static void refuse_latencies(char **names, int n)
 		if (g && (g->flags & GF_PATHS))
 			usage_error("top", "'%s' follows packets one by one: use 'ftnet %s'",
 				    names[i], names[i]);
+		if (g && (g->flags & GF_STREAM))
+			usage_error("top", "'%s' has no table: use 'ftnet stream %s'", names[i],
+				    names[i]);
 	}
 }
 
@@ -249,7 +252,8 @@ static int top_groups(struct ftnet_ctx *ctx, char **names, int n, const struct g
 		return k;
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	for (int i = 0; inst && i < ngroups && k < SESSION_MAX_GROUPS; i++)
-		if (!(groups[i].flags & (GF_LATENCY | GF_PATHS)) && group_enabled(inst, &groups[i])) {
+		if (!(groups[i].flags & (GF_LATENCY | GF_PATHS | GF_STREAM)) &&
+		    group_enabled(inst, &groups[i])) {
 			filtered[k] = user_filtered(inst, &groups[i]);
 			gs[k++] = &groups[i];
 		}

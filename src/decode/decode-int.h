@@ -27,6 +27,7 @@ struct evfields {
 	/* task_rename, sched_process_fork: whose name, and the name */
 	struct tep_format_field *pid, *newcomm, *child_pid, *child_comm, *comm;
 	struct tep_format_field *hook, *pf;	/* nf_hook_slow's step: its nf_hook_state */
+	struct tep_format_field *type, *code;	/* icmp_send */
 	/* the drop probe: where it is (every kprobe event has it), the return address there */
 	struct tep_format_field *__probe_ip, *ret_ip;
 };
@@ -69,6 +70,7 @@ int decode_kprobe_sk(const struct evdecoder *ed, struct tep_record *rec, struct 
 int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_netdev(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_icmp_send(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_comm(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_kernel_stack(const struct evdecoder *ed, struct tep_record *rec,
 			struct ftnet_event *ev);

@@ -48,6 +48,7 @@ static const struct {
 	[DK_CONSUME] = { decode_kfree_skb, EV_CONSUME, DIR_NONE, 0 },
 	[DK_STACK] = { decode_kernel_stack, EV_STACK, DIR_NONE, 0 },
 	[DK_DATA_READY] = { decode_data_ready, EV_DATA_READY, DIR_RECEIVED, 0 },
+	[DK_ICMP_SEND] = { decode_icmp_send, EV_ICMP, DIR_SENT, 0 },
 	[DK_COMM_RENAME] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 	[DK_COMM_FORK] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 	[DK_COMM_EXIT] = { decode_comm, EV_STATE, DIR_NONE, 0 },
@@ -58,7 +59,7 @@ static const char *type_names[EV_NTYPES] = {
 	[EV_STATE] = "state", [EV_CONNECT] = "connect", [EV_RX] = "rx", [EV_TX] = "tx",
 	[EV_LOST] = "lost", [EV_UDP] = "udp_send", [EV_COPY] = "copy", [EV_RXLAT] = "rxlat",
 	[EV_SKB] = "skb", [EV_CONSUME] = "consume", [EV_STACK] = "stack",
-	[EV_DATA_READY] = "data_ready",
+	[EV_DATA_READY] = "data_ready", [EV_ICMP] = "icmp",
 };
 
 const char *event_type_name(enum ftnet_type t)
@@ -182,7 +183,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
 	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
 	F(pid); F(newcomm); F(child_pid); F(child_comm); F(comm);
-	F(hook); F(pf); F(__probe_ip); F(ret_ip);
+	F(hook); F(pf); F(__probe_ip); F(ret_ip); F(type); F(code);
 #undef F
 }
 

@@ -55,3 +55,20 @@ int decode_data_ready(const struct evdecoder *ed, struct tep_record *rec, struct
 		ev->location = field_u64(f->ip, data);
 	return 1;
 }
+
+/* icmp_send (6.8+): the error's type and code, and the packet it answers: its addresses, and
+ * its ports when it was UDP (0 otherwise) */
+int decode_icmp_send(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
+{
+	const struct evfields *f = &ed->f;
+	const void *data = rec->data;
+
+	if (f->skbaddr)
+		ev->skbaddr = field_u64(f->skbaddr, data);
+	if (f->type)
+		ev->icmp_type = (uint8_t)field_s64(f->type, data);
+	if (f->code)
+		ev->icmp_code = (uint8_t)field_s64(f->code, data);
+	decode_addrs(f, data, ev);
+	return 1;
+}

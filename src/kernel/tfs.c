@@ -415,5 +415,7 @@ struct tep_handle *tfs_tep_load_net(void)
 	tfs_tep_add(tep, "task", "task_rename");
 	tfs_tep_add(tep, "sched", "sched_process_fork");
 	tfs_tep_add(tep, "sched", "sched_process_exit");
+	/* the icmp group's one event, where the kernel has it (6.8+) */
+	tfs_tep_add(tep, "icmp", "icmp_send");
 	return tep;
 }

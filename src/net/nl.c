@@ -49,6 +49,13 @@ int nl_links(struct link_stats **out, size_t *n)
 		s->tx_errors = rtnl_link_get_stat(l, RTNL_LINK_TX_ERRORS);
 		s->rx_dropped = rtnl_link_get_stat(l, RTNL_LINK_RX_DROPPED);
 		s->tx_dropped = rtnl_link_get_stat(l, RTNL_LINK_TX_DROPPED);
+		s->mtu = rtnl_link_get_mtu(l);
+		s->ifindex = rtnl_link_get_ifindex(l);
+		s->peer = rtnl_link_get_link(l);
+		s->peer_nsid = -1;
+		rtnl_link_get_link_netnsid(l, &s->peer_nsid);
+		snprintf(s->kind, sizeof(s->kind), "%s",
+			 rtnl_link_get_type(l) ? rtnl_link_get_type(l) : "");
 	}
 	*n = k;
 	nl_cache_free(cache);

@@ -128,6 +128,15 @@ static void drop_packet(const struct ftnet_event *ev)
 		out_uint("len", " len=%" PRIu64, ev->len);
 }
 
+/* "type=3 code=3 10.0.0.1:40000 > 10.0.0.2:5309": the error and the packet it answers */
+static void icmp_fields(const struct ftnet_event *ev)
+{
+	out_uint("icmp_type", "type=%" PRIu64, ev->icmp_type);
+	out_uint("icmp_code", " code=%" PRIu64 " ", ev->icmp_code);
+	flow(ev);
+	hex_field("skbaddr", ev->skbaddr);
+}
+
 static void drop_fields(const struct ftnet_event *ev)
 {
 	char buf[256];
@@ -234,7 +243,7 @@ static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
 	[EV_STATE] = tcp_fields, [EV_CONNECT] = tcp_fields, [EV_RX] = dev_fields,
 	[EV_TX] = dev_fields, [EV_RXLAT] = dev_fields, [EV_UDP] = udp_fields,
 	[EV_SKB] = step_fields, [EV_COPY] = step_fields, [EV_CONSUME] = step_fields,
-	[EV_DATA_READY] = step_fields, [EV_STACK] = step_fields,
+	[EV_DATA_READY] = step_fields, [EV_STACK] = step_fields, [EV_ICMP] = icmp_fields,
 };
 
 void out_event(const struct ftnet_event *ev)

@@ -18,7 +18,7 @@ run() {
 instances() { ls /sys/kernel/tracing/instances | sort; }
 before=$(instances)
 
-run 2 "unknown group 'nope': the groups are drops, resets, retrans, states, connect, rx, tx, udp, rxlat, follow" -I "$INST" enable nope
+run 2 "unknown group 'nope': the groups are drops, resets, retrans, icmp, states, connect, rx, tx, udp, rxlat, follow" -I "$INST" enable nope
 run 2 "unknown group 'nope'" -I "$INST" stream nope
 run 2 "'frobnicate' is not an ftnet command" frobnicate
 run 2 "name the groups to enable" -I "$INST" enable
@@ -151,7 +151,7 @@ expect_eq "check exit status" "$?" 0
 grep -q '^drops  *tracepoint  *skb:kfree_skb$' "$TMP/check" && ok "check shows the drops backend" || fail "check: $(cat "$TMP/check")"
 "$FTNET" check --json >"$TMP/check.json"
 n=$(jcount "$TMP/check.json" "e['type'] == 'group' and e['backend'] == 'tracepoint'")
-expect_eq "groups with a tracepoint backend (check --json)" "$n" 10
+expect_eq "groups with a tracepoint backend (check --json)" "$n" 11
 "$FTNET" list --json >"$TMP/list.json"
 n=$(jcount "$TMP/list.json" "e['type'] == 'tracepoint' and e['system'] == 'skb' and e['event'] == 'kfree_skb'")
 expect_eq "list has skb:kfree_skb" "$n" 1

@@ -1,5 +1,5 @@
 # diagnose on a namespace with an nft drop rule and a UDP flood to a closed port: both are
-# the top findings, with their evidence and the next command.
+# the top findings, each with its object (the port, the rule), evidence and next commands.
 . "$TESTLIB"
 need_root
 need_cmd nft
@@ -17,18 +17,32 @@ in_ns $NET udp 7777 "$M" >/dev/null
 wait "$D"
 expect_eq "diagnose exit status" "$?" 0
 PIDS=""
-python3 - "$TMP/d" "$N" "$M" <<'PY' && ok "top findings: NO_SOCKET x$N, NETFILTER_DROP x$M" || fail "diagnose: $(cat "$TMP/d" "$TMP/d.err")"
+python3 - "$TMP/d" "$N" "$M" "$port" "$NS" <<'PY' && ok "top findings: UDP port $port nobody listens x$N, the nft rule x$M" || fail "diagnose: $(cat "$TMP/d" "$TMP/d.err")"
 import json, re, sys
 e = json.loads(open(sys.argv[1]).read())
-n, m = int(sys.argv[2]), int(sys.argv[3])
+n, m, port, ns = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 f = e["findings"]
 assert e["type"] == "diagnose" and len(f) >= 2, e
-assert f[0]["title"].startswith("%d packets dropped: NO_SOCKET at __udp4_lib_rcv+0x" % n), f[0]
-assert "UdpNoPorts +%d" % n in f[0]["evidence"], f[0]
-assert f[0]["next"].startswith("ftnet capture --drops"), f[0]
-# nf_hook_slow on older kernels, nft_do_chain on newer ones
-assert re.match(r"%d packets dropped: NETFILTER_DROP at nft?_[a-z_]+\+0x" % m, f[1]["title"]), f[1]
-assert "nft list ruleset" in f[1]["next"], f[1]
+# the closed port, named by the ICMP port unreachables sent (icmp group, 6.8+)
+assert f[0]["class"] == "cause" and f[0]["reason"] == "NO_SOCKET", f[0]
+assert f[0]["object"] == {"kind": "port", "name": "UDP port %d on 127.0.0.1" % port}, f[0]
+assert f[0]["title"] == ("UDP port %d on 127.0.0.1: packets came for a port nobody listens "
+                         "on (%d packets dropped)" % (port, n)), f[0]
+ev = {i["name"]: i for i in f[0]["evidence"]}
+assert ev["UdpNoPorts"]["value"] == n and ev["UdpNoPorts"]["source"] == "snmp", ev
+assert ev["NO_SOCKET"]["value"] == n, ev
+assert re.match(r"NO_SOCKET at __udp4_lib_rcv\+0x[0-9a-f]+: %d$" % n, ev["NO_SOCKET"]["text"]), ev
+assert f[0]["next"][0] == "ip netns exec %s ss -lnp '( sport = :%d )'" % (ns, port), f[0]
+# the rule whose counter moved with the drops (nf_hook_slow on older kernels)
+assert f[1]["class"] == "cause" and f[1]["reason"] == "NETFILTER_DROP", f[1]
+assert f[1]["object"]["kind"] == "rule", f[1]
+assert re.match(r"nft rule 'udp dport 7777 counter drop' \(table inet ftnet_test, chain input, "
+                r"handle \d+\)$", f[1]["object"]["name"]), f[1]
+assert f[1]["packets"] == m, f[1]
+ev = {i["name"]: i for i in f[1]["evidence"]}
+assert ev["rule_counter"]["value"] == m, ev
+assert re.match(r"NETFILTER_DROP at nft?_[a-z_]+\+0x", ev["NETFILTER_DROP"]["text"]), ev
+assert f[1]["next"][0] == "ip netns exec %s nft -a list ruleset" % ns, f[1]
 assert [x["rank"] for x in f] == list(range(1, len(f) + 1))
 PY
 left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-diagnose-')

@@ -25,6 +25,16 @@ assert e["type"] == "counters", e
 assert links[sys.argv[2]]["tx_packets"] == n, links
 assert e["snmp"]["UdpOutDatagrams"] == n, e["snmp"]
 assert "lo" not in links, links   # only what moved
+assert e["nic"] == [], e["nic"]   # a veth's driver statistics count XDP only: none moved
+PY
+# the drivers' own statistics, as 'ethtool -S' names them: a veth's, every one with -a
+"$FTNET" counters --netns "$NS" -t 0.1 -c 1 -a --json >"$TMP/ca" 2>&1
+python3 - "$TMP/ca" "$VA" <<'PY' && ok "counters -a: $VA's driver statistics by name" || fail "counters -a: $(cat "$TMP/ca")"
+import json, sys
+e = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+va = {x["name"]: x["delta"] for x in e["nic"] if x["dev"] == sys.argv[2]}
+assert va["peer_ifindex"] == 0 and va["rx_queue_0_xdp_packets"] == 0, va
+assert {x["dev"] for x in e["nic"]} == {sys.argv[2]}, e["nic"]   # lo has no driver statistics
 PY
 
 # sockets: a server that does not read shows its Recv-Q with its port and process

@@ -1,0 +1,160 @@
+/*
+ * diagnose's findings from evidence laid out by hand: a cause absorbs what it explains and
+ * ranks above what no cause explains; its object, evidence and next steps are exact.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "diagnose/findings.h"
+#include "kernel/ksyms.h"
+#include "tap.h"
+#include "view/agg.h"
+
+static const char syms[] =
+	"ffffffff81000000 T nft_do_chain\n"
+	"ffffffff81001000 T __dev_forward_skb2\n"
+	"ffffffff81002000 T tcp_v4_rcv\n";
+
+static struct diag *diag_new(void)
+{
+	struct diag *d = xcalloc(1, sizeof(*d));
+
+	d->drops = agg_new(sizeof(struct drop_key), 100);
+	d->ks = ksyms_parse(syms, strlen(syms));
+	d->start_us = UINT64_MAX;	/* nothing of this machine's kernel log */
+	return d;
+}
+
+static void drops(struct diag *d, int reason, const char *name, uint64_t loc, uint64_t n)
+{
+	struct drop_key k = { .reason = reason, .location = loc };
+
+	agg_add(d->drops, &k, n, 0);
+	d->reasons[reason] = xstrdup(name);
+}
+
+static void counter(struct snapshot *s, const char *name, uint64_t v)
+{
+	s->kv = xrealloc(s->kv, (s->nkv + 1) * sizeof(*s->kv));
+	snprintf(s->kv[s->nkv].name, sizeof(s->kv[0].name), "%s", name);
+	s->kv[s->nkv++].value = v;
+}
+
+static void diag_del(struct diag *d)
+{
+	agg_free(d->drops);
+	for (size_t i = 0; i < ARRAY_SIZE(d->reasons); i++)
+		free(d->reasons[i]);
+	diag_snapshot_free(&d->before);
+	diag_snapshot_free(&d->after);
+	ksyms_free(d->ks);
+	free(d);
+}
+
+#define RULESET(n) "table inet fw { # handle 1\n\tchain input { # handle 1\n" \
+	"\t\ttype filter hook input priority filter; policy accept;\n" \
+	"\t\ttcp dport 5201 counter packets " n " bytes 100 drop # handle 4\n\t}\n}\n"
+
+/* The rule whose counter moved with the drops explains the retransmissions and their
+ * counter; a UDP counter no cause explains comes after it. */
+static void test_rule_explains(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	d->netns = "blue";
+	drops(d, 12, "NETFILTER_DROP", 0xffffffff81000010ull, 40);
+	d->before.nft = xstrdup(RULESET("2"));
+	d->after.nft = xstrdup(RULESET("42"));
+	d->retrans = 30;
+	for (int i = 0; i < 30; i++)
+		diag_count_port(d, PC_RETRANS, 6, 5201, NULL);
+	counter(&d->before, "TcpRetransSegs", 10);
+	counter(&d->before, "UdpSndbufErrors", 0);
+	counter(&d->after, "TcpRetransSegs", 40);
+	counter(&d->after, "UdpSndbufErrors", 5);
+	diag_findings(d);
+	CHECK_INT(d->n, 2);
+	CHECK_INT(f[0].cls, CL_CAUSE);
+	CHECK_INT(f[0].kind, OBJ_RULE);
+	CHECK_INT(f[0].packets, 40);
+	CHECK_STR(f[0].reason, "NETFILTER_DROP");
+	CHECK_STR(f[0].object, "nft rule 'tcp dport 5201 counter drop' (table inet fw, chain "
+		  "input, handle 4)");
+	CHECK_STR(f[0].title, "nft rule 'tcp dport 5201 counter drop' (table inet fw, chain "
+		  "input, handle 4): the firewall (nftables or iptables) dropped the packets (40 "
+		  "packets dropped)");
+	CHECK_INT(f[0].nev, 2);
+	CHECK_STR(f[0].ev[0].text, "NETFILTER_DROP at nft_do_chain+0x10: 40");
+	CHECK_STR(f[0].ev[1].text, "rule handle 4 counter +40");
+	CHECK_INT(f[0].nex, 2);
+	CHECK_STR(f[0].ex[0].text, "TcpRetransSegs +30");
+	CHECK_STR(f[0].ex[1].text, "30 retransmissions (30 to port 5201)");
+	CHECK_INT(f[0].nnext, 2);
+	CHECK_STR(f[0].next[0], "ip netns exec blue nft -a list ruleset");
+	CHECK_STR(f[0].next[1], "ftnet nftrace --netns blue -d 5");
+	CHECK_INT(f[1].cls, CL_SYMPTOM);
+	CHECK_STR(f[1].title, "UdpSndbufErrors +5: UDP sends failed: send buffer or device queue "
+		  "full");
+	diag_del(d);
+}
+
+static void add_link(struct snapshot *s, const char *name, uint64_t rx_dropped, uint32_t mtu)
+{
+	s->links = xrealloc(s->links, (s->nlinks + 1) * sizeof(*s->links));
+	memset(&s->links[s->nlinks], 0, sizeof(s->links[0]));
+	snprintf(s->links[s->nlinks].name, sizeof(s->links[0].name), "%s", name);
+	s->links[s->nlinks].rx_dropped = rx_dropped;
+	s->links[s->nlinks++].mtu = mtu;
+}
+
+/* NOT_SPECIFIED at the forwarding check of a veth is the MTU of the device that dropped; its
+ * rx_dropped is that finding's, not a symptom of its own. */
+static void test_mtu_site(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	drops(d, 2, "NOT_SPECIFIED", 0xffffffff81001089ull, 300);
+	add_link(&d->before, "fb1", 0, 1400);
+	add_link(&d->after, "fb1", 300, 1400);
+	diag_findings(d);
+	CHECK_INT(d->n, 1);
+	CHECK_INT(f[0].cls, CL_CAUSE);
+	CHECK_INT(f[0].kind, OBJ_MTU);
+	CHECK_STR(f[0].reason, "MTU_EXCEEDED");
+	CHECK_STR(f[0].title, "device fb1, MTU 1400: frames larger than the receiving device's MTU "
+		  "were dropped as they crossed the link: its two ends disagree on the MTU (300 "
+		  "packets dropped)");
+	CHECK_STR(f[0].next[0], "ip link show dev fb1");
+	diag_del(d);
+}
+
+/* A drop without a reason ranks below a cause with fewer packets. */
+static void test_unknown_below_cause(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	drops(d, 2, "NOT_SPECIFIED", 0xffffffff81002010ull, 500);
+	drops(d, 10, "TCP_CSUM", 0xffffffff81002020ull, 20);
+	diag_findings(d);
+	CHECK_INT(d->n, 2);
+	CHECK_STR(f[0].reason, "TCP_CSUM");
+	CHECK_INT(f[0].cls, CL_CAUSE);
+	CHECK_STR(f[1].reason, "NOT_SPECIFIED");
+	CHECK_INT(f[1].cls, CL_UNKNOWN);
+	CHECK_STR(f[1].next[f[1].nnext - 1], "ftnet capture --drops -d 5");
+	diag_del(d);
+}
+
+int main(void)
+{
+	test_rule_explains();
+	test_mtu_site();
+	test_unknown_below_cause();
+	printf("diagnose: %d checks, %d failed\n", tap_run, tap_failed);
+	return tap_failed ? 1 : 0;
+}
