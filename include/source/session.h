@@ -30,6 +30,9 @@ struct session_opts {
 	const char *const	*events;	/* raw "sys:name" events for this run (count) */
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
+	/* event types (bit per enum ftnet_type) whose task name the command shows; 0: all.
+	 * Others are not looked up: a flood of them costs no /proc or saved_cmdlines read */
+	unsigned int		comm_types;
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
 };
 
@@ -46,6 +49,7 @@ struct session {
 	bool			cleaned;	/* turned off what a dead run left on */
 	int			lockfd;
 	unsigned int		types;		/* event types delivered (bit per enum ftnet_type) */
+	unsigned int		comm_types;	/* of those, the ones named (session_opts), 0: all */
 	struct tep_handle	*tep;
 	struct decoder		*dec;
 	struct reader		*rd;

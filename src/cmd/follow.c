@@ -267,6 +267,7 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;
+	r.so.comm_types = 1u << EV_COPY;	/* "read by": the other steps show no task */
 	r.read_file = o.read;
 	r.duration = o.duration;
 	r.interval = o.expire / 4 < 0.25 ? o.expire / 4 : 0.25;

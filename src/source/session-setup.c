@@ -176,6 +176,7 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;
+	s->comm_types = o->comm_types;
 	return 0;
 }
 

@@ -133,9 +133,11 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 {
 	if (!(s->types & (1u << ev->type)))
 		return;
-	if (ev->type != EV_LOST && s->file)
+	if (ev->type == EV_LOST || (s->comm_types && !(s->comm_types & (1u << ev->type))))
+		;	/* no name shown */
+	else if (s->file)
 		file_comm(s, ev->pid, ev->cpu, ev->comm);
-	else if (ev->type != EV_LOST)
+	else
 		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
 	s->delivered++;
 	s->on_event(s->arg, ev);
@@ -368,15 +370,22 @@ static void sink_seen(void *arg, int cpu, uint64_t ts, void *data, int size)
 {
 	struct session *s = arg;
 	struct tep_record rec = { .data = data, .size = size, .cpu = cpu, .ts = ts };
-	int pid = tep_data_pid(s->tep, &rec);
+	int pid, type = tep_data_type(s->tep, &rec);
 	char name[FTNET_COMM_LEN];
 	struct ftnet_event ev;
 
-	if (s->exit_id >= 0 && tep_data_type(s->tep, &rec) == s->exit_id &&
+	if (s->exit_id >= 0 && type == s->exit_id &&
 	    decode_record(s->dec, &rec, &ev) > 0 && ev.internal == INTERNAL_COMM) {
 		comm_note(s->comm, ev.pid, ev.comm, ts);
 		return;
 	}
+	if (s->comm_types) {	/* only the types whose names are shown */
+		int t = decoder_type(s->dec, type);
+
+		if (t < 0 || !(s->comm_types & (1u << t)))
+			return;
+	}
+	pid = tep_data_pid(s->tep, &rec);
 
 	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS && s->seen_pid[cpu] == pid + 1)
 		return;
