@@ -31,9 +31,16 @@ struct rec_ref {
  * (FTNET_ROUND_PAGES=N: fewer, for the tests of the merge) */
 #define ROUND_MAX_PAGES 4096
 
+/* The bytes of held records, copied one after the other: no allocation per record. */
+struct arena {
+	char	*buf;
+	size_t	used, cap;
+};
+
 struct rcpu {
 	struct rec_ref		*held;	/* newer than the last round's newest: data copied */
 	size_t			nheld, capheld;
+	struct arena		arena[2];	/* held's data, and the one the next round fills */
 	struct tracefs_cpu	*tcpu;
 	struct kbuffer		*kbuf;
 	struct tfs_cpu_stats	start;
@@ -142,8 +149,8 @@ void reader_close(struct reader *r)
 		}
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
-		for (size_t h = 0; h < c->nheld; h++)
-			free(c->held[h].data);
+		free(c->arena[0].buf);
+		free(c->arena[1].buf);
 		free(c->held);
 		for (size_t p = 0; p < c->npages; p++)
 			free(c->pages[p]);
@@ -254,28 +261,60 @@ static struct rec_ref *entry(struct rcpu *c, size_t i)
 	return i < c->nheld ? &c->held[i] : i - c->nheld < c->nrefs ? &c->refs[i - c->nheld] : NULL;
 }
 
-/* What was not handed on: held for the next round, this round's records copied. */
+/* The next arena, large enough for the bytes of n records from held and refs. */
+static struct arena *arena_next(struct rcpu *c, size_t from, size_t refs_from)
+{
+	struct arena *a = &c->arena[1];
+	size_t need = 0;
+
+	for (size_t i = from; i < c->nheld; i++)
+		need += (size_t)c->held[i].size;
+	for (size_t i = refs_from; i < c->nrefs; i++)
+		need += c->refs[i].data ? (size_t)c->refs[i].size : 0;
+	if (need > a->cap) {
+		a->cap = need + need / 2 + 4096;
+		free(a->buf);
+		a->buf = xmalloc(a->cap);
+	}
+	a->used = 0;
+	return a;
+}
+
+static void arena_copy(struct arena *a, struct rec_ref *h)
+{
+	if (!h->data)
+		return;
+	memcpy(a->buf + a->used, h->data, (size_t)h->size);
+	h->data = a->buf + a->used;
+	a->used += (size_t)h->size;
+}
+
+/*
+ * What was not handed on: held for the next round, the bytes of the records copied into the
+ * other arena (the pages and the arena they are in are reused next round), then swapped.
+ */
 static void hold_rest(struct rcpu *c, size_t from)
 {
-	size_t keep = from < c->nheld ? c->nheld - from : 0, n = keep;
+	size_t keep = from < c->nheld ? c->nheld - from : 0, n = 0;
 	size_t refs_from = from > c->nheld ? from - c->nheld : 0;
+	struct arena *a = arena_next(c, from, refs_from), tmp;
 
-	if (keep && c->nheld > keep)
-		memmove(c->held, c->held + (c->nheld - keep), keep * sizeof(*c->held));
-	if (n + c->nrefs - refs_from > c->capheld) {
-		c->capheld = n + c->nrefs - refs_from + 64;
+	if (keep + c->nrefs - refs_from > c->capheld) {
+		c->capheld = keep + c->nrefs - refs_from + 64;
 		c->held = xrealloc(c->held, c->capheld * sizeof(*c->held));
 	}
+	for (size_t i = from; i < c->nheld; i++) {
+		c->held[n] = c->held[i];
+		arena_copy(a, &c->held[n++]);
+	}
 	for (size_t i = refs_from; i < c->nrefs; i++) {
-		struct rec_ref *h = &c->held[n++];
-
-		*h = c->refs[i];
-		if (h->data) {
-			h->data = xmalloc((size_t)h->size);
-			memcpy(h->data, c->refs[i].data, (size_t)h->size);
-		}
+		c->held[n] = c->refs[i];
+		arena_copy(a, &c->held[n++]);
 	}
 	c->nheld = n;
+	tmp = c->arena[0];
+	c->arena[0] = c->arena[1];
+	c->arena[1] = tmp;
 }
 
 /*
@@ -299,8 +338,6 @@ static long merge(struct reader *r, const struct reader_sink *sink, uint64_t lim
 		if (!best || best->ts > limit)
 			break;
 		deliver(r, &r->cpus[bi], best, sink);
-		if (pos[bi] < r->cpus[bi].nheld)
-			free(best->data);	/* a copy, handed on */
 		pos[bi]++;
 		n++;
 	}
