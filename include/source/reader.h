@@ -23,6 +23,8 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 bool reader_holding(const struct reader *r);
 /* Reads what is left, and reports losses the page headers did not show (from stats). */
 long reader_finish(struct reader *r, const struct reader_sink *sink);
+/* How full the fullest CPU's buffer was in the last round: bytes read over its size. */
+double reader_fill(const struct reader *r);
 uint64_t reader_lost(const struct reader *r);
 uint64_t reader_records(const struct reader *r);
 /* The size of the pages read (the instance's sub-buffer size). */

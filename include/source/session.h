@@ -65,6 +65,7 @@ struct session {
 	char			(*raw)[2][64];	/* the raw events enabled for this run */
 	int			nraw;
 	bool			busy;		/* the last round was a flood's */
+	uint64_t		interval_ns;	/* busy: the time between reads (session.c) */
 	/* when set, every raw page as read, before its records are decoded (record) */
 	void			(*on_page)(void *arg, int cpu, const void *page, int size);
 	/* a trace.dat read instead of the kernel (src/source/session-file.c), or NULL */

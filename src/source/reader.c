@@ -63,6 +63,8 @@ struct reader {
 	int			ncpu;
 	int			page_size;
 	size_t			round_pages;
+	size_t			buffer_bytes;	/* of one CPU, 0: unknown */
+	double			fill;		/* the last round's fullest CPU, of buffer_bytes */
 };
 
 static int subbuf_size(struct tracefs_instance *inst)
@@ -72,6 +74,15 @@ static int subbuf_size(struct tracefs_instance *inst)
 	if (!tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &kb) && kb > 0)
 		return (int)(kb * 1024);
 	return getpagesize();
+}
+
+static size_t buffer_bytes(struct tracefs_instance *inst)
+{
+	long long kb;
+
+	if (!tracefs_instance_file_read_number(inst, "buffer_size_kb", &kb) && kb > 0)
+		return (size_t)kb * 1024;
+	return 0;
 }
 
 static size_t round_pages(void)
@@ -99,6 +110,7 @@ struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep
 	r->page_size = subbuf_size(inst);
 	r->round_pages = round_pages();
 	r->ncpu = tfs_ncpus();
+	r->buffer_bytes = buffer_bytes(inst);
 	r->cpus = xcalloc(r->ncpu, sizeof(*r->cpus));
 	r->pfds = xcalloc(r->ncpu, sizeof(*r->pfds));
 	lsize = tep_get_header_page_size(tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8;
@@ -404,10 +416,15 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 		if (ret == 0)	/* quiet for the whole wait: nothing older can come */
 			return reader_holding(r) ? merge(r, sink, UINT64_MAX) : 0;
 	}
+	r->fill = 0;
 	for (int i = 0; i < r->ncpu; i++) {
-		ret = cpu_drain(r, &r->cpus[i], sink);
+		struct rcpu *c = &r->cpus[i];
+
+		ret = cpu_drain(r, c, sink);
 		if (ret < 0)
 			return ret;
+		if (r->buffer_bytes && (double)c->used_pages * r->page_size / r->buffer_bytes > r->fill)
+			r->fill = (double)c->used_pages * r->page_size / r->buffer_bytes;
 	}
 	return merge_round(r, sink);
 }
@@ -456,6 +473,11 @@ long reader_finish(struct reader *r, const struct reader_sink *sink)
 		}
 	}
 	return n;
+}
+
+double reader_fill(const struct reader *r)
+{
+	return r->fill;
 }
 
 uint64_t reader_lost(const struct reader *r)
