@@ -119,6 +119,22 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 	st->fo.match = packet_matches;
 }
 
+/* Where the filter applies: every step in user space; the kernel reads all of them. */
+static void filter_note(void)
+{
+	const struct probe_def *pr[32];
+	int n = group_extras(group_find("follow"), pr, 32);
+	char funcs[512] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < n && len < sizeof(funcs); i++)
+		len += snprintf(funcs + len, sizeof(funcs) - len, "%s%s", i ? ", " : "",
+				pr[i]->func);
+	note("the filter is applied in user space: a path is shown when a packet read at %s "
+	     "matches; every step of every packet is read (no step is filtered in the kernel)",
+	     n ? funcs : "no probe");
+}
+
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
 static bool stacks_start(struct follow_state *st, struct session *s)
 {
@@ -164,6 +180,8 @@ static void started(void *arg, struct session *s)
 			     "can match the filter");
 	} else {
 		st->fo.stacks = st->stacks && stacks_start(st, s);
+		if (st->filter && verbose)
+			filter_note();
 	}
 	st->f = follow_new(&st->fo);
 }
