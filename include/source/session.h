@@ -34,6 +34,7 @@ struct session_opts {
 	 * Others are not looked up: a flood of them costs no /proc or saved_cmdlines read */
 	unsigned int		comm_types;
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
+	bool			no_map;		/* read() the buffers, never a map (pages kept) */
 };
 
 struct session {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rbmap.h"
 #include "source/reader.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
@@ -42,6 +43,7 @@ struct rcpu {
 	size_t			nheld, capheld;
 	struct arena		arena[2];	/* held's data, and the one the next round fills */
 	struct tracefs_cpu	*tcpu;
+	struct rbmap		*map;	/* the buffer mapped, or NULL: read() */
 	struct kbuffer		*kbuf;
 	struct tfs_cpu_stats	start;
 	struct rec_ref		*refs;
@@ -65,6 +67,8 @@ struct reader {
 	size_t			round_pages;
 	size_t			buffer_bytes;	/* of one CPU, 0: unknown */
 	double			fill;		/* the last round's fullest CPU, of buffer_bytes */
+	int			mapped;		/* CPUs read through a map */
+	char			map_why[160];	/* why not, where none is */
 };
 
 static int subbuf_size(struct tracefs_instance *inst)
@@ -97,7 +101,24 @@ static size_t round_pages(void)
 	return *env && !*end && n >= 1 && n <= ROUND_MAX_PAGES ? n : ROUND_MAX_PAGES;
 }
 
-struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep)
+/* The CPU's buffer mapped where asked for and the kernel lets it (6.10+), with its why not. */
+static void cpu_map(struct reader *r, struct rcpu *c, int fd, int long_size)
+{
+	c->map = rbmap_open(fd, long_size);
+	if (c->map && rbmap_subbuf_size(c->map) != r->page_size) {
+		snprintf(r->map_why, sizeof(r->map_why), "its sub-buffers are %d bytes, not %d",
+			 rbmap_subbuf_size(c->map), r->page_size);
+		rbmap_close(c->map);
+		c->map = NULL;
+	} else if (!c->map && !r->map_why[0]) {
+		snprintf(r->map_why, sizeof(r->map_why), "mmap of trace_pipe_raw: %s%s",
+			 strerror(errno), errno == ENODEV || errno == EINVAL ?
+			 " (Linux 6.10+ maps it)" : "");
+	}
+	r->mapped += c->map != NULL;
+}
+
+struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep, bool map)
 {
 	enum kbuffer_long_size lsize;
 	enum kbuffer_endian endian;
@@ -134,6 +155,8 @@ struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep
 		}
 		c->fd = fd;
 		c->cpu = cpu;
+		if (map)
+			cpu_map(r, c, fd, lsize == KBUFFER_LSIZE_4 ? 4 : 8);
 		tfs_cpu_stats(inst, cpu, &c->start);
 		r->pfds[n].fd = fd;
 		r->pfds[n].events = POLLIN;
@@ -155,6 +178,7 @@ void reader_close(struct reader *r)
 	for (int i = 0; i < r->ncpu; i++) {
 		struct rcpu *c = &r->cpus[i];
 
+		rbmap_close(c->map);
 		if (c->tcpu) {
 			tracefs_cpu_free_fd(c->tcpu);
 			close(c->fd);
@@ -195,7 +219,9 @@ static struct rec_ref *ref_add(struct rcpu *c)
 	return &c->refs[c->nrefs++];
 }
 
-static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sink)
+/* A page's records from offset skip of its data; lost: events lost before them (a map's) */
+static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sink, int skip,
+		       uint64_t lost)
 {
 	unsigned long long ts;
 	struct rec_ref *ref;
@@ -205,14 +231,15 @@ static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sin
 	if (kbuffer_load_subbuffer(c->kbuf, page) < 0)
 		return;
 	missed = kbuffer_missed_events(c->kbuf);
-	if (missed) {
+	if (missed || lost) {
 		ref = ref_add(c);
 		ref->ts = kbuffer_subbuf_timestamp(c->kbuf, page);
 		ref->data = NULL;
 		ref->size = 0;
-		ref->lost = missed > 0 ? (uint64_t)missed : LOST_UNKNOWN;
+		ref->lost = lost ? lost : missed > 0 ? (uint64_t)missed : LOST_UNKNOWN;
 	}
-	for (data = kbuffer_read_event(c->kbuf, &ts); data;
+	for (data = skip ? kbuffer_read_at_offset(c->kbuf, skip, &ts) :
+		    kbuffer_read_event(c->kbuf, &ts); data;
 	     data = kbuffer_next_event(c->kbuf, &ts)) {
 		ref = ref_add(c);
 		ref->ts = ts;
@@ -224,12 +251,27 @@ static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sin
 	}
 }
 
+/* The next page of a mapped CPU: a read()'s return value, errno set on failure. */
+static int map_read(struct rcpu *c, char *page, int size, int *skip, uint64_t *lost)
+{
+	int ret = rbmap_read(c->map, page, size, skip, lost);
+
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return ret;
+}
+
 static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink *sink)
 {
 	c->cut = true;
 	for (size_t n = 0; n < r->round_pages; n++) {
 		char *page = page_get(r, c);
-		int ret = tracefs_cpu_read(c->tcpu, page, true);
+		uint64_t lost = 0;
+		int skip = 0;
+		int ret = c->map ? map_read(c, page, r->page_size, &skip, &lost) :
+			  tracefs_cpu_read(c->tcpu, page, true);
 
 		if (ret <= 0) {
 			c->used_pages--;
@@ -240,7 +282,7 @@ static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink 
 		}
 		if (sink->page)
 			sink->page(sink->ctx, c->cpu, page, ret);
-		page_parse(c, page, sink);
+		page_parse(c, page, sink, skip, lost);
 	}
 	return 0;
 }
@@ -473,6 +515,17 @@ long reader_finish(struct reader *r, const struct reader_sink *sink)
 		}
 	}
 	return n;
+}
+
+const char *reader_method(const struct reader *r, const char **why)
+{
+	*why = r->map_why[0] ? r->map_why : NULL;
+	return !r->mapped ? "read" : r->mapped == r->ncpu ? "mmap" : "mmap and read";
+}
+
+bool reader_map_supported(struct tracefs_instance *inst, char *why, size_t size)
+{
+	return rbmap_supported(inst, why, size);
 }
 
 double reader_fill(const struct reader *r)
