@@ -50,7 +50,7 @@ struct session {
 	bool			cleaned;	/* turned off what a dead run left on */
 	int			lockfd;
 	unsigned int		types;		/* event types delivered (bit per enum ftnet_type) */
-	unsigned int		comm_types;	/* of those, the ones named (session_opts), 0: all */
+	unsigned int		comm_types;	/* of those, the ones named (0: all) */
 	struct tep_handle	*tep;
 	struct decoder		*dec;
 	struct reader		*rd;

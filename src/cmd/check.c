@@ -77,7 +77,8 @@ static void check_map(void)
 		return;
 	}
 	if (reader_map_supported(inst, why, sizeof(why)))
-		snprintf(buf, sizeof(buf), "mapped (mmap of trace_pipe_raw; FTNET_READ=read: read())");
+		snprintf(buf, sizeof(buf), "mapped (mmap of trace_pipe_raw; FTNET_READ=read: "
+			 "read())");
 	else
 		snprintf(buf, sizeof(buf), "read() (%s)", why);
 	row("ring_buffer_map", "ring buffer", buf);

@@ -242,7 +242,8 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 
 	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %"
 		PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %"
-		PRIu64 " in flight at the end, %" PRIu64 " events read, %" PRIu64 " events lost%s\n",
+		PRIu64 " in flight at the end, %" PRIu64 " events read, %" PRIu64
+		" events lost%s\n",
 		prog_name, st->shown, st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED],
 		st->shown_by[FV_CONSUMED], st->shown_by[FV_EXPIRED], st->hidden,
 		st->hidden ? " (--all shows them)" : "", fs->in_flight, rs->records, rs->lost,

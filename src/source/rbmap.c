@@ -46,7 +46,7 @@ struct rbmap {
 	size_t					meta_len, data_len;
 	int					fd;
 	int					long_size;	/* of the commit field */
-	uint32_t				id, done;	/* the sub-buffer, bytes handed on */
+	uint32_t				id, done;	/* sub-buffer, bytes handed on */
 	uint64_t				overrun;	/* as last seen */
 };
 
@@ -125,7 +125,8 @@ int rbmap_read(struct rbmap *m, void *page, int size, int *skip, uint64_t *lost)
 	m->overrun = m->meta->overrun;
 	id = m->meta->reader.id;
 	end = m->meta->reader.read;
-	if (id >= m->meta->nr_subbufs || hdr + end > m->meta->subbuf_size || hdr + end > (uint32_t)size)
+	if (id >= m->meta->nr_subbufs || hdr + end > m->meta->subbuf_size ||
+	    hdr + end > (uint32_t)size)
 		return -EIO;
 	if (id != m->id) {	/* a new sub-buffer: all of it is ours */
 		m->id = id;

@@ -461,12 +461,15 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 	r->fill = 0;
 	for (int i = 0; i < r->ncpu; i++) {
 		struct rcpu *c = &r->cpus[i];
+		double fill;
 
 		ret = cpu_drain(r, c, sink);
 		if (ret < 0)
 			return ret;
-		if (r->buffer_bytes && (double)c->used_pages * r->page_size / r->buffer_bytes > r->fill)
-			r->fill = (double)c->used_pages * r->page_size / r->buffer_bytes;
+		fill = r->buffer_bytes ? (double)c->used_pages * r->page_size /
+		       (double)r->buffer_bytes : 0;
+		if (fill > r->fill)
+			r->fill = fill;
 	}
 	return merge_round(r, sink);
 }
