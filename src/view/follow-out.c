@@ -12,12 +12,19 @@
 #include "source/stacks.h"
 #include "base/util.h"
 
+/* "0x..." without snprintf: every path has its skb's address */
 static void hex(const char *key, const char *fmt, uint64_t v)
 {
-	char buf[24];
+	char buf[24], *b = buf + sizeof(buf);
 
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	out_str(key, fmt, buf);
+	*--b = '\0';
+	do {
+		*--b = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--b = 'x';
+	*--b = '0';
+	out_str(key, fmt, b);
 }
 
 static const char *proto_name(int proto, char *buf, size_t size)
@@ -50,9 +57,12 @@ static void func_base(const struct ksyms *ks, uint64_t addr, char *buf, size_t s
 uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks)
 {
 	char loc[160], buf[160];
-	uint64_t at = ksyms_start(ks, p->location);
+	uint64_t at;
 	uint32_t i = 0;
 
+	if (!p->nframes)	/* no stack to correct it with (and no symbol search per path) */
+		return p->location;
+	at = ksyms_start(ks, p->location);
 	while (i < p->nframes) {
 		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
 		if (!stacks_tracing_frame(buf))
