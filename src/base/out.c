@@ -68,37 +68,65 @@ static const char *conv_parse(const char *f, struct conv *c)
 }
 
 /*
- * Whether fmt is made only of what put_simple writes: text, "%%", and %s, %d, %i, %u, %x
- * with '-', a width and l or ll; no precision, no '+', no '0', no floats.
+ * A format compiled once: runs of text, each followed by a conversion (letter 0: none). Only
+ * what put_simple writes: text, "%%", and %s, %d, %i, %u, %x with '-', a width and l or ll;
+ * no precision, no '+', no '0', no floats, at most FMT_OPS conversions. Other formats go to
+ * vsnprintf.
  */
-static bool simple_fmt_scan(const char *fmt)
-{
-	struct conv c;
+#define FMT_OPS 8
 
-	for (const char *f = strchr(fmt, '%'); f; f = strchr(f + 1, '%')) {
-		f = conv_parse(f + 1, &c);
-		if (c.letter == '%' && !c.left && !c.width && !c.longs)
-			continue;
-		if (!c.letter || !strchr("sdiux", c.letter) || (c.letter == 's' && c.longs) ||
-		    c.zero)
-			return false;
+struct fmt_prog {
+	const char	*fmt;
+	bool		simple;
+	int		nops;
+	struct {
+		const char	*text;
+		size_t		len;
+		struct conv	c;
+	} ops[FMT_OPS + 1];
+};
+
+static void fmt_compile(struct fmt_prog *p, const char *fmt)
+{
+	const char *f = fmt, *pct;
+
+	p->fmt = fmt;
+	p->simple = false;
+	p->nops = 0;
+	for (;;) {
+		if (p->nops > FMT_OPS)
+			return;
+		pct = strchrnul(f, '%');
+		p->ops[p->nops].text = f;
+		p->ops[p->nops].len = (size_t)(pct - f);
+		p->ops[p->nops].c = (struct conv){ 0 };
+		if (!*pct)
+			break;
+		f = conv_parse(pct + 1, &p->ops[p->nops].c);
+		if (!*f || !strchr("sdiux%", *f))
+			return;
+		if (*f == '%' ? p->ops[p->nops].c.left || p->ops[p->nops].c.width ||
+				p->ops[p->nops].c.longs : (*f == 's' && p->ops[p->nops].c.longs) ||
+		    p->ops[p->nops].c.zero)
+			return;
+		p->nops++;
+		f++;
 	}
-	return true;
+	p->nops++;
+	p->simple = true;
 }
 
-/* Formats are literals: the answer for each is kept by its address (a slot per hash). */
+/* Formats are literals: each is compiled once, kept by its address (a slot per hash). */
 #define FMT_CACHE 256
 
-static bool simple_fmt(const char *fmt)
+static const struct fmt_prog *fmt_prog(const char *fmt)
 {
-	static struct { const char *fmt; bool simple; } cache[FMT_CACHE];
-	size_t h = ((uintptr_t)fmt >> 3) % FMT_CACHE;
+	static struct fmt_prog cache[FMT_CACHE];
+	struct fmt_prog *p = &cache[((uintptr_t)fmt >> 3) % FMT_CACHE];
 
-	if (cache[h].fmt != fmt) {
-		cache[h].simple = simple_fmt_scan(fmt);
-		cache[h].fmt = fmt;
-	}
-	return cache[h].simple;
+	if (p->fmt != fmt)
+		fmt_compile(p, fmt);
+	return p;
 }
 
 static void put_padded(const char *s, size_t n, const struct conv *c)
@@ -147,25 +175,23 @@ static void put_number(const struct conv *c, va_list *ap)
  * vsnprintf, which took a third of follow's time under a flood. A format is assumed not to
  * change at its address: those given are literals.
  */
-static void put_simple(const char *fmt, va_list *ap)
+static void put_simple(const struct fmt_prog *p, va_list *ap)
 {
-	struct conv c;
+	for (int i = 0; i < p->nops; i++) {
+		const struct conv *c = &p->ops[i].c;
 
-	for (const char *f = fmt, *pct; *f; f++) {
-		pct = strchrnul(f, '%');
-		put(f, (size_t)(pct - f));
-		if (!*pct)
-			break;
-		f = conv_parse(pct + 1, &c);
-		if (c.letter == '%') {
+		put(p->ops[i].text, p->ops[i].len);
+		if (!c->letter) {
+			continue;
+		} else if (c->letter == '%') {
 			put("%", 1);
-		} else if (c.letter == 's') {
+		} else if (c->letter == 's') {
 			const char *v = va_arg(*ap, const char *);
 
 			v = v ? v : "(null)";
-			put_padded(v, strlen(v), &c);
+			put_padded(v, strlen(v), c);
 		} else {
-			put_number(&c, ap);
+			put_number(c, ap);
 		}
 	}
 }
@@ -173,14 +199,16 @@ static void put_simple(const char *fmt, va_list *ap)
 static void vputf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static void vputf(const char *fmt, va_list ap)
 {
+	const struct fmt_prog *prog;
 	va_list again;
 	int n;
 
 	if (!*fmt)
 		return;
-	if (simple_fmt(fmt)) {
+	prog = fmt_prog(fmt);
+	if (prog->simple) {
 		va_copy(again, ap);
-		put_simple(fmt, &again);
+		put_simple(prog, &again);
 		va_end(again);
 		return;
 	}
