@@ -22,6 +22,8 @@ void decoder_free(struct decoder *d);
  * an event ftnet decodes (or is an uninteresting state change), -1 on a short record.
  */
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev);
+/* The enum ftnet_type of the events of this id, -1 for an event d does not decode. */
+int decoder_type(struct decoder *d, int id);
 /* Whether d decodes the event (sys, name): what the unit tests check for every group. */
 bool decoder_has(const struct decoder *d, const char *sys, const char *name);
 /* Whether an event that reads packet headers (the kprobes of drops and follow) is known. */

@@ -11,7 +11,11 @@
 
 struct reader;
 
-struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep);
+/*
+ * Opens every online CPU's trace_pipe_raw; with map, each CPU's buffer is read through a
+ * memory map where the kernel allows it (6.10+), else with read().
+ */
+struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep, bool map);
 void reader_close(struct reader *r);
 /*
  * Waits up to timeout_ms for data (0: do not wait, -1: forever), then reads everything
@@ -28,6 +32,12 @@ bool reader_holding(const struct reader *r);
 void reader_batch(struct reader *r);
 /* Reads what is left, and reports losses the page headers did not show (from stats). */
 long reader_finish(struct reader *r, const struct reader_sink *sink);
+/* "mmap", "read" or "mmap and read": how the buffers are read; *why: why not mapped, or NULL */
+const char *reader_method(const struct reader *r, const char **why);
+/* Whether this kernel maps the instance's buffers (trying cpu0's); why not in why. */
+bool reader_map_supported(struct tracefs_instance *inst, char *why, size_t size);
+/* How full the fullest CPU's buffer was in the last round: bytes read over its size. */
+double reader_fill(const struct reader *r);
 uint64_t reader_lost(const struct reader *r);
 uint64_t reader_records(const struct reader *r);
 /* The size of the pages read (the instance's sub-buffer size). */

@@ -30,12 +30,16 @@ struct session_opts {
 	const char *const	*events;	/* raw "sys:name" events for this run (count) */
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
+	/* event types (bit per enum ftnet_type) whose task name the command shows; 0: all.
+	 * Others are not looked up: a flood of them costs no /proc or saved_cmdlines read */
+	unsigned int		comm_types;
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
 	/*
 	 * Pages written as they are read (record): woken when 1% of the buffer is full or a
 	 * second has passed, not at every event, so a slow trickle does not cost a page each.
 	 */
 	bool			batch_pages;
+	bool			no_map;		/* read() the buffers, never a map (pages kept) */
 };
 
 struct session {
@@ -51,6 +55,7 @@ struct session {
 	bool			cleaned;	/* turned off what a dead run left on */
 	int			lockfd;
 	unsigned int		types;		/* event types delivered (bit per enum ftnet_type) */
+	unsigned int		comm_types;	/* of those, the ones named (0: all) */
 	struct tep_handle	*tep;
 	struct decoder		*dec;
 	struct reader		*rd;
@@ -66,6 +71,7 @@ struct session {
 	char			(*raw)[2][64];	/* the raw events enabled for this run */
 	int			nraw;
 	bool			busy;		/* the last round was a flood's */
+	uint64_t		interval_ns;	/* busy: the time between reads (session.c) */
 	/* when set, every raw page as read, before its records are decoded (record) */
 	void			(*on_page)(void *arg, int cpu, const void *page, int size);
 	/* a trace.dat read instead of the kernel (src/source/session-file.c), or NULL */

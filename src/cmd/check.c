@@ -14,6 +14,7 @@
 #include "kernel/koffs.h"
 #include "base/opt.h"
 #include "kernel/owner.h"
+#include "source/reader.h"
 #include "base/util.h"
 
 const struct cmd_spec check_spec = {
@@ -59,6 +60,31 @@ static const char *lockdown(char *buf, size_t size)
 	return buf;
 }
 
+/* How readers read the buffers: mapped (6.10+), tried on cpu0 of an instance of our own. */
+static void check_map(void)
+{
+	char name[64], why[200], buf[256];
+	struct tracefs_instance *inst;
+	bool created = false;
+
+	snprintf(name, sizeof(name), "ftnet-check-%d", (int)getpid());
+	inst = tfs_instance_open(name, true, &created);
+	if (!inst || !created) {
+		row("ring_buffer_map", "ring buffer", "unknown (cannot make an instance to try: "
+		    "run as root)");
+		if (inst)
+			tracefs_instance_free(inst);
+		return;
+	}
+	if (reader_map_supported(inst, why, sizeof(why)))
+		snprintf(buf, sizeof(buf), "mapped (mmap of trace_pipe_raw; FTNET_READ=read: "
+			 "read())");
+	else
+		snprintf(buf, sizeof(buf), "read() (%s)", why);
+	row("ring_buffer_map", "ring buffer", buf);
+	tfs_instance_remove(inst);
+}
+
 /* tracefs, the kernel, lockdown, kprobes, $argN, kallsyms and drop reasons: one row each */
 static void check_kernel(struct ftnet_ctx *ctx)
 {
@@ -102,6 +128,7 @@ static void check_kernel(struct ftnet_ctx *ctx)
 			    "no (kfree_skb has no reason field before 5.17: locations only)");
 		tep_free(tep);
 	}
+	check_map();
 }
 
 /* The kernel's triggers: what record --flight stops with, and in-kernel aggregation. */

@@ -119,6 +119,22 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 	st->fo.match = packet_matches;
 }
 
+/* Where the filter applies: every step in user space; the kernel reads all of them. */
+static void filter_note(void)
+{
+	const struct probe_def *pr[32];
+	int n = group_extras(group_find("follow"), pr, 32);
+	char funcs[512] = "";
+	size_t len = 0;
+
+	for (int i = 0; i < n && len < sizeof(funcs); i++)
+		len += snprintf(funcs + len, sizeof(funcs) - len, "%s%s", i ? ", " : "",
+				pr[i]->func);
+	note("the filter is applied in user space: a path is shown when a packet read at %s "
+	     "matches; every step of every packet is read (no step is filtered in the kernel)",
+	     n ? funcs : "no probe");
+}
+
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
 static bool stacks_start(struct follow_state *st, struct session *s)
 {
@@ -164,6 +180,8 @@ static void started(void *arg, struct session *s)
 			     "can match the filter");
 	} else {
 		st->fo.stacks = st->stacks && stacks_start(st, s);
+		if (st->filter && verbose)
+			filter_note();
 	}
 	st->f = follow_new(&st->fo);
 }
@@ -224,11 +242,12 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 
 	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %"
 		PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %"
-		PRIu64 " in flight at the end, %" PRIu64 " events lost%s\n", prog_name, st->shown,
-		st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED], st->shown_by[FV_CONSUMED],
-		st->shown_by[FV_EXPIRED], st->hidden, st->hidden ? " (--all shows them)" : "",
-		fs->in_flight, rs->lost, rs->lost ? ": paths may miss steps; enlarge the buffer "
-		"(--buffer-kb)" : "");
+		PRIu64 " in flight at the end, %" PRIu64 " events read, %" PRIu64
+		" events lost%s\n",
+		prog_name, st->shown, st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED],
+		st->shown_by[FV_CONSUMED], st->shown_by[FV_EXPIRED], st->hidden,
+		st->hidden ? " (--all shows them)" : "", fs->in_flight, rs->records, rs->lost,
+		rs->lost ? ": paths may miss steps; enlarge the buffer (--buffer-kb)" : "");
 	if (fs->no_room)
 		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths "
 			"were in flight already (--max-paths)\n", prog_name, fs->no_room, max);
@@ -267,6 +286,7 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;
+	r.so.comm_types = 1u << EV_COPY;	/* "read by": the other steps show no task */
 	r.read_file = o.read;
 	r.duration = o.duration;
 	r.interval = o.expire / 4 < 0.25 ? o.expire / 4 : 0.25;

@@ -287,25 +287,35 @@ void decoder_free(struct decoder *d)
 	free(d);
 }
 
+static const struct evdecoder *decoder_of(struct decoder *d, int id)
+{
+	if (d->eds[d->last].event && d->eds[d->last].event->id == id)
+		return &d->eds[d->last];
+	for (int i = 0; i < d->n; i++) {
+		if (d->eds[i].event->id == id) {
+			d->last = i;
+			return &d->eds[i];
+		}
+	}
+	return NULL;
+}
+
+int decoder_type(struct decoder *d, int id)
+{
+	const struct evdecoder *ed = decoder_of(d, id);
+
+	return ed ? (int)ed->type : -1;
+}
+
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev)
 {
-	const struct evdecoder *ed = NULL;
+	const struct evdecoder *ed;
 	uint16_t id;
 
 	if (rec->size < 8)
 		return -1;
 	memcpy(&id, rec->data, 2);	/* common_type is the first field of every event */
-	if (d->eds[d->last].event && d->eds[d->last].event->id == id) {
-		ed = &d->eds[d->last];
-	} else {
-		for (int i = 0; i < d->n; i++) {
-			if (d->eds[i].event->id == id) {
-				ed = &d->eds[i];
-				d->last = i;
-				break;
-			}
-		}
-	}
+	ed = decoder_of(d, id);
 	if (!ed)
 		return 0;
 	if (rec->size < ed->min_size)

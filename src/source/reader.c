@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rbmap.h"
 #include "source/reader.h"
 #include "kernel/tfs.h"
 #include "base/util.h"
@@ -31,10 +32,18 @@ struct rec_ref {
  * (FTNET_ROUND_PAGES=N: fewer, for the tests of the merge) */
 #define ROUND_MAX_PAGES 4096
 
+/* The bytes of held records, copied one after the other: no allocation per record. */
+struct arena {
+	char	*buf;
+	size_t	used, cap;
+};
+
 struct rcpu {
 	struct rec_ref		*held;	/* newer than the last round's newest: data copied */
 	size_t			nheld, capheld;
+	struct arena		arena[2];	/* held's data, and the one the next round fills */
 	struct tracefs_cpu	*tcpu;
+	struct rbmap		*map;	/* the buffer mapped, or NULL: read() */
 	struct kbuffer		*kbuf;
 	struct tfs_cpu_stats	start;
 	struct rec_ref		*refs;
@@ -57,6 +66,10 @@ struct reader {
 	int			ncpu;
 	int			page_size;
 	size_t			round_pages;
+	size_t			buffer_bytes;	/* of one CPU, 0: unknown */
+	double			fill;		/* the last round's fullest CPU, of buffer_bytes */
+	int			mapped;		/* CPUs read through a map */
+	char			map_why[160];	/* why not, where none is */
 };
 
 static int subbuf_size(struct tracefs_instance *inst)
@@ -66,6 +79,15 @@ static int subbuf_size(struct tracefs_instance *inst)
 	if (!tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &kb) && kb > 0)
 		return (int)(kb * 1024);
 	return getpagesize();
+}
+
+static size_t buffer_bytes(struct tracefs_instance *inst)
+{
+	long long kb;
+
+	if (!tracefs_instance_file_read_number(inst, "buffer_size_kb", &kb) && kb > 0)
+		return (size_t)kb * 1024;
+	return 0;
 }
 
 static size_t round_pages(void)
@@ -80,7 +102,24 @@ static size_t round_pages(void)
 	return *env && !*end && n >= 1 && n <= ROUND_MAX_PAGES ? n : ROUND_MAX_PAGES;
 }
 
-struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep)
+/* The CPU's buffer mapped where asked for and the kernel lets it (6.10+), with its why not. */
+static void cpu_map(struct reader *r, struct rcpu *c, int fd, int long_size)
+{
+	c->map = rbmap_open(fd, long_size);
+	if (c->map && rbmap_subbuf_size(c->map) != r->page_size) {
+		snprintf(r->map_why, sizeof(r->map_why), "its sub-buffers are %d bytes, not %d",
+			 rbmap_subbuf_size(c->map), r->page_size);
+		rbmap_close(c->map);
+		c->map = NULL;
+	} else if (!c->map && !r->map_why[0]) {
+		snprintf(r->map_why, sizeof(r->map_why), "mmap of trace_pipe_raw: %s%s",
+			 strerror(errno), errno == ENODEV || errno == EINVAL ?
+			 " (Linux 6.10+ maps it)" : "");
+	}
+	r->mapped += c->map != NULL;
+}
+
+struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep, bool map)
 {
 	enum kbuffer_long_size lsize;
 	enum kbuffer_endian endian;
@@ -93,6 +132,7 @@ struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep
 	r->page_size = subbuf_size(inst);
 	r->round_pages = round_pages();
 	r->ncpu = tfs_ncpus();
+	r->buffer_bytes = buffer_bytes(inst);
 	r->cpus = xcalloc(r->ncpu, sizeof(*r->cpus));
 	r->pfds = xcalloc(r->ncpu, sizeof(*r->pfds));
 	lsize = tep_get_header_page_size(tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8;
@@ -116,6 +156,8 @@ struct reader *reader_open(struct tracefs_instance *inst, struct tep_handle *tep
 		}
 		c->fd = fd;
 		c->cpu = cpu;
+		if (map)
+			cpu_map(r, c, fd, lsize == KBUFFER_LSIZE_4 ? 4 : 8);
 		tfs_cpu_stats(inst, cpu, &c->start);
 		r->pfds[n].fd = fd;
 		r->pfds[n].events = POLLIN;
@@ -137,14 +179,15 @@ void reader_close(struct reader *r)
 	for (int i = 0; i < r->ncpu; i++) {
 		struct rcpu *c = &r->cpus[i];
 
+		rbmap_close(c->map);
 		if (c->tcpu) {
 			tracefs_cpu_free_fd(c->tcpu);
 			close(c->fd);
 		}
 		if (c->kbuf)
 			kbuffer_free(c->kbuf);
-		for (size_t h = 0; h < c->nheld; h++)
-			free(c->held[h].data);
+		free(c->arena[0].buf);
+		free(c->arena[1].buf);
 		free(c->held);
 		for (size_t p = 0; p < c->npages; p++)
 			free(c->pages[p]);
@@ -177,7 +220,9 @@ static struct rec_ref *ref_add(struct rcpu *c)
 	return &c->refs[c->nrefs++];
 }
 
-static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sink)
+/* A page's records from offset skip of its data; lost: events lost before them (a map's) */
+static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sink, int skip,
+		       uint64_t lost)
 {
 	unsigned long long ts;
 	struct rec_ref *ref;
@@ -187,14 +232,15 @@ static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sin
 	if (kbuffer_load_subbuffer(c->kbuf, page) < 0)
 		return;
 	missed = kbuffer_missed_events(c->kbuf);
-	if (missed) {
+	if (missed || lost) {
 		ref = ref_add(c);
 		ref->ts = kbuffer_subbuf_timestamp(c->kbuf, page);
 		ref->data = NULL;
 		ref->size = 0;
-		ref->lost = missed > 0 ? (uint64_t)missed : LOST_UNKNOWN;
+		ref->lost = lost ? lost : missed > 0 ? (uint64_t)missed : LOST_UNKNOWN;
 	}
-	for (data = kbuffer_read_event(c->kbuf, &ts); data;
+	for (data = skip ? kbuffer_read_at_offset(c->kbuf, skip, &ts) :
+		    kbuffer_read_event(c->kbuf, &ts); data;
 	     data = kbuffer_next_event(c->kbuf, &ts)) {
 		ref = ref_add(c);
 		ref->ts = ts;
@@ -206,12 +252,27 @@ static void page_parse(struct rcpu *c, char *page, const struct reader_sink *sin
 	}
 }
 
+/* The next page of a mapped CPU: a read()'s return value, errno set on failure. */
+static int map_read(struct rcpu *c, char *page, int size, int *skip, uint64_t *lost)
+{
+	int ret = rbmap_read(c->map, page, size, skip, lost);
+
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return ret;
+}
+
 static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink *sink)
 {
 	c->cut = true;
 	for (size_t n = 0; n < r->round_pages; n++) {
 		char *page = page_get(r, c);
-		int ret = tracefs_cpu_read(c->tcpu, page, true);
+		uint64_t lost = 0;
+		int skip = 0;
+		int ret = c->map ? map_read(c, page, r->page_size, &skip, &lost) :
+			  tracefs_cpu_read(c->tcpu, page, true);
 
 		if (ret <= 0) {
 			c->used_pages--;
@@ -222,7 +283,7 @@ static int cpu_drain(struct reader *r, struct rcpu *c, const struct reader_sink 
 		}
 		if (sink->page)
 			sink->page(sink->ctx, c->cpu, page, ret);
-		page_parse(c, page, sink);
+		page_parse(c, page, sink, skip, lost);
 	}
 	return 0;
 }
@@ -255,28 +316,60 @@ static struct rec_ref *entry(struct rcpu *c, size_t i)
 	return i < c->nheld ? &c->held[i] : i - c->nheld < c->nrefs ? &c->refs[i - c->nheld] : NULL;
 }
 
-/* What was not handed on: held for the next round, this round's records copied. */
+/* The next arena, large enough for the bytes of n records from held and refs. */
+static struct arena *arena_next(struct rcpu *c, size_t from, size_t refs_from)
+{
+	struct arena *a = &c->arena[1];
+	size_t need = 0;
+
+	for (size_t i = from; i < c->nheld; i++)
+		need += (size_t)c->held[i].size;
+	for (size_t i = refs_from; i < c->nrefs; i++)
+		need += c->refs[i].data ? (size_t)c->refs[i].size : 0;
+	if (need > a->cap) {
+		a->cap = need + need / 2 + 4096;
+		free(a->buf);
+		a->buf = xmalloc(a->cap);
+	}
+	a->used = 0;
+	return a;
+}
+
+static void arena_copy(struct arena *a, struct rec_ref *h)
+{
+	if (!h->data)
+		return;
+	memcpy(a->buf + a->used, h->data, (size_t)h->size);
+	h->data = a->buf + a->used;
+	a->used += (size_t)h->size;
+}
+
+/*
+ * What was not handed on: held for the next round, the bytes of the records copied into the
+ * other arena (the pages and the arena they are in are reused next round), then swapped.
+ */
 static void hold_rest(struct rcpu *c, size_t from)
 {
-	size_t keep = from < c->nheld ? c->nheld - from : 0, n = keep;
+	size_t keep = from < c->nheld ? c->nheld - from : 0, n = 0;
 	size_t refs_from = from > c->nheld ? from - c->nheld : 0;
+	struct arena *a = arena_next(c, from, refs_from), tmp;
 
-	if (keep && c->nheld > keep)
-		memmove(c->held, c->held + (c->nheld - keep), keep * sizeof(*c->held));
-	if (n + c->nrefs - refs_from > c->capheld) {
-		c->capheld = n + c->nrefs - refs_from + 64;
+	if (keep + c->nrefs - refs_from > c->capheld) {
+		c->capheld = keep + c->nrefs - refs_from + 64;
 		c->held = xrealloc(c->held, c->capheld * sizeof(*c->held));
 	}
+	for (size_t i = from; i < c->nheld; i++) {
+		c->held[n] = c->held[i];
+		arena_copy(a, &c->held[n++]);
+	}
 	for (size_t i = refs_from; i < c->nrefs; i++) {
-		struct rec_ref *h = &c->held[n++];
-
-		*h = c->refs[i];
-		if (h->data) {
-			h->data = xmalloc((size_t)h->size);
-			memcpy(h->data, c->refs[i].data, (size_t)h->size);
-		}
+		c->held[n] = c->refs[i];
+		arena_copy(a, &c->held[n++]);
 	}
 	c->nheld = n;
+	tmp = c->arena[0];
+	c->arena[0] = c->arena[1];
+	c->arena[1] = tmp;
 }
 
 /*
@@ -300,8 +393,6 @@ static long merge(struct reader *r, const struct reader_sink *sink, uint64_t lim
 		if (!best || best->ts > limit)
 			break;
 		deliver(r, &r->cpus[bi], best, sink);
-		if (pos[bi] < r->cpus[bi].nheld)
-			free(best->data);	/* a copy, handed on */
 		pos[bi]++;
 		n++;
 	}
@@ -374,10 +465,18 @@ long reader_round(struct reader *r, int timeout_ms, const struct reader_sink *si
 		if (ret == 0 && !r->read_on_timeout)
 			return reader_holding(r) ? merge(r, sink, UINT64_MAX) : 0;
 	}
+	r->fill = 0;
 	for (int i = 0; i < r->ncpu; i++) {
-		ret = cpu_drain(r, &r->cpus[i], sink);
+		struct rcpu *c = &r->cpus[i];
+		double fill;
+
+		ret = cpu_drain(r, c, sink);
 		if (ret < 0)
 			return ret;
+		fill = r->buffer_bytes ? (double)c->used_pages * r->page_size /
+		       (double)r->buffer_bytes : 0;
+		if (fill > r->fill)
+			r->fill = fill;
 	}
 	return merge_round(r, sink);
 }
@@ -426,6 +525,22 @@ long reader_finish(struct reader *r, const struct reader_sink *sink)
 		}
 	}
 	return n;
+}
+
+const char *reader_method(const struct reader *r, const char **why)
+{
+	*why = r->map_why[0] ? r->map_why : NULL;
+	return !r->mapped ? "read" : r->mapped == r->ncpu ? "mmap" : "mmap and read";
+}
+
+bool reader_map_supported(struct tracefs_instance *inst, char *why, size_t size)
+{
+	return rbmap_supported(inst, why, size);
+}
+
+double reader_fill(const struct reader *r)
+{
+	return r->fill;
 }
 
 uint64_t reader_lost(const struct reader *r)

@@ -16,6 +16,18 @@
 #include "source/session.h"
 #include "session-int.h"
 
+/*
+ * The buffers are mapped (Linux 6.10+) unless the command writes the pages as read (record:
+ * a mapped page is copied out from where the last read stopped), or FTNET_READ=read asks
+ * for read() (the benchmarks compare the two).
+ */
+static bool want_map(const struct session_opts *o)
+{
+	const char *env = getenv("FTNET_READ");
+
+	return !o->no_map && !(env && !strcmp(env, "read"));
+}
+
 /* Raw events (count): enabled for the run in what is always a private instance. */
 static int raw_enable(struct session *s, const struct session_opts *o)
 {
@@ -179,6 +191,7 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;
+	s->comm_types = o->comm_types;
 	return 0;
 }
 
@@ -252,13 +265,19 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);
-	s->rd = reader_open(s->inst, s->tep);
+	s->rd = reader_open(s->inst, s->tep, want_map(o));
 	if (!s->rd) {
 		ret = error_errno("cannot open the per-CPU buffers of instance '%s'", ctx->instance);
 		goto out_end;
 	}
 	if (s->batching)
 		reader_batch(s->rd);
+	if (verbose) {
+		const char *why, *how = reader_method(s->rd, &why);
+
+		note("reading the buffers of instance '%s' with %s%s%s", ctx->instance, how,
+		     why ? ": " : "", why ? why : "");
+	}
 	return 0;
 out_end:
 	session_end(s);

@@ -136,9 +136,11 @@ static void deliver(struct session *s, struct ftnet_event *ev)
 {
 	if (!(s->types & (1u << ev->type)))
 		return;
-	if (ev->type != EV_LOST && s->file)
+	if (ev->type == EV_LOST || (s->comm_types && !(s->comm_types & (1u << ev->type))))
+		;	/* no name shown */
+	else if (s->file)
 		file_comm(s, ev->pid, ev->cpu, ev->comm);
-	else if (ev->type != EV_LOST)
+	else
 		comm_lookup(s->comm, ev->pid, ev->cpu, ev->ts, ev->comm);
 	s->delivered++;
 	s->on_event(s->arg, ev);
@@ -266,9 +268,17 @@ static void sink_lost(void *arg, int cpu, uint64_t count, uint64_t ts)
 	deliver(s, &ev);
 }
 
-/* A round this large means a flood: read every READ_INTERVAL_MS instead of waking per event. */
+/*
+ * A round this large means a flood: read every interval instead of waking per event. The
+ * interval is READ_INTERVAL_MS at most, shorter while a round finds a buffer over FILL_HIGH
+ * full (a 1.4 MB buffer fills in 30 ms under follow's events of a UDP flood), longer again
+ * below FILL_LOW.
+ */
 #define BUSY_RECORDS 64
 #define READ_INTERVAL_MS 50
+#define READ_INTERVAL_MIN_NS 1000000ull
+#define FILL_HIGH 0.25
+#define FILL_LOW 0.1
 /* records held back for the order across CPUs: handed on after this long without new ones */
 #define HOLD_MS 10
 
@@ -286,6 +296,23 @@ static long wake_step(struct session *s, uint64_t left)
 	return session_round(s, 0);
 }
 
+/* The next busy interval, from how full the last round found the fullest buffer. */
+static void pace(struct session *s)
+{
+	double fill = reader_fill(s->rd);
+
+	if (!s->interval_ns || !s->busy)
+		s->interval_ns = READ_INTERVAL_MS * 1000000ull;
+	else if (fill > FILL_HIGH)
+		s->interval_ns = (uint64_t)((double)s->interval_ns * FILL_HIGH / fill);
+	else if (fill < FILL_LOW)
+		s->interval_ns += s->interval_ns / 4;
+	if (s->interval_ns < READ_INTERVAL_MIN_NS)
+		s->interval_ns = READ_INTERVAL_MIN_NS;
+	if (s->interval_ns > READ_INTERVAL_MS * 1000000ull)
+		s->interval_ns = READ_INTERVAL_MS * 1000000ull;
+}
+
 long session_step(struct session *s, uint64_t until_ns)
 {
 	uint64_t now = mono_ns(), left = until_ns > now ? until_ns - now : 0;
@@ -299,7 +326,7 @@ long session_step(struct session *s, uint64_t until_ns)
 	 * poll() wait arms a wake-up that the writer's CPU pays for on its next event.
 	 */
 	if (s->busy) {
-		uint64_t ns = READ_INTERVAL_MS * 1000000ull;
+		uint64_t ns = s->interval_ns;
 		struct timespec ts;
 
 		if (left < ns)
@@ -316,6 +343,7 @@ long session_step(struct session *s, uint64_t until_ns)
 	}
 	n = session_round(s, timeout);
 	s->busy = n >= BUSY_RECORDS;
+	pace(s);
 	return n;
 }
 
@@ -371,15 +399,22 @@ static void sink_seen(void *arg, int cpu, uint64_t ts, void *data, int size)
 {
 	struct session *s = arg;
 	struct tep_record rec = { .data = data, .size = size, .cpu = cpu, .ts = ts };
-	int pid = tep_data_pid(s->tep, &rec);
+	int pid, type = tep_data_type(s->tep, &rec);
 	char name[FTNET_COMM_LEN];
 	struct ftnet_event ev;
 
-	if (s->exit_id >= 0 && tep_data_type(s->tep, &rec) == s->exit_id &&
+	if (s->exit_id >= 0 && type == s->exit_id &&
 	    decode_record(s->dec, &rec, &ev) > 0 && ev.internal == INTERNAL_COMM) {
 		comm_note(s->comm, ev.pid, ev.comm, ts);
 		return;
 	}
+	if (s->comm_types) {	/* only the types whose names are shown */
+		int t = decoder_type(s->dec, type);
+
+		if (t < 0 || !(s->comm_types & (1u << t)))
+			return;
+	}
+	pid = tep_data_pid(s->tep, &rec);
 
 	if (cpu >= 0 && cpu < SESSION_SEEN_CPUS && s->seen_pid[cpu] == pid + 1)
 		return;

@@ -12,12 +12,19 @@
 #include "source/stacks.h"
 #include "base/util.h"
 
+/* "0x..." without snprintf: every path has its skb's address */
 static void hex(const char *key, const char *fmt, uint64_t v)
 {
-	char buf[24];
+	char buf[24], *b = buf + sizeof(buf);
 
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	out_str(key, fmt, buf);
+	*--b = '\0';
+	do {
+		*--b = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--b = 'x';
+	*--b = '0';
+	out_str(key, fmt, b);
 }
 
 static const char *proto_name(int proto, char *buf, size_t size)
@@ -50,9 +57,12 @@ static void func_base(const struct ksyms *ks, uint64_t addr, char *buf, size_t s
 uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *ks)
 {
 	char loc[160], buf[160];
-	uint64_t at = ksyms_start(ks, p->location);
+	uint64_t at;
 	uint32_t i = 0;
 
+	if (!p->nframes)	/* no stack to correct it with (and no symbol search per path) */
+		return p->location;
+	at = ksyms_start(ks, p->location);
 	while (i < p->nframes) {
 		ksyms_format(ks, p->frames[i], buf, sizeof(buf));
 		if (!stacks_tracing_frame(buf))
@@ -70,6 +80,25 @@ uint64_t follow_drop_location(const struct follow_path *p, const struct ksyms *k
 		if (ksyms_start(ks, p->frames[k]) == at)
 			return p->frames[k + 1];
 	return p->location;
+}
+
+/*
+ * A location as "function+0xoff": the same few (the drop and free sites of a flood) come
+ * again and again, and each lookup is a search of every kernel symbol and an snprintf.
+ */
+#define LOC_CACHE 64
+
+static const char *location_name(const struct ksyms *ks, uint64_t at)
+{
+	static struct { const struct ksyms *ks; uint64_t at; char name[160]; } cache[LOC_CACHE];
+	size_t h = (size_t)((at * 0x9e3779b97f4a7c15ull) >> 58);
+
+	if (cache[h].at != at || cache[h].ks != ks || !cache[h].name[0]) {
+		ksyms_format(ks, at, cache[h].name, sizeof(cache[h].name));
+		cache[h].at = at;
+		cache[h].ks = ks;
+	}
+	return cache[h].name;
 }
 
 /* Why the path ended, as far as the events tell. */
@@ -93,8 +122,7 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 	if (p->location) {
 		uint64_t at = follow_drop_location(p, ks);
 
-		ksyms_format(ks, at, buf, sizeof(buf));
-		out_str("location", " at %s", buf);
+		out_str("location", " at %s", location_name(ks, at));
 		hex("location_addr", "", at);
 	}
 	if (p->read) {
@@ -168,15 +196,35 @@ static void nf_hook_out(unsigned int pf, unsigned int hook)
 		out_uint("nf_hook", " %" PRIu64, hook);
 }
 
+/* "+1234.567" (microseconds, three decimals), as %+.3f of ns / 1e3 but without floats */
+static void offset_us(uint64_t ns, char buf[32])
+{
+	char *b = buf + 31;
+
+	*b = '\0';
+	for (int i = 0; i < 3; i++, ns /= 10)
+		*--b = (char)('0' + ns % 10);
+	*--b = '.';
+	do {
+		*--b = (char)('0' + ns % 10);
+		ns /= 10;
+	} while (ns);
+	*--b = '+';
+	memmove(buf, b, (size_t)(buf + 32 - b));
+}
+
 static void steps(const struct follow_path *p)
 {
+	char us[32];
+
 	out_open("steps", true);
 	for (int i = 0; i < p->nsteps; i++) {
 		const struct follow_step *s = &p->steps[i];
 
 		out_open(NULL, false);
 		out_uint("t_ns", "", s->ts - p->first_ts);
-		out_text("\n  %+12.3fus  ", (s->ts - p->first_ts) / 1e3);
+		offset_us(s->ts - p->first_ts, us);
+		out_text("\n  %12sus  ", us);
 		out_str("step", "%-24s ", s->name);
 		if (s->dev[0])
 			out_str("dev", "%-10s ", s->dev);

@@ -264,7 +264,14 @@ static int32_t path_start(struct follow *f, const struct ftnet_event *ev)
 	return i;
 }
 
-static void step_add(struct follow *f, struct follow_path *p, const struct ftnet_event *ev)
+/* ev's step name, interned: paths compare names by pointer */
+static const char *step_name(struct follow *f, const struct ftnet_event *ev)
+{
+	return intern(f, ev->event ? ev->event : event_type_name(ev->type));
+}
+
+static void step_add(struct follow *f, struct follow_path *p, const struct ftnet_event *ev,
+		     const char *name)
 {
 	struct follow_step *st;
 
@@ -274,7 +281,7 @@ static void step_add(struct follow *f, struct follow_path *p, const struct ftnet
 	}
 	st = &p->steps[p->nsteps++];
 	st->ts = ev->ts;
-	st->name = intern(f, ev->event ? ev->event : event_type_name(ev->type));
+	st->name = name;
 	st->len = ev->len;
 	st->cpu = ev->cpu;
 	st->type = (uint8_t)ev->type;
@@ -294,7 +301,7 @@ static void step_add(struct follow *f, struct follow_path *p, const struct ftnet
  */
 static bool repeats(const struct follow_step *s, const char *name, const struct ftnet_event *ev)
 {
-	if (strcmp(s->dev, ev->dev) || strcmp(s->name, name))
+	if (s->name != name || strcmp(s->dev, ev->dev))
 		return false;
 	if (strcmp(name, "nf_hook_slow"))
 		return true;
@@ -307,10 +314,9 @@ static bool repeats(const struct follow_step *s, const char *name, const struct 
  * segment), or a transmit on a device it was received on. Its address was freed unseen and
  * came back.
  */
-static bool another_skb(const struct follow_path *p, const struct ftnet_event *ev)
+static bool another_skb(const struct follow_path *p, const struct ftnet_event *ev,
+			const char *name)
 {
-	const char *name = ev->event ? ev->event : event_type_name(ev->type);
-
 	for (int k = 0; k < p->nsteps; k++) {
 		const struct follow_step *s = &p->steps[k];
 
@@ -374,7 +380,7 @@ static void data_ready(struct follow *f, const struct ftnet_event *ev)
 	}
 	c->rx_id = 0;
 	p = &f->slots[i].p;
-	step_add(f, p, ev);
+	step_add(f, p, ev, step_name(f, ev));
 	p->queued = true;
 	p->sock_protocol = ev->protocol;
 	order_unlink(f, i);
@@ -382,11 +388,11 @@ static void data_ready(struct follow *f, const struct ftnet_event *ev)
 }
 
 /* The path of ev's skb: the one in flight, or a new one (the old ended if it was another). */
-static int32_t path_of(struct follow *f, const struct ftnet_event *ev)
+static int32_t path_of(struct follow *f, const struct ftnet_event *ev, const char *name)
 {
 	int32_t i = lookup(f, ev->skbaddr);
 
-	if (i >= 0 && another_skb(&f->slots[i].p, ev)) {
+	if (i >= 0 && another_skb(&f->slots[i].p, ev, name)) {
 		path_lapse(f, i, true);
 		i = -1;
 	}
@@ -413,17 +419,19 @@ static void packet_note(struct follow_path *p, const struct ftnet_event *ev)
 
 static void step(struct follow *f, const struct ftnet_event *ev, enum follow_verdict v)
 {
+	const char *name;
 	struct cpu *c;
 	int32_t i;
 
 	if (!ev->skbaddr)
 		return;
-	i = path_of(f, ev);
+	name = step_name(f, ev);
+	i = path_of(f, ev, name);
 	if (i < 0) {
 		f->st.no_room++;
 		return;
 	}
-	step_add(f, &f->slots[i].p, ev);
+	step_add(f, &f->slots[i].p, ev, name);
 	packet_note(&f->slots[i].p, ev);
 	if (!f->slots[i].p.matched && f->o.match(f->o.arg, ev))
 		f->slots[i].p.matched = true;

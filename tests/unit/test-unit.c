@@ -562,6 +562,44 @@ static void test_output(void)
 		  "latency=12.3us established\n");
 }
 
+/* Text fields through the writer of simple formats and through vsnprintf alike. */
+static void print_fields(const void *arg)
+{
+	(void)arg;
+	out_begin("x");
+	out_str("a", "[%-8s]", "ab");
+	out_str("b", "[%8s]", "ab");
+	out_str("c", "[%s%%]", "toolongforwidth");
+	out_int("d", " %3" PRId64, -5);
+	out_int("e", " %" PRId64, INT64_MIN);
+	out_uint("f", " %-6" PRIu64 "|", 42);
+	out_uint("g", " %" PRIu64, UINT64_MAX);
+	out_uint("h", " 0x%" PRIx64, 0xdeadbeefull);
+	out_uint("i", " %04" PRIx64, 0xaull);	/* '0': vsnprintf's */
+	out_double("j", " %.2f", 1.005);
+	out_uint("k", "", 7);	/* JSON only */
+	out_text(" %d %u %ld %lu %lld %llu", -1, 2u, -3L, 4UL, -5LL, 6ULL);
+	out_end();
+}
+
+static void test_output_formats(void)
+{
+	struct out_opts o = { .mode = OUT_TEXT };
+	char want[256];
+
+	out_init(&o);
+	snprintf(want, sizeof(want), "[%-8s][%8s][%s%%] %3d %" PRId64 " %-6d| %" PRIu64 " 0x%x %04x"
+		 " %.2f -1 2 -3 4 -5 6\n", "ab", "ab", "toolongforwidth", -5, INT64_MIN, 42,
+		 UINT64_MAX, 0xdeadbeefu, 0xau, 1.005);
+	CHECK_STR(fixture_stdout(print_fields, NULL), want);
+	o.mode = OUT_JSON;
+	out_init(&o);
+	CHECK_STR(fixture_stdout(print_fields, NULL),
+		  "{\"type\":\"x\",\"a\":\"ab\",\"b\":\"ab\",\"c\":\"toolongforwidth\",\"d\":-5,"
+		  "\"e\":-9223372036854775808,\"f\":42,\"g\":18446744073709551615,"
+		  "\"h\":3735928559,\"i\":10,\"j\":1.005,\"k\":7}\n");
+}
+
 /*
  * Names the kernel's events gave survive a saved_cmdlines larger than the cache (6552 entries
  * on the development machine) and pids that share their low bits; names have no stale bytes
@@ -716,6 +754,20 @@ static void test_comm(void)
 	comm_note(c, 0, "nobody", 5);	/* the idle task keeps its name */
 	comm_lookup(c, 0, 1, 6, name);
 	CHECK_STR(name, "swapper/1");
+	comm_free(c);
+	/* saved_cmdlines as the kernel gives it: unsorted; lines that are not "PID NAME" skipped;
+	 * names cut at 15 bytes (pids above PID_MAX_LIMIT: never in /proc) */
+	c = comm_new();
+	comm_parse_cmdlines(c, "4194399 later\nnot a line\n4194398 a-name-longer-than-16\n"
+			    "-4 neg\n4194397 \n4194396 first");
+	comm_lookup(c, 4194398, 0, 2, name);
+	CHECK_STR(name, "a-name-longer-t");
+	comm_lookup(c, 4194399, 0, 2, name);
+	CHECK_STR(name, "later");
+	comm_lookup(c, 4194396, 0, 2, name);
+	CHECK_STR(name, "first");
+	comm_lookup(c, 4194397, 0, 2, name);
+	CHECK_STR(name, "<...>");
 	comm_free(c);
 	test_comm_evict();
 }
@@ -1278,6 +1330,7 @@ int main(void)
 	test_conn();
 	test_ksyms();
 	test_output();
+	test_output_formats();
 	test_comm();
 	test_khist();
 	test_agg();
