@@ -71,6 +71,9 @@ struct session {
 	int			exit_id;	/* sched_process_exit's id, -1: none */
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
+	/* flows for drops from tracepoints (source/ident.h), where the drops group runs them */
+	struct ident		*ident;
+	bool			ident_compare;	/* beside kprobes' flows: tp_* fields */
 };
 
 extern volatile sig_atomic_t session_stop;

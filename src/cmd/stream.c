@@ -138,7 +138,10 @@ static int split_args(char **argv, int n, char *filter, size_t size)
 	return g;
 }
 
-/* A packet filter or -w needs the drops' packets: kprobes and the offsets. */
+/*
+ * A packet filter needs the drops' flows (kprobes and the offsets, or the flow tracepoints),
+ * -w their packets (kprobes).
+ */
 static struct dropsink *drops_or_die(const char *filter, const char *path)
 {
 	const struct group *drops = group_find("drops");
@@ -147,7 +150,8 @@ static struct dropsink *drops_or_die(const char *filter, const char *path)
 
 	if (!*filter && !path)
 		return NULL;
-	if (!group_extra(drops)) {
+	/* a filter matches the flows the tracepoints tell, where no kprobe reads the packets */
+	if (!group_extra(drops) && (path || !group_ident_on(drops))) {
 		if (!probe_kprobes_supported())
 			snprintf(why, sizeof(why), "this kernel has no kprobe_events "
 				 "(CONFIG_KPROBE_EVENTS) to read them with");

@@ -245,6 +245,7 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);
+	session_ident_start(s, true);
 	s->rd = reader_open(s->inst, s->tep);
 	if (!s->rd) {
 		ret = error_errno("cannot open the per-CPU buffers of instance '%s'", ctx->instance);
