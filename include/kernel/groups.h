@@ -17,7 +17,6 @@ struct group_event {
 	const struct probe_def	*probe;		/* kprobe backend: the probe to register first */
 	int			decode;		/* enum decode_kind */
 	bool			optional;	/* used where the kernel has it, not needed */
-	bool			unfiltered;	/* never the user's --filter (flows for drops) */
 };
 
 enum backend { BK_AUTO, BK_TRACEPOINT, BK_KPROBE };

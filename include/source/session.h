@@ -30,6 +30,7 @@ struct session_opts {
 	const char *const	*events;	/* raw "sys:name" events for this run (count) */
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
+	bool			flows;		/* drops' flow tracepoints, for runs that decode */
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
 };
 

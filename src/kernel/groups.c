@@ -98,14 +98,16 @@ static const struct probe_def follow_extras[] = {
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 
-#define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, false, false }
-#define EV_IDENT(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true, true }
+#define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, false }
+#define EV_IDENT(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
 
 /*
  * Flows for drops from tracepoints (where no kprobe reads the packet): TCP sockets by address
  * as their events pass (kfree_skb's rx_sk names them, 6.12+), the datagram a UDP socket could
  * not take and the segment with a bad checksum or answered by a reset (just before its drop),
- * the device each skb came in on.
+ * the device each skb came in on. Turned on by the run that reads drops, for that run only
+ * (source/session.c): never part of the group, so that they make no other group look enabled
+ * (retrans, states, rx share them) and `enable drops` costs what it did.
  */
 static const struct group_event drops_ident[] = {
 	EV_IDENT("sock", "inet_sock_set_state", "4.16", DK_STATE),
@@ -117,10 +119,10 @@ static const struct group_event drops_ident[] = {
 	EV_IDENT("tcp", "tcp_bad_csum", "5.15", DK_ID_BAD_CSUM),
 	EV_IDENT("udp", "udp_fail_queue_rcv_skb", "6.3", DK_ID_UDP_FAIL),
 	EV_IDENT("net", "netif_receive_skb", "2.6.35", DK_RX),
-	{ NULL, NULL, NULL, NULL, NULL, DK_NONE, false, false },
+	{ NULL, NULL, NULL, NULL, NULL, DK_NONE, false },
 };
 /* an event the group uses where the kernel has it */
-#define EV_OPTIONAL(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true, false }
+#define EV_OPTIONAL(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
 
 const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
@@ -151,8 +153,7 @@ const struct group groups[] = {
 	  { EV("net", "net_dev_xmit", "2.6.35", DK_TX) },
 	  "/proc/net/dev counts them", T(EV_TX), NULL, NULL, GF_CORE, VIEW_DEVICES, NULL },
 	{ "udp", "UDP sends with the sending task and length",
-	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH, false,
-	      false } },
+	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH, false } },
 	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, NULL, 0,
 	  VIEW_UDP, NULL },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
@@ -303,11 +304,8 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 	for (int i = 0; i < nx && n < max; i++) {
 		x = xs[i];
 		out[n++] = (struct group_event){ PROBE_SYSTEM, x->event, NULL, NULL, x, x->decode,
-						 false, false };
+						 false };
 	}
-	for (int i = 0; group_ident_on(g) && g->ident[i].sys && n < max; i++)
-		if (tracefs_event_file_exists(NULL, g->ident[i].sys, g->ident[i].name, "format"))
-			out[n++] = g->ident[i];
 	return n;
 }
 

@@ -77,12 +77,12 @@ static int register_probe(struct enabling *en, const struct group *g,
 /* The filter written for ge: the group's own condition (udp: protocol == 17) and the user's. */
 static int filter_expr(struct enabling *en, const struct group_event *ge, char *expr, size_t size)
 {
-	const char *want = en->filter && !ge->unfiltered ? en->filter : ge->filter;
+	const char *want = en->filter ? en->filter : ge->filter;
 	struct tep_event *e;
 	char both[FILTER_TEXT_MAX + 64];
 	int ret;
 
-	if (en->filter && !ge->unfiltered && ge->filter) {
+	if (en->filter && ge->filter) {
 		snprintf(both, sizeof(both), "(%s) && (%s)", ge->filter, en->filter);
 		want = both;
 	}
@@ -112,7 +112,7 @@ static int filter_apply(struct enabling *en, const struct group_event *ge, struc
 	char expr[FILTER_TEXT_MAX * 2], kerr[TFS_ERRLEN];
 	int ret;
 
-	if ((!en->filter || ge->unfiltered) && !ge->filter)
+	if (!en->filter && !ge->filter)
 		return 0;
 	ret = filter_expr(en, ge, expr, sizeof(expr));
 	if (ret < 0)

@@ -150,6 +150,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	session_signals();
 	/* events are decoded here (not passed on raw): their names as the kernel gave them */
 	r->so.comms = !r->on_record && !r->on_page;
+	/* record's files hold the groups' formats only: their pages never carry flow events */
+	r->so.flows = r->so.comms;
 	ret = session_start(&s, ctx, r->groups, r->ngroups, &r->so);
 	if (ret < 0)
 		return ret;

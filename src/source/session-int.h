@@ -14,5 +14,7 @@ void session_comm_events_on(struct session *s);
  * (live: group_ident_on; a file: always, it has what was recorded); owners: look up processes.
  */
 void session_ident_start(struct session *s, bool owners);
+/* The flow tracepoints of drops turned on for this run (in s->raw), where it reads drops. */
+void session_ident_events_on(struct session *s);
 
 #endif

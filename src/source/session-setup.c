@@ -169,6 +169,8 @@ static int session_enable(struct session *s, const struct session_opts *o)
 		return ret;
 	if (o->comms)
 		session_comm_events_on(s);
+	if (o->flows)
+		session_ident_events_on(s);
 	if (!tfs_tracing_on(s->inst))
 		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
 		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,

@@ -116,6 +116,38 @@ void session_comm_events_on(struct session *s)
 	}
 }
 
+/*
+ * The flow tracepoints of drops (groups.c), for this run where it reads drops without kprobes
+ * reading the packets: the ones off now, turned off again at the end with the raw events.
+ */
+void session_ident_events_on(struct session *s)
+{
+	const struct group *drops = group_find("drops");
+	const struct group_event *ev;
+	bool run = false;
+	int n = 0;
+
+	for (int i = 0; i < s->nrun; i++)
+		run |= s->run[i] == drops;
+	if (!run || !group_ident_on(drops))
+		return;
+	for (ev = drops->ident; ev->sys; ev++)
+		n++;
+	s->raw = xrealloc(s->raw, (s->nraw + n) * sizeof(*s->raw));
+	for (ev = drops->ident; ev->sys; ev++) {
+		if (!tracefs_event_file_exists(s->inst, ev->sys, ev->name, "enable") ||
+		    tfs_event_enabled(s->inst, ev->sys, ev->name) == 1)
+			continue;	/* absent, or a group's of this instance: not ours */
+		if (tfs_event_set(s->inst, ev->sys, ev->name, true) < 0) {
+			warn("cannot turn on %s:%s: drops carry no flow from it", ev->sys, ev->name);
+			continue;
+		}
+		snprintf(s->raw[s->nraw][0], 64, "%s", ev->sys);
+		snprintf(s->raw[s->nraw][1], 64, "%s", ev->name);
+		s->nraw++;
+	}
+}
+
 void session_comm_events_off(struct tracefs_instance *inst)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++)
