@@ -294,9 +294,10 @@ static void sink_record(void *arg, struct tep_record *rec)
 		s->on_record(s->arg, rec);
 		return;
 	}
-	if (s->ident)
-		ident_tick(s->ident, rec->cpu);
 	ret = decode_record(s->dec, rec, &ev);
+	/* every record of the CPU counts for the pairs but the drop probe's own, read between */
+	if (s->ident && (ret <= 0 || ev.internal != INTERNAL_DROP_PKT))
+		ident_tick(s->ident, rec->cpu);
 
 	if (ret <= 0) {
 		s->undecoded++;
