@@ -26,6 +26,7 @@ struct stream_opts {
 	const char	*filter;
 	const char	*read;		/* -r FILE */
 	const char	*write;		/* pcapng of the drops' packets */
+	const char	*iface;		/* -i: events on this device only */
 };
 
 static const char *const clocks[] = { "mono", "wall", NULL };
@@ -43,6 +44,8 @@ static const struct opt stream_opts[] = {
 	      "read the events of a trace.dat file (ftnet record, trace-cmd) instead"),
 	OPT_S('w', "write", struct stream_opts, write, "FILE",
 	      "write the dropped packets' headers to FILE (pcapng, with reason as comments)"),
+	OPT_S('i', "interface", struct stream_opts, iface, "IF",
+	      "only events on device IF (drops where their device is known, rx, tx)"),
 	OPT_END,
 };
 
@@ -75,6 +78,7 @@ struct stream_state {
 	struct dropsink	*drops;		/* pcap filter and pcapng file, or NULL */
 	struct ksyms	*ks;
 	int		werr;		/* the pcapng file's first write error */
+	const char	*iface;		/* -i, or NULL */
 };
 
 static void print_event(void *arg, const struct ftnet_event *ev)
@@ -88,6 +92,8 @@ static void print_event(void *arg, const struct ftnet_event *ev)
 		return;
 	if (ev->type != EV_LOST && !dropsink_match(st->drops, ev))
 		return;
+	if (st->iface && ev->type != EV_LOST && strcmp(ev->dev, st->iface))
+		return;	/* no device known: not on it */
 	if (st->drops && ev->type == EV_DROP) {
 		ksyms_format(st->ks, ev->location, loc, sizeof(loc));
 		ret = dropsink_write(st->drops, ev, loc);
@@ -208,6 +214,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter));
 	r.groups = argv + i;
 	st.drops = drops_or_die(filter, o.write);
+	st.iface = o.iface;
 	st.ks = ks;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
