@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	struct global_opts g = { 0 };
 	struct ftnet_ctx ctx = { 0 };
 	const struct cmd *cmd;
-	const char *env = getenv("FTNET_INSTANCE");
+	const char *env = getenv("FTNET_INSTANCE"), *tpf;
 	char why[512];
 	int i, ret;
 
@@ -76,6 +76,13 @@ int main(int argc, char **argv)
 	ctx.instance_given = opt_given("instance") || env;
 	ctx.backend = g.backend;	/* the choices are in enum backend's order */
 	groups_no_extras = g.backend == BK_TRACEPOINT;	/* no kprobe at all, then */
+	/*
+	 * drops' flows from tracepoints: 1 also beside kprobes', compared (tp_* in JSON: the
+	 * tests'), 0 never (their events' cost saved); unset: where no kprobe reads the packets
+	 */
+	tpf = getenv("FTNET_TP_FLOWS");
+	if (tpf && (!strcmp(tpf, "0") || !strcmp(tpf, "1")))
+		groups_tp_ident = *tpf == '1' ? 1 : -1;
 	verbose = g.verbose;
 	koffs_configure(g.btf);
 	if (g.btf && koffs_check(why, sizeof(why)) < 0)

@@ -72,12 +72,36 @@ struct ftnet_event {
 	uint8_t		nf_known, nf_hook, nf_pf;
 	/* an ICMP error sent: its type and code */
 	uint8_t		icmp_type, icmp_code;
+	/*
+	 * Where a drop's flow came from (enum flow_from), and the receiving socket's process
+	 * (sk_pid 0: unknown). The tracepoint events that teach flows carry the socket's cookie.
+	 * tp_*: the tracepoints' flow beside the kprobe's, when both run (the guest tier's check).
+	 */
+	uint8_t		flow_from, tp_flow_from;
+	int8_t		tp_agree;	/* 1 agree, -1 differ, 0 not compared */
+	int		sk_pid;
+	char		sk_comm[FTNET_COMM_LEN];
+	uint64_t	cookie;
 };
+
+/* Where the flow of a drop came from: how much to trust it. */
+enum flow_from {
+	FLOW_NONE,
+	FLOW_KPROBE,		/* the packet's headers, read by a kprobe */
+	FLOW_RX_SK,		/* the receiving socket (kfree_skb's rx_sk), learnt from its events */
+	FLOW_UDP_FAIL,		/* udp:udp_fail_queue_rcv_skb just before, on the same CPU */
+	FLOW_TCP_EVENT,		/* a TCP event with the same skb just before (bad csum, reset) */
+};
+
+const char *flow_from_name(int from);
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */
 #define INTERNAL_PORT_NOTE 2	/* the port of a socket about to close */
 #define INTERNAL_DROP_PKT 3	/* a drop's packet, read by a kprobe before the tracepoint */
 #define INTERNAL_COMM 4		/* pid took the name comm at ts (exec, fork, prctl) */
+#define INTERNAL_IDENT 5	/* a socket or packet's flow, for the drops that follow */
+/* an INTERNAL_IDENT event's kind, in its state field */
+enum ident_kind { IDENT_SOCK = 1, IDENT_SOCK_GONE, IDENT_UDP_FAIL, IDENT_BAD_CSUM };
 
 const char *event_type_name(enum ftnet_type t);
 const char *tcp_state_name(int state);
@@ -97,6 +121,11 @@ enum decode_kind {
 	DK_SKB_RX, DK_SKB_TX, DK_CONSUME, DK_STACK, DK_DATA_READY, DK_ICMP_SEND,
 	/* a task's new name (exec, prctl) or a new task (fork): comm names as they were */
 	DK_COMM_RENAME, DK_COMM_FORK, DK_COMM_EXIT,
+	/*
+	 * flows for drops from tracepoints: a TCP socket's (tcp_probe, tcp_rcv_space_adjust),
+	 * its end (tcp_destroy_sock), a datagram the socket could not take, a bad checksum
+	 */
+	DK_ID_SOCK, DK_ID_SOCK_GONE, DK_ID_UDP_FAIL, DK_ID_BAD_CSUM,
 	DK_NKINDS
 };
 

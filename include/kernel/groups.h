@@ -54,6 +54,12 @@ struct group {
 	const struct probe_def	*extras;
 	unsigned int		flags;		/* enum group_flags */
 	enum group_view		view;
+	/*
+	 * Tracepoints that tell the flows of drops where no kprobe reads their packets (each used
+	 * where the kernel has it): sockets as they pass, datagrams and segments just before their
+	 * drop, the device an skb came in on.
+	 */
+	const struct group_event *ident;
 };
 
 extern const struct group groups[];
@@ -80,6 +86,10 @@ int group_events(const struct group *g, int backend, struct group_event *out, in
 const char *backend_name(int backend);
 /* --backend tracepoint: no kprobes at all, also none for extras. */
 extern bool groups_no_extras;
+/* Flows from tracepoints: 1 also where kprobes read the packets (compared), -1 never. */
+extern int groups_tp_ident;
+/* Whether g's flow tracepoints (ident) run here: no kprobe extra, or groups_tp_ident. */
+bool group_ident_on(const struct group *g);
 /* The extra probe of g usable here (kprobes, its function, the offsets), or NULL. */
 const struct probe_def *group_extra(const struct group *g);
 /* All of g's extra probes usable here (GF_EXTRAS_ALL), or the first (group_extra). */

@@ -27,10 +27,17 @@ struct sock_row {
 	uint8_t		family, state, proto;
 	int		pid;		/* owner from /proc, 0 when unknown */
 	char		comm[16];
+	uint64_t	cookie;		/* the socket's cookie (nl_tcp_cookies), 0 unknown */
 };
 
 /* TCP sockets (inet_diag) and UDP sockets (/proc/net/udp, udp6) of this namespace. */
 int nl_sockets(struct sock_row **out, size_t *n);
+
+/*
+ * TCP sockets of this namespace with their cookies (inet_diag, IPv4 and IPv6) and owners:
+ * what names the process of a socket a tracepoint gave the cookie of. 0 or -errno.
+ */
+int nl_tcp_cookies(struct sock_row **out, size_t *n);
 
 /* "Proto.Field value" pairs of /proc/net/snmp and /proc/net/netstat, in file order. */
 struct counter_kv {

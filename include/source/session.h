@@ -33,6 +33,7 @@ struct session_opts {
 	/* event types (bit per enum ftnet_type) whose task name the command shows; 0: all.
 	 * Others are not looked up: a flood of them costs no /proc or saved_cmdlines read */
 	unsigned int		comm_types;
+	bool			flows;		/* drops' flow tracepoints, for runs that decode */
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
 	/*
 	 * Pages written as they are read (record): woken when 1% of the buffer is full or a
@@ -83,6 +84,9 @@ struct session {
 	int			wake_fd;	/* with wake_ms > 0: waited on instead (run.h) */
 	int			wake_ms;
 	bool			batching;	/* buffer_percent set: wait a second when idle */
+	/* flows for drops from tracepoints (source/ident.h), where the drops group runs them */
+	struct ident		*ident;
+	bool			ident_compare;	/* beside kprobes' flows: tp_* fields */
 };
 
 extern volatile sig_atomic_t session_stop;

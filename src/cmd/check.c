@@ -153,21 +153,66 @@ static void check_triggers(struct ftnet_ctx *ctx)
 	    "user: every event is read by ftnet");
 }
 
+/* Whether the event's format has the field (":NAME;" in a field line, "NAME[" for arrays). */
+static bool fmt_has(struct ftnet_ctx *ctx, const char *event, const char *field)
+{
+	char path[512], pat[64], pat2[64];
+	char *text;
+	bool has;
+
+	snprintf(path, sizeof(path), "%s/events/%s/format", ctx->tracefs, event);
+	text = read_file(path, NULL);
+	if (!text)
+		return false;
+	snprintf(pat, sizeof(pat), " %s;", field);
+	snprintf(pat2, sizeof(pat2), " %s[", field);
+	has = strstr(text, pat) || strstr(text, pat2);
+	free(text);
+	return has;
+}
+
+/* What the tracepoints tell of drops' flows where no kprobe reads the packets. */
+static void tp_identity(struct ftnet_ctx *ctx, const char *why, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "flows from tracepoints (%s):", why);
+	const char *sep = " ";
+	bool any = false;
+	static const struct { const char *event, *field, *what; } parts[] = {
+		{ "skb/kfree_skb", "rx_sk", "the socket's for TCP drops after the socket lookup" },
+		{ "udp/udp_fail_queue_rcv_skb", "saddr", "UDP receive buffer drops" },
+		{ "tcp/tcp_bad_csum", "saddr", "TCP checksum errors" },
+		{ "tcp/tcp_send_reset", "skbaddr", "TCP segments answered by a reset" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(parts) && n < size; i++) {
+		if (!fmt_has(ctx, parts[i].event, parts[i].field))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", sep, parts[i].what);
+		sep = ", ";
+		any = true;
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, "%s; none for drops before the socket lookup%s", any ?
+			 "" : " none of them", fmt_has(ctx, "skb/kfree_skb", "rx_sk") ? "" :
+			 " (kfree_skb has no rx_sk before 6.12)");
+}
+
 /* Where struct offsets come from, and whether drops can carry the packet (kprobes + offsets). */
 static void check_identity(struct ftnet_ctx *ctx)
 {
-	char buf[512], why[384], path[512];
+	char buf[768], why[384], path[512];
 
 	/* first: without BTF this calibrates (packets of ours), said below with the figures */
 	koffs_packets(why, sizeof(why));
 	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
 	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
 	if (access(path, F_OK))
-		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)"
-			 " to read packets with; drops show reason and location, follow works on "
-			 "tracepoints");
+		tp_identity(ctx, "no kprobe_events (CONFIG_KPROBE_EVENTS) to read packets with", buf,
+			    sizeof(buf));
 	else if (!koffs_packets(why, sizeof(why)))
-		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
+		tp_identity(ctx, why, buf, sizeof(buf));
+	else if (groups_no_extras)
+		tp_identity(ctx, "--backend tracepoint", buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "yes (kprobes, sk_buff offsets %s)", koffs_from_btf() ?
 			 "from BTF" : "calibrated; no device or netns without BTF");

@@ -25,6 +25,7 @@ struct follow_cli {
 	uint64_t	count, max_paths, buffer_kb;
 	double		duration, expire;
 	const char	*read;
+	const char	*iface;		/* -i: paths with a step on this device */
 };
 
 static const struct opt follow_opts[] = {
@@ -40,6 +41,8 @@ static const struct opt follow_opts[] = {
 	  "a path with no step for SECS ends as expired (default 2)", 0.01, 3600, NULL, NULL },
 	OPT_F(0, "no-stacks", struct follow_cli, no_stacks, "no kernel stack traces at drops"),
 	OPT_BUFFER_KB(struct follow_cli, buffer_kb),
+	OPT_S('i', "interface", struct follow_cli, iface, "IF",
+	      "only paths with a step on device IF matching the filter (pwru's --filter-ifname)"),
 	OPT_S('r', "read", struct follow_cli, read, "FILE",
 	      "follow the packets of a trace.dat file (ftnet record follow) instead"),
 	OPT_END,
@@ -64,6 +67,7 @@ const struct cmd_spec follow_spec = {
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"
 		    "  ftnet follow -d 5 --no-stacks --max-paths 65536 -B 8192\n"
+		    "  ftnet follow -i lo icmp -c 1\n"
 		    "  ftnet record follow -g -o paths.dat -d 10 && ftnet follow -r paths.dat\n",
 	.max_args = -1,
 };
@@ -78,15 +82,21 @@ struct follow_state {
 	bool			all, stacks, trigger, file;
 	const char		*instance;
 	struct pkt_filter	*filter;	/* the packets to follow, or NULL for all */
+	const char		*iface;		/* -i, or NULL */
 };
 
-/* A path is shown when one of its steps' packets (read by kprobes) matches the filter. */
+/*
+ * A path is shown when one of its steps' packets (read by kprobes) matches the filter, on the
+ * device -i names (a step without a device never matches it).
+ */
 static bool packet_matches(void *arg, const struct ftnet_event *ev)
 {
 	struct follow_state *st = arg;
 
-	return ev->pkt && ev->pkt_len && pkt_filter_match(st->filter, ev->pkt, ev->pkt_len,
-							   ev->pkt_wirelen);
+	if (st->iface && strcmp(ev->dev, st->iface))
+		return false;
+	return !st->filter || (ev->pkt && ev->pkt_len &&
+			       pkt_filter_match(st->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen));
 }
 
 /*
@@ -283,6 +293,9 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 				      .arg = &st };
 	if (i < argc)
 		filter_or_die(&st, argv + i, argc - i, o.read != NULL);
+	st.iface = o.iface;
+	if (o.iface)
+		st.fo.match = packet_matches;
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;

@@ -392,7 +392,11 @@ static void started(void *arg, struct session *s)
 	struct probe *p = arg;
 
 	p->reasons = decode_has_reason(s->dec);
+	/* the kprobe backend leaves resets without a socket out, as the tracepoint did to 6.9 */
 	p->nosock_rst = decode_traces_nosock_reset(s->dec);
+	for (int i = 0; i < s->nrun; i++)
+		if (!strcmp(s->run[i]->name, "resets") && s->backend[i] == BK_KPROBE)
+			p->nosock_rst = false;
 	if (provoke(p) < 0)
 		p->failed = true;
 }

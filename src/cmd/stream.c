@@ -26,6 +26,7 @@ struct stream_opts {
 	const char	*filter;
 	const char	*read;		/* -r FILE */
 	const char	*write;		/* pcapng of the drops' packets */
+	const char	*iface;		/* -i: events on this device only */
 };
 
 static const char *const clocks[] = { "mono", "wall", NULL };
@@ -43,6 +44,8 @@ static const struct opt stream_opts[] = {
 	      "read the events of a trace.dat file (ftnet record, trace-cmd) instead"),
 	OPT_S('w', "write", struct stream_opts, write, "FILE",
 	      "write the dropped packets' headers to FILE (pcapng, with reason as comments)"),
+	OPT_S('i', "interface", struct stream_opts, iface, "IF",
+	      "only events on device IF (drops where their device is known, rx, tx)"),
 	OPT_END,
 };
 
@@ -75,6 +78,7 @@ struct stream_state {
 	struct dropsink	*drops;		/* pcap filter and pcapng file, or NULL */
 	struct ksyms	*ks;
 	int		werr;		/* the pcapng file's first write error */
+	const char	*iface;		/* -i, or NULL */
 };
 
 static void print_event(void *arg, const struct ftnet_event *ev)
@@ -88,6 +92,8 @@ static void print_event(void *arg, const struct ftnet_event *ev)
 		return;
 	if (ev->type != EV_LOST && !dropsink_match(st->drops, ev))
 		return;
+	if (st->iface && ev->type != EV_LOST && strcmp(ev->dev, st->iface))
+		return;	/* no device known: not on it */
 	if (st->drops && ev->type == EV_DROP) {
 		ksyms_format(st->ks, ev->location, loc, sizeof(loc));
 		ret = dropsink_write(st->drops, ev, loc);
@@ -138,7 +144,10 @@ static int split_args(char **argv, int n, char *filter, size_t size)
 	return g;
 }
 
-/* A packet filter or -w needs the drops' packets: kprobes and the offsets. */
+/*
+ * A packet filter needs the drops' flows (kprobes and the offsets, or the flow tracepoints),
+ * -w their packets (kprobes).
+ */
 static struct dropsink *drops_or_die(const char *filter, const char *path)
 {
 	const struct group *drops = group_find("drops");
@@ -147,7 +156,8 @@ static struct dropsink *drops_or_die(const char *filter, const char *path)
 
 	if (!*filter && !path)
 		return NULL;
-	if (!group_extra(drops)) {
+	/* a filter matches the flows the tracepoints tell, where no kprobe reads the packets */
+	if (!group_extra(drops) && (path || !group_ident_on(drops))) {
 		if (!probe_kprobes_supported())
 			snprintf(why, sizeof(why), "this kernel has no kprobe_events "
 				 "(CONFIG_KPROBE_EVENTS) to read them with");
@@ -204,6 +214,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter));
 	r.groups = argv + i;
 	st.drops = drops_or_die(filter, o.write);
+	st.iface = o.iface;
 	st.ks = ks;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;

@@ -30,6 +30,7 @@ struct evfields {
 	struct tep_format_field *type, *code;	/* icmp_send */
 	/* the drop probe: where it is (every kprobe event has it), the return address there */
 	struct tep_format_field *__probe_ip, *ret_ip;
+	struct tep_format_field *rx_sk, *sock_cookie;	/* kfree_skb (6.12+); tcp events */
 };
 
 struct evdecoder;
@@ -48,7 +49,7 @@ struct evdecoder {
 };
 
 enum kp_variant { KP_PLAIN, KP_CONNECT, KP_FINISH, KP_FAILED, KP_SET_STATE, KP_PORT_NOTE,
-		  KP_PKT_STEP };
+		  KP_PKT_STEP, ID_SOCK, ID_SOCK_GONE, ID_UDP_FAIL, ID_BAD_CSUM };
 
 unsigned long long field_u64(const struct tep_format_field *f, const void *data);
 long long field_s64(const struct tep_format_field *f, const void *data);
@@ -63,6 +64,7 @@ const char *symtab_name(const struct symtab *t, long long v);
 
 int decode_kfree_skb(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_tcp_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
+int decode_ident(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev);
 int decode_sock_length(const struct evdecoder *ed, struct tep_record *rec,
 		       struct ftnet_event *ev);

@@ -52,6 +52,10 @@ static const struct {
 	[DK_COMM_RENAME] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 	[DK_COMM_FORK] = { decode_comm, EV_STATE, DIR_NONE, 0 },
 	[DK_COMM_EXIT] = { decode_comm, EV_STATE, DIR_NONE, 0 },
+	[DK_ID_SOCK] = { decode_ident, EV_STATE, DIR_NONE, ID_SOCK },
+	[DK_ID_SOCK_GONE] = { decode_ident, EV_STATE, DIR_NONE, ID_SOCK_GONE },
+	[DK_ID_UDP_FAIL] = { decode_ident, EV_DROP, DIR_RECEIVED, ID_UDP_FAIL },
+	[DK_ID_BAD_CSUM] = { decode_ident, EV_DROP, DIR_RECEIVED, ID_BAD_CSUM },
 };
 
 static const char *type_names[EV_NTYPES] = {
@@ -61,6 +65,13 @@ static const char *type_names[EV_NTYPES] = {
 	[EV_SKB] = "skb", [EV_CONSUME] = "consume", [EV_STACK] = "stack",
 	[EV_DATA_READY] = "data_ready", [EV_ICMP] = "icmp",
 };
+
+const char *flow_from_name(int from)
+{
+	static const char *names[] = { "none", "kprobe", "rx_sk", "udp_fail_queue", "tcp_event" };
+
+	return from >= 0 && from < (int)ARRAY_SIZE(names) ? names[from] : "none";
+}
 
 const char *event_type_name(enum ftnet_type t)
 {
@@ -183,7 +194,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
 	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
 	F(pid); F(newcomm); F(child_pid); F(child_comm); F(comm);
-	F(hook); F(pf); F(__probe_ip); F(ret_ip); F(type); F(code);
+	F(hook); F(pf); F(__probe_ip); F(ret_ip); F(type); F(code); F(rx_sk); F(sock_cookie);
 #undef F
 }
 
@@ -234,6 +245,8 @@ struct decoder *decoder_new(struct tep_handle *tep)
 			decoder_add(d, PROBE_SYSTEM, g->probes[j].event, g->probes[j].decode);
 		for (int j = 0; g->extras && g->extras[j].event; j++)
 			decoder_add(d, PROBE_SYSTEM, g->extras[j].event, g->extras[j].decode);
+		for (int j = 0; g->ident && g->ident[j].sys; j++)
+			decoder_add(d, g->ident[j].sys, g->ident[j].name, g->ident[j].decode);
 	}
 	decoder_add_stacks(d);
 	decoder_add(d, "task", "task_rename", DK_COMM_RENAME);

@@ -15,6 +15,8 @@ int decode_kfree_skb(const struct evdecoder *ed, struct tep_record *rec, struct 
 		ev->location = field_u64(f->location, data);
 	if (f->protocol)
 		ev->protocol = field_u64(f->protocol, data);
+	if (f->rx_sk)	/* the socket it was received on, where the drop came after the lookup */
+		ev->skaddr = field_u64(f->rx_sk, data);
 	if (f->reason) {
 		ev->reason = field_s64(f->reason, data);
 		ev->reason_name = symtab_name(&ed->reasons, ev->reason);

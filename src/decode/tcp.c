@@ -25,6 +25,33 @@ int decode_tcp_sk(const struct evdecoder *ed, struct tep_record *rec, struct ftn
 	return 1;
 }
 
+/*
+ * The events that only teach flows (INTERNAL_IDENT): a TCP socket's skaddr, addresses (the
+ * socket's: saddr is the local end) and cookie, or a packet's addresses (udp_fail_queue_rcv_skb,
+ * tcp_bad_csum: saddr is the packet's source). Never delivered.
+ */
+int decode_ident(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
+{
+	const struct evfields *f = &ed->f;
+	const void *data = rec->data;
+
+	ev->internal = INTERNAL_IDENT;
+	ev->state = IDENT_SOCK + (ed->variant - ID_SOCK);	/* enum ident_kind */
+	if (f->skbaddr)
+		ev->skbaddr = field_u64(f->skbaddr, data);
+	if (f->skaddr)
+		ev->skaddr = field_u64(f->skaddr, data);
+	if (f->sock_cookie)
+		ev->cookie = field_u64(f->sock_cookie, data);
+	if (f->rc)
+		ev->rc = (int)field_s64(f->rc, data);
+	/* udp_fail_queue_rcv_skb before 6.10: rc and lport only, no addresses */
+	if (ed->variant == ID_UDP_FAIL && !(f->saddr && f->saddr->size >= 16))
+		return 1;
+	decode_addrs(f, data, ev);
+	return 1;
+}
+
 int decode_set_state(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
 {
 	const struct evfields *f = &ed->f;

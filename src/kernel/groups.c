@@ -110,6 +110,28 @@ static const struct probe_def follow_extras[] = {
 };
 
 #define EV(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, false }
+#define EV_IDENT(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
+
+/*
+ * Flows for drops from tracepoints (where no kprobe reads the packet): TCP sockets by address
+ * as their events pass (kfree_skb's rx_sk names them, 6.12+), the datagram a UDP socket could
+ * not take and the segment with a bad checksum or answered by a reset (just before its drop),
+ * the device each skb came in on. Turned on by the run that reads drops, for that run only
+ * (source/session.c): never part of the group, so that they make no other group look enabled
+ * (retrans, states, rx share them) and `enable drops` costs what it did.
+ */
+static const struct group_event drops_ident[] = {
+	EV_IDENT("sock", "inet_sock_set_state", "4.16", DK_STATE),
+	EV_IDENT("tcp", "tcp_probe", "4.16", DK_ID_SOCK),
+	EV_IDENT("tcp", "tcp_rcv_space_adjust", "5.6", DK_ID_SOCK),
+	EV_IDENT("tcp", "tcp_destroy_sock", "5.6", DK_ID_SOCK_GONE),
+	EV_IDENT("tcp", "tcp_send_reset", "4.15", DK_RESET_SENT),
+	EV_IDENT("tcp", "tcp_retransmit_skb", "4.15", DK_RETRANS),
+	EV_IDENT("tcp", "tcp_bad_csum", "5.15", DK_ID_BAD_CSUM),
+	EV_IDENT("udp", "udp_fail_queue_rcv_skb", "6.3", DK_ID_UDP_FAIL),
+	EV_IDENT("net", "netif_receive_skb", "2.6.35", DK_RX),
+	{ NULL, NULL, NULL, NULL, NULL, DK_NONE, false },
+};
 /* an event the group uses where the kernel has it */
 #define EV_OPTIONAL(sys, name, since, dk) { sys, name, since, NULL, NULL, dk, true }
 
@@ -117,42 +139,43 @@ const struct group groups[] = {
 	{ "drops", "packets freed as dropped, with reason (5.17+) and location",
 	  { EV("skb", "kfree_skb", "2.6.30", DK_DROP) },
 	  "'ftnet counters' shows the drop counters", T(EV_DROP), NULL, drops_extras, GF_CORE,
-	  VIEW_DROPS },
+	  VIEW_DROPS, drops_ident },
 	{ "resets", "TCP resets sent and received",
 	  { EV("tcp", "tcp_send_reset", "4.15", DK_RESET_SENT),
 	    EV("tcp", "tcp_receive_reset", "4.15", DK_RESET_RECEIVED) },
 	  "'tcpdump \"tcp[tcpflags] & tcp-rst != 0\"' sees them on the wire", T(EV_RESET),
-	  resets_probes, NULL, 0, VIEW_RESETS },
+	  resets_probes, NULL, 0, VIEW_RESETS, NULL },
 	{ "retrans", "TCP retransmissions, per skb, with the flow and state",
 	  { EV("tcp", "tcp_retransmit_skb", "4.15", DK_RETRANS) },
 	  "the RetransSegs counter in /proc/net/snmp counts them", T(EV_RETRANS), retrans_probes, NULL,
-	  0, VIEW_RETRANS },
+	  0, VIEW_RETRANS, NULL },
 	{ "icmp", "ICMP errors sent, with the packet they answer (its UDP ports)",
 	  { EV("icmp", "icmp_send", "6.8", DK_ICMP_SEND) },
-	  "'nstat -az Icmp*Out*' counts them by type", T(EV_ICMP), NULL, NULL, GF_STREAM, VIEW_NONE },
+	  "'nstat -az Icmp*Out*' counts them by type", T(EV_ICMP), NULL, NULL, GF_STREAM, VIEW_NONE,
+	  NULL },
 	{ "states", "TCP socket state changes",
 	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
 	  "'ss -tan' shows the current states", T(EV_STATE), states_probes, NULL, 0,
-	  VIEW_STATES },
+	  VIEW_STATES, NULL },
 	{ "connect", "TCP connect latency, SYN_SENT to ESTABLISHED per socket",
 	  { EV("sock", "inet_sock_set_state", "4.16", DK_STATE) },
 	  "'ss -ti' shows per-socket rtt", T(EV_CONNECT), connect_probes, NULL, GF_LATENCY,
-	  VIEW_CONNECT },
+	  VIEW_CONNECT, NULL },
 	{ "rx", "packets received by the stack, per device",
 	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX) },
-	  "/proc/net/dev counts them", T(EV_RX), NULL, NULL, GF_CORE, VIEW_DEVICES },
+	  "/proc/net/dev counts them", T(EV_RX), NULL, NULL, GF_CORE, VIEW_DEVICES, NULL },
 	{ "tx", "packets handed to the driver, per device",
 	  { EV("net", "net_dev_xmit", "2.6.35", DK_TX) },
-	  "/proc/net/dev counts them", T(EV_TX), NULL, NULL, GF_CORE, VIEW_DEVICES },
+	  "/proc/net/dev counts them", T(EV_TX), NULL, NULL, GF_CORE, VIEW_DEVICES, NULL },
 	{ "udp", "UDP sends with the sending task and length",
 	  { { "sock", "sock_send_length", "6.3", "protocol == 17", NULL, DK_SOCK_LENGTH, false } },
 	  "'ss -uap' shows UDP sockets and their owners", T(EV_UDP), udp_probes, NULL, 0,
-	  VIEW_UDP },
+	  VIEW_UDP, NULL },
 	{ "rxlat", "receive latency, netif_receive_skb to the copy into user space",
 	  { EV("net", "netif_receive_skb", "2.6.35", DK_RX),
 	    EV("skb", "skb_copy_datagram_iovec", "2.6.35", DK_COPY) },
 	  "'ftnet stream rx' shows the receive side", T(EV_RXLAT), NULL, NULL, GF_LATENCY,
-	  VIEW_RXLAT },
+	  VIEW_RXLAT, NULL },
 	/* every tracepoint with an skbaddr on the way in, out, up and to the end: its path */
 	{ "follow", "packets followed by skb address through the stack: steps, drop or delivery",
 	  { EV("net", "napi_gro_receive_entry", "3.14", DK_SKB_RX),
@@ -171,7 +194,7 @@ const struct group groups[] = {
 	  "'ftnet stream drops' shows where packets are dropped",
 	  T(EV_SKB) | T(EV_RX) | T(EV_TX) | T(EV_COPY) | T(EV_CONSUME) | T(EV_DROP) | T(EV_STACK) |
 	  T(EV_DATA_READY),
-	  NULL, follow_extras, GF_PATHS | GF_EXTRAS_ALL, VIEW_PATHS },
+	  NULL, follow_extras, GF_PATHS | GF_EXTRAS_ALL, VIEW_PATHS, NULL },
 };
 const int ngroups = ARRAY_SIZE(groups);
 
@@ -226,6 +249,12 @@ const char *backend_name(int backend)
 }
 
 bool groups_no_extras;
+int groups_tp_ident;
+
+bool group_ident_on(const struct group *g)
+{
+	return g->ident && groups_tp_ident >= 0 && (groups_tp_ident > 0 || !group_extra(g));
+}
 
 const struct probe_def *group_extra(const struct group *g)
 {

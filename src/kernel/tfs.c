@@ -411,6 +411,8 @@ struct tep_handle *tfs_tep_load_net(void)
 
 	if (!tep)
 		return NULL;
+	/* udp:udp_fail_queue_rcv_skb tells the flow of a datagram dropped next (drops) */
+	tfs_tep_add(tep, "udp", "udp_fail_queue_rcv_skb");
 	/* the comm names' events (src/source/session.c), where the kernel has them */
 	tfs_tep_add(tep, "task", "task_rename");
 	tfs_tep_add(tep, "sched", "sched_process_fork");

@@ -172,6 +172,8 @@ int run_events(struct ftnet_ctx *ctx, struct run_spec *r, struct run_stats *stat
 	/* events are decoded here (not passed on raw): their names as the kernel gave them */
 	r->so.comms = !r->on_record && !r->on_page;
 	r->so.no_map = r->on_page != NULL;	/* pages to a file as the kernel wrote them */
+	/* record's files hold the groups' formats only: their pages never carry flow events */
+	r->so.flows = r->so.comms;
 	ret = session_start(&s, ctx, r->groups, r->ngroups, &r->so);
 	if (ret < 0)
 		return ret;

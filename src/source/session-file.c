@@ -16,6 +16,8 @@
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"
 #include "kernel/probe.h"
+#include "source/ident.h"
+#include "session-int.h"
 #include "source/session.h"
 #include "tracedat/tracedat.h"
 #include "base/util.h"
@@ -217,6 +219,7 @@ int session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pat
 	s->conn = pending_new(4096, 60ull * 1000000000ull);
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);
+	session_ident_start(s, false);
 	src->rd = td_reader_new(&src->f);
 	if (ret < 0)
 		session_file_end(s);
@@ -256,6 +259,8 @@ void session_file_end(struct session *s)
 	pending_free(s->conn);
 	pending_free(s->rxlat);
 	pending_free(s->ports);
+	ident_free(s->ident);
+	s->ident = NULL;
 	decoder_free(s->dec);
 	ksyms_free(s->ksyms);
 	td_release(&src->f);	/* frees the tep handle */

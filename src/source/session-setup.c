@@ -184,6 +184,8 @@ static int session_enable(struct session *s, const struct session_opts *o)
 		s->batching = true;
 	if (o->comms)
 		session_comm_events_on(s);
+	if (o->flows)
+		session_ident_events_on(s);
 	if (!tfs_tracing_on(s->inst))
 		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
 		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
@@ -265,6 +267,7 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 	/* an skb not copied within a second was dropped or went elsewhere */
 	s->rxlat = pending_new(16384, 1000000000ull);
 	s->ports = pending_new(1024, 1000000000ull);
+	session_ident_start(s, true);
 	s->rd = reader_open(s->inst, s->tep, want_map(o));
 	if (!s->rd) {
 		ret = error_errno("cannot open the per-CPU buffers of instance '%s'", ctx->instance);

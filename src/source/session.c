@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "source/comm.h"
 #include "source/conn.h"
@@ -14,9 +15,11 @@
 #include "kernel/owner.h"
 #include "source/reader.h"
 #include "source/enabling.h"
+#include "source/ident.h"
 #include "source/session.h"
 #include "session-int.h"
 #include "kernel/tfs.h"
+#include "net/pkt.h"
 #include "base/util.h"
 
 volatile sig_atomic_t session_stop;
@@ -116,6 +119,38 @@ void session_comm_events_on(struct session *s)
 	}
 }
 
+/*
+ * The flow tracepoints of drops (groups.c), for this run where it reads drops without kprobes
+ * reading the packets: the ones off now, turned off again at the end with the raw events.
+ */
+void session_ident_events_on(struct session *s)
+{
+	const struct group *drops = group_find("drops");
+	const struct group_event *ev;
+	bool run = false;
+	int n = 0;
+
+	for (int i = 0; i < s->nrun; i++)
+		run |= s->run[i] == drops;
+	if (!run || !group_ident_on(drops))
+		return;
+	for (ev = drops->ident; ev->sys; ev++)
+		n++;
+	s->raw = xrealloc(s->raw, (s->nraw + n) * sizeof(*s->raw));
+	for (ev = drops->ident; ev->sys; ev++) {
+		if (!tracefs_event_file_exists(s->inst, ev->sys, ev->name, "enable") ||
+		    tfs_event_enabled(s->inst, ev->sys, ev->name) == 1)
+			continue;	/* absent, or a group's of this instance: not ours */
+		if (tfs_event_set(s->inst, ev->sys, ev->name, true) < 0) {
+			warn("cannot turn on %s:%s: drops carry no flow from it", ev->sys, ev->name);
+			continue;
+		}
+		snprintf(s->raw[s->nraw][0], 64, "%s", ev->sys);
+		snprintf(s->raw[s->nraw][1], 64, "%s", ev->name);
+		s->nraw++;
+	}
+}
+
 void session_comm_events_off(struct tracefs_instance *inst)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(comm_events); i++)
@@ -184,6 +219,7 @@ static void pkt_attach(struct ftnet_event *ev)
 		return;
 	p->full = false;
 	ev->pkt_known = p->ev.pkt_known;
+	ev->flow_from = p->ev.pkt_known ? FLOW_KPROBE : FLOW_NONE;
 	ev->family = p->ev.family;
 	ev->ipproto = p->ev.ipproto;
 	memcpy(ev->saddr, p->ev.saddr, 16);
@@ -204,6 +240,55 @@ static void pkt_attach(struct ftnet_event *ev)
 	ev->location = decode_drop_location(ev->location, p->ev.probe_ip, p->ev.ret_ip);
 }
 
+void session_ident_start(struct session *s, bool owners)
+{
+	const struct group *drops = group_find("drops");
+	bool run = false;
+
+	for (int i = 0; i < s->nrun; i++)
+		run |= s->run[i] == drops;
+	if (!run || (!s->file && !group_ident_on(drops)))
+		return;
+	s->ident = ident_new(owners);
+	/* kprobes read the packets, the tracepoints' flows are only compared with theirs */
+	s->ident_compare = !s->file && groups_tp_ident > 0 && group_extra(drops);
+}
+
+/* Whether two flows agree on every field both know. */
+static bool flows_agree(const struct ftnet_event *a, const struct ftnet_event *b)
+{
+	uint32_t both = a->pkt_known & b->pkt_known;
+	size_t alen = a->family == AF_INET6 ? 16 : 4;
+
+	if (a->family != b->family)
+		return false;
+	return (!(both & PKT_PROTO) || a->ipproto == b->ipproto) &&
+	       (!(both & PKT_SADDR) || !memcmp(a->saddr, b->saddr, alen)) &&
+	       (!(both & PKT_DADDR) || !memcmp(a->daddr, b->daddr, alen)) &&
+	       (!(both & PKT_SPORT) || a->sport == b->sport) &&
+	       (!(both & PKT_DPORT) || a->dport == b->dport) &&
+	       (!a->dev[0] || !b->dev[0] || !strcmp(a->dev, b->dev));
+}
+
+/* A drop's flow from the tracepoints, or beside the kprobe's (compared, in tp_*). */
+static void ident_attach(struct session *s, struct ftnet_event *ev)
+{
+	struct ftnet_event tp;
+
+	if (!s->ident_compare) {
+		if (!ev->pkt_known)
+			ident_drop(s->ident, ev);
+		return;
+	}
+	tp = *ev;
+	tp.pkt_known = 0;
+	tp.family = 0;
+	tp.dev[0] = 0;
+	ev->tp_flow_from = (uint8_t)ident_drop(s->ident, &tp);
+	if (ev->pkt_known && tp.flow_from)
+		ev->tp_agree = flows_agree(ev, &tp) ? 1 : -1;
+}
+
 static void sink_record(void *arg, struct tep_record *rec)
 {
 	struct session *s = arg;
@@ -215,6 +300,9 @@ static void sink_record(void *arg, struct tep_record *rec)
 		return;
 	}
 	ret = decode_record(s->dec, rec, &ev);
+	/* every record of the CPU counts for the pairs but the drop probe's own, read between */
+	if (s->ident && (ret <= 0 || ev.internal != INTERNAL_DROP_PKT))
+		ident_tick(s->ident, rec->cpu);
 
 	if (ret <= 0) {
 		s->undecoded++;
@@ -231,6 +319,12 @@ static void sink_record(void *arg, struct tep_record *rec)
 	}
 	if (ev.type == EV_DROP)
 		pkt_attach(&ev);
+	if (s->ident && ev.type == EV_DROP && !ev.internal)
+		ident_attach(s, &ev);
+	else if (s->ident)
+		ident_learn(s->ident, &ev);
+	if (ev.internal == INTERNAL_IDENT)
+		return;
 	if (ev.internal == INTERNAL_PORT_NOTE) {
 		pending_start(s->ports, ev.skaddr, ev.ts, ev.sport);
 		return;
@@ -462,6 +556,8 @@ void session_end(struct session *s)
 	pending_free(s->conn);
 	pending_free(s->rxlat);
 	pending_free(s->ports);
+	ident_free(s->ident);
+	s->ident = NULL;
 	comm_free(s->comm);
 	decoder_free(s->dec);
 	if (s->tep)

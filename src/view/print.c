@@ -109,12 +109,23 @@ void out_packet_flow(const struct ftnet_event *ev)
 	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (ev->pkt_known & PKT_PROTO)
 		out_str("ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
-	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	/* a flow from a socket may know one end only (a listener's): '?' for the other */
+	if (ev->pkt_known & PKT_SADDR)
+		out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	else
+		out_text("?");
 	if (ports)
 		out_uint("sport", ":%" PRIu64, ev->sport);
-	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
-	if (ports)
+	else if (ev->pkt_known & PKT_DPORT)
+		out_text(":?");
+	if (ev->pkt_known & PKT_DADDR)
+		out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	else
+		out_text(" > ?");
+	if (ev->pkt_known & PKT_DPORT)
 		out_uint("dport", ":%" PRIu64, ev->dport);
+	else if (ports)
+		out_text(":?");
 }
 
 /* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
@@ -126,6 +137,24 @@ static void drop_packet(const struct ftnet_event *ev)
 	out_packet_flow(ev);
 	if (ev->pkt_known & PKT_LEN)
 		out_uint("len", " len=%" PRIu64, ev->len);
+	if (ev->flow_from > FLOW_KPROBE)	/* not the packet's headers: say whose */
+		out_str("flow_from", " (%s)", flow_from_name(ev->flow_from));
+	else if (ev->flow_from)
+		out_str("flow_from", "", flow_from_name(ev->flow_from));
+}
+
+/* The receiving socket's process, and the tracepoints' flow beside the kprobe's (tests). */
+static void drop_owner(const struct ftnet_event *ev)
+{
+	if (ev->sk_pid) {
+		out_str("sk_comm", " sk=%s", ev->sk_comm);
+		out_int("sk_pid", "/%" PRId64, ev->sk_pid);
+	}
+	if (out_options()->mode != OUT_JSON || (!ev->tp_flow_from && !ev->tp_agree))
+		return;
+	out_str("tp_flow_from", "", flow_from_name(ev->tp_flow_from));
+	if (ev->tp_agree)
+		out_bool("tp_agree", "", ev->tp_agree > 0);
 }
 
 /* "type=3 code=3 10.0.0.1:40000 > 10.0.0.2:5309": the error and the packet it answers */
@@ -153,6 +182,7 @@ static void drop_fields(const struct ftnet_event *ev)
 	hex_field("location_addr", ev->location);
 	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
 	drop_packet(ev);
+	drop_owner(ev);
 	if (ev->dev[0])
 		out_str("dev", " dev=%s", ev->dev);
 	if (ev->netns)

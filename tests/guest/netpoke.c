@@ -3,6 +3,8 @@
  * beyond what the guest script needs:
  *
  *   netpoke udp ADDR PORT N SPORT   N datagrams of 100 bytes from SPORT to ADDR:PORT
+ *   netpoke udpfull ADDR PORT N SPORT  the same to a socket of its own on ADDR:PORT with the
+ *                                   smallest receive buffer, never read (receive buffer drops)
  *   netpoke connect ADDR PORT N     N TCP connects to a listener of its own on ADDR:PORT,
  *                                   each accepted and closed before the next
  *   netpoke tlp ADDR PORT MS        a connection to a listener of its own on ADDR:PORT whose
@@ -159,15 +161,15 @@ int main(int argc, char **argv)
 	struct sockaddr_storage dst = { 0 }, src = { 0 };
 	socklen_t len;
 	char payload[100];
-	int fd, family, dport, sport;
+	int fd, family, dport, sport, rcv = -1, one = 1;
 	long n;
 
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return connects(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "tlp"))
 		return tail_loss(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
-	if (argc != 6 || strcmp(argv[1], "udp")) {
-		fprintf(stderr, "usage: netpoke udp ADDR PORT N SPORT | connect ADDR PORT N | "
+	if (argc != 6 || (strcmp(argv[1], "udp") && strcmp(argv[1], "udpfull"))) {
+		fprintf(stderr, "usage: netpoke udp|udpfull ADDR PORT N SPORT | connect ADDR PORT N | "
 			"tlp ADDR PORT MS\n");
 		return 2;
 	}
@@ -193,6 +195,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dst.ss_family = src.ss_family = family;
+	if (!strcmp(argv[1], "udpfull") &&
+	    ((rcv = socket(family, SOCK_DGRAM, 0)) < 0 ||
+	     setsockopt(rcv, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one)) < 0 ||
+	     bind(rcv, (struct sockaddr *)&dst, len) < 0)) {
+		perror("netpoke: receiver");
+		return 1;
+	}
 	fd = socket(family, SOCK_DGRAM, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&src, len) < 0) {
 		perror("netpoke: socket");
@@ -206,5 +215,7 @@ int main(int argc, char **argv)
 		}
 	}
 	close(fd);
+	if (rcv >= 0)
+		close(rcv);
 	return 0;
 }

@@ -1,9 +1,9 @@
-# The guest tier: boot Debian's own kernel (KERNEL=6.1 or 5.10) under qemu (TCG) with an
+# The guest tier: boot Debian's own kernel (KERNEL=6.12, 6.1 or 5.10) under qemu (TCG) with an
 # initramfs of busybox and the static ftnet, run guest-test.sh (or GUEST_SCRIPT, on SMP CPUs)
 # inside, and check its lines. A panic also ends qemu with status 0, so only an explicit
 # GUEST-RESULT: PASS passes.
 . "$TESTLIB"
-: "${KERNEL:?KERNEL must be 6.1 or 5.10}"
+: "${KERNEL:?KERNEL must be 6.12, 6.1 or 5.10}"
 [ "$(id -u)" = 0 ] || skip "needs root (apt-get download, the kernel cache)"
 # The aarch64 static ftnet, built here from the checkout's files (a copy: the tree may be
 # configured for this machine), its netpoke, and Debian's arm64 busybox-static.
@@ -65,12 +65,20 @@ extra="$NETPOKE=/bin/netpoke"
 if [ "$ARCH" = amd64 ]; then
 	need_cmd nft
 	extra="$extra $(command -v nft)=/bin/nft"
+	# module M of the kernel as a plain .ko (Debian 13's are xz'd, under usr/lib), or nothing
+	module() {
+		f=$(find "$kdir/lib/modules" "$kdir/usr/lib/modules" -name "$1.ko" -o -name "$1.ko.xz" 2>/dev/null | head -1)
+		case $f in
+		*.xz) xz -dc "$f" >"$TMP/$1.ko" && echo "$TMP/$1.ko" ;;
+		?*) echo "$f" ;;
+		esac
+	}
 	for m in libcrc32c nfnetlink nf_tables; do
-		f=$(find "$kdir/lib/modules" -name "$m.ko" | head -1)
+		f=$(module $m)
 		[ -n "$f" ] || fail "no $m.ko in $kdir"
 		extra="$extra $f=/lib/modules/$m.ko"
 	done
-	f=$(find "$kdir/lib/modules" -name nft_counter.ko | head -1)	# a module on 5.10, built in on 6.1
+	f=$(module nft_counter)	# a module on 5.10, built in on 6.1
 	[ -n "$f" ] && extra="$extra $f=/lib/modules/nft_counter.ko"
 fi
 script=${GUEST_SCRIPT:-guest-test.sh}
@@ -87,7 +95,7 @@ tr -d '\r' <"$TMP/console" | grep -E -A25 'soft lockup|hung_task|blocked for mor
 if grep -q 'Kernel panic' "$TMP/console"; then
 	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
 fi
-tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*-[0-9]*-cloud-$ARCH up$" && ok "booted Debian's $KERNEL kernel ($ARCH)" || fail "the guest did not run $KERNEL ($ARCH)"
+tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*[-+][0-9a-z]*-cloud-$ARCH up$" && ok "booted Debian's $KERNEL kernel ($ARCH)" || fail "the guest did not run $KERNEL ($ARCH)"
 # the guest's failed checks, repeated last: a CI log shows its tail
 guest_failures() {
 	tr -d '\r' <"$TMP/console" | grep '^GUEST: FAIL' >"$TMP/guest-fail"

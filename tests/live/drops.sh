@@ -27,7 +27,8 @@ wait_enabled skb/kfree_skb
 in_ns $NET udp "$port" 3 >/dev/null
 stream_stop
 head -1 "$TMP/text" | grep -q '^TIME  *CPU COMM  *PID EVENT  *DETAILS$' && ok "text header" || fail "text header: $(head -1 "$TMP/text")"
-n=$(grep -c ' drop  *NO_SOCKET __udp4_lib_rcv+0x[0-9a-f]* protocol=IPv4$' "$TMP/text")
+# the device: netif_receive_skb of the same skb told it (this kernel has no kprobes)
+n=$(grep -c ' drop  *NO_SOCKET __udp4_lib_rcv+0x[0-9a-f]* protocol=IPv4 dev=lo$' "$TMP/text")
 expect_eq "text drop lines" "$n" 3
 no_instance_left
 

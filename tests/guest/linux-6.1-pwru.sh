@@ -1,0 +1,2 @@
+# pwru's CI cases in the guest on Debian 12's cloud kernel (6.1).
+KERNEL=6.1 GUEST_SCRIPT=guest-pwru.sh . "$(dirname "$0")/run.sh"

@@ -1,0 +1,2 @@
+# Guest tier on Debian 13's cloud kernel (6.12).
+KERNEL=6.12 . "$(dirname "$0")/run.sh"
