@@ -20,6 +20,7 @@ enum ftnet_type {
 	EV_CONSUME,	/* skb freed as consumed (skb:consume_skb) */
 	EV_STACK,	/* a kernel stack, recorded after the event before it on the same CPU */
 	EV_DATA_READY,	/* data queued to a socket (sock:sk_data_ready): skaddr, the caller */
+	EV_TRACEPOINT,	/* any tracepoint named as SYSTEM:EVENT, its fields read by its format */
 	EV_NTYPES,
 };
 
@@ -69,6 +70,13 @@ struct ftnet_event {
 	uint32_t	pkt_len, pkt_wirelen;
 	/* a netfilter hook's step (follow): the hook number and protocol family, when known */
 	uint8_t		nf_known, nf_hook, nf_pf;
+	/*
+	 * EV_TRACEPOINT: its format (a struct tep_event) and the record's bytes, valid only
+	 * while the event is handed on; decode/decode.h reads the fields (tp_field)
+	 */
+	const void	*tp;
+	const void	*data;
+	uint32_t	size;
 };
 
 #define INTERNAL_STEP 1		/* a kprobe connect step */

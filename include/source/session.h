@@ -27,7 +27,8 @@ struct session_opts {
 	const char		*filter;	/* for groups enabled for this run */
 	unsigned long		buffer_kb;
 	const char		*default_group;	/* when none is named or enabled; NULL: an error */
-	const char *const	*events;	/* raw "sys:name" events for this run (count) */
+	/* tracepoints named "sys:name" or "sys:*" for this run (count; stream, top, record) */
+	const char *const	*events;
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
@@ -60,6 +61,8 @@ struct session {
 	void			*arg;
 	char			(*raw)[2][64];	/* the raw events enabled for this run */
 	int			nraw;
+	int			nuser;		/* the first nuser are those named (SYSTEM:EVENT) */
+	bool			raw_filtered;	/* --filter written on them */
 	bool			busy;		/* the last round was a flood's */
 	/* when set, every raw page as read, before its records are decoded (record) */
 	void			(*on_page)(void *arg, int cpu, const void *page, int size);
