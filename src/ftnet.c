@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
 	i = opt_parse(&global_spec, argc, argv, &g);
 	if (g.version) {
-		out_printf("ftnet %s\n", PACKAGE_VERSION);
+		out_printf("ftnet %s\n%s\n", PACKAGE_VERSION, FTNET_LICENSE_TEXT);
 		return out_close_stdout() ? EXIT_FAIL : EXIT_OK;
 	}
 	if (i >= argc)
