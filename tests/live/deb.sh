@@ -95,6 +95,12 @@ for f in /usr/share/initramfs-tools/hooks/ftnet \
 done
 unit=/lib/systemd/system/ftnet-serve.service
 grep -q "^ExecStart=/usr/bin/ftnet serve " "$unit" && ok "$unit installed" || fail "no $unit"
+rules=/usr/share/ftnet/prometheus/ftnet-rules.yml
+[ -f "$rules" ] && ok "$rules installed" || fail "no $rules"
+if command -v promtool >/dev/null; then
+	promtool check rules "$rules" >/dev/null 2>&1 && ok "promtool accepts the installed rules" ||
+		fail "promtool check rules $rules: $(promtool check rules "$rules" 2>&1 | tail -3)"
+fi
 wants=$(ls /etc/systemd/system/*.wants/ftnet-serve.service 2>/dev/null)
 expect_eq "ftnet-serve enabled by the installation" "$wants" ""
 # bash-completion finds the file on its own (its loader), and it completes

@@ -28,7 +28,7 @@ bmake -f Makefile -f - print-dirs >"$TMP/dirs" <<'MK'
 print-dirs:
 	@echo "bindir='$(bindir)' man1dir='$(man1dir)' compdir='$(bashcompletiondir)'"
 	@echo "hookdir='$(initramfshooksdir)' dracutdir='$(dracutmoduledir)'"
-	@echo "unitdir='$(systemdsystemunitdir)'"
+	@echo "unitdir='$(systemdsystemunitdir)' promdir='$(prometheusdir)'"
 MK
 . "$TMP/dirs"
 
@@ -54,6 +54,8 @@ expect_ge "commands in ftnet -h" "$(echo "$commands" | wc -w)" 10
 	echo "$hookdir/ftnet"
 	echo "$dracutdir/module-setup.sh"
 	echo "$unitdir/ftnet-serve.service"
+	echo "$promdir/ftnet-rules.yml"
+	echo "$promdir/prometheus-ftnet.yml"
 } | sort >"$TMP/want"
 (cd "$D" && find . -type f -o -type l) | sed 's|^\.||' | sort >"$TMP/got"
 if cmp -s "$TMP/want" "$TMP/got"; then
