@@ -32,6 +32,8 @@ struct session_opts {
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
 	bool			raw_only;	/* a file's records all go to on_record (count -r) */
+	/* a file with nothing named: its events no group reads are shown too (stream, report) */
+	bool			file_others;
 };
 
 struct session {

@@ -214,6 +214,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter), &events, &r.so.nevents);
 	r.groups = argv + i;
 	r.so.events = events;
+	r.so.file_others = true;	/* report: what a file holds besides the groups */
 	/* a tracepoint is enabled only where no other run's settings are: a private instance */
 	r.private_instance = r.so.nevents && !o.read;
 	st.drops = drops_or_die(filter, o.write);

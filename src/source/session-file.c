@@ -210,7 +210,7 @@ static int file_tracepoints(struct session *s, const char *path, const struct se
 
 	for (int i = 0; i < o->nevents && !ret; i++)
 		ret = file_named(s, path, o->events[i]);
-	if (ret || o->nevents || named_groups)
+	if (ret || o->nevents || named_groups || !o->file_others)
 		goto out;
 	evs = tep_list_events(s->tep, TEP_EVENT_SORT_ID);
 	for (int i = 0; evs && evs[i]; i++) {
@@ -224,9 +224,13 @@ static int file_tracepoints(struct session *s, const char *path, const struct se
 out:
 	if (!ret && decoder_tracepoints(s->dec))
 		s->types |= 1u << EV_TRACEPOINT | 1u << EV_LOST;
-	if (!ret && !s->nrun && !decoder_tracepoints(s->dec))
+	if (!ret && !s->nrun && !decoder_tracepoints(s->dec) && o->file_others)
 		ret = error("'%s' holds no events of ftnet's groups (%s) and no other tracepoint",
 			    path, group_names());
+	else if (!ret && !s->nrun && !decoder_tracepoints(s->dec))
+		ret = error("'%s' holds no events of ftnet's groups (%s): name the tracepoints to "
+			    "read as SYSTEM:EVENT or SYSTEM:* ('ftnet report %s' shows what it holds)",
+			    path, group_names(), path);
 	return ret;
 }
 
