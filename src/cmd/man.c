@@ -208,7 +208,9 @@ static void man_commands(void)
 
 static void man_groups(void)
 {
-	out_printf(".SH GROUPS\nThe commands that trace take groups of tracepoints by name:\n");
+	out_printf(".SH GROUPS\nThe commands that trace take groups of tracepoints by name (and\n"
+		   "any other tracepoint as \\fISYSTEM\\fR:\\fIEVENT\\fR or \\fISYSTEM\\fR:*,\n"
+		   "shown with every field of its format):\n");
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
 
