@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	if (env)
 		g.instance = env;
 	if (g.version) {
-		out_printf("ftnet %s\n", PACKAGE_VERSION);
+		out_printf("ftnet %s\n%s\n", PACKAGE_VERSION, FTNET_LICENSE_TEXT);
 		return out_close_stdout() ? EXIT_FAIL : EXIT_OK;
 	}
 	if (i >= argc)

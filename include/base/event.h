@@ -21,6 +21,7 @@ enum ftnet_type {
 	EV_STACK,	/* a kernel stack, recorded after the event before it on the same CPU */
 	EV_DATA_READY,	/* data queued to a socket (sock:sk_data_ready): skaddr, the caller */
 	EV_ICMP,	/* an ICMP error sent (icmp:icmp_send): type, code, the flow it answers */
+	EV_TRACEPOINT,	/* any tracepoint named as SYSTEM:EVENT, its fields read by its format */
 	EV_NTYPES,
 };
 
@@ -82,6 +83,13 @@ struct ftnet_event {
 	int		sk_pid;
 	char		sk_comm[FTNET_COMM_LEN];
 	uint64_t	cookie;
+	/*
+	 * EV_TRACEPOINT: its format (a struct tep_event) and the record's bytes, valid only
+	 * while the event is handed on; decode/decode.h reads the fields (tp_field)
+	 */
+	const void	*tp;
+	const void	*data;
+	uint32_t	size;
 };
 
 /* Where the flow of a drop came from: how much to trust it. */

@@ -73,6 +73,18 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv);
 /* Mounts or finds tracefs into ctx->tracefs, or dies saying what is missing. */
 void tracefs_or_die(struct ftnet_ctx *ctx);
 const struct group *group_or_die(const char *name);
+/*
+ * The one line a live run that saw nothing ends with: what that means and what to try
+ * ('ftnet selftest', 'ftnet diagnose').
+ */
+void nothing_seen(void);
+/* Whether word names a tracepoint as SYSTEM:EVENT or SYSTEM:* (not a group, not a filter). */
+bool arg_is_event(const char *word);
+/*
+ * The SYSTEM:EVENT words among argv[0..n) moved to *events (allocated; free it), the others
+ * kept in order at the front of argv. Returns how many others; *nevents the events.
+ */
+int args_take_events(char **argv, int n, const char ***events, int *nevents);
 /* The backend a group runs on here; dies naming what is missing and the alternative. */
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g);
 /* A tep handle with the network systems (and nothing else: parsing all events is slow). */

@@ -19,4 +19,12 @@ void man_text(const char *text);
  */
 int hidden_option(int argc, char **argv);
 
+/* The license, as -V and the man pages say it. */
+#define FTNET_LICENSE "GPL-2.0-or-later"
+#define FTNET_LICENSE_TEXT \
+	"License " FTNET_LICENSE ": GNU GPL version 2 or later " \
+	"<https://www.gnu.org/licenses/old-licenses/gpl-2.0.html>.\n" \
+	"This is free software: you are free to change and redistribute it.\n" \
+	"There is NO WARRANTY, to the extent permitted by law."
+
 #endif

@@ -27,7 +27,8 @@ struct session_opts {
 	const char		*filter;	/* for groups enabled for this run */
 	unsigned long		buffer_kb;
 	const char		*default_group;	/* when none is named or enabled; NULL: an error */
-	const char *const	*events;	/* raw "sys:name" events for this run (count) */
+	/* tracepoints named "sys:name" or "sys:*" for this run (count; stream, top, record) */
+	const char *const	*events;
 	int			nevents;
 	bool			comms;		/* trace renames and forks for comm names */
 	/* event types (bit per enum ftnet_type) whose task name the command shows; 0: all.
@@ -41,6 +42,8 @@ struct session_opts {
 	 */
 	bool			batch_pages;
 	bool			no_map;		/* read() the buffers, never a map (pages kept) */
+	/* a file with nothing named: its events no group reads are shown too (stream, report) */
+	bool			file_others;
 };
 
 struct session {
@@ -71,6 +74,8 @@ struct session {
 	void			*arg;
 	char			(*raw)[2][64];	/* the raw events enabled for this run */
 	int			nraw;
+	int			nuser;		/* the first nuser are those named (SYSTEM:EVENT) */
+	bool			raw_filtered;	/* --filter written on them */
 	bool			busy;		/* the last round was a flood's */
 	uint64_t		interval_ns;	/* busy: the time between reads (session.c) */
 	/* when set, every raw page as read, before its records are decoded (record) */

@@ -22,11 +22,13 @@ enum drop_by {
 struct agg;
 struct ksyms;
 struct top_stacks;
+struct top_fields;
 
 struct top {
 	struct agg		*agg[TOP_NVIEWS];	/* NULL for views of groups not run */
 	const struct ksyms	*ks;
 	struct top_stacks	*stacks;	/* --by stack */
+	struct top_fields	*fields;	/* tracepoints named as SYSTEM:EVENT, or NULL */
 	char			*reasons[1024];	/* names seen, by reason number */
 	unsigned int		drop_by;
 	uint64_t		events, lost, lost_total, events_total;

@@ -53,8 +53,44 @@ const struct group *group_or_die(const char *name)
 	const struct group *g = group_find(name);
 
 	if (!g)
-		die(EXIT_USAGE, "unknown group '%s': the groups are %s", name, group_names());
+		die(EXIT_USAGE, "unknown group '%s': the groups are %s; any tracepoint is named "
+		    "SYSTEM:EVENT (tcp:tcp_rcv_space_adjust, sock:*)", name, group_names());
 	return g;
+}
+
+void nothing_seen(void)
+{
+	fprintf(stderr, "%s: nothing was seen: the kernel had none of these events meanwhile; "
+		"'ftnet selftest' provokes each group on loopback and shows it seen, 'ftnet "
+		"diagnose' looks at everything\n", prog_name);
+}
+
+bool arg_is_event(const char *word)
+{
+	size_t sys = strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	const char *name = word + sys + 1;
+
+	if (!sys || word[sys] != ':')
+		return false;
+	if (!strcmp(name, "*"))
+		return true;
+	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			       "0123456789_.-") == strlen(name);
+}
+
+int args_take_events(char **argv, int n, const char ***events, int *nevents)
+{
+	int k = 0;
+
+	*events = xcalloc((size_t)n + 1, sizeof(**events));
+	*nevents = 0;
+	for (int i = 0; i < n; i++) {
+		if (arg_is_event(argv[i]))
+			(*events)[(*nevents)++] = argv[i];
+		else
+			argv[k++] = argv[i];
+	}
+	return k;
 }
 
 int group_backend_or_die(struct ftnet_ctx *ctx, const struct group *g)

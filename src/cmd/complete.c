@@ -53,14 +53,16 @@ static void list_args(const struct cmd_spec *spec)
 	switch (spec->args_kind) {
 	case ARGS_OTHER:
 		break;
-	case ARGS_FILE:		/* a file, then groups */
-		out_printf("@file\n");
+	case ARGS_FILE:		/* a file, then groups and tracepoints */
+		out_printf("@file\n@tracepoints\n");
 		list_groups(0, 0);
 		break;
-	case ARGS_GROUPS:
+	case ARGS_GROUPS:	/* SYSTEM:EVENT too: offered once a word has a colon */
+		out_printf("@tracepoints\n");
 		list_groups(0, 0);
 		break;
 	case ARGS_TABLES:
+		out_printf("@tracepoints\n");
 		list_groups(0, GF_LATENCY | GF_PATHS | GF_STREAM);
 		break;
 	case ARGS_LATENCIES:

@@ -26,7 +26,7 @@ static const char *const default_events[] = {
 #define COUNT_MAX 64
 
 struct counter {
-	const char	*name;
+	char		name[130];	/* SYSTEM:EVENT */
 	uint64_t	count, total;
 	int		id;
 };
@@ -68,7 +68,7 @@ const struct cmd_spec count_spec = {
 	.name = "count",
 	.args = "[EVENT...]",
 	.about = "Counts tracepoint hits on all CPUs in a private instance, read from the raw\n"
-		 "buffers. EVENT is SYSTEM:NAME; the default is the network playbook's:\n"
+		 "buffers. EVENT is SYSTEM:NAME or SYSTEM:*; the default is the network playbook's:\n"
 		 "  netif_receive_skb, net_dev_xmit, kfree_skb, consume_skb, tcp_retransmit_skb,\n"
 		 "  tcp_send_reset, tcp_receive_reset, inet_sock_set_state\n",
 	.opts = count_opts,
@@ -177,7 +177,7 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 				     "space", events[cs->n], err);
 			break;
 		}
-		cs->c[cs->n].name = events[cs->n];
+		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s", events[cs->n]);
 	}
 	if (cs->n == n) {
 		if (verbose)
@@ -238,6 +238,22 @@ static int prom_write(void *arg, const char *path)
 	return prom_commit(p);
 }
 
+/* The file's events of system sys (SYSTEM:*) counted; how many. */
+static int file_system(struct cstate *cs, struct session *s, const char *sys)
+{
+	struct tep_event **evs = tep_list_events(s->tep, TEP_EVENT_SORT_ID);
+	int k = 0;
+
+	for (int i = 0; evs && evs[i] && cs->n < COUNT_MAX; i++) {
+		if (strcmp(evs[i]->system, sys))
+			continue;
+		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s:%s", sys, evs[i]->name);
+		cs->c[cs->n++].id = evs[i]->id;
+		k++;
+	}
+	return k;
+}
+
 /* A file: the events named that it holds (any missing one is an error), or the defaults it has. */
 static void file_started(struct cstate *cs, struct session *s, const char *path)
 {
@@ -248,17 +264,20 @@ static void file_started(struct cstate *cs, struct session *s, const char *path)
 		const char *colon = strchr(name, ':');
 		struct tep_event *e = NULL;
 		char sys[64];
+		bool all = colon && !strcmp(colon + 1, "*");
 
 		if (colon && colon != name && colon - name < (long)sizeof(sys)) {
 			snprintf(sys, sizeof(sys), "%.*s", (int)(colon - name), name);
-			e = tep_find_event_by_name(s->tep, sys, colon + 1);
+			if (all && file_system(cs, s, sys))
+				continue;
+			e = all ? NULL : tep_find_event_by_name(s->tep, sys, colon + 1);
 		}
 		if (!e && cs->nnamed)
-			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT as recorded, "
-				       "such as skb:kfree_skb)", path, name);
+			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT or SYSTEM:* as "
+				       "recorded, such as skb:kfree_skb)", path, name);
 		if (!e || cs->n >= COUNT_MAX)
 			continue;
-		cs->c[cs->n].name = name;
+		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s", name);
 		cs->c[cs->n].id = e->id;
 		cs->n++;
 	}
@@ -281,10 +300,14 @@ static void started(void *arg, struct session *s)
 		file_started(cs, s, cs->path);
 		return;
 	}
+	if (s->nraw > COUNT_MAX)	/* SYSTEM:* brought more */
+		die(EXIT_USAGE, "count: %d events named, at most %d are counted at once", s->nraw,
+		    COUNT_MAX);
 	for (int i = 0; i < s->nraw; i++) {
 		char *id = tracefs_event_file_read(NULL, s->raw[i][0], s->raw[i][1], "id", NULL);
 
-		cs->c[cs->n].name = cs->names[i];
+		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s:%s", s->raw[i][0],
+			 s->raw[i][1]);
 		cs->c[cs->n].id = id ? atoi(id) : -1;
 		cs->n++;
 		free(id);

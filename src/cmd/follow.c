@@ -246,7 +246,8 @@ static bool enough(void *arg)
 	return st->limit && st->shown >= st->limit;
 }
 
-static void summary(const struct follow_state *st, const struct run_stats *rs, uint64_t max)
+static void summary(const struct follow_state *st, const struct run_stats *rs, uint64_t max,
+		    bool file)
 {
 	const struct follow_stats *fs = follow_stats(st->f);
 
@@ -261,6 +262,8 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 	if (fs->no_room)
 		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths "
 			"were in flight already (--max-paths)\n", prog_name, fs->no_room, max);
+	if (!rs->delivered && !rs->lost && !file)
+		nothing_seen();
 }
 
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
@@ -310,7 +313,7 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.stopping = stopping;
 	r.done = enough;
 	ret = run_or_exit(ctx, &r, &rs);
-	summary(&st, &rs, o.max_paths);
+	summary(&st, &rs, o.max_paths, o.read != NULL);
 	follow_free(st.f);
 	if (st.filter)
 		pkt_filter_free(st.filter);

@@ -70,6 +70,18 @@ void man_text(const char *text)
 	}
 }
 
+/* Every page's footer: the license (COPYING in the source holds its text). */
+static void man_license(void)
+{
+	out_printf(".SH LICENSE\n"
+		   "ftnet is free software: you can redistribute it and/or modify it under the\n"
+		   "terms of the GNU General Public License as published by the Free Software\n"
+		   "Foundation, either version 2 of the License, or (at your option) any later\n"
+		   "version (SPDX: " FTNET_LICENSE "). There is NO WARRANTY, to the extent\n"
+		   "permitted by law. The license's text is in the file COPYING of the source, and\n"
+		   "on Debian in \\fI/usr/share/common\\-licenses/GPL\\-2\\fR.\n");
+}
+
 /* ".TH FTNET-STREAM 1 ..." and NAME: "ftnet-stream - what it does". */
 static void man_head(const char *name, const char *what)
 {
@@ -175,6 +187,7 @@ static void man_command(const struct cmd *cmd)
 	}
 	man_options(spec);
 	man_examples(spec->examples);
+	man_license();
 	out_printf(".SH \"SEE ALSO\"\n.BR ftnet (1)\n");
 }
 
@@ -195,7 +208,9 @@ static void man_commands(void)
 
 static void man_groups(void)
 {
-	out_printf(".SH GROUPS\nThe commands that trace take groups of tracepoints by name:\n");
+	out_printf(".SH GROUPS\nThe commands that trace take groups of tracepoints by name (and\n"
+		   "any other tracepoint as \\fISYSTEM\\fR:\\fIEVENT\\fR or \\fISYSTEM\\fR:*,\n"
+		   "shown with every field of its format):\n");
 	for (int i = 0; i < ngroups; i++) {
 		const struct group *g = &groups[i];
 
@@ -247,6 +262,7 @@ static void man_ftnet(void)
 	man_groups();
 	out_printf("%s", ftnet_tail);
 	man_examples(global_spec.examples);
+	man_license();
 	out_printf(".SH \"SEE ALSO\"\n");
 	for (size_t i = 0; i < ncommands; i++) {
 		out_printf(".BR ftnet\\-");

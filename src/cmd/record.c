@@ -48,12 +48,14 @@ static const struct opt record_opts[] = {
 
 const struct cmd_spec record_spec = {
 	.name = "record",
-	.args = "[GROUP...] -o FILE",
+	.args = "[GROUP|SYSTEM:EVENT...] -o FILE",
 	.about = "Writes the events of the groups to FILE in trace-cmd's trace.dat format (version\n"
 		 "6): the kernel's raw ring-buffer pages as read, with the formats, kernel symbols\n"
 		 "and command names needed to read them elsewhere. 'trace-cmd report FILE' and\n"
 		 "'ftnet report FILE' read it. Ctrl-C, SIGTERM or -d end it with a complete file;\n"
 		 "events the kernel lost are marked in the pages and counted on stderr.\n"
+		 "Any tracepoint can be named as SYSTEM:EVENT or SYSTEM:* (recorded in a private\n"
+		 "instance); 'ftnet report' shows it with every field of its format.\n"
 		 "As a flight recorder (--flight MB), the kernel keeps the last MB of events per\n"
 		 "CPU in a private instance nobody reads, and a traceoff trigger on the --until\n"
 		 "event (a kernel filter: 'drop:reason == NETFILTER_DROP') stops it the moment\n"
@@ -62,6 +64,7 @@ const struct cmd_spec record_spec = {
 	.examples = "  ftnet record drops -o drops.dat -d 60\n"
 		    "  ftnet record drops resets -o net.dat --filter 'reason != NOT_SPECIFIED'\n"
 		    "  ftnet record drops -g -o stacks.dat -d 10\n"
+		    "  ftnet record tcp:tcp_rcv_space_adjust sock:inet_sock_set_state -o tcp.dat -d 30\n"
 		    "  ftnet record drops resets --flight 4 --until 'drop:reason == NETFILTER_DROP' "
 		    "-o before.dat\n"
 		    "  ftnet report drops.dat --json\n"
@@ -203,18 +206,24 @@ static void flight_begin(struct record_state *st, struct session *s)
 
 static void started(void *arg, struct session *s)
 {
-	struct group_event evs[SESSION_MAX_GROUPS * (GROUP_MAX_PROBES + GROUP_MAX_EVENTS)];
+	int max = SESSION_MAX_GROUPS * (GROUP_MAX_PROBES + GROUP_MAX_EVENTS) + s->nuser;
+	struct group_event *evs = xcalloc((size_t)max, sizeof(*evs));
 	struct record_state *st = arg;
 	struct td_meta_tfs meta;
 	int n = 0, ret;
 
-	if (st->stacks && stacks_on(st, s) < 0)
+	if (st->stacks && stacks_on(st, s) < 0) {
+		free(evs);
 		return;
+	}
 	for (int i = 0; i < s->nrun; i++)
-		n += group_events(s->run[i], s->backend[i], evs + n, (int)ARRAY_SIZE(evs) - n);
+		n += group_events(s->run[i], s->backend[i], evs + n, max - s->nuser - n);
+	for (int i = 0; i < s->nuser; i++)	/* tracepoints named as SYSTEM:EVENT */
+		evs[n++] = (struct group_event){ .sys = s->raw[i][0], .name = s->raw[i][1] };
 	record_version(st, s);
 	st->clock = tracefs_instance_file_read(s->inst, "trace_clock", NULL);
 	ret = td_meta_from_tfs(&meta, evs, n);
+	free(evs);
 	if (ret < 0) {
 		error("cannot read the event formats from tracefs: %s", strerror(-ret));
 		st->err = ret;
@@ -355,6 +364,8 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 			st->flight ? "older events overwritten" : "lost",
 			!rs->lost || st->flight ? "" : ": enlarge the buffer (--buffer-kb) or filter "
 			"in the kernel (--filter)");
+	if (!k->error && !k->events && !rs->lost && !st->flight)
+		nothing_seen();
 }
 
 /* The directory must take the temporary file, and FILE must be a file (it is replaced). */
@@ -399,6 +410,7 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "record" };
 	struct td_kept kept = { 0 };
 	struct run_stats rs = { 0 };
+	const char **events;
 	int i = opt_parse(&record_spec, argc, argv, &o), ret;
 
 	if (!o.output)
@@ -412,7 +424,11 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	st.limit = o.count;
 	st.stacks = o.stacks;
 	r.groups = argv + i;
-	r.ngroups = argc - i;
+	r.ngroups = args_take_events(argv + i, argc - i, &events, &r.so.nevents);
+	r.so.events = events;
+	/* a tracepoint is enabled only where no other run's settings are: a private instance */
+	if (r.so.nevents)
+		r.private_instance = true;
 	r.so.filter = o.filter;
 	r.so.buffer_kb = o.buffer_kb;
 	r.so.batch_pages = true;
@@ -440,5 +456,6 @@ int cmd_record(struct ftnet_ctx *ctx, int argc, char **argv)
 	free(st.cmdlines);
 	free(st.comms.pid);
 	free(st.comms.name);
+	free(events);
 	return ret;
 }

@@ -24,14 +24,17 @@ static const struct opt report_opts[] = {
 
 const struct cmd_spec report_spec = {
 	.name = "report",
-	.args = "FILE [GROUP...]",
+	.args = "FILE [GROUP|SYSTEM:EVENT...]",
 	.about = "Prints the events of a trace.dat file as 'ftnet stream' prints them live (the\n"
 		 "same text and JSON), with the file's own formats, kernel symbols and command\n"
 		 "names. Files of 'ftnet record' and of 'trace-cmd record' (version 6) are read;\n"
-		 "GROUP... picks some of the groups the file holds.\n",
+		 "GROUP... picks some of the groups the file holds, SYSTEM:EVENT (or SYSTEM:*)\n"
+		 "some of its tracepoints, shown with every field of their format; with none\n"
+		 "named, the events no group reads are shown that way.\n",
 	.opts = report_opts,
 	.examples = "  ftnet report drops.dat\n"
 		    "  ftnet report net.dat resets --json\n"
+		    "  ftnet report tcp.dat tcp:tcp_rcv_space_adjust\n"
 		    "  ftnet report --stacks stacks.dat\n",
 	.min_args = 1,
 	.max_args = -1,

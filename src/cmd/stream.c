@@ -51,11 +51,15 @@ static const struct opt stream_opts[] = {
 
 const struct cmd_spec stream_spec = {
 	.name = "stream",
-	.args = "[GROUP...] [PCAP-FILTER]",
+	.args = "[GROUP|SYSTEM:EVENT...] [PCAP-FILTER]",
 	.about = "Prints the events of the groups as they happen. Without groups it reads what\n"
 		 "'ftnet enable' left on; groups named here that are off are enabled for the run\n"
 		 "and disabled again on exit. Lost events are shown as 'lost' lines and counted\n"
 		 "in the summary on stderr.\n\n"
+		 "Any tracepoint can be named as SYSTEM:EVENT (or SYSTEM:* for all of a system's),\n"
+		 "as perf and trace-cmd take them: it is read in a private instance and shown\n"
+		 "with every field of its format ('ftnet list SYSTEM:EVENT' lists them), and\n"
+		 "--filter is the kernel's filter on those fields.\n\n"
 		 "Where the kernel has kprobes (see 'ftnet check'), drops carry their packet:\n"
 		 "addresses, ports, protocol, length, device, network namespace. Words after the\n"
 		 "groups are a filter in tcpdump's syntax on those packets, run in ftnet itself.\n",
@@ -64,7 +68,8 @@ const struct cmd_spec stream_spec = {
 		    "  ftnet stream resets retrans -d 30 --time wall\n"
 		    "  ftnet stream drops --json -c 100 --filter 'reason != NOT_SPECIFIED'\n"
 		    "  ftnet stream drops 'udp and dst port 53' -w drops.pcapng\n"
-		    "  ftnet stream -r drops.dat --json\n",
+		    "  ftnet stream -r drops.dat --json\n"
+		    "  ftnet stream tcp:tcp_rcv_space_adjust -f 'sport == 443' -d 10\n",
 	.max_args = -1,
 	.args_kind = ARGS_GROUPS,
 };
@@ -127,12 +132,16 @@ static void started(void *arg, struct session *s)
 	out_flush();
 }
 
-/* The groups named, then the words of a pcap filter: "drops udp and dst port 53". */
-static int split_args(char **argv, int n, char *filter, size_t size)
+/*
+ * The groups and tracepoints (SYSTEM:EVENT) named, then the words of a pcap filter: "drops udp
+ * and dst port 53". The tracepoints go to *events, the groups stay first in argv.
+ */
+static int split_args(char **argv, int n, char *filter, size_t size, const char ***events,
+		      int *nevents)
 {
 	int g = 0;
 
-	while (g < n && group_find(argv[g]))
+	while (g < n && (group_find(argv[g]) || arg_is_event(argv[g])))
 		g++;
 	/* one word that is no group is a misspelt group, not a filter of one word */
 	if (g == n - 1 && !strchr(argv[g], ' '))
@@ -141,7 +150,7 @@ static int split_args(char **argv, int n, char *filter, size_t size)
 	for (int i = g; i < n; i++)
 		snprintf(filter + strlen(filter), size - strlen(filter), "%s%s", i > g ? " " : "",
 			 argv[i]);
-	return g;
+	return args_take_events(argv, g, events, nevents);
 }
 
 /*
@@ -186,6 +195,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "stream", .quiet = true };
 	struct run_stats rs;
 	struct ksyms *ks;
+	const char **events;
 	char filter[1024];
 	int i = opt_parse(&stream_spec, argc, argv, &o), ret, cret;
 
@@ -211,8 +221,12 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.ksyms = ks;
 	out_init(&oo);
 
-	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter));
+	r.ngroups = split_args(argv + i, argc - i, filter, sizeof(filter), &events, &r.so.nevents);
 	r.groups = argv + i;
+	r.so.events = events;
+	r.so.file_others = true;	/* report: what a file holds besides the groups */
+	/* a tracepoint is enabled only where no other run's settings are: a private instance */
+	r.private_instance = r.so.nevents && !o.read;
 	st.drops = drops_or_die(filter, o.write);
 	st.iface = o.iface;
 	st.ks = ks;
@@ -226,6 +240,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.done = enough;
 	ret = run_or_exit(ctx, &r, &rs);
 	ksyms_free(ks);
+	free(events);
 	if (o.write && ((cret = dropsink_close(st.drops)) < 0 || st.werr)) {
 		error("cannot write '%s': %s", o.write, strerror(st.werr ? st.werr : -cret));
 		ret = EXIT_FAIL;
@@ -239,5 +254,7 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 		prog_name, rs.records, st.shown, rs.lost, !rs.lost ? "" : o.read ?
 		" while recording: the file marks where" :
 		": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)");
+	if (!rs.delivered && !rs.lost && !o.read && ret == EXIT_OK)
+		nothing_seen();
 	return ret;
 }

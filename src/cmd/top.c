@@ -14,6 +14,8 @@
 #include "source/run.h"
 #include "source/session.h"
 #include "source/stacks.h"
+#include "decode/decode.h"
+#include "view/top-fields.h"
 #include "view/top-view.h"
 #include "view/top-kernel.h"
 #include "view/top-stack.h"
@@ -59,17 +61,24 @@ static unsigned int parse_by(const char *s)
 	return by;
 }
 
+#define BY_KEYS_HELP "give reason, location, protocol, flow, saddr, dport or stack, or several " \
+	"joined by commas (reason,location); with tracepoints named (SYSTEM:EVENT), their fields"
+
+/* Keys of the drops table, or field names of tracepoints (checked once their formats are read). */
 static const char *check_by(const char *arg)
 {
-	return parse_by(arg) ? NULL : "give reason, location, protocol, flow, saddr, dport or "
-				      "stack, or several joined by commas (reason,location)";
+	size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_,");
+
+	return parse_by(arg) || (n == strlen(arg) && *arg && *arg != ',' &&
+				 arg[n - 1] != ',' && !strstr(arg, ",,")) ? NULL : BY_KEYS_HELP;
 }
 
 static const struct opt top_opts[] = {
 	/* a string with choices: keys joined by commas, checked by check_by */
 	{ 'b', "by", OPT_STRING, offsetof(struct top_opts, by), "KEY",
 	  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
-	  "dport or stack (the kernel stack: a tree of call paths)", 0, 0, by_keys, check_by },
+	  "dport or stack (the kernel stack: a tree of call paths); tracepoints named as\n"
+	  "SYSTEM:EVENT by any of their fields (FIELD[,FIELD])", 0, 0, by_keys, check_by },
 	OPT_INTERVAL(struct top_opts, interval, "one table per SECS (default 1, at least 0.1)"),
 	OPT_DURATION(struct top_opts, duration),
 	OPT_I(0, "rows", struct top_opts, rows, "N", "rows per table (default 10)", 1, 100000),
@@ -96,11 +105,13 @@ static void top_groups_help(void)
 
 const struct cmd_spec top_spec = {
 	.name = "top",
-	.args = "[GROUP...]",
+	.args = "[GROUP|SYSTEM:EVENT...]",
 	.about = "Per-interval tables sorted by count, with rates and totals: drops by reason and\n"
 		 "location, resets by address pair, retransmits by flow and by comm, rx/tx per\n"
 		 "device, UDP senders, TCP state transitions. Without groups it uses those\n"
-		 "enabled in the instance, or drops. Lost events are shown for each interval.\n",
+		 "enabled in the instance, or drops. Lost events are shown for each interval.\n"
+		 "Any tracepoint named as SYSTEM:EVENT (or SYSTEM:*) is counted by event and by\n"
+		 "the values of the --by fields, in a private instance.\n",
 	.more_help = top_groups_help,
 	.opts = top_opts,
 	.examples = "  ftnet top\n"
@@ -108,7 +119,8 @@ const struct cmd_spec top_spec = {
 		    "  ftnet top rx tx udp --json -d 60 --prom /var/lib/node_exporter/ftnet.prom\n"
 		    "  ftnet top --by reason,stack -d 10\n"
 		    "  ftnet top -r stacks.dat --by stack -t 3600\n"
-		    "  ftnet top drops rx tx --aggregate kernel -d 60\n",
+		    "  ftnet top drops rx tx --aggregate kernel -d 60\n"
+		    "  ftnet top tcp:tcp_rcv_space_adjust --by sport,dport -d 10\n",
 	.max_args = -1,
 	.args_kind = ARGS_TABLES,
 };
@@ -120,7 +132,33 @@ struct top_run {
 	unsigned int	max_keys;
 	bool		redraw;		/* a terminal: each table replaces the last */
 	bool		trigger;	/* --by stack, live: our stacktrace trigger on kfree_skb */
+	const char	*by_fields;	/* --by with tracepoints named: their fields */
 };
+
+/* Every --by field is a field of one of the tracepoints read, or the run is refused. */
+static void fields_start(struct top_run *tr, struct session *s)
+{
+	const char **by;
+	int nby;
+
+	if (!(s->types & (1u << EV_TRACEPOINT)))
+		return;
+	tr->t.fields = top_fields_new(tr->by_fields, tr->max_keys);
+	nby = top_fields_by(tr->t.fields, &by);
+	for (int i = 0; i < nby; i++) {
+		struct tep_event *e = NULL;
+		bool found = false;
+
+		for (int k = 0; !found && (e = decoder_tracepoint(s->dec, k)); k++)
+			found = tep_find_field(e, by[i]) != NULL;
+		if (found)
+			continue;
+		e = decoder_tracepoint(s->dec, 0);
+		usage_error("top", "--by %s: no tracepoint named has a field '%s' ('ftnet list "
+			    "%s:%s' shows the fields of the first)", tr->by_fields, by[i],
+			    e ? e->system : "SYSTEM", e ? e->name : "EVENT");
+	}
+}
 
 /* --by stack: the kernel_stack records after each drop, from a trigger or the file (-g). */
 static void stacks_start(struct top_run *tr, struct session *s)
@@ -164,6 +202,7 @@ static void started(void *arg, struct session *s)
 	for (int i = 0; i < s->nrun; i++)
 		top_tables(&tr->t, s->run[i]->view, tr->max_keys);
 	stacks_start(tr, s);
+	fields_start(tr, s);
 }
 
 static void on_event(void *arg, const struct ftnet_event *ev)
@@ -306,13 +345,19 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	struct run_spec r = { .cmd = "top", .quiet = true };
 	char *names[SESSION_MAX_GROUPS];
 	struct top_run tr;
-	int i = opt_parse(&top_spec, argc, argv, &o), ret;
+	const char **events;
+	int i = opt_parse(&top_spec, argc, argv, &o), ret, nnamed;
 
 	if (!o.read)	/* a file needs no tracefs, nor root */
 		tracefs_or_die(ctx);
-	refuse_latencies(argv + i, argc - i);
+	nnamed = args_take_events(argv + i, argc - i, &events, &r.so.nevents);
+	refuse_latencies(argv + i, nnamed);
 	memset(&tr, 0, sizeof(tr));
-	tr.t.drop_by = o.by ? parse_by(o.by) : BY_REASON | BY_LOCATION;
+	if (r.so.nevents)	/* --by names the tracepoints' fields */
+		tr.by_fields = o.by;
+	else if (o.by && !parse_by(o.by))
+		usage_error("top", "invalid --by '%s': %s", o.by, BY_KEYS_HELP);
+	tr.t.drop_by = o.by && !r.so.nevents ? parse_by(o.by) : BY_REASON | BY_LOCATION;
 	tr.t.rows = o.rows;
 	tr.max_keys = (unsigned int)o.max_keys;
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
@@ -324,17 +369,22 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	tr.redraw = !o.json && isatty(STDOUT_FILENO);
 
 	r.groups = argv + i;
-	r.ngroups = argc - i;
-	if (!o.read && o.aggregate != AGG_USER) {
+	r.ngroups = nnamed;
+	r.so.events = events;
+	if (r.so.nevents && o.aggregate == AGG_KERNEL)
+		usage_error("top", "tracepoints named as SYSTEM:EVENT are counted in user space: "
+			    "not with --aggregate kernel");
+	/* groups with tracepoints: in user space, in the tracepoints' private instance */
+	if (!o.read && o.aggregate != AGG_USER && !r.so.nevents) {
 		r.groups = names;
-		r.ngroups = split_groups(ctx, &tr, o.aggregate, argv + i, argc - i, names);
+		r.ngroups = split_groups(ctx, &tr, o.aggregate, argv + i, nnamed, names);
 		r.no_events = !r.ngroups;
 	}
 	r.so.default_group = "drops";
 	r.so.buffer_kb = o.buffer_kb;
 	r.read_file = o.read;
 	/* a trigger is ours to set only in an instance of our own */
-	r.private_instance = (tr.t.drop_by & BY_STACK) && !o.read;
+	r.private_instance = ((tr.t.drop_by & BY_STACK) || r.so.nevents) && !o.read;
 	r.duration = o.duration;
 	r.interval = o.interval;
 	r.prom = o.prom;
@@ -345,8 +395,11 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.stopping = stopping;
 	r.prom_write = prom_write;
 	ret = run_or_exit(ctx, &r, NULL);
+	if (!tr.t.events_total && !tr.t.lost_total && !o.read && ret == EXIT_OK)
+		nothing_seen();
 	top_kernel_end(tr.tk);
 	top_release(&tr.t);
 	ksyms_free(tr.ks);
+	free(events);
 	return ret;
 }

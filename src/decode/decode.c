@@ -15,6 +15,9 @@ struct decoder {
 	struct evdecoder	eds[96];
 	int			n;
 	int			last;	/* index of the last match: floods are one event */
+	/* tracepoints named as SYSTEM:EVENT: decoded by their format, before the catalogue's */
+	struct tep_event	**tps;
+	int			ntps, tpcap;
 };
 
 static const struct {
@@ -63,7 +66,7 @@ static const char *type_names[EV_NTYPES] = {
 	[EV_STATE] = "state", [EV_CONNECT] = "connect", [EV_RX] = "rx", [EV_TX] = "tx",
 	[EV_LOST] = "lost", [EV_UDP] = "udp_send", [EV_COPY] = "copy", [EV_RXLAT] = "rxlat",
 	[EV_SKB] = "skb", [EV_CONSUME] = "consume", [EV_STACK] = "stack",
-	[EV_DATA_READY] = "data_ready", [EV_ICMP] = "icmp",
+	[EV_DATA_READY] = "data_ready", [EV_ICMP] = "icmp", [EV_TRACEPOINT] = "tracepoint",
 };
 
 const char *flow_from_name(int from)
@@ -142,6 +145,11 @@ const char *decode_symbol(struct tep_event *event, const char *field, long long 
 		if (!sym_value(s, &v) && v == value)
 			return s->str;
 	return NULL;
+}
+
+bool decode_has_symbols(struct tep_event *event, const char *field)
+{
+	return find_symbol_arg(event->print_fmt.args, field) != NULL;
 }
 
 int decode_symbol_value(struct tep_event *event, const char *field, const char *name,
@@ -297,6 +305,7 @@ void decoder_free(struct decoder *d)
 		return;
 	for (int i = 0; i < d->n; i++)
 		free(d->eds[i].reasons.by_value);
+	free(d->tps);
 	free(d);
 }
 
@@ -320,6 +329,58 @@ int decoder_type(struct decoder *d, int id)
 	return ed ? (int)ed->type : -1;
 }
 
+bool decoder_add_tracepoint(struct decoder *d, const char *sys, const char *name)
+{
+	struct tep_event *e = tep_find_event_by_name(d->tep, sys, name);
+
+	if (!e)
+		return false;
+	for (int i = 0; i < d->ntps; i++)
+		if (d->tps[i] == e)
+			return true;
+	if (d->ntps == d->tpcap) {
+		d->tpcap = d->tpcap ? d->tpcap * 2 : 16;
+		d->tps = xrealloc(d->tps, (size_t)d->tpcap * sizeof(*d->tps));
+	}
+	d->tps[d->ntps++] = e;
+	return true;
+}
+
+int decoder_tracepoints(const struct decoder *d)
+{
+	return d->ntps;
+}
+
+struct tep_event *decoder_tracepoint(const struct decoder *d, int i)
+{
+	return i >= 0 && i < d->ntps ? d->tps[i] : NULL;
+}
+
+/* A tracepoint named as SYSTEM:EVENT: its format and bytes, read when it is shown. */
+static int decode_tracepoint(struct decoder *d, struct tep_record *rec, uint16_t id,
+			     struct ftnet_event *ev)
+{
+	struct tep_event *e = NULL;
+
+	for (int i = 0; i < d->ntps && !e; i++)
+		if (d->tps[i]->id == id)
+			e = d->tps[i];
+	if (!e)
+		return 0;
+	memset(ev, 0, sizeof(*ev));
+	ev->type = EV_TRACEPOINT;
+	ev->ts = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = tep_data_pid(d->tep, rec);
+	ev->reason = -1;
+	ev->state = ev->oldstate = ev->newstate = -1;
+	ev->event = e->name;
+	ev->tp = e;
+	ev->data = rec->data;
+	ev->size = (uint32_t)rec->size;
+	return 1;
+}
+
 int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event *ev)
 {
 	const struct evdecoder *ed;
@@ -328,6 +389,8 @@ int decode_record(struct decoder *d, struct tep_record *rec, struct ftnet_event 
 	if (rec->size < 8)
 		return -1;
 	memcpy(&id, rec->data, 2);	/* common_type is the first field of every event */
+	if (d->ntps && decode_tracepoint(d, rec, id, ev))
+		return 1;
 	ed = decoder_of(d, id);
 	if (!ed)
 		return 0;

@@ -153,13 +153,87 @@ static int file_groups(struct session *s, const char *path, char **names, int nn
 		if (s->nrun < SESSION_MAX_GROUPS)
 			s->run[s->nrun++] = g;
 	}
-	if (!s->nrun)
-		return error("'%s' holds no events of ftnet's groups (%s): it was recorded with other events",
-			     path, group_names());
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;
 	return 0;
+}
+
+/* Whether e is one of g's events, under either backend. */
+static bool group_has(const struct group *g, const struct tep_event *e)
+{
+	bool probe = !strcmp(e->system, PROBE_SYSTEM);
+
+	for (int i = 0; i < GROUP_MAX_EVENTS && g->events[i].sys; i++)
+		if (!strcmp(g->events[i].sys, e->system) && !strcmp(g->events[i].name, e->name))
+			return true;
+	for (int i = 0; probe && g->probes && g->probes[i].event; i++)
+		if (!strcmp(g->probes[i].event, e->name))
+			return true;
+	for (int i = 0; probe && g->extras && g->extras[i].event; i++)
+		if (!strcmp(g->extras[i].event, e->name))
+			return true;
+	return false;
+}
+
+/* One SYSTEM:EVENT or SYSTEM:* named to read: the file's events it names, decoded by format. */
+static int file_named(struct session *s, const char *path, const char *name)
+{
+	struct tep_event **evs = tep_list_events(s->tep, TEP_EVENT_SORT_ID);
+	const char *colon = strchr(name, ':');
+	int n = 0;
+
+	if (!colon || colon == name || !colon[1])
+		return error_usage("invalid event '%s': give SYSTEM:EVENT or SYSTEM:*, such as tcp:tcp_rcv_space_adjust",
+				   name);
+	for (int i = 0; evs && evs[i]; i++) {
+		if (strlen(evs[i]->system) != (size_t)(colon - name) ||
+		    strncmp(evs[i]->system, name, (size_t)(colon - name)) ||
+		    (strcmp(colon + 1, "*") && strcmp(colon + 1, evs[i]->name)))
+			continue;
+		n += decoder_add_tracepoint(s->dec, evs[i]->system, evs[i]->name);
+	}
+	if (!n)
+		return error("'%s' holds no event '%s' (its events are listed by 'trace-cmd report --events %s')",
+			     path, name, path);
+	return 0;
+}
+
+/*
+ * The tracepoints to show: those named, or with nothing named, every event the file holds
+ * that no group read from it claims (a file of 'ftnet record tcp:tcp_rcv_space_adjust', or
+ * trace-cmd's of any events). ftrace's own records (stacks) are not events.
+ */
+static int file_tracepoints(struct session *s, const char *path, const struct session_opts *o,
+			    bool named_groups)
+{
+	struct tep_event **evs;
+	int ret = 0;
+
+	for (int i = 0; i < o->nevents && !ret; i++)
+		ret = file_named(s, path, o->events[i]);
+	if (ret || o->nevents || named_groups || !o->file_others)
+		goto out;
+	evs = tep_list_events(s->tep, TEP_EVENT_SORT_ID);
+	for (int i = 0; evs && evs[i]; i++) {
+		bool claimed = !strcmp(evs[i]->system, "ftrace");
+
+		for (int g = 0; g < s->nrun && !claimed; g++)
+			claimed = group_has(s->run[g], evs[i]);
+		if (!claimed)
+			decoder_add_tracepoint(s->dec, evs[i]->system, evs[i]->name);
+	}
+out:
+	if (!ret && decoder_tracepoints(s->dec))
+		s->types |= 1u << EV_TRACEPOINT | 1u << EV_LOST;
+	if (!ret && !s->nrun && !decoder_tracepoints(s->dec) && o->file_others)
+		ret = error("'%s' holds no events of ftnet's groups (%s) and no other tracepoint",
+			    path, group_names());
+	else if (!ret && !s->nrun && !decoder_tracepoints(s->dec))
+		ret = error("'%s' holds no events of ftnet's groups (%s): name the tracepoints to "
+			    "read as SYSTEM:EVENT or SYSTEM:* ('ftnet report %s' shows what it holds)",
+			    path, group_names(), path);
+	return ret;
 }
 
 /* The file's command lines ("PID COMM" per line) into its tep handle. */
@@ -206,14 +280,16 @@ int session_file_start(struct session *s, struct ftnet_ctx *ctx, const char *pat
 	}
 	s->file = src;
 	s->tep = src->f.tep;
+	s->dec = decoder_new(s->tep);
 	if (o->raw_only)
 		s->types = 1u << EV_LOST;	/* no group needed: count -r counts any event */
-	else
+	else if (!o->nevents || nnames)
 		ret = file_groups(s, path, names, nnames);
+	if (!ret && !o->raw_only)
+		ret = file_tracepoints(s, path, o, nnames > 0);
 	file_comms(s->tep, &src->f.cmdlines);
 	if (src->f.kallsyms.len)
 		s->ksyms = ksyms_parse(src->f.kallsyms.data, src->f.kallsyms.len);
-	s->dec = decoder_new(s->tep);
 	if (td_has_event(&src->f, "ftrace", "kernel_stack"))
 		decoder_add_stacks(s->dec);	/* record -g: for the views that show stacks */
 	s->conn = pending_new(4096, 60ull * 1000000000ull);

@@ -28,32 +28,106 @@ static bool want_map(const struct session_opts *o)
 	return !o->no_map && !(env && !strcmp(env, "read"));
 }
 
-/* Raw events (count): enabled for the run in what is always a private instance. */
-static int raw_enable(struct session *s, const struct session_opts *o)
-{
-	if (!o->nevents)
-		return 0;
-	s->raw = xcalloc(o->nevents, sizeof(*s->raw));
-	for (int i = 0; i < o->nevents; i++) {
-		const char *ev = o->events[i], *colon = strchr(ev, ':');
-		int ret;
+/* The most events SYSTEM:* may bring into one run. */
+#define RAW_MAX 1024
 
-		if (!colon || colon == ev || !colon[1] || colon - ev >= 64 || strlen(colon) > 64) {
-			return error_usage("invalid event '%s': give SYSTEM:EVENT, such as skb:kfree_skb",
-					   ev);
-		}
-		snprintf(s->raw[i][0], 64, "%.*s", (int)(colon - ev), ev);
-		snprintf(s->raw[i][1], 64, "%s", colon + 1);
-		if (!tracefs_event_file_exists(s->inst, s->raw[i][0], s->raw[i][1], "enable")) {
+static void raw_push(struct session *s, const char *sys, const char *name)
+{
+	s->raw = xrealloc(s->raw, (size_t)(s->nraw + 1) * sizeof(*s->raw));
+	snprintf(s->raw[s->nraw][0], 64, "%s", sys);
+	snprintf(s->raw[s->nraw][1], 64, "%s", name);
+	s->nraw++;
+}
+
+/* SYSTEM:EVENT, or SYSTEM:* for every event of the system, added to s->raw. */
+static int raw_add(struct session *s, const char *ev)
+{
+	const char *colon = strchr(ev, ':');
+	char sys[64], **list;
+	int n = 0;
+
+	if (!colon || colon == ev || !colon[1] || colon - ev >= 64 || strlen(colon) > 64)
+		return error_usage("invalid event '%s': give SYSTEM:EVENT or SYSTEM:*, such as skb:kfree_skb",
+				   ev);
+	snprintf(sys, sizeof(sys), "%.*s", (int)(colon - ev), ev);
+	if (strcmp(colon + 1, "*")) {
+		if (!tracefs_event_file_exists(s->inst, sys, colon + 1, "enable"))
 			return error("this kernel has no tracepoint '%s': 'ftnet list' shows the network ones, %s/available_events all of them",
 				     ev, s->ctx->tracefs);
-		}
-		ret = tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], true);
-		s->nraw = i + 1;
-		if (ret < 0)
-			return error("cannot enable '%s': %s", ev, tfs_strerror(ret));
+		raw_push(s, sys, colon + 1);
+		return 0;
 	}
+	list = tracefs_system_events(NULL, sys);
+	for (; list && list[n] && s->nraw < RAW_MAX; n++)
+		raw_push(s, sys, list[n]);
+	tracefs_list_free(list);
+	if (!n)
+		return error("this kernel has no tracepoint system '%s': 'ftnet list' shows the network ones, %s/available_events all of them",
+			     sys, s->ctx->tracefs);
+	if (s->nraw >= RAW_MAX)
+		return error_usage("'%s' brings more than %d events: name them one by one", ev,
+				   RAW_MAX);
 	return 0;
+}
+
+/* --filter on a named tracepoint: names of its values translated as for the groups. */
+static int raw_filter(struct session *s, struct tep_handle *tep, int i, const char *filter)
+{
+	const char *sys = s->raw[i][0], *name = s->raw[i][1];
+	char expr[FILTER_TEXT_MAX * 2], kerr[TFS_ERRLEN];
+	struct tep_event *e;
+	int ret;
+
+	tfs_tep_add(tep, sys, name);
+	e = tep_find_event_by_name(tep, sys, name);
+	ret = e ? filter_translate(e, filter, expr, sizeof(expr)) : -ENOENT;
+	if (ret == -ENOENT && e)
+		return error_usage("invalid --filter '%s': '%s' is no value this kernel names for '%s:%s'",
+				   filter, expr, sys, name);
+	if (ret < 0)
+		return error_usage("invalid --filter '%s' for '%s:%s'", filter, sys, name);
+	ret = tfs_filter_set(s->inst, sys, name, expr, kerr, sizeof(kerr));
+	if (ret == -EACCES || ret == -EPERM)
+		return error("cannot set the filter of '%s:%s': %s", sys, name, tfs_strerror(ret));
+	if (ret < 0)
+		return error_usage("the kernel rejected the filter '%s' on '%s:%s' (written as '%s'): %s; 'ftnet list %s:%s' shows its fields",
+				   filter, sys, name, expr, kerr, sys, name);
+	return 0;
+}
+
+/*
+ * Tracepoints named as SYSTEM:EVENT or SYSTEM:* (count, and the commands that read groups):
+ * enabled for the run, with the run's filter, in what is always a private instance.
+ */
+static int raw_enable(struct session *s, const struct session_opts *o)
+{
+	struct tep_handle *tep = NULL;
+	int ret = 0;
+
+	for (int i = 0; i < o->nevents && !ret; i++)
+		ret = raw_add(s, o->events[i]);
+	s->nuser = s->nraw;
+	if (o->filter && s->nuser) {
+		static const char *const none[] = { NULL };
+
+		tep = tfs_tep_load(none);
+		if (!tep)
+			return error_errno("cannot read the event formats from tracefs");
+		s->raw_filtered = true;
+	}
+	for (int i = 0; i < s->nuser && !ret; i++) {
+		int on;
+
+		if (tep)
+			ret = raw_filter(s, tep, i, o->filter);
+		on = ret ? 0 : tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], true);
+		if (on < 0)
+			ret = error("cannot enable '%s:%s': %s", s->raw[i][0], s->raw[i][1],
+				    tfs_strerror(on));
+	}
+	if (tep)
+		tep_free(tep);
+	return ret;
 }
 
 static void add_group(struct session *s, const struct group *g)
@@ -258,7 +332,13 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 		ret = error_errno("cannot read the event formats from tracefs");
 		goto out_end;
 	}
+	for (int i = 0; i < s->nuser; i++)
+		tfs_tep_add(s->tep, s->raw[i][0], s->raw[i][1]);
 	s->dec = decoder_new(s->tep);
+	for (int i = 0; i < s->nuser; i++)
+		decoder_add_tracepoint(s->dec, s->raw[i][0], s->raw[i][1]);
+	if (s->nuser)
+		s->types |= 1u << EV_TRACEPOINT;
 	s->comm = comm_new();
 	/* its records come only where comm_events_enable turned it on */
 	exit_ev = tep_find_event_by_name(s->tep, "sched", "sched_process_exit");

@@ -71,8 +71,11 @@ static void restore_groups(struct session *s)
 void session_restore(struct session *s)
 {
 	restore_groups(s);
-	for (int i = 0; i < s->nraw; i++)
+	for (int i = 0; i < s->nraw; i++) {
 		tfs_event_set(s->inst, s->raw[i][0], s->raw[i][1], false);
+		if (i < s->nuser && s->raw_filtered)
+			tfs_filter_set(s->inst, s->raw[i][0], s->raw[i][1], NULL, NULL, 0);
+	}
 	free(s->raw);
 	s->raw = NULL;
 	s->nraw = 0;

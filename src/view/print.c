@@ -8,6 +8,7 @@
 
 #include "base/out.h"
 #include "base/util.h"
+#include "decode/decode.h"
 #include "kernel/ksyms.h"
 #include "net/cap.h"
 #include "net/pkt.h"
@@ -267,6 +268,39 @@ static void step_fields(const struct ftnet_event *ev)
 	}
 }
 
+/*
+ * A tracepoint named as SYSTEM:EVENT: each field of its format as name=value, typed in JSON
+ * under "fields" (the common columns keep their names: a field may be called pid too).
+ */
+static void tracepoint_fields(const struct ftnet_event *ev)
+{
+	const struct tep_format_field *f;
+	struct tp_value v;
+	bool first = true;
+
+	out_open("fields", false);
+	for (f = tp_first(ev); f; f = tp_next(f), first = false) {
+		tp_value(ev, f, &v);
+		out_text("%s%s=", first ? "" : " ", v.name);
+		if (v.kind == TP_INT) {
+			out_int(v.name, "%" PRId64, v.i);
+		} else if (v.kind == TP_UINT) {
+			out_uint(v.name, "%" PRIu64, v.u);
+		} else if (v.kind == TP_STR || !out_is_json()) {
+			out_str(v.name, "%s", v.str);
+		} else {
+			out_open(v.name, true);
+			for (uint32_t i = 0; i < v.n; i++)
+				if (v.elsigned)
+					out_int(NULL, "", tp_elem(&v, i));
+				else
+					out_uint(NULL, "", (uint64_t)tp_elem(&v, i));
+			out_close(true);
+		}
+	}
+	out_close(false);
+}
+
 /* The fields after the common columns, per event type. */
 static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
 	[EV_DROP] = drop_fields, [EV_RESET] = reset_fields, [EV_RETRANS] = tcp_fields,
@@ -274,6 +308,7 @@ static void (*const type_fields[EV_NTYPES])(const struct ftnet_event *ev) = {
 	[EV_TX] = dev_fields, [EV_RXLAT] = dev_fields, [EV_UDP] = udp_fields,
 	[EV_SKB] = step_fields, [EV_COPY] = step_fields, [EV_CONSUME] = step_fields,
 	[EV_DATA_READY] = step_fields, [EV_STACK] = step_fields, [EV_ICMP] = icmp_fields,
+	[EV_TRACEPOINT] = tracepoint_fields,
 };
 
 void out_event(const struct ftnet_event *ev)
@@ -300,7 +335,10 @@ void out_event(const struct ftnet_event *ev)
 	}
 	out_str("comm", "%-16s ", ev->comm);
 	out_int("pid", "%7" PRId64 " ", ev->pid);
-	out_text("%-10s ", event_type_name(ev->type));
+	if (ev->type == EV_TRACEPOINT)
+		out_str("event", "%-10s ", tp_name(ev, buf, sizeof(buf)));
+	else
+		out_text("%-10s ", event_type_name(ev->type));
 	if (ev->type < EV_NTYPES && type_fields[ev->type])
 		type_fields[ev->type](ev);
 	out_end();

@@ -3,6 +3,7 @@
 
 #include "view/agg.h"
 #include "base/prom.h"
+#include "view/top-fields.h"
 #include "view/top-view.h"
 #include "top-int.h"
 #include "base/util.h"
@@ -44,6 +45,8 @@ void top_prom_emit(struct top *t, struct prom *p)
 			prom_sample(p, m[i].bytes, rows[j]->total_bytes, labels);
 		}
 	}
+	if (t->fields)
+		top_fields_prom(t->fields, p);
 }
 
 int top_prom_write(struct top *t, const char *path)

@@ -12,6 +12,7 @@
 #include "view/print.h"
 #include "base/prom.h"
 #include "view/top-view.h"
+#include "view/top-fields.h"
 #include "view/top-stack.h"
 #include "top-int.h"
 #include "base/util.h"
@@ -246,6 +247,8 @@ void top_render(struct top *t, uint64_t ts, double secs, bool final)
 	for (int v = 0; v < TOP_NVIEWS; v++)
 		if (t->agg[v])
 			render_view(t, v, secs);
+	if (t->fields)
+		top_fields_render(t->fields, secs, t->rows);
 	out_end();
 	out_flush();
 	t->stale = true;

@@ -13,6 +13,7 @@
 #include "view/print.h"
 #include "base/prom.h"
 #include "view/top-view.h"
+#include "view/top-fields.h"
 #include "view/top-stack.h"
 #include "top-int.h"
 #include "base/util.h"
@@ -56,6 +57,7 @@ void top_release(struct top *t)
 	for (size_t i = 0; i < ARRAY_SIZE(t->reasons); i++)
 		free(t->reasons[i]);
 	top_stacks_free(t->stacks);
+	top_fields_free(t->fields);
 }
 
 /*
@@ -68,6 +70,8 @@ void top_new_interval(struct top *t)
 	for (int v = 0; v < TOP_NVIEWS; v++)
 		if (t->agg[v])
 			agg_interval(t->agg[v]);
+	if (t->fields)
+		top_fields_interval(t->fields);
 	t->events = t->lost = 0;
 	t->stale = false;
 }
@@ -227,6 +231,10 @@ void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t
 		k.s.from = ev->oldstate;
 		k.s.to = ev->newstate;
 		agg_add(t->agg[TV_STATES], &k, n, 0);
+		break;
+	case EV_TRACEPOINT:
+		if (t->fields)
+			top_fields_add(t->fields, ev);
 		break;
 	default:
 		break;

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the decoders and the event printer on arbitrary record bytes, laid on
  * the formats recorded from real kernels (tests/data, found through FTNET_TESTDATA). The first
- * byte picks the kernel, the second the event; the rest follows the 8-byte common header.
+ * byte picks the kernel, the second the event (and, by its bit 0x40, whether it is decoded as a
+ * tracepoint named SYSTEM:EVENT, by its format); the rest follows the 8-byte common header.
  */
 #include <event-parse.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@ static const char *const kernels[] = { "6.18", "6.1", "6.1-probes-v1", "5.10", "
 static struct {
 	struct tep_handle	*tep;
 	struct decoder		*dec;
+	struct decoder		*tpdec;	/* every event a tracepoint named as SYSTEM:EVENT */
 	struct tep_event	**events;
 	int			nevents;
 } k[ARRAY_SIZE(kernels)];
@@ -42,8 +44,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			exit(2);
 		k[i].dec = decoder_new(k[i].tep);
 		k[i].events = tep_list_events(k[i].tep, TEP_EVENT_SORT_ID);
-		while (k[i].events && k[i].events[k[i].nevents])
+		k[i].tpdec = decoder_new(k[i].tep);
+		while (k[i].events && k[i].events[k[i].nevents]) {
+			decoder_add_tracepoint(k[i].tpdec, k[i].events[k[i].nevents]->system,
+					       k[i].events[k[i].nevents]->name);
 			k[i].nevents++;
+		}
 	}
 	if (!freopen("/dev/null", "w", stdout))
 		abort();
@@ -76,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rec.size = (int)(8 + size - 2);
 	rec.ts = 1000000000ull;
 	rec.cpu = data[1] & 1;
-	if (decode_record(k[n].dec, &rec, &ev) == 1) {
+	if (decode_record(data[1] & 0x40 ? k[n].tpdec : k[n].dec, &rec, &ev) == 1) {
 		out_init(data[1] & 0x80 ? &js : &text);
 		out_event(&ev);
 	}

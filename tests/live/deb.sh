@@ -60,7 +60,7 @@ if [ -n "${before+set}" ]; then
 fi
 
 version=$(dpkg-parsechangelog -l "$TMP/src/debian/changelog" -S Version)
-expect_eq "the package's version is ftnet's" "ftnet $version" "$("$FTNET" --version)"
+expect_eq "the package's version is ftnet's" "ftnet $version" "$("$FTNET" --version | head -1)"
 arch=$(dpkg --print-architecture)
 deb=$TMP/ftnet_${version}_$arch.deb sdeb=$TMP/ftnet-static_${version}_$arch.deb
 for f in "$deb" "$sdeb"; do
@@ -76,8 +76,13 @@ dpkg -i "$deb" "$sdeb" >"$TMP/dpkg.log" 2>&1 || { cat "$TMP/dpkg.log"; fail "dpk
 ok "dpkg -i ftnet ftnet-static"
 /usr/bin/ftnet check >"$TMP/check" 2>&1
 expect_eq "/usr/bin/ftnet check exit status" "$?" 0
-expect_eq "/usr/bin/ftnet --version" "$(/usr/bin/ftnet --version)" "ftnet $version"
-expect_eq "/usr/bin/ftnet-static --version" "$(/usr/bin/ftnet-static --version)" "ftnet $version"
+expect_eq "/usr/bin/ftnet --version" "$(/usr/bin/ftnet --version | head -1)" "ftnet $version"
+expect_eq "/usr/bin/ftnet-static --version" "$(/usr/bin/ftnet-static --version | head -1)" \
+	"ftnet $version"
+expect_eq "the license in --version" "$(/usr/bin/ftnet --version | sed -n 2p | cut -d: -f1)" \
+	"License GPL-2.0-or-later"
+expect_eq "the license in the package's copyright" \
+	"$(grep -c '^License: GPL-2+$' /usr/share/doc/ftnet/copyright)" 2
 ldd /usr/bin/ftnet-static >/dev/null 2>&1 && fail "ftnet-static is dynamically linked"
 expect_eq "man -w ftnet" "$(man -w ftnet)" /usr/share/man/man1/ftnet.1.gz
 expect_eq "man -w ftnet-stream" "$(man -w ftnet-stream)" /usr/share/man/man1/ftnet-stream.1.gz
@@ -90,6 +95,12 @@ for f in /usr/share/initramfs-tools/hooks/ftnet \
 done
 unit=/lib/systemd/system/ftnet-serve.service
 grep -q "^ExecStart=/usr/bin/ftnet serve " "$unit" && ok "$unit installed" || fail "no $unit"
+rules=/usr/share/ftnet/prometheus/ftnet-rules.yml
+[ -f "$rules" ] && ok "$rules installed" || fail "no $rules"
+if command -v promtool >/dev/null; then
+	promtool check rules "$rules" >/dev/null 2>&1 && ok "promtool accepts the installed rules" ||
+		fail "promtool check rules $rules: $(promtool check rules "$rules" 2>&1 | tail -3)"
+fi
 wants=$(ls /etc/systemd/system/*.wants/ftnet-serve.service 2>/dev/null)
 expect_eq "ftnet-serve enabled by the installation" "$wants" ""
 # bash-completion finds the file on its own (its loader), and it completes

@@ -4,7 +4,9 @@
 # headers, 300 half-open connections and 2000 connections at once from another address
 # leave /metrics answering;
 # SIGHUP and an instance turned off underneath are set up again with the counters going on;
-# SIGTERM leaves nothing behind.
+# SIGTERM leaves nothing behind. The same Prometheus loads ftnet's rules (a copy whose 'for:'
+# are 2 s, evaluated every second): listen-queue overflows in the namespace fire
+# FtnetListenOverflow, and the alerts of other causes stay silent.
 . "$TESTLIB"
 need_root
 need_cmd curl
@@ -38,9 +40,13 @@ for i in $(seq 100); do
 done
 grep -q "serving metrics on http://127.0.0.1:$EP/metrics" "$TMP/sv.err" && ok "says where it serves" || fail "serve: $(cat "$TMP/sv.err")"
 
+sed 's/^\( *for: \).*/\12s/' "$HERE/../../scripts/prometheus/ftnet-rules.yml" >"$TMP/rules.yml"
 cat >"$TMP/prom.yml" <<EOF
 global:
   scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $TMP/rules.yml
 scrape_configs:
   - job_name: ftnet
     static_configs:
@@ -78,6 +84,40 @@ expect_eq "promtool check metrics: exit status" "$?" 0
 for m in ftnet_events_read_total ftnet_lost_events_total ftnet_last_read_timestamp_seconds ftnet_setups_total; do
 	grep -q "^$m " "$TMP/m.txt" && ok "health: $m" || fail "no $m"
 done
+
+# the rules: accept queues overflowing for 6 s (8 clients of a listener of backlog 0 that
+# never accepts: the kernel drops their handshakes, and again as they retry) fire
+# FtnetListenOverflow for this exporter; nothing fires the other alerts
+alerts() {	# the alerts in STATE (firing, pending) for this exporter, sorted, on one line
+	curl -s --max-time 5 "http://127.0.0.1:$PP/api/v1/alerts" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["data"]["alerts"]
+print(" ".join(sorted(x["labels"]["alertname"] for x in a
+	if x["state"] == sys.argv[1] and x["labels"].get("instance") == sys.argv[2])))' "$1" "127.0.0.1:$EP"
+}
+expect_eq "promtool accepts the rules' test copy" "$(promtool check rules "$TMP/rules.yml" >/dev/null 2>&1; echo $?)" 0
+OVF='sum(ftnet_drops_total{reason="TCP_LISTEN_OVERFLOW"})'
+in_ns python3 -c '
+import socket, time
+ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(0)
+cs = []
+for i in range(8):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(ls.getsockname())
+    except BlockingIOError: pass
+    cs.append(c)
+time.sleep(6)
+' &
+PIDS="$PIDS $!"
+for i in $(seq 150); do
+	[ "$(alerts firing)" = FtnetListenOverflow ] && break
+	sleep 0.2
+done
+wait
+PIDS="$SV $PROM"
+expect_eq "alerts firing after listen overflows ($(promq "$OVF") seen)" "$(alerts firing)" \
+	FtnetListenOverflow
+expect_eq "alerts pending" "$(alerts pending)" ""
 curl -s -D "$TMP/om.h" -H 'Accept: application/openmetrics-text; version=1.0.0' "http://127.0.0.1:$EP/metrics" >"$TMP/om.txt"
 grep -qi '^content-type: application/openmetrics-text' "$TMP/om.h" && tail -1 "$TMP/om.txt" | grep -qx '# EOF' &&
 	grep -qx '# TYPE ftnet_drops counter' "$TMP/om.txt" && ok "OpenMetrics when asked (# EOF, counter families)" ||
