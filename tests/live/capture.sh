@@ -106,7 +106,7 @@ for r in 1 2 3; do
 	strict_order "$TMP/q$r" "$M" && ok "stopped at once ($r): each drop follows its packet" || fail "stopped at once ($r): $(cat "$TMP/q$r")"
 done
 expect_eq "nft counter after them" "$(nft_counter)" $((M * 4))
-left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-capture-')
+left=$(new_instances ftnet-capture-)
 expect_eq "capture instances left" "$left" 0
 
 # bad input: the filter's own message and exit 2; missing things named; broken files

@@ -27,7 +27,7 @@ expect_eq "tcp_send_reset: ftnet = perf stat" "$(ftnet tcp:tcp_send_reset)" "$(p
 expect_eq "tcp_receive_reset: ftnet = perf stat" "$(ftnet tcp:tcp_receive_reset)" "$(perfc tcp:tcp_receive_reset)"
 expect_eq "tcp_send_reset in the Prometheus file" "$(prom_value "$TMP/count.prom" ftnet_tracepoint_events_total event=tcp:tcp_send_reset)" "$K"
 expect_eq "tcp_receive_reset in the Prometheus file = perf stat" "$(prom_value "$TMP/count.prom" ftnet_tracepoint_events_total event=tcp:tcp_receive_reset)" "$(perfc tcp:tcp_receive_reset)"
-left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-count-')
+left=$(new_instances ftnet-count-)
 expect_eq "count instances left" "$left" 0
 
 # default events, text, and a bad event name
@@ -38,6 +38,6 @@ expect_eq "unknown event exit status" "$?" 1
 grep -q "this kernel has no tracepoint 'nosuch:event'" "$TMP/e" && ok "unknown event named" || fail "$(cat "$TMP/e")"
 "$FTNET" count kfree_skb -d 0.2 >"$TMP/o" 2>"$TMP/e"
 expect_eq "event without a system" "$?" 2
-left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-count-')
+left=$(new_instances ftnet-count-)
 expect_eq "count instances left after errors" "$left" 0
 finish

@@ -45,7 +45,7 @@ assert re.match(r"NETFILTER_DROP at nft?_[a-z_]+\+0x", ev["NETFILTER_DROP"]["tex
 assert f[1]["next"][0] == "ip netns exec %s nft -a list ruleset" % ns, f[1]
 assert [x["rank"] for x in f] == list(range(1, len(f) + 1))
 PY
-left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-diagnose-')
+left=$(new_instances ftnet-diagnose-)
 expect_eq "diagnose instances left" "$left" 0
 "$FTNET" diagnose --netns "$NS" -d 0.5 >"$TMP/t" 2>&1
 grep -q '^ftnet diagnose: 0.5 seconds' "$TMP/t" && ok "text report" || fail "text: $(cat "$TMP/t")"

@@ -183,6 +183,6 @@ if ! grep -q kprobe /sys/kernel/tracing/available_tracers 2>/dev/null &&
 	grep -q "needs kprobes.*'ftnet follow' without a filter.*'ftnet stream drops'" "$TMP/filter" &&
 		ok "follow FILTER says what is missing and what works" || fail "follow FILTER: $(cat "$TMP/filter")"
 fi
-[ -z "$(ls -d /sys/kernel/tracing/instances/ftnet-follow-* 2>/dev/null)" ] &&
+[ "$(new_instances ftnet-follow-)" = 0 ] &&
 	ok "no follow instance at all" || fail "follow instances left: $(ls -d /sys/kernel/tracing/instances/ftnet-follow-*)"
 finish

@@ -11,6 +11,8 @@ NS2=""
 TMP=$(mktemp -d /tmp/ftnet-test.XXXXXX)
 PIDS=""
 FAILS=0
+# what a run killed earlier may have left is not this test's to count (new_instances)
+INSTANCES_AT_START=$(ls /sys/kernel/tracing/instances 2>/dev/null)
 
 # A machine that truly lacks something skips (77); in CI nothing may be missing.
 skip() {
@@ -181,6 +183,12 @@ except Exception as e:
 found = [s.value for f in families for s in f.samples if s.name == name and s.labels == want]
 print(int(found[0]) if len(found) == 1 else "%d samples" % len(found))
 PY
+}
+
+# new_instances PREFIX: how many instances named PREFIX* exist that did not when the test began
+new_instances() {
+	ls /sys/kernel/tracing/instances 2>/dev/null | grep "^$1" |
+		grep -cvxF -e "${INSTANCES_AT_START:-/}"
 }
 
 no_instance_left() {

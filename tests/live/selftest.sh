@@ -10,6 +10,6 @@ grep -q '^selftest: all groups passed$' "$TMP/out" && ok "summary line" || fail 
 "$FTNET" selftest --json >"$TMP/json"
 n=$(jcount "$TMP/json" "e['type'] == 'selftest' and e['result'] == 'PASS' and e['seen'] >= 1")
 expect_eq "PASS objects in --json" "$n" 12
-left=$(ls /sys/kernel/tracing/instances | grep -c '^ftnet-selftest-')
+left=$(new_instances ftnet-selftest-)
 expect_eq "selftest instances left" "$left" 0
 finish
