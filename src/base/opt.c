@@ -308,8 +308,8 @@ static void opt_line(const struct opt *o)
 
 void opt_help(const struct cmd_spec *spec)
 {
-	static const struct opt help = { 'h', "help", OPT_FLAG, 0, NULL, "this help", 0, 0,
-					 NULL, NULL };
+	static const struct opt help = { .sname = 'h', .lname = "help", .kind = OPT_FLAG,
+					 .help = "this help" };
 
 	opt_synopsis(spec);
 	if (spec->about)

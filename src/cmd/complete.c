@@ -33,7 +33,7 @@ static void list_option(const struct opt *o)
 
 static void list_options(const struct cmd_spec *spec)
 {
-	static const struct opt help = { 'h', "help", OPT_FLAG, 0, NULL, "", 0, 0, NULL, NULL };
+	static const struct opt help = { .sname = 'h', .lname = "help", .kind = OPT_FLAG, .help = "" };
 
 	for (const struct opt *o = spec->opts; o->lname; o++)
 		list_option(o);

@@ -30,8 +30,8 @@ struct diagnose_opts {
 
 static const struct opt diagnose_opts[] = {
 	/* -d as everywhere, with a default of its own */
-	{ 'd', "duration", OPT_SECONDS, offsetof(struct diagnose_opts, duration), "SECS",
-	  "watch for SECS seconds (default 10)", 0.000001, 1e9, NULL, NULL },
+	OPT_SECS('d', "duration", struct diagnose_opts, duration, "SECS",
+		 "watch for SECS seconds (default 10)", 0.000001, 1e9),
 	OPT_NETNS(struct diagnose_opts, netns),
 	OPT_JSON(struct diagnose_opts, json),
 	OPT_END,

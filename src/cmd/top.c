@@ -67,9 +67,9 @@ static const char *check_by(const char *arg)
 
 static const struct opt top_opts[] = {
 	/* a string with choices: keys joined by commas, checked by check_by */
-	{ 'b', "by", OPT_STRING, offsetof(struct top_opts, by), "KEY",
-	  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
-	  "dport or stack (the kernel stack: a tree of call paths)", 0, 0, by_keys, check_by },
+	OPT_WORDS('b', "by", struct top_opts, by, "KEY",
+		  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
+		  "dport or stack (the kernel stack: a tree of call paths)", by_keys, check_by),
 	OPT_INTERVAL(struct top_opts, interval, "one table per SECS (default 1, at least 0.1)"),
 	OPT_DURATION(struct top_opts, duration),
 	OPT_I(0, "rows", struct top_opts, rows, "N", "rows per table (default 10)", 1, 100000),
