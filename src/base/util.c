@@ -16,6 +16,8 @@ const char *prog_name = "ftnet";
 int verbose;
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: %s", prog_name, prefix);

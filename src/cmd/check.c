@@ -29,12 +29,10 @@ const struct cmd_spec check_spec = {
 
 static void row(const char *key, const char *label, const char *value)
 {
-	char fmt[32];
-
 	out_begin("check");
-	out_str("item", "", key);
-	snprintf(fmt, sizeof(fmt), "%-18s %%s", label);
-	out_str("value", fmt, value);
+	out_str(PRINT_JSON, "item", NULL, key);
+	out_text("%-18s ", label);
+	out_str(PRINT_ANY, "value", "%s", value);
 	out_end();
 }
 
@@ -184,9 +182,9 @@ static bool check_groups(struct ftnet_ctx *ctx)
 			core_ok = false;
 		group_detail(g, b, why, buf, sizeof(buf));
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
-		out_str("backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
-		out_str("detail", "%s", buf);
+		out_str(PRINT_ANY, "group", "%-9s ", g->name);
+		out_str(PRINT_ANY, "backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
+		out_str(PRINT_ANY, "detail", "%s", buf);
 		out_end();
 	}
 	return core_ok;

@@ -198,23 +198,25 @@ static void render(void *arg, uint64_t ts, double secs, bool final)
 		kernel_read(cs);
 
 	out_begin("count");
-	out_uint("ts_ns", "", ts);
-	out_double("interval_s", "\n%.3f seconds", secs);
-	out_uint("lost", ", %" PRIu64 " events lost", cs->lost);
-	if (final)
-		out_str("final", " (final)", "true");
+	out_uint(PRINT_JSON, "ts_ns", NULL, ts);
+	out_double(PRINT_ANY, "interval_s", "\n%.3f seconds", secs);
+	out_uint(PRINT_ANY, "lost", ", %" PRIu64 " events lost", cs->lost);
+	if (final) {
+		out_str(PRINT_JSON, "final", NULL, "true");
+		out_text(" (final)");
+	}
 	out_text("\n\n%14s %14s %14s  %s\n", "COUNT", "PER_SEC", "TOTAL", "EVENT");
-	out_open("counts", true);
+	out_open_array("counts");
 	for (int i = 0; i < cs->n; i++) {
-		out_open(NULL, false);
-		out_uint("count", "%14" PRIu64 " ", cs->c[i].count);
-		out_double("per_sec", "%14.1f ", secs > 0 ? cs->c[i].count / secs : 0);
-		out_uint("total", "%14" PRIu64 "  ", cs->c[i].total);
-		out_str("event", "%s\n", cs->c[i].name);
-		out_close(false);
+		out_open_object(NULL);
+		out_uint(PRINT_ANY, "count", "%14" PRIu64 " ", cs->c[i].count);
+		out_double(PRINT_ANY, "per_sec", "%14.1f ", secs > 0 ? cs->c[i].count / secs : 0);
+		out_uint(PRINT_ANY, "total", "%14" PRIu64 "  ", cs->c[i].total);
+		out_str(PRINT_ANY, "event", "%s\n", cs->c[i].name);
+		out_close_object();
 		cs->c[i].count = 0;
 	}
-	out_close(true);
+	out_close_array();
 	out_end();
 	out_flush();
 	cs->lost = 0;

@@ -42,9 +42,9 @@ static void list_groups(void)
 				 g->events[j].sys, g->events[j].name, have ? "" : "(missing)");
 		}
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
-		out_str("events", "%-44s ", events);
-		out_str("description", "%s", g->desc);
+		out_str(PRINT_ANY, "group", "%-9s ", g->name);
+		out_str(PRINT_ANY, "events", "%-44s ", events);
+		out_str(PRINT_ANY, "description", "%s", g->desc);
 		out_end();
 	}
 }
@@ -72,8 +72,8 @@ static void list_system(const char *tracefs, const char *sys)
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		out_begin("tracepoint");
-		out_str("system", "  %s:", sys);
-		out_str("event", "%s", names[i]);
+		out_str(PRINT_ANY, "system", "  %s:", sys);
+		out_str(PRINT_ANY, "event", "%s", names[i]);
 		out_end();
 		free(names[i]);
 	}

@@ -325,22 +325,22 @@ static bool result(struct probe *p, int gi, const char *what, uint64_t expected,
 	char exp[32];
 
 	out_begin("selftest");
-	out_str("group", "%-9s ", g->name);
+	out_str(PRINT_ANY, "group", "%-9s ", g->name);
 	if (g->backend < 0) {
 		/* what the kernel cannot do is reported, not failed */
 		p->unavailable++;
-		out_str("backend", "%-11s ", "n/a");
-		out_str("check", "%-38s ", what);
-		out_str("result", "n/a: %s", g->why);
+		out_str(PRINT_ANY, "backend", "%-11s ", "n/a");
+		out_str(PRINT_ANY, "check", "%-38s ", what);
+		out_str(PRINT_ANY, "result", "n/a: %s", g->why);
 		out_end();
 		return true;
 	}
 	snprintf(exp, sizeof(exp), "%s%" PRIu64, exact ? "" : ">=", expected);
-	out_str("backend", "%-11s ", backend_name(g->backend));
-	out_str("check", "%-38s ", what);
-	out_str("expected", "%-9s ", exp);
-	out_uint("seen", "%-6" PRIu64 " ", seen);
-	out_str("result", "%s", pass ? "PASS" : "FAIL");
+	out_str(PRINT_ANY, "backend", "%-11s ", backend_name(g->backend));
+	out_str(PRINT_ANY, "check", "%-38s ", what);
+	out_str(PRINT_ANY, "expected", "%-9s ", exp);
+	out_uint(PRINT_ANY, "seen", "%-6" PRIu64 " ", seen);
+	out_str(PRINT_ANY, "result", "%s", pass ? "PASS" : "FAIL");
 	out_end();
 	return pass;
 }
@@ -453,12 +453,12 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 		warn("%" PRIu64 " events were lost during the selftest", p.lost);
 	out_begin("summary");
 	if (!ok)
-		out_str("result", "\nselftest: %s", "FAILED");
+		out_str(PRINT_ANY, "result", "\nselftest: %s", "FAILED");
 	else if (p.unavailable)
-		out_str("result", "\nselftest: %s", "all groups that run here passed "
-			"(n/a: what this kernel lacks)");
+		out_str(PRINT_ANY, "result", "\nselftest: %s",
+			"all groups that run here passed (n/a: what this kernel lacks)");
 	else
-		out_str("result", "\nselftest: %s", "all groups passed");
+		out_str(PRINT_ANY, "result", "\nselftest: %s", "all groups passed");
 	out_end();
 	out_flush();
 	ksyms_free(ks);

@@ -48,11 +48,11 @@ static void status_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst
 	}
 	kb = instance_file(inst, "buffer_size_kb");
 	out_begin("status");
-	out_str("instance", "instance:   %s\n", ctx->instance);
-	out_str("tracefs", "tracefs:    %s\n", ctx->tracefs);
-	out_str("buffer_kb", "buffer:     %s KB per CPU\n", kb);
-	out_str("trace_clock", "clock:      %s\n", clock);
-	out_str("tracing", "tracing:    %s", tfs_tracing_on(inst) ? "on" : "off");
+	out_str(PRINT_ANY, "instance", "instance:   %s\n", ctx->instance);
+	out_str(PRINT_ANY, "tracefs", "tracefs:    %s\n", ctx->tracefs);
+	out_str(PRINT_ANY, "buffer_kb", "buffer:     %s KB per CPU\n", kb);
+	out_str(PRINT_ANY, "trace_clock", "clock:      %s\n", clock);
+	out_str(PRINT_ANY, "tracing", "tracing:    %s", tfs_tracing_on(inst) ? "on" : "off");
 	if (!tfs_tracing_on(inst))
 		out_text(" (tracing_on is 0): nothing is recorded; 'echo 1' to its tracing_on");
 	out_text("\n");
@@ -67,11 +67,11 @@ static void status_owner(struct ftnet_ctx *ctx, const struct group *g)
 	struct owner o;
 
 	if (owner_get(ctx->instance, g->name, &o) < 0 || !o.pid) {
-		out_str("owner", "", "user");
+		out_str(PRINT_JSON, "owner", NULL, "user");
 		return;
 	}
-	out_str("owner", "", owner_dead(&o) ? "dead_run" : "run");
-	out_int("owner_pid", "", o.pid);
+	out_str(PRINT_JSON, "owner", NULL, owner_dead(&o) ? "dead_run" : "run");
+	out_int(PRINT_JSON, "owner_pid", NULL, o.pid);
 	if (owner_dead(&o))
 		out_text("  left on by a run that ended without restoring (pid %d): the next run "
 			 "or 'ftnet disable --all' turns it off", (int)o.pid);
@@ -102,11 +102,11 @@ static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 		if (on)
 			filter = tfs_filter_get(inst, ev[0].sys, ev[0].name);
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
-		out_str("state", "%-8s ", on ? "enabled" : "off");
-		out_str("backend", "%-11s ", on ? backend_name(b) : "-");
-		out_str("events", "%-32s ", events);
-		out_str("filter", "%s", filter ? filter : (on ? "none" : ""));
+		out_str(PRINT_ANY, "group", "%-9s ", g->name);
+		out_str(PRINT_ANY, "state", "%-8s ", on ? "enabled" : "off");
+		out_str(PRINT_ANY, "backend", "%-11s ", on ? backend_name(b) : "-");
+		out_str(PRINT_ANY, "events", "%-32s ", events);
+		out_str(PRINT_ANY, "filter", "%s", filter ? filter : (on ? "none" : ""));
 		if (on)
 			status_owner(ctx, g);
 		out_end();
@@ -127,10 +127,10 @@ static void status_cpus(struct tracefs_instance *inst)
 		if (tfs_cpu_stats(inst, cpu, &st) < 0)
 			continue;
 		out_begin("cpu");
-		out_int("cpu", "%-5" PRId64 " ", cpu);
-		out_uint("entries", "%12" PRIu64 " ", st.entries);
-		out_uint("overrun", "%12" PRIu64 " ", st.overrun);
-		out_uint("dropped", "%12" PRIu64, st.dropped);
+		out_int(PRINT_ANY, "cpu", "%-5" PRId64 " ", cpu);
+		out_uint(PRINT_ANY, "entries", "%12" PRIu64 " ", st.entries);
+		out_uint(PRINT_ANY, "overrun", "%12" PRIu64 " ", st.overrun);
+		out_uint(PRINT_ANY, "dropped", "%12" PRIu64, st.dropped);
 		out_end();
 	}
 }
@@ -151,8 +151,8 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");
-		out_str("instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
-		out_str("state", "", "absent");
+		out_str(PRINT_ANY, "instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
+		out_str(PRINT_JSON, "state", NULL, "absent");
 		out_text("\n(enable groups with 'ftnet enable GROUP')");
 		out_end();
 		out_flush();

@@ -57,11 +57,11 @@ static void flow(const struct ftnet_event *ev)
 	}
 	out_fmt_addr(ev, true, s, sizeof(s));
 	out_fmt_addr(ev, false, d, sizeof(d));
-	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
-	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
-	out_uint("sport", ":%" PRIu64, ev->sport);
-	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
-	out_uint("dport", ":%" PRIu64 " ", ev->dport);
+	out_str(PRINT_JSON, "family", NULL, ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_ANY, "saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	out_uint(PRINT_ANY, "sport", ":%" PRIu64, ev->sport);
+	out_str(PRINT_ANY, "daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	out_uint(PRINT_ANY, "dport", ":%" PRIu64 " ", ev->dport);
 }
 
 static void hex_field(const char *key, uint64_t v)
@@ -71,13 +71,13 @@ static void hex_field(const char *key, uint64_t v)
 	if (out_options()->mode != OUT_JSON)
 		return;
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	out_str(key, "", buf);
+	out_str(PRINT_JSON, key, NULL, buf);
 }
 
 static void lat(uint64_t ns)
 {
 	if (out_options()->mode == OUT_JSON)
-		out_uint("latency_ns", "", ns);
+		out_uint(PRINT_JSON, "latency_ns", NULL, ns);
 	else if (ns >= 10000000)
 		out_text("latency=%.1fms ", ns / 1e6);
 	else
@@ -106,15 +106,15 @@ void out_packet_flow(const struct ftnet_event *ev)
 		return;
 	out_fmt_addr(ev, true, s, sizeof(s));
 	out_fmt_addr(ev, false, d, sizeof(d));
-	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_JSON, "family", NULL, ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (ev->pkt_known & PKT_PROTO)
-		out_str("ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
-	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+		out_str(PRINT_ANY, "ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
+	out_str(PRINT_ANY, "saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
 	if (ports)
-		out_uint("sport", ":%" PRIu64, ev->sport);
-	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+		out_uint(PRINT_ANY, "sport", ":%" PRIu64, ev->sport);
+	out_str(PRINT_ANY, "daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
 	if (ports)
-		out_uint("dport", ":%" PRIu64, ev->dport);
+		out_uint(PRINT_ANY, "dport", ":%" PRIu64, ev->dport);
 }
 
 /* A drop's packet, where kprobes read it: "udp 10.0.0.1:5353 > 10.0.0.2:53 len=61 dev=eth0". */
@@ -125,7 +125,7 @@ static void drop_packet(const struct ftnet_event *ev)
 	out_text(" ");
 	out_packet_flow(ev);
 	if (ev->pkt_known & PKT_LEN)
-		out_uint("len", " len=%" PRIu64, ev->len);
+		out_uint(PRINT_ANY, "len", " len=%" PRIu64, ev->len);
 }
 
 static void drop_fields(const struct ftnet_event *ev)
@@ -134,31 +134,32 @@ static void drop_fields(const struct ftnet_event *ev)
 
 	if (ev->reason >= 0) {
 		if (ev->reason_name)
-			out_str("reason", "%s ", ev->reason_name);
+			out_str(PRINT_ANY, "reason", "%s ", ev->reason_name);
 		else
 			out_text("reason=%d ", ev->reason);
-		out_int("reason_code", "", ev->reason);
+		out_int(PRINT_JSON, "reason_code", NULL, ev->reason);
 	}
 	ksyms_format(out_options()->ksyms, ev->location, buf, sizeof(buf));
-	out_str("location", "%s ", buf);
+	out_str(PRINT_ANY, "location", "%s ", buf);
 	hex_field("location_addr", ev->location);
-	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+	out_str(PRINT_ANY, "protocol", "protocol=%s", out_ethertype(ev->protocol));
 	drop_packet(ev);
 	if (ev->dev[0])
-		out_str("dev", " dev=%s", ev->dev);
+		out_str(PRINT_ANY, "dev", " dev=%s", ev->dev);
 	if (ev->netns)
-		out_uint("netns", " netns=%" PRIu64, ev->netns);
+		out_uint(PRINT_ANY, "netns", " netns=%" PRIu64, ev->netns);
 	hex_field("skbaddr", ev->skbaddr);
 }
 
 static void reset_fields(const struct ftnet_event *ev)
 {
-	out_str("direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
+	out_str(PRINT_ANY, "direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
 	flow(ev);
 	if (ev->state >= 0)
-		out_str("state", "state=%s ", ev->state ? tcp_state_name(ev->state) : "-");
+		out_str(PRINT_ANY, "state", "state=%s ",
+			ev->state ? tcp_state_name(ev->state) : "-");
 	if (ev->reason >= 0 && ev->reason_name)
-		out_str("reason", "reason=%s", ev->reason_name);
+		out_str(PRINT_ANY, "reason", "reason=%s", ev->reason_name);
 	hex_field("skaddr", ev->skaddr);
 }
 
@@ -166,14 +167,14 @@ static void tcp_fields(const struct ftnet_event *ev)
 {
 	flow(ev);
 	if (ev->type == EV_RETRANS && ev->state >= 0)
-		out_str("state", "state=%s", tcp_state_name(ev->state));
+		out_str(PRINT_ANY, "state", "state=%s", tcp_state_name(ev->state));
 	if (ev->type == EV_STATE) {
-		out_str("oldstate", "%s", tcp_state_name(ev->oldstate));
-		out_str("newstate", " -> %s", tcp_state_name(ev->newstate));
+		out_str(PRINT_ANY, "oldstate", "%s", tcp_state_name(ev->oldstate));
+		out_str(PRINT_ANY, "newstate", " -> %s", tcp_state_name(ev->newstate));
 	}
 	if (ev->type == EV_CONNECT) {
 		lat(ev->latency_ns);
-		out_str("result", "%s", ev->ok ? "established" : "failed");
+		out_str(PRINT_ANY, "result", "%s", ev->ok ? "established" : "failed");
 	}
 	hex_field("skaddr", ev->skaddr);
 	if (ev->type == EV_RETRANS)
@@ -185,21 +186,20 @@ static void dev_fields(const struct ftnet_event *ev)
 	if (ev->type == EV_RXLAT) {
 		lat(ev->latency_ns);
 	} else {
-		out_str("dev", "dev=%s ", ev->dev);
+		out_str(PRINT_ANY, "dev", "dev=%s ", ev->dev);
 	}
-	out_uint("len", "len=%" PRIu64, ev->len);
+	out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->type == EV_TX)
-		out_int("rc", " rc=%" PRId64, ev->rc);
+		out_int(PRINT_ANY, "rc", " rc=%" PRId64, ev->rc);
 	hex_field("skbaddr", ev->skbaddr);
 }
 
 static void udp_fields(const struct ftnet_event *ev)
 {
-	out_uint("len", "len=%" PRIu64, ev->len);
+	out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->rc)
-		out_int("error", " error=%" PRId64, ev->rc);
-	out_str("family", ev->family == AF_INET6 ? " ipv6" : " ipv4",
-		ev->family == AF_INET6 ? "ipv6" : "ipv4");
+		out_int(PRINT_ANY, "error", " error=%" PRId64, ev->rc);
+	out_str(PRINT_ANY, "family", " %s", ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	hex_field("skaddr", ev->skaddr);
 }
 
@@ -209,20 +209,20 @@ static void step_fields(const struct ftnet_event *ev)
 	char buf[256];
 
 	if (ev->type == EV_SKB) {
-		out_str("event", "%s ", ev->event ? ev->event : "?");
-		out_str("dev", "dev=%s ", ev->dev);
+		out_str(PRINT_ANY, "event", "%s ", ev->event ? ev->event : "?");
+		out_str(PRINT_ANY, "dev", "dev=%s ", ev->dev);
 	}
 	if (ev->type == EV_SKB || ev->type == EV_COPY)
-		out_uint("len", "len=%" PRIu64, ev->len);
+		out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->type == EV_CONSUME) {
 		ksyms_format(out_options()->ksyms, ev->location, buf, sizeof(buf));
-		out_str("location", "%s", ev->location ? buf : "-");
+		out_str(PRINT_ANY, "location", "%s", ev->location ? buf : "-");
 	}
 	if (ev->type == EV_DATA_READY) {
-		out_uint("protocol", "protocol=%" PRIu64, ev->protocol);
+		out_uint(PRINT_ANY, "protocol", "protocol=%" PRIu64, ev->protocol);
 		hex_field("skaddr", ev->skaddr);
 	} else if (ev->type == EV_STACK) {
-		out_uint("frames", "frames=%" PRIu64, ev->nframes);
+		out_uint(PRINT_ANY, "frames", "frames=%" PRIu64, ev->nframes);
 	} else {
 		hex_field("skbaddr", ev->skbaddr);
 	}
@@ -246,21 +246,22 @@ void out_event(const struct ftnet_event *ev)
 		out_fmt_time(ev->ts, buf, sizeof(buf));
 		out_text("%-18s ", buf);
 	} else {
-		out_uint("ts_ns", "", ev->ts);
+		out_uint(PRINT_JSON, "ts_ns", NULL, ev->ts);
 		if (out_options()->time == TIME_WALL)
-			out_uint("wall_ns", "", (uint64_t)((int64_t)ev->ts + out_options()->wall_offset_ns));
+			out_uint(PRINT_JSON, "wall_ns", NULL,
+				 (uint64_t)((int64_t)ev->ts + out_options()->wall_offset_ns));
 	}
-	out_int("cpu", "%3" PRId64 " ", ev->cpu);
+	out_int(PRINT_ANY, "cpu", "%3" PRId64 " ", ev->cpu);
 	if (ev->type == EV_LOST) {
 		out_text("%-16s %7s %-10s ", "-", "-", "lost");
-		out_uint("count", "count=%" PRIu64, ev->count);
+		out_uint(PRINT_ANY, "count", "count=%" PRIu64, ev->count);
 		if (!ev->count)
 			out_text(" (unknown number)");
 		out_end();
 		return;
 	}
-	out_str("comm", "%-16s ", ev->comm);
-	out_int("pid", "%7" PRId64 " ", ev->pid);
+	out_str(PRINT_ANY, "comm", "%-16s ", ev->comm);
+	out_int(PRINT_ANY, "pid", "%7" PRId64 " ", ev->pid);
 	out_text("%-10s ", event_type_name(ev->type));
 	if (ev->type < EV_NTYPES && type_fields[ev->type])
 		type_fields[ev->type](ev);
@@ -286,7 +287,7 @@ void out_packet(const struct packet *p)
 
 	out_begin("packet");
 	if (out_options()->mode == OUT_JSON) {
-		out_uint("ts_ns", "", p->ts_ns);
+		out_uint(PRINT_JSON, "ts_ns", NULL, p->ts_ns);
 	} else {
 		time_t sec = (time_t)(p->ts_ns / 1000000000);
 		struct tm t;
@@ -296,32 +297,32 @@ void out_packet(const struct packet *p)
 			 (unsigned int)(p->ts_ns % 1000000000 / 1000));
 		out_text("%s ", tm);
 	}
-	out_str("ifname", "%-8s ", p->ifname[0] ? p->ifname : "-");
+	out_str(PRINT_ANY, "ifname", "%-8s ", p->ifname[0] ? p->ifname : "-");
 	if (!p->family) {
-		out_str("protocol", "%s", p->l2 ? p->l2 : "unknown");
-		out_uint("len", " length %" PRIu64, p->len);
+		out_str(PRINT_ANY, "protocol", "%s", p->l2 ? p->l2 : "unknown");
+		out_uint(PRINT_ANY, "len", " length %" PRIu64, p->len);
 		out_end();
 		return;
 	}
 	inet_ntop(p->family, p->saddr, s, sizeof(s));
 	inet_ntop(p->family, p->daddr, d, sizeof(d));
-	out_str("protocol", "%-5s ", proto_name(p, buf, sizeof(buf)));
-	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
-	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
+	out_str(PRINT_ANY, "protocol", "%-5s ", proto_name(p, buf, sizeof(buf)));
+	out_str(PRINT_JSON, "family", NULL, p->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_ANY, "saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
 	if (ports)
-		out_uint("sport", ":%" PRIu64, p->sport);
-	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
+		out_uint(PRINT_ANY, "sport", ":%" PRIu64, p->sport);
+	out_str(PRINT_ANY, "daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
 	if (ports)
-		out_uint("dport", ":%" PRIu64, p->dport);
+		out_uint(PRINT_ANY, "dport", ":%" PRIu64, p->dport);
 	if (p->proto == IPPROTO_TCP) {
 		char flags[48];
 
 		cap_tcp_flags(p->tcp_flags, flags, sizeof(flags), out_options()->mode != OUT_JSON);
-		out_str("tcp_flags", " [%s]", flags);
+		out_str(PRINT_ANY, "tcp_flags", " [%s]", flags);
 	} else if (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6) {
-		out_uint("icmp_type", " type %" PRIu64, p->icmp_type);
-		out_uint("icmp_code", " code %" PRIu64, p->icmp_code);
+		out_uint(PRINT_ANY, "icmp_type", " type %" PRIu64, p->icmp_type);
+		out_uint(PRINT_ANY, "icmp_code", " code %" PRIu64, p->icmp_code);
 	}
-	out_uint("len", " length %" PRIu64, p->len);
+	out_uint(PRINT_ANY, "len", " length %" PRIu64, p->len);
 	out_end();
 }
