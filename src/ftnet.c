@@ -57,8 +57,8 @@ int main(int argc, char **argv)
 	if ((ret = hidden_option(argc, argv)) >= 0)
 		return ret;
 	if (env && tfs_instance_name_ok(env) < 0)
-		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
-				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
+		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' and '.' (unset it for the default 'ftnet')",
+		    opt_quote(env));
 	g.instance = env ? env : TFS_DEFAULT_INSTANCE;
 	i = opt_parse(&global_spec, argc, argv, &g);
 	if (g.version) {

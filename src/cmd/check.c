@@ -71,8 +71,8 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	row("kernel", "kernel", buf);
 	row("lockdown", "lockdown", lockdown(buf, sizeof(buf)));
 	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
-	row("kprobe_events", "kprobe_events", access(path, F_OK) ? "no (kernel built without "
-	    "CONFIG_KPROBE_EVENTS)" : "yes");
+	row("kprobe_events", "kprobe_events",
+	    access(path, F_OK) ? "no (kernel built without CONFIG_KPROBE_EVENTS)" : "yes");
 	snprintf(path, sizeof(path), "%s/dynamic_events", ctx->tracefs);
 	row("dynamic_events", "dynamic_events", access(path, F_OK) ? "no" : "yes");
 	snprintf(path, sizeof(path), "%s/README", ctx->tracefs);
@@ -84,8 +84,7 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	if (ks)
 		snprintf(buf, sizeof(buf), "yes (%zu text symbols)", ksyms_count(ks));
 	else
-		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): "
-			 "drop locations print as addresses");
+		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): drop locations print as addresses");
 	row("kallsyms", "kallsyms", buf);
 	ksyms_free(ks);
 
@@ -134,9 +133,7 @@ static void check_identity(struct ftnet_ctx *ctx)
 	row("offsets", "struct offsets", koffs_describe(buf, sizeof(buf)));
 	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
 	if (access(path, F_OK))
-		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS)"
-			 " to read packets with; drops show reason and location, follow works on "
-			 "tracepoints");
+		snprintf(buf, sizeof(buf), "no: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS) to read packets with; drops show reason and location, follow works on tracepoints");
 	else if (!koffs_packets(why, sizeof(why)))
 		snprintf(buf, sizeof(buf), "no: %s; drops show reason and location", why);
 	else
@@ -199,9 +196,8 @@ static void say_leftover(void *arg, const char *instance, const char *group,
 
 	(void)arg;
 	if (inst && g && group_enabled(inst, g))
-		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): "
-		     "'ftnet -I %s disable --all' or the next run there turns it off", instance,
-		     group, (int)o->pid, instance);
+		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): 'ftnet -I %s disable --all' or the next run there turns it off",
+		     instance, group, (int)o->pid, instance);
 	if (inst)
 		tracefs_instance_free(inst);
 }
@@ -222,8 +218,8 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
-		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
-		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with 'ftnet disable --all'",
+		     stale, stale == 1 ? "" : "s");
 	owner_each_dead(say_leftover, ctx);
 	return core_ok ? 0 : EXIT_FAIL;
 }

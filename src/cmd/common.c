@@ -25,16 +25,14 @@ void tracefs_or_die(struct ftnet_ctx *ctx)
 	int ret = tfs_mount(&ctx->tracefs);
 
 	if (ret == -EPERM || ret == -EACCES)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: "
-			       "ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
 	if (ret == -ENOENT || ret == -ENODEV)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel "
-			       "has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)", strerror(-ret));
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)",
+		    strerror(-ret));
 	if (ret < 0)
 		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s", strerror(-ret));
 	if (access(ctx->tracefs, R_OK | X_OK) < 0)
-		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root "
-			       "(CAP_SYS_ADMIN, or read/write permission on tracefs)",
+		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root (CAP_SYS_ADMIN, or read/write permission on tracefs)",
 		    ctx->tracefs, strerror(errno));
 }
 

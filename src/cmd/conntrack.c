@@ -69,7 +69,7 @@ int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 	out_end();
 	out_flush();
 	if (pct > 90)
-		warn("the conntrack table is %.0f%% full (%" PRIu64 " of %" PRIu64 "): new flows will "
-		     "be dropped; raise net.netfilter.nf_conntrack_max", pct, st.count, st.max);
+		warn("the conntrack table is %.0f%% full (%" PRIu64 " of %" PRIu64 "): new flows will be dropped; raise net.netfilter.nf_conntrack_max",
+		     pct, st.count, st.max);
 	return 0;
 }

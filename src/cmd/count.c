@@ -149,8 +149,7 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 
 	if (!khist_supported(ctx->tracefs)) {
 		if (mode == AGG_KERNEL)
-			die(EXIT_FAIL, "--aggregate kernel: this kernel has no hist triggers "
-				       "(CONFIG_HIST_TRIGGERS); use --aggregate user (or auto)");
+			die(EXIT_FAIL, "--aggregate kernel: this kernel has no hist triggers (CONFIG_HIST_TRIGGERS); use --aggregate user (or auto)");
 		return false;
 	}
 	for (int i = 0; i < n; i++) {	/* checked as the user path checks them */
@@ -173,8 +172,8 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 		if (khist_on(&cs->kh[cs->n], cs->kinst, sys, colon + 1, "common_type", NULL, 2048,
 			     NULL, err, sizeof(err)) < 0) {
 			if (mode == AGG_KERNEL || verbose)
-				note("the kernel refused a hist trigger on %s (%s): counting in user "
-				     "space", events[cs->n], err);
+				note("the kernel refused a hist trigger on %s (%s): counting in user space",
+				     events[cs->n], err);
 			break;
 		}
 		cs->c[cs->n].name = events[cs->n];
@@ -256,8 +255,8 @@ static void file_started(struct cstate *cs, struct session *s, const char *path)
 			e = tep_find_event_by_name(s->tep, sys, colon + 1);
 		}
 		if (!e && cs->nnamed)
-			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT as recorded, "
-				       "such as skb:kfree_skb)", path, name);
+			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT as recorded, such as skb:kfree_skb)",
+			    path, name);
 		if (!e || cs->n >= COUNT_MAX)
 			continue;
 		cs->c[cs->n].name = name;
@@ -265,8 +264,8 @@ static void file_started(struct cstate *cs, struct session *s, const char *path)
 		cs->n++;
 	}
 	if (!cs->n)
-		die(EXIT_FAIL, "'%s' holds none of the events counted by default; name them "
-			       "(SYSTEM:EVENT)", path);
+		die(EXIT_FAIL, "'%s' holds none of the events counted by default; name them (SYSTEM:EVENT)",
+		    path);
 }
 
 static void started(void *arg, struct session *s)

@@ -103,15 +103,13 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 	if (file)	/* the packets the file's probes read, whatever this kernel has */
 		;
 	else if (!probe_kprobes_supported())
-		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers "
-			"needs kprobes to read them, and this kernel has no kprobe_events "
-			"(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
-			"'ftnet stream drops' for the drops alone", opt_quote(expr));
+		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers needs kprobes to read them, and this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or 'ftnet stream drops' for the drops alone",
+		    opt_quote(expr));
 	else if (!group_extra(group_find("follow"))) {
 		if (koffs_packets(why, sizeof(why)))
 			snprintf(why, sizeof(why), "none of its stack functions can be probed here");
-		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without "
-			"a filter ('ftnet check' says more)", opt_quote(expr), why);
+		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without a filter ('ftnet check' says more)",
+		    opt_quote(expr), why);
 	}
 	st->filter = pkt_filter_new(expr, why, sizeof(why));
 	if (!st->filter)
@@ -160,8 +158,7 @@ static void started(void *arg, struct session *s)
 		if (s->ksyms)
 			st->ks = s->ksyms;
 		if (st->filter && !decoder_has_packets(s->dec))
-			warn("the file holds no packet headers (recorded without kprobes): no path "
-			     "can match the filter");
+			warn("the file holds no packet headers (recorded without kprobes): no path can match the filter");
 	} else {
 		st->fo.stacks = st->stacks && stacks_start(st, s);
 	}
@@ -206,8 +203,8 @@ static void stopping(void *arg, struct session *s)
 	int ret = st->trigger ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
 
 	if (ret < 0)
-		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance "
-		     "'%s': %s", st->instance, strerror(-ret));
+		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance '%s': %s",
+		     st->instance, strerror(-ret));
 	st->trigger = false;
 }
 
@@ -222,16 +219,15 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 {
 	const struct follow_stats *fs = follow_stats(st->f);
 
-	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %"
-		PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %"
-		PRIu64 " in flight at the end, %" PRIu64 " events lost%s\n", prog_name, st->shown,
+	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %" PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %" PRIu64 " in flight at the end, %" PRIu64 " events lost%s\n",
+		prog_name, st->shown,
 		st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED], st->shown_by[FV_CONSUMED],
 		st->shown_by[FV_EXPIRED], st->hidden, st->hidden ? " (--all shows them)" : "",
-		fs->in_flight, rs->lost, rs->lost ? ": paths may miss steps; enlarge the buffer "
-		"(--buffer-kb)" : "");
+		fs->in_flight, rs->lost,
+		rs->lost ? ": paths may miss steps; enlarge the buffer (--buffer-kb)" : "");
 	if (fs->no_room)
-		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths "
-			"were in flight already (--max-paths)\n", prog_name, fs->no_room, max);
+		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths were in flight already (--max-paths)\n",
+			prog_name, fs->no_room, max);
 }
 
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
@@ -250,9 +246,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
 	if (!ks && !o.read)
-		warn("cannot read kernel symbols from /proc/kallsyms: %s: locations and stacks are "
-		     "shown as addresses", errno == EPERM ? "addresses are hidden (need root)" :
-		     strerror(errno));
+		warn("cannot read kernel symbols from /proc/kallsyms: %s: locations and stacks are shown as addresses",
+		     errno == EPERM ? "addresses are hidden (need root)" : strerror(errno));
 	oo.ksyms = ks;
 	out_init(&oo);
 	st.ks = ks;

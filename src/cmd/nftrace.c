@@ -191,8 +191,8 @@ static struct nl_sock *trace_socket(struct nftrace *t)
 	if ((ret = nl_connect(sk, NETLINK_NETFILTER)) < 0)
 		die(EXIT_FAIL, "cannot open a netfilter netlink socket: %s", nl_geterror(ret));
 	if ((ret = nl_socket_add_membership(sk, NFNLGRP_NFTRACE)) < 0)
-		die(EXIT_FAIL, "cannot join the nftables trace group: %s: it needs root "
-			       "(CAP_NET_ADMIN) and nf_tables in the kernel", nl_geterror(ret));
+		die(EXIT_FAIL, "cannot join the nftables trace group: %s: it needs root (CAP_NET_ADMIN) and nf_tables in the kernel",
+		    nl_geterror(ret));
 	nl_socket_set_nonblocking(sk);
 	return sk;
 }
@@ -213,9 +213,8 @@ int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv)
 		netns_or_die(o.netns);
 	t.limit = o.count;
 	sk = trace_socket(&t);
-	fprintf(stderr, "%s: waiting for nftables trace messages; only packets marked by a rule "
-		"with 'meta nftrace set 1' are traced, e.g.\n  nft add rule inet filter input "
-		"tcp dport 443 meta nftrace set 1\n", prog_name);
+	fprintf(stderr, "%s: waiting for nftables trace messages; only packets marked by a rule with 'meta nftrace set 1' are traced, e.g.\n  nft add rule inet filter input tcp dport 443 meta nftrace set 1\n",
+		prog_name);
 	session_signals();
 	if (o.duration)
 		deadline = mono_ns() + (uint64_t)(o.duration * 1e9);

@@ -365,11 +365,8 @@ static bool report(struct probe *p)
 		ok &= result(p, G_DROPS, "drops located at __udp4_lib_rcv+0x..", UDP_SENDS,
 			     p->drops_at_udp, false);
 	if (p->drops_at_udp < UDP_SENDS && p->drops_in_free)
-		warn("this kernel's skb:kfree_skb located %" PRIu64 " drops at %s, inside the "
-		     "function that frees the skb, not where they were dropped (a kernel defect, seen "
-		     "in Debian's arm64 5.10): the kprobe backend corrects it from the caller's "
-		     "address (--backend kprobe, or auto where kprobes exist), and follow from the "
-		     "kernel stack; tracepoints alone cannot", p->drops_in_free, p->free_loc);
+		warn("this kernel's skb:kfree_skb located %" PRIu64 " drops at %s, inside the function that frees the skb, not where they were dropped (a kernel defect, seen in Debian's arm64 5.10): the kprobe backend corrects it from the caller's address (--backend kprobe, or auto where kprobes exist), and follow from the kernel stack; tracepoints alone cannot",
+		     p->drops_in_free, p->free_loc);
 	ok &= result(p, G_RESETS, "RST sent by an aborted connection", 1, p->abort_sent, true);
 	ok &= result(p, G_RESETS, "RST received by its peer", 1, p->abort_recv, true);
 	/* before 6.10 tcp_send_reset fires only when a socket sends the reset */

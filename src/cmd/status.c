@@ -73,8 +73,8 @@ static void status_owner(struct ftnet_ctx *ctx, const struct group *g)
 	out_str(PRINT_JSON, "owner", NULL, owner_dead(&o) ? "dead_run" : "run");
 	out_int(PRINT_JSON, "owner_pid", NULL, o.pid);
 	if (owner_dead(&o))
-		out_text("  left on by a run that ended without restoring (pid %d): the next run "
-			 "or 'ftnet disable --all' turns it off", (int)o.pid);
+		out_text("  left on by a run that ended without restoring (pid %d): the next run or 'ftnet disable --all' turns it off",
+			 (int)o.pid);
 	else
 		out_text("  for a running ftnet (pid %d), off when it ends", (int)o.pid);
 }
@@ -146,8 +146,8 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
-		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
-		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with 'ftnet disable --all'",
+		     stale, stale == 1 ? "" : "s");
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");

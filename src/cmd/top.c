@@ -61,8 +61,9 @@ static unsigned int parse_by(const char *s)
 
 static const char *check_by(const char *arg)
 {
-	return parse_by(arg) ? NULL : "give reason, location, protocol, flow, saddr, dport or "
-				      "stack, or several joined by commas (reason,location)";
+	if (parse_by(arg))
+		return NULL;
+	return "give reason, location, protocol, flow, saddr, dport or stack, or several joined by commas (reason,location)";
 }
 
 static const struct opt top_opts[] = {
@@ -184,8 +185,7 @@ static void tick(void *arg, uint64_t now, double secs, bool final)
 		out_write(clear, sizeof(clear) - 1);
 	top_render(&tr->t, now, secs, final);
 	if (final && tr->t.stacks && !top_stacks_taken(tr->t.stacks) && tr->t.events_total)
-		warn("no kernel stack came after the drops (a file: record it with -g): they are "
-		     "under 'none'");
+		warn("no kernel stack came after the drops (a file: record it with -g): they are under 'none'");
 }
 
 static int prom_write(void *arg, const char *path)
@@ -275,8 +275,9 @@ static int split_groups(struct ftnet_ctx *ctx, struct top_run *tr, int mode, cha
 	int n = top_groups(ctx, argv, argc, gs, filtered), nk = 0, nu = 0, nf = 0;
 
 	for (int i = 0; i < n; i++) {
-		const char *why = filtered[i] ? "enabled in the instance with a filter of yours: read "
-						"there" : top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
+		const char *why = filtered[i] ?
+				  "enabled in the instance with a filter of yours: read there" :
+				  top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
 
 		if (!why) {
 			kern[nk++] = gs[i];

@@ -116,8 +116,8 @@ const char *btf_describe(char *buf, size_t len, const char *path, int err,
 	if (!path) {
 		snprintf(buf, len, "no BTF: turned off by --btf none");
 	} else if (err == -ENOENT && !strcmp(path, BTF_VMLINUX)) {
-		snprintf(buf, len, "no BTF: %s is absent (a kernel built without "
-			 "CONFIG_DEBUG_INFO_BTF): give one with --btf FILE", path);
+		snprintf(buf, len, "no BTF: %s is absent (a kernel built without CONFIG_DEBUG_INFO_BTF): give one with --btf FILE",
+			 path);
 	} else if (err == -EINVAL) {
 		snprintf(buf, len, "no BTF: '%s' is not a BTF file ftnet can read", path);
 	} else if (err < 0) {

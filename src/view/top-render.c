@@ -119,8 +119,8 @@ static void render_head(const struct top *t, uint64_t ts, double secs, bool fina
 		 " events, %" PRIu64 " lost)%s\n", tm, secs, t->events, t->lost,
 		 t->events_total, t->lost_total, final ? "  final" : "");
 	if (t->lost)
-		out_text("warning: %" PRIu64 " events lost in this interval: counts are low; "
-			 "enlarge the buffer (--buffer-kb)\n", t->lost);
+		out_text("warning: %" PRIu64 " events lost in this interval: counts are low; enlarge the buffer (--buffer-kb)\n",
+			 t->lost);
 }
 
 static void render_row(const struct top *t, int v, const struct agg_row *r, double secs)
