@@ -1,4 +1,4 @@
-/* What cmd-diagnose.c shares with diagnose-findings.c: the evidence of a run and its findings. */
+/* What src/cmd/diagnose.c shares with src/diagnose/findings.c: a run's evidence and findings. */
 #ifndef FTNET_DIAGNOSE_INT_H
 #define FTNET_DIAGNOSE_INT_H
 

@@ -1,6 +1,6 @@
 /*
  * Hidden options: the man pages for the build, and the names bash completion offers, read
- * from the command and option tables (scripts/ftnet.bash-completion asks for them).
+ * from the command and option tables (scripts/bash-completion/ftnet asks for them).
  */
 #include <string.h>
 

@@ -123,7 +123,7 @@ int td_expect(struct cur *c, const char *word, size_t n)
 }
 
 /*
- * An event's format, rewritten first (tracedat-fmt.c): libtraceevent gets only text of the
+ * An event's format, rewritten first (fmt.c): libtraceevent gets only text of the
  * strict shape. Like trace-cmd, a format that cannot be read is skipped, not an error.
  */
 static int parse_format(struct cur *c, struct tep_handle *tep, const char *sys)
