@@ -47,6 +47,16 @@ static void nested(const void *arg)
 	out_end();
 }
 
+/* strings from outside (a process name, a tracepoint's string): escaped, in text and in JSON */
+static void escaped(const void *arg)
+{
+	(void)arg;
+	out_begin("e");
+	out_str(PRINT_ANY, "s", "%s ", "a\x1b[31mb\n");
+	out_text_str("[%s]", "c\td");
+	out_end();
+}
+
 /* the deprecated three-argument forms, kept for diagnose: "" is JSON alone */
 static void old_forms(const void *arg)
 {
@@ -73,6 +83,7 @@ int main(void)
 		  "\"uj\":7,\"i\":-5,\"d\":2.250,\"dj\":0.500,\"b\":true,\"bf\":false,\"bj\":true}\n");
 	CHECK_STR(fixture_stdout(nested, NULL),
 		  "{\"type\":\"n\",\"rows\":[{\"k\":0},{\"k\":1}],\"o\":{\"a\":[\"x\"]}}\n");
+	CHECK_STR(fixture_stdout(escaped, NULL), "{\"type\":\"e\",\"s\":\"a\\u001b[31mb\\n\"}\n");
 	CHECK_STR(fixture_stdout(old_forms, NULL),
 		  "{\"type\":\"old\",\"s\":\"v\",\"u\":1,\"i\":-1,\"d\":1.500,\"a\":[{}]}\n");
 	o.mode = OUT_TEXT;
@@ -80,6 +91,7 @@ int main(void)
 	CHECK_STR(fixture_stdout(record, NULL),
 		  "s=a\"b text=only u=18446744073709551615 i=-5 it=6 d=2.2 yes label\n");
 	CHECK_STR(fixture_stdout(nested, NULL), "0 1 <x>\n");
+	CHECK_STR(fixture_stdout(escaped, NULL), "a\\x1b[31mb\\n [c\\td]\n");
 	CHECK_STR(fixture_stdout(old_forms, NULL), "v i=-1\n");
 	printf("out: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
