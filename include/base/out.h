@@ -42,13 +42,13 @@ void out_end(void);
  */
 enum out_where { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
 
-#define out_str_(to, key, fmt, v) \
+#define out_str(to, key, fmt, v) \
 	_Generic((fmt), void *: out_str_json, default: out_str_fmt)(to, key, fmt, out_s_(v))
-#define out_uint_(to, key, fmt, v) \
+#define out_uint(to, key, fmt, v) \
 	_Generic((fmt), void *: out_uint_json, default: out_uint_fmt)(to, key, fmt, out_u_(v))
-#define out_int_(to, key, fmt, v) \
+#define out_int(to, key, fmt, v) \
 	_Generic((fmt), void *: out_int_json, default: out_int_fmt)(to, key, fmt, out_i_(v))
-#define out_double_(to, key, fmt, v) \
+#define out_double(to, key, fmt, v) \
 	_Generic((fmt), void *: out_double_json, default: out_double_fmt)(to, key, fmt, out_d_(v))
 
 void out_str_fmt(enum out_where to, const char *key, const char *fmt, ...)
@@ -90,22 +90,6 @@ void out_text_str_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* s escaped for a terminal (base/esc.h): s itself, or one of four buffers reused in turn. */
 const char *out_esc(const char *s);
 
-/*
- * Deprecated: the forms before the above, out_str(key, fmt, v) with "" for JSON alone and
- * out_open(key, array), kept only for diagnose until it moves to the forms above. Three
- * arguments pick these, four the ones above.
- */
-#define OUT_PICK_(_1, _2, _3, _4, name, ...) name
-#define out_str(...) OUT_PICK_(__VA_ARGS__, out_str_, out_str_old, )(__VA_ARGS__)
-#define out_uint(...) OUT_PICK_(__VA_ARGS__, out_uint_, out_uint_old, )(__VA_ARGS__)
-#define out_int(...) OUT_PICK_(__VA_ARGS__, out_int_, out_int_old, )(__VA_ARGS__)
-#define out_double(...) OUT_PICK_(__VA_ARGS__, out_double_, out_double_old, )(__VA_ARGS__)
-void out_str_old(const char *key, const char *fmt, const char *v);
-void out_uint_old(const char *key, const char *fmt, uint64_t v);
-void out_int_old(const char *key, const char *fmt, int64_t v);
-void out_double_old(const char *key, const char *fmt, double v);
-void out_open(const char *key, bool array);
-void out_close(bool array);
 
 
 /*

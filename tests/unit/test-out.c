@@ -57,22 +57,6 @@ static void escaped(const void *arg)
 	out_end();
 }
 
-/* the deprecated three-argument forms, kept for diagnose: "" is JSON alone */
-static void old_forms(const void *arg)
-{
-	(void)arg;
-	out_begin("old");
-	out_str("s", "%s ", "v");
-	out_uint("u", "", 1);
-	out_int("i", "i=%" PRId64, -1);
-	out_double("d", "", 1.5);
-	out_open("a", true);
-	out_open(NULL, false);
-	out_close(false);
-	out_close(true);
-	out_end();
-}
-
 int main(void)
 {
 	struct out_opts o = { .mode = OUT_JSON };
@@ -84,15 +68,12 @@ int main(void)
 	CHECK_STR(fixture_stdout(nested, NULL),
 		  "{\"type\":\"n\",\"rows\":[{\"k\":0},{\"k\":1}],\"o\":{\"a\":[\"x\"]}}\n");
 	CHECK_STR(fixture_stdout(escaped, NULL), "{\"type\":\"e\",\"s\":\"a\\u001b[31mb\\n\"}\n");
-	CHECK_STR(fixture_stdout(old_forms, NULL),
-		  "{\"type\":\"old\",\"s\":\"v\",\"u\":1,\"i\":-1,\"d\":1.500,\"a\":[{}]}\n");
 	o.mode = OUT_TEXT;
 	out_init(&o);
 	CHECK_STR(fixture_stdout(record, NULL),
 		  "s=a\"b text=only u=18446744073709551615 i=-5 it=6 d=2.2 yes label\n");
 	CHECK_STR(fixture_stdout(nested, NULL), "0 1 <x>\n");
 	CHECK_STR(fixture_stdout(escaped, NULL), "a\\x1b[31mb\\n [c\\td]\n");
-	CHECK_STR(fixture_stdout(old_forms, NULL), "v i=-1\n");
 	printf("out: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
