@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 	if (opt_given("instance"))
 		env = NULL;
 	if (env && tfs_instance_name_ok(env) < 0)
-		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' "
-				"and '.' (unset it for the default 'ftnet')", opt_quote(env));
+		die(EXIT_USAGE, "invalid FTNET_INSTANCE %s: use at most 64 letters, digits, '-', '_' and '.' (unset it for the default 'ftnet')",
+		    opt_quote(env));
 	if (env)
 		g.instance = env;
 	if (g.version) {
@@ -100,8 +100,7 @@ int main(int argc, char **argv)
 	/* a dead run's instance is told by its name and records: no user makes one so named */
 	if (ctx.instance_given && tfs_instance_reserved(ctx.instance) &&
 	    strcmp(cmd->name, "disable") && strcmp(cmd->name, "status"))
-		usage_error(NULL, "instance name %s is reserved for ftnet's private instances "
-			    "(ftnet-KIND-PID); choose another (only 'status' and 'disable' take it)",
+		usage_error(NULL, "instance name %s is reserved for ftnet's private instances (ftnet-KIND-PID); choose another (only 'status' and 'disable' take it)",
 			    opt_quote(ctx.instance));
 	ret = dispatch(&ctx, cmd, argc - i, argv + i);
 	if (out_close_stdout() < 0 && ret == EXIT_OK)

@@ -56,34 +56,64 @@ struct cmd_spec {
 	enum opt_args		args_kind;	/* what completion offers for the arguments */
 };
 
-#define OPT_END { 0, NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL }
+/*
+ * The entries of a table, with designated initialisers. OPT_FIELD gives the offset of field f of
+ * T and refuses at compile time a field whose type is not the one the parser writes (as git's
+ * BARF_UNLESS_* do): an OPT_U on a double does not build instead of writing a uint64_t into it.
+ */
+#define OPT_FIELD(T, f, type)								\
+	(offsetof(T, f) + 0 * sizeof(struct {						\
+		_Static_assert(__builtin_types_compatible_p(__typeof__(((T *)0)->f), type),	\
+			       "the field '" #f "' of an option must be of type " #type);	\
+		char c;									\
+	}))
 
-#define OPT_F(s, l, T, f, help) { s, l, OPT_FLAG, offsetof(T, f), NULL, help, 0, 0, NULL, NULL }
-#define OPT_U(s, l, T, f, arg, help, lo, hi) \
-	{ s, l, OPT_UINT, offsetof(T, f), arg, help, lo, hi, NULL, NULL }
-#define OPT_I(s, l, T, f, arg, help, lo, hi) \
-	{ s, l, OPT_INT, offsetof(T, f), arg, help, lo, hi, NULL, NULL }
-#define OPT_S(s, l, T, f, arg, help) \
-	{ s, l, OPT_STRING, offsetof(T, f), arg, help, 0, 0, NULL, NULL }
-#define OPT_SC(s, l, T, f, arg, help, check) \
-	{ s, l, OPT_STRING, offsetof(T, f), arg, help, 0, 0, NULL, check }
-#define OPT_C(s, l, T, f, arg, help, choices) \
-	{ s, l, OPT_CHOICE, offsetof(T, f), arg, help, 0, 0, choices, NULL }
+#define OPT_END { .lname = NULL }
+
+/* bool: set when given */
+#define OPT_F(s, l, T, f, h) \
+	{ .sname = (s), .lname = (l), .kind = OPT_FLAG, .off = OPT_FIELD(T, f, bool), .help = (h) }
+/* int: counts how often it was given (-vv) */
+#define OPT_INCR(s, l, T, f, h) \
+	{ .sname = (s), .lname = (l), .kind = OPT_INC, .off = OPT_FIELD(T, f, int), .help = (h) }
+/* uint64_t within [lo, hi] */
+#define OPT_U(s, l, T, f, arg, h, lo, hi) \
+	{ .sname = (s), .lname = (l), .kind = OPT_UINT, .off = OPT_FIELD(T, f, uint64_t), \
+	  .argname = (arg), .help = (h), .min = (lo), .max = (hi) }
+/* int within [lo, hi] */
+#define OPT_I(s, l, T, f, arg, h, lo, hi) \
+	{ .sname = (s), .lname = (l), .kind = OPT_INT, .off = OPT_FIELD(T, f, int), \
+	  .argname = (arg), .help = (h), .min = (lo), .max = (hi) }
+/* double: seconds within [lo, hi] */
+#define OPT_SECS(s, l, T, f, arg, h, lo, hi) \
+	{ .sname = (s), .lname = (l), .kind = OPT_SECONDS, .off = OPT_FIELD(T, f, double), \
+	  .argname = (arg), .help = (h), .min = (lo), .max = (hi) }
+/* const char *, checked by chk when it is not NULL */
+#define OPT_SC(s, l, T, f, arg, h, chk) \
+	{ .sname = (s), .lname = (l), .kind = OPT_STRING, .off = OPT_FIELD(T, f, const char *), \
+	  .argname = (arg), .help = (h), .check = (chk) }
+#define OPT_S(s, l, T, f, arg, h) OPT_SC(s, l, T, f, arg, h, NULL)
+/* const char *: words of the list w (for completion), the whole checked by chk */
+#define OPT_WORDS(s, l, T, f, arg, h, w, chk) \
+	{ .sname = (s), .lname = (l), .kind = OPT_STRING, .off = OPT_FIELD(T, f, const char *), \
+	  .argname = (arg), .help = (h), .choices = (w), .check = (chk) }
+/* int: the index of the argument in the list c */
+#define OPT_C(s, l, T, f, arg, h, c) \
+	{ .sname = (s), .lname = (l), .kind = OPT_CHOICE, .off = OPT_FIELD(T, f, int), \
+	  .argname = (arg), .help = (h), .choices = (c) }
 
 /* The shared entries: the same letter, name, bounds and words in every command. */
 #define OPT_JSON(T, f) OPT_F('j', "json", T, f, "JSON Lines, one object per line with a \"type\" key")
-#define OPT_DURATION(T, f) { 'd', "duration", OPT_SECONDS, offsetof(T, f), "SECS", \
-	"stop after SECS seconds (default: until Ctrl-C)", 0.000001, 1e9, NULL, NULL }
-#define OPT_INTERVAL(T, f, help) { 't', "interval", OPT_SECONDS, offsetof(T, f), "SECS", \
-	help, 0.1, 1e9, NULL, NULL }
+#define OPT_DURATION(T, f) OPT_SECS('d', "duration", T, f, "SECS", \
+	"stop after SECS seconds (default: until Ctrl-C)", 0.000001, 1e9)
+#define OPT_INTERVAL(T, f, help) OPT_SECS('t', "interval", T, f, "SECS", help, 0.1, 1e9)
 #define OPT_COUNT(T, f, help) OPT_U('c', "count", T, f, "N", help, 1, 1e18)
 #define OPT_NETNS(T, f) OPT_S('n', "netns", T, f, "NS", \
 	"run in network namespace NS (a name from 'ip netns', or a PID)")
 #define OPT_BUFFER_KB(T, f) OPT_U('B', "buffer-kb", T, f, "KB", \
 	"ring buffer per CPU (1 to 4194304), for an instance made now", 1, 4194304)
-#define OPT_PROM(T, f) { 'p', "prom", OPT_STRING, offsetof(T, f), "FILE", \
-	"write the totals as Prometheus text to FILE (replaced atomically)", 0, 0, NULL, \
-	opt_check_prom }
+#define OPT_PROM(T, f) OPT_SC('p', "prom", T, f, "FILE", \
+	"write the totals as Prometheus text to FILE (replaced atomically)", opt_check_prom)
 #define OPT_FILTER(T, f) OPT_SC('f', "filter", T, f, "EXPR", \
 	"kernel filter for the groups enabled for this run", opt_check_filter)
 

@@ -120,8 +120,8 @@ static void bad_number(const struct cmd_spec *spec, const struct opt *o, const c
 
 	opt_name(o, name, sizeof(name));
 	if (o->kind == OPT_SECONDS && o->min >= 0.001)
-		usage_error(spec->name, "invalid %s %s: give seconds, at least %g (such as 10 or "
-			    "0.5)", name, opt_quote(arg), o->min);
+		usage_error(spec->name, "invalid %s %s: give seconds, at least %g (such as 10 or 0.5)",
+			    name, opt_quote(arg), o->min);
 	if (o->kind == OPT_SECONDS)
 		usage_error(spec->name, "invalid %s %s: give seconds, such as 10 or 0.5", name,
 			    opt_quote(arg));
@@ -309,8 +309,8 @@ static void opt_line(const struct opt *o)
 
 void opt_help(const struct cmd_spec *spec)
 {
-	static const struct opt help = { 'h', "help", OPT_FLAG, 0, NULL, "this help", 0, 0,
-					 NULL, NULL };
+	static const struct opt help = { .sname = 'h', .lname = "help", .kind = OPT_FLAG,
+					 .help = "this help" };
 
 	opt_synopsis(spec);
 	if (spec->about)
@@ -343,8 +343,8 @@ const char *opt_check_filter(const char *arg)
 	if (strpbrk(arg, "\n\r;#"))
 		return "a filter is one expression: no newline, ';' or '#' (join terms with && or ||)";
 	if (strlen(arg) > FILTER_MAX) {
-		snprintf(msg, sizeof(msg), "longer than %d bytes, the most ftnet writes to the "
-			 "kernel", FILTER_MAX);
+		snprintf(msg, sizeof(msg), "longer than %d bytes, the most ftnet writes to the kernel",
+			 FILTER_MAX);
 		return msg;
 	}
 	return NULL;

@@ -166,9 +166,8 @@ int out_close_stdout(void)
 	if (ret)
 		return -1;	/* the reader went away: nothing to tell it */
 	if (unwritten) {
-		fprintf(stderr, "%s: %" PRIu64 " bytes of output could not be written before the "
-			"run ended (the reader of the output was not reading)\n", prog_name,
-			unwritten);
+		fprintf(stderr, "%s: %" PRIu64 " bytes of output could not be written before the run ended (the reader of the output was not reading)\n",
+			prog_name, unwritten);
 		return -1;
 	}
 	return 0;

@@ -274,33 +274,43 @@ static void json_key(const char *key)
 	}
 }
 
-void out_open(const char *key, bool array)
+static void open_nest(const char *key, char c)
 {
 	if (opts.mode != OUT_JSON)
 		return;
 	json_key(key);
-	put(array ? "[" : "{", 1);
+	put(&c, 1);
 	if (depth < 15)
 		nfields[++depth] = 0;
 }
 
-void out_close(bool array)
+static void close_nest(char c)
 {
 	if (opts.mode != OUT_JSON)
 		return;
-	put(array ? "]" : "}", 1);
+	put(&c, 1);
 	if (depth)
 		depth--;
 }
 
-void out_double(const char *key, const char *fmt, double v)
+void out_open_object(const char *key)
 {
-	if (opts.mode == OUT_JSON) {
-		json_key(key);
-		putf("%.3f", v);
-	} else {
-		putf(fmt, v);
-	}
+	open_nest(key, '{');
+}
+
+void out_open_array(const char *key)
+{
+	open_nest(key, '[');
+}
+
+void out_close_object(void)
+{
+	close_nest('}');
+}
+
+void out_close_array(void)
+{
+	close_nest(']');
 }
 
 bool out_is_json(void)
@@ -337,13 +347,22 @@ void out_end(void)
 	pos = 0;
 }
 
-void out_str(const char *key, const char *fmt, const char *v)
+/* Whether a field goes to JSON, or through fmt to text. */
+static bool to_json(enum out_where to)
 {
-	if (opts.mode == OUT_JSON) {
+	return opts.mode == OUT_JSON && to != PRINT_TEXT;
+}
+
+static bool to_text(enum out_where to, const char *fmt)
+{
+	return opts.mode != OUT_JSON && to != PRINT_JSON && fmt;
+}
+
+void out_str_json(enum out_where to, const char *key, const void *fmt, const char *v)
+{
+	if (to_json(to)) {
 		json_key(key);
 		put_json_string(v);
-	} else {
-		putf(fmt, text_safe(v));
 	}
 }
 
@@ -366,39 +385,108 @@ const char *out_esc(const char *s)
 	return bufs[which];
 }
 
-void out_text_str(const char *fmt, const char *v)
+/*
+ * fmt with one string conversion, v escaped for a terminal. fmt is checked where it is written,
+ * against the const char * the macros of out.h convert v to; here it is a parameter.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void put_str(const char *fmt, const char *v)
 {
+	putf(fmt, text_safe(v));
+}
+#pragma GCC diagnostic pop
+
+void out_text_str_fmt(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
 	if (opts.mode != OUT_JSON)
-		putf(fmt, text_safe(v));
+		put_str(fmt, va_arg(ap, const char *));
+	va_end(ap);
 }
 
-void out_uint(const char *key, const char *fmt, uint64_t v)
+void out_uint_json(enum out_where to, const char *key, const void *fmt, uint64_t v)
 {
-	if (opts.mode == OUT_JSON) {
+	if (to_json(to)) {
 		json_key(key);
 		putf("%" PRIu64, v);
-	} else {
-		putf(fmt, v);
 	}
 }
 
-void out_int(const char *key, const char *fmt, int64_t v)
+void out_int_json(enum out_where to, const char *key, const void *fmt, int64_t v)
 {
-	if (opts.mode == OUT_JSON) {
+	if (to_json(to)) {
 		json_key(key);
 		putf("%" PRId64, v);
-	} else {
-		putf(fmt, v);
 	}
 }
 
-void out_bool(const char *key, const char *fmt, bool v)
+void out_double_json(enum out_where to, const char *key, const void *fmt, double v)
 {
-	if (opts.mode == OUT_JSON) {
+	if (to_json(to)) {
+		json_key(key);
+		putf("%.3f", v);
+	}
+}
+
+/* The value is the one argument after fmt, converted by the out_* macros to the type read. */
+void out_str_fmt(enum out_where to, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (to_text(to, fmt))
+		put_str(fmt, va_arg(ap, const char *));
+	else
+		out_str_json(to, key, NULL, va_arg(ap, const char *));
+	va_end(ap);
+}
+
+void out_uint_fmt(enum out_where to, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (to_text(to, fmt))
+		vputf(fmt, ap);
+	else
+		out_uint_json(to, key, NULL, va_arg(ap, uint64_t));
+	va_end(ap);
+}
+
+void out_int_fmt(enum out_where to, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (to_text(to, fmt))
+		vputf(fmt, ap);
+	else
+		out_int_json(to, key, NULL, va_arg(ap, int64_t));
+	va_end(ap);
+}
+
+void out_double_fmt(enum out_where to, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (to_text(to, fmt))
+		vputf(fmt, ap);
+	else
+		out_double_json(to, key, NULL, va_arg(ap, double));
+	va_end(ap);
+}
+
+void out_bool(enum out_where to, const char *key, const char *text, bool v)
+{
+	if (to_json(to)) {
 		json_key(key);
 		put(v ? "true" : "false", v ? 4 : 5);
-	} else if (v) {
-		put(fmt, strlen(fmt));
+	} else if (v && to_text(to, text)) {
+		put(text, strlen(text));
 	}
 }
 

@@ -31,6 +31,8 @@ void msg_line(const char *prefix, const char *msg, const char *suffix)
 }
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[1024];
 

@@ -1,4 +1,4 @@
-/* What cmd-capture.c shares with capture-drops.c: the capture's state and the --drops run. */
+/* What capture.c shares with capture-drops.c: the capture's state and the --drops run. */
 #ifndef FTNET_CAPTURE_INT_H
 #define FTNET_CAPTURE_INT_H
 

@@ -78,11 +78,9 @@ static void check_conflicts(const struct capture_opts *o)
 			usage_error("capture", "--read and --%s conflict: -r reads a file, %s",
 				    live_only[i].lname, live_only[i].what);
 	if (o->write && o->json)
-		usage_error("capture", "--write and --json conflict: -w writes the packets to a "
-			    "pcap file, --json prints them");
+		usage_error("capture", "--write and --json conflict: -w writes the packets to a pcap file, --json prints them");
 	if (o->write && o->drops)
-		usage_error("capture", "--write and --drops conflict: drop events do not go into "
-			    "a pcap file");
+		usage_error("capture", "--write and --drops conflict: drop events do not go into a pcap file");
 }
 
 /* The filter: the arguments joined by spaces, as tcpdump takes them. */
@@ -121,11 +119,11 @@ static pcap_t *open_live(const char *ifname, int snaplen, uint64_t kb, bool imme
 		pcap_set_immediate_mode(pc, 1);
 	ret = pcap_activate(pc);
 	if (ret == PCAP_ERROR_NO_SUCH_DEVICE)
-		die(EXIT_FAIL, "no interface '%s' here: 'ip link' lists them (--netns for another "
-			       "namespace)", ifname);
+		die(EXIT_FAIL, "no interface '%s' here: 'ip link' lists them (--netns for another namespace)",
+		    ifname);
 	if (ret == PCAP_ERROR_PERM_DENIED)
-		die(EXIT_FAIL, "cannot capture on '%s': permission denied: capturing needs root "
-			       "(CAP_NET_RAW)", ifname);
+		die(EXIT_FAIL, "cannot capture on '%s': permission denied: capturing needs root (CAP_NET_RAW)",
+		    ifname);
 	if (ret < 0)
 		die(EXIT_FAIL, "cannot capture on '%s': %s", ifname, pcap_geterr(pc));
 	if (ret > 0)
@@ -176,9 +174,9 @@ static void set_filter(struct capture *c, const char *filter, const char *rfile)
 
 		snprintf(why, sizeof(why), "%s", pcap_geterr(c->pc));
 		if (rfile && !linktype_known(c->pc))
-			die(EXIT_FAIL, "cannot read '%s': unknown link type %d%s%s%s: ftnet reads "
-				       "captures of Ethernet, Linux cooked and raw IP packets", rfile,
-			    c->linktype, name ? " (" : "", name ? name : "", name ? ")" : "");
+			die(EXIT_FAIL, "cannot read '%s': unknown link type %d%s%s%s: ftnet reads captures of Ethernet, Linux cooked and raw IP packets",
+			    rfile, c->linktype, name ? " (" : "", name ? name : "",
+			    name ? ")" : "");
 		usage_error("capture", "invalid filter '%s': %s", filter, why);
 	}
 	if (pcap_setfilter(c->pc, &prog) < 0)
@@ -204,8 +202,8 @@ static FILE *open_write(const char *path, double duration)
 		       !session_stop && !(deadline && mono_ns() >= deadline))
 			usleep(50000);	/* no reader yet */
 		if (fd < 0 && errno == ENXIO)
-			die(EXIT_FAIL, "cannot write '%s': nobody opened the FIFO for reading before "
-				       "the run ended", path);
+			die(EXIT_FAIL, "cannot write '%s': nobody opened the FIFO for reading before the run ended",
+			    path);
 		if (fd >= 0)
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	}
@@ -228,8 +226,8 @@ static int close_write(struct capture *c, const char *path)
 	c->dump = NULL;
 	if (!err)
 		return 0;
-	error("cannot write '%s': %s: %" PRIu64 " packets were captured, not all of them are "
-	      "in the file", path, strerror(err), c->count);
+	error("cannot write '%s': %s: %" PRIu64 " packets were captured, not all of them are in the file",
+	      path, strerror(err), c->count);
 	return -1;
 }
 
@@ -323,8 +321,7 @@ static void summary(const struct capture *c, const struct capture_opts *o)
 		fprintf(stderr, "%" PRIu64 " packets captured\n%u packets received by filter\n"
 			"%u packets dropped by kernel\n", c->count, st.ps_recv, st.ps_drop);
 		if (st.ps_drop)
-			fprintf(stderr, "%s: hint: the kernel dropped packets ftnet could not take "
-				"in time: a bigger buffer (-B KB) or a smaller snaplen (-s) helps\n",
+			fprintf(stderr, "%s: hint: the kernel dropped packets ftnet could not take in time: a bigger buffer (-B KB) or a smaller snaplen (-s) helps\n",
 				prog_name);
 	}
 	if (o->drops)

@@ -30,12 +30,10 @@ const struct cmd_spec check_spec = {
 
 static void row(const char *key, const char *label, const char *value)
 {
-	char fmt[32];
-
 	out_begin("check");
-	out_str("item", "", key);
-	snprintf(fmt, sizeof(fmt), "%-18s %%s", label);
-	out_str("value", fmt, value);
+	out_str(PRINT_JSON, "item", NULL, key);
+	out_text("%-18s ", label);
+	out_str(PRINT_ANY, "value", "%s", value);
 	out_end();
 }
 
@@ -70,15 +68,13 @@ static void check_map(void)
 	snprintf(name, sizeof(name), "ftnet-check-%d", (int)getpid());
 	inst = tfs_instance_open(name, true, &created);
 	if (!inst || !created) {
-		row("ring_buffer_map", "ring buffer", "unknown (cannot make an instance to try: "
-		    "run as root)");
+		row("ring_buffer_map", "ring buffer", "unknown (cannot make an instance to try: run as root)");
 		if (inst)
 			tracefs_instance_free(inst);
 		return;
 	}
 	if (reader_map_supported(inst, why, sizeof(why)))
-		snprintf(buf, sizeof(buf), "mapped (mmap of trace_pipe_raw; FTNET_READ=read: "
-			 "read())");
+		snprintf(buf, sizeof(buf), "mapped (mmap of trace_pipe_raw; FTNET_READ=read: read())");
 	else
 		snprintf(buf, sizeof(buf), "read() (%s)", why);
 	row("ring_buffer_map", "ring buffer", buf);
@@ -99,8 +95,8 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	row("kernel", "kernel", buf);
 	row("lockdown", "lockdown", lockdown(buf, sizeof(buf)));
 	snprintf(path, sizeof(path), "%s/kprobe_events", ctx->tracefs);
-	row("kprobe_events", "kprobe_events", access(path, F_OK) ? "no (kernel built without "
-	    "CONFIG_KPROBE_EVENTS)" : "yes");
+	row("kprobe_events", "kprobe_events",
+	    access(path, F_OK) ? "no (kernel built without CONFIG_KPROBE_EVENTS)" : "yes");
 	snprintf(path, sizeof(path), "%s/dynamic_events", ctx->tracefs);
 	row("dynamic_events", "dynamic_events", access(path, F_OK) ? "no" : "yes");
 	snprintf(path, sizeof(path), "%s/README", ctx->tracefs);
@@ -112,8 +108,7 @@ static void check_kernel(struct ftnet_ctx *ctx)
 	if (ks)
 		snprintf(buf, sizeof(buf), "yes (%zu text symbols)", ksyms_count(ks));
 	else
-		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): "
-			 "drop locations print as addresses");
+		snprintf(buf, sizeof(buf), "no (addresses hidden: run as root, or kptr_restrict): drop locations print as addresses");
 	row("kallsyms", "kallsyms", buf);
 	ksyms_free(ks);
 
@@ -259,9 +254,9 @@ static bool check_groups(struct ftnet_ctx *ctx)
 			core_ok = false;
 		group_detail(g, b, why, buf, sizeof(buf));
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
-		out_str("backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
-		out_str("detail", "%s", buf);
+		out_str(PRINT_ANY, "group", "%-9s ", g->name);
+		out_str(PRINT_ANY, "backend", "%-11s ", b < 0 ? "unavailable" : backend_name(b));
+		out_str(PRINT_ANY, "detail", "%s", buf);
 		out_end();
 	}
 	return core_ok;
@@ -281,9 +276,8 @@ static void say_leftover(void *arg, const char *instance, const char *group,
 		return;
 	}
 	if (inst && g && group_enabled(inst, g))
-		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): "
-		     "'ftnet -I %s disable --all' or the next run there turns it off", instance,
-		     group, (int)o->pid, instance);
+		warn("instance '%s': %s left on by a run that ended without restoring (pid %d): 'ftnet -I %s disable --all' or the next run there turns it off",
+		     instance, group, (int)o->pid, instance);
 	if (inst)
 		tracefs_instance_free(inst);
 }
@@ -304,8 +298,8 @@ int cmd_check(struct ftnet_ctx *ctx, int argc, char **argv)
 	core_ok = check_groups(ctx);
 	out_flush();
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
-		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
-		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with 'ftnet disable --all'",
+		     stale, stale == 1 ? "" : "s");
 	owner_each_dead(say_leftover, ctx);
 	say_dead_instances();
 	return core_ok ? 0 : EXIT_FAIL;

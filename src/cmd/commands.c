@@ -63,8 +63,8 @@ static const char *instance_check(const char *arg)
 static const struct opt global_opts[] = {
 	OPT_SC('I', "instance", struct global_opts, instance, "NAME",
 	       "tracefs instance to use (default: $FTNET_INSTANCE or 'ftnet')", instance_check),
-	{ 'v', "verbose", OPT_INC, offsetof(struct global_opts, verbose), NULL,
-	  "say more about what is done to the kernel", 0, 0, NULL, NULL },
+	OPT_INCR('v', "verbose", struct global_opts, verbose,
+		 "say more about what is done to the kernel"),
 	OPT_C(0, "backend", struct global_opts, backend, "KIND",
 	      "auto (tracepoints, else kprobes), tracepoint or kprobe", backends),
 	OPT_S(0, "btf", struct global_opts, btf, "FILE",

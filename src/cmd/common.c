@@ -26,16 +26,14 @@ void tracefs_or_die(struct ftnet_ctx *ctx)
 	int ret = tfs_mount(&ctx->tracefs);
 
 	if (ret == -EPERM || ret == -EACCES)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: "
-			       "ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: permission denied: ftnet needs root (CAP_SYS_ADMIN) to mount and use tracefs");
 	if (ret == -ENOENT || ret == -ENODEV)
-		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel "
-			       "has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)", strerror(-ret));
+		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s: this kernel has no tracefs (CONFIG_FTRACE/CONFIG_TRACING is off)",
+		    strerror(-ret));
 	if (ret < 0)
 		die(EXIT_FAIL, "cannot mount tracefs at /sys/kernel/tracing: %s", strerror(-ret));
 	if (access(ctx->tracefs, R_OK | X_OK) < 0)
-		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root "
-			       "(CAP_SYS_ADMIN, or read/write permission on tracefs)",
+		die(EXIT_FAIL, "cannot read tracefs at '%s': %s: ftnet needs root (CAP_SYS_ADMIN, or read/write permission on tracefs)",
 		    ctx->tracefs, strerror(errno));
 }
 
@@ -53,16 +51,15 @@ const struct group *group_or_die(const char *name)
 	const struct group *g = group_find(name);
 
 	if (!g)
-		die(EXIT_USAGE, "unknown group '%s': the groups are %s; any tracepoint is named "
-		    "SYSTEM:EVENT (tcp:tcp_rcv_space_adjust, sock:*)", name, group_names());
+		die(EXIT_USAGE, "unknown group '%s': the groups are %s; any tracepoint is named SYSTEM:EVENT (tcp:tcp_rcv_space_adjust, sock:*)",
+		    name, group_names());
 	return g;
 }
 
 void nothing_seen(void)
 {
-	fprintf(stderr, "%s: nothing was seen: the kernel had none of these events meanwhile; "
-		"'ftnet selftest' provokes each group on loopback and shows it seen, 'ftnet "
-		"diagnose' looks at everything\n", prog_name);
+	fprintf(stderr, "%s: nothing was seen: the kernel had none of these events meanwhile; 'ftnet selftest' provokes each group on loopback and shows it seen, 'ftnet diagnose' looks at everything\n",
+		prog_name);
 }
 
 bool arg_is_event(const char *word)
@@ -136,8 +133,8 @@ static void dead_instance(void *arg, const char *instance, const char *group,
 
 	if (strcmp(group, OWNER_INSTANCE) || !tfs_instance_exists(instance))
 		return;
-	warn("instance '%s' was made by a run that is gone (pid %d) and is still there: "
-	     "'ftnet disable --all' removes it", instance, (int)o->pid);
+	warn("instance '%s' was made by a run that is gone (pid %d) and is still there: 'ftnet disable --all' removes it",
+	     instance, (int)o->pid);
 	(*n)++;
 }
 

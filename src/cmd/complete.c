@@ -1,6 +1,6 @@
 /*
  * Hidden options: the man pages for the build, and the names bash completion offers, read
- * from the command and option tables (scripts/ftnet.bash-completion asks for them).
+ * from the command and option tables (scripts/bash-completion/ftnet asks for them).
  */
 #include <string.h>
 
@@ -33,7 +33,7 @@ static void list_option(const struct opt *o)
 
 static void list_options(const struct cmd_spec *spec)
 {
-	static const struct opt help = { 'h', "help", OPT_FLAG, 0, NULL, "", 0, 0, NULL, NULL };
+	static const struct opt help = { .sname = 'h', .lname = "help", .kind = OPT_FLAG, .help = "" };
 
 	for (const struct opt *o = spec->opts; o->lname; o++)
 		list_option(o);

@@ -46,30 +46,30 @@ int cmd_conntrack(struct ftnet_ctx *ctx, int argc, char **argv)
 		netns_or_die(o.netns);
 	out_begin("conntrack");
 	if (proc_conntrack(&st) < 0) {
-		out_str("state", "no conntrack here: /proc/net/stat/nf_conntrack is missing (nothing "
-			"uses connection tracking, or the kernel has none)", "absent");
+		out_str(PRINT_JSON, "state", NULL, "absent");
+		out_text("no conntrack here: /proc/net/stat/nf_conntrack is missing (nothing uses connection tracking, or the kernel has none)");
 		out_end();
 		out_flush();
 		return 0;
 	}
 	pct = st.max ? 100.0 * st.count / st.max : 0;
-	out_str("state", "", "present");
-	out_uint("count", "entries         %" PRIu64, st.count);
-	out_uint("max", " of %" PRIu64, st.max);
-	out_double("used_pct", " (%.1f%%)\n", pct);
-	out_uint("found", "found           %" PRIu64 "\n", st.found);
-	out_uint("invalid", "invalid         %" PRIu64 "\n", st.invalid);
-	out_uint("insert", "insert          %" PRIu64 "\n", st.insert);
-	out_uint("insert_failed", "insert_failed   %" PRIu64 "\n", st.insert_failed);
-	out_uint("drop", "drop            %" PRIu64 "\n", st.drop);
-	out_uint("early_drop", "early_drop      %" PRIu64 "\n", st.early_drop);
-	out_uint("error", "icmp_error      %" PRIu64 "\n", st.error);
-	out_uint("search_restart", "search_restart  %" PRIu64 "\n", st.search_restart);
-	out_uint("clash_resolve", "clash_resolve   %" PRIu64, st.clash_resolve);
+	out_str(PRINT_JSON, "state", NULL, "present");
+	out_uint(PRINT_ANY, "count", "entries         %" PRIu64, st.count);
+	out_uint(PRINT_ANY, "max", " of %" PRIu64, st.max);
+	out_double(PRINT_ANY, "used_pct", " (%.1f%%)\n", pct);
+	out_uint(PRINT_ANY, "found", "found           %" PRIu64 "\n", st.found);
+	out_uint(PRINT_ANY, "invalid", "invalid         %" PRIu64 "\n", st.invalid);
+	out_uint(PRINT_ANY, "insert", "insert          %" PRIu64 "\n", st.insert);
+	out_uint(PRINT_ANY, "insert_failed", "insert_failed   %" PRIu64 "\n", st.insert_failed);
+	out_uint(PRINT_ANY, "drop", "drop            %" PRIu64 "\n", st.drop);
+	out_uint(PRINT_ANY, "early_drop", "early_drop      %" PRIu64 "\n", st.early_drop);
+	out_uint(PRINT_ANY, "error", "icmp_error      %" PRIu64 "\n", st.error);
+	out_uint(PRINT_ANY, "search_restart", "search_restart  %" PRIu64 "\n", st.search_restart);
+	out_uint(PRINT_ANY, "clash_resolve", "clash_resolve   %" PRIu64, st.clash_resolve);
 	out_end();
 	out_flush();
 	if (pct > 90)
-		warn("the conntrack table is %.0f%% full (%" PRIu64 " of %" PRIu64 "): new flows will "
-		     "be dropped; raise net.netfilter.nf_conntrack_max", pct, st.count, st.max);
+		warn("the conntrack table is %.0f%% full (%" PRIu64 " of %" PRIu64 "): new flows will be dropped; raise net.netfilter.nf_conntrack_max",
+		     pct, st.count, st.max);
 	return 0;
 }

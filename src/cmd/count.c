@@ -149,8 +149,7 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 
 	if (!khist_supported(ctx->tracefs)) {
 		if (mode == AGG_KERNEL)
-			die(EXIT_FAIL, "--aggregate kernel: this kernel has no hist triggers "
-				       "(CONFIG_HIST_TRIGGERS); use --aggregate user (or auto)");
+			die(EXIT_FAIL, "--aggregate kernel: this kernel has no hist triggers (CONFIG_HIST_TRIGGERS); use --aggregate user (or auto)");
 		return false;
 	}
 	for (int i = 0; i < n; i++) {	/* checked as the user path checks them */
@@ -173,8 +172,8 @@ static bool kernel_start(struct ftnet_ctx *ctx, struct cstate *cs, const char **
 		if (khist_on(&cs->kh[cs->n], cs->kinst, sys, colon + 1, "common_type", NULL, 2048,
 			     NULL, err, sizeof(err)) < 0) {
 			if (mode == AGG_KERNEL || verbose)
-				note("the kernel refused a hist trigger on %s (%s): counting in user "
-				     "space", events[cs->n], err);
+				note("the kernel refused a hist trigger on %s (%s): counting in user space",
+				     events[cs->n], err);
 			break;
 		}
 		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s", events[cs->n]);
@@ -198,23 +197,25 @@ static void render(void *arg, uint64_t ts, double secs, bool final)
 		kernel_read(cs);
 
 	out_begin("count");
-	out_uint("ts_ns", "", ts);
-	out_double("interval_s", "\n%.3f seconds", secs);
-	out_uint("lost", ", %" PRIu64 " events lost", cs->lost);
-	if (final)
-		out_str("final", " (final)", "true");
+	out_uint(PRINT_JSON, "ts_ns", NULL, ts);
+	out_double(PRINT_ANY, "interval_s", "\n%.3f seconds", secs);
+	out_uint(PRINT_ANY, "lost", ", %" PRIu64 " events lost", cs->lost);
+	if (final) {
+		out_str(PRINT_JSON, "final", NULL, "true");
+		out_text(" (final)");
+	}
 	out_text("\n\n%14s %14s %14s  %s\n", "COUNT", "PER_SEC", "TOTAL", "EVENT");
-	out_open("counts", true);
+	out_open_array("counts");
 	for (int i = 0; i < cs->n; i++) {
-		out_open(NULL, false);
-		out_uint("count", "%14" PRIu64 " ", cs->c[i].count);
-		out_double("per_sec", "%14.1f ", secs > 0 ? cs->c[i].count / secs : 0);
-		out_uint("total", "%14" PRIu64 "  ", cs->c[i].total);
-		out_str("event", "%s\n", cs->c[i].name);
-		out_close(false);
+		out_open_object(NULL);
+		out_uint(PRINT_ANY, "count", "%14" PRIu64 " ", cs->c[i].count);
+		out_double(PRINT_ANY, "per_sec", "%14.1f ", secs > 0 ? cs->c[i].count / secs : 0);
+		out_uint(PRINT_ANY, "total", "%14" PRIu64 "  ", cs->c[i].total);
+		out_str(PRINT_ANY, "event", "%s\n", cs->c[i].name);
+		out_close_object();
 		cs->c[i].count = 0;
 	}
-	out_close(true);
+	out_close_array();
 	out_end();
 	out_flush();
 	cs->lost = 0;
@@ -273,8 +274,8 @@ static void file_started(struct cstate *cs, struct session *s, const char *path)
 			e = all ? NULL : tep_find_event_by_name(s->tep, sys, colon + 1);
 		}
 		if (!e && cs->nnamed)
-			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT or SYSTEM:* as "
-				       "recorded, such as skb:kfree_skb)", path, name);
+			die(EXIT_FAIL, "'%s' holds no event '%s' (give SYSTEM:EVENT or SYSTEM:* as recorded, such as skb:kfree_skb)",
+			    path, name);
 		if (!e || cs->n >= COUNT_MAX)
 			continue;
 		snprintf(cs->c[cs->n].name, sizeof(cs->c[cs->n].name), "%s", name);
@@ -282,8 +283,8 @@ static void file_started(struct cstate *cs, struct session *s, const char *path)
 		cs->n++;
 	}
 	if (!cs->n)
-		die(EXIT_FAIL, "'%s' holds none of the events counted by default; name them "
-			       "(SYSTEM:EVENT)", path);
+		die(EXIT_FAIL, "'%s' holds none of the events counted by default; name them (SYSTEM:EVENT)",
+		    path);
 }
 
 static void started(void *arg, struct session *s)

@@ -79,7 +79,7 @@ static void print_links(const struct snap *a, const struct snap *b, bool all)
 {
 	out_text("\n%-16s %12s %12s %14s %14s %8s %8s %8s %8s\n", "DEV", "RX_PACKETS",
 		 "TX_PACKETS", "RX_BYTES", "TX_BYTES", "RX_ERR", "TX_ERR", "RX_DROP", "TX_DROP");
-	out_open("links", true);
+	out_open_array("links");
 	for (size_t i = 0; i < b->nlinks; i++) {
 		const struct link_stats *n = &b->links[i], *o = find_link(a, n->name);
 		struct link_stats z = { 0 };
@@ -90,42 +90,42 @@ static void print_links(const struct snap *a, const struct snap *b, bool all)
 		    n->rx_dropped == o->rx_dropped && n->tx_dropped == o->tx_dropped &&
 		    n->rx_errors == o->rx_errors && n->tx_errors == o->tx_errors)
 			continue;
-		out_open(NULL, false);
-		out_str("dev", "%-16s ", n->name);
-		out_uint("rx_packets", "%12" PRIu64 " ", n->rx_packets - o->rx_packets);
-		out_uint("tx_packets", "%12" PRIu64 " ", n->tx_packets - o->tx_packets);
-		out_uint("rx_bytes", "%14" PRIu64 " ", n->rx_bytes - o->rx_bytes);
-		out_uint("tx_bytes", "%14" PRIu64 " ", n->tx_bytes - o->tx_bytes);
-		out_uint("rx_errors", "%8" PRIu64 " ", n->rx_errors - o->rx_errors);
-		out_uint("tx_errors", "%8" PRIu64 " ", n->tx_errors - o->tx_errors);
-		out_uint("rx_dropped", "%8" PRIu64 " ", n->rx_dropped - o->rx_dropped);
-		out_uint("tx_dropped", "%8" PRIu64 "\n", n->tx_dropped - o->tx_dropped);
-		out_close(false);
+		out_open_object(NULL);
+		out_str(PRINT_ANY, "dev", "%-16s ", n->name);
+		out_uint(PRINT_ANY, "rx_packets", "%12" PRIu64 " ", n->rx_packets - o->rx_packets);
+		out_uint(PRINT_ANY, "tx_packets", "%12" PRIu64 " ", n->tx_packets - o->tx_packets);
+		out_uint(PRINT_ANY, "rx_bytes", "%14" PRIu64 " ", n->rx_bytes - o->rx_bytes);
+		out_uint(PRINT_ANY, "tx_bytes", "%14" PRIu64 " ", n->tx_bytes - o->tx_bytes);
+		out_uint(PRINT_ANY, "rx_errors", "%8" PRIu64 " ", n->rx_errors - o->rx_errors);
+		out_uint(PRINT_ANY, "tx_errors", "%8" PRIu64 " ", n->tx_errors - o->tx_errors);
+		out_uint(PRINT_ANY, "rx_dropped", "%8" PRIu64 " ", n->rx_dropped - o->rx_dropped);
+		out_uint(PRINT_ANY, "tx_dropped", "%8" PRIu64 "\n", n->tx_dropped - o->tx_dropped);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 }
 
 static void print_snmp(const struct snap *a, const struct snap *b, double secs, bool all)
 {
 	out_text("\n%-40s %14s %12s\n", "COUNTER", "DELTA", "PER_SEC");
-	out_open("snmp", false);
+	out_open_object("snmp");
 	for (size_t i = 0; i < b->nkv && i < a->nkv; i++) {
 		uint64_t d = b->kv[i].value - a->kv[i].value;
 
 		/* gauges (CurrEstab, ...) may go down: show their value's change as signed */
 		if (strcmp(b->kv[i].name, a->kv[i].name) || (!d && !all))
 			continue;
-		out_int(b->kv[i].name, "", (int64_t)d);
+		out_int(PRINT_JSON, b->kv[i].name, NULL, (int64_t)d);
 		out_text("%-40s %14" PRId64 " %12.1f\n", out_esc(b->kv[i].name), (int64_t)d,
 			 secs > 0 ? (int64_t)d / secs : 0);
 	}
-	out_close(false);
+	out_close_object();
 }
 
 static void print_softnet(const struct snap *a, const struct snap *b, bool all)
 {
 	out_text("\n%-5s %12s %10s %12s\n", "CPU", "PROCESSED", "DROPPED", "TIME_SQUEEZE");
-	out_open("softnet", true);
+	out_open_array("softnet");
 	for (size_t c = 0; c < b->nsn && c < a->nsn; c++) {
 		uint64_t p = b->sn[c].processed - a->sn[c].processed;
 		uint64_t d = b->sn[c].dropped - a->sn[c].dropped;
@@ -133,21 +133,21 @@ static void print_softnet(const struct snap *a, const struct snap *b, bool all)
 
 		if (!all && !p && !d && !q)
 			continue;
-		out_open(NULL, false);
-		out_uint("cpu", "%-5" PRIu64 " ", c);
-		out_uint("processed", "%12" PRIu64 " ", p);
-		out_uint("dropped", "%10" PRIu64 " ", d);
-		out_uint("time_squeeze", "%12" PRIu64 "\n", q);
-		out_close(false);
+		out_open_object(NULL);
+		out_uint(PRINT_ANY, "cpu", "%-5" PRIu64 " ", c);
+		out_uint(PRINT_ANY, "processed", "%12" PRIu64 " ", p);
+		out_uint(PRINT_ANY, "dropped", "%10" PRIu64 " ", d);
+		out_uint(PRINT_ANY, "time_squeeze", "%12" PRIu64 "\n", q);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 }
 
 /* The drivers' own statistics ('ethtool -S') that moved, per device. */
 static void print_nic(const struct snap *a, const struct snap *b, bool all)
 {
 	out_text("\n%-16s %-32s %14s\n", "DEV", "NIC_COUNTER", "DELTA");
-	out_open("nic", true);
+	out_open_array("nic");
 	for (size_t i = 0; i < b->nnic; i++) {
 		const struct nic_stat *n = &b->nic[i];
 		const struct nic_stat *o = nic_stat_find(a->nic, a->nnic, n->dev, n->name);
@@ -155,20 +155,20 @@ static void print_nic(const struct snap *a, const struct snap *b, bool all)
 
 		if (!d && !all)
 			continue;
-		out_open(NULL, false);
-		out_str("dev", "%-16s ", n->dev);
-		out_str("name", "%-32s ", n->name);
-		out_int("delta", "%14" PRId64 "\n", d);
-		out_close(false);
+		out_open_object(NULL);
+		out_str(PRINT_ANY, "dev", "%-16s ", n->dev);
+		out_str(PRINT_ANY, "name", "%-32s ", n->name);
+		out_int(PRINT_ANY, "delta", "%14" PRId64 "\n", d);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 }
 
 /* One interval: what moved between snapshots a and b, secs apart. */
 static void counters_print(const struct snap *a, const struct snap *b, double secs, bool all)
 {
 	out_begin("counters");
-	out_double("interval_s", "interval %.2fs\n", secs);
+	out_double(PRINT_ANY, "interval_s", "interval %.2fs\n", secs);
 	print_links(a, b, all);
 	print_snmp(a, b, secs, all);
 	print_softnet(a, b, all);

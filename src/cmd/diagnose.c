@@ -30,8 +30,8 @@ struct diagnose_opts {
 
 static const struct opt diagnose_opts[] = {
 	/* -d as everywhere, with a default of its own */
-	{ 'd', "duration", OPT_SECONDS, offsetof(struct diagnose_opts, duration), "SECS",
-	  "watch for SECS seconds (default 10)", 0.000001, 1e9, NULL, NULL },
+	OPT_SECS('d', "duration", struct diagnose_opts, duration, "SECS",
+		 "watch for SECS seconds (default 10)", 0.000001, 1e9),
 	OPT_NETNS(struct diagnose_opts, netns),
 	OPT_JSON(struct diagnose_opts, json),
 	OPT_END,
@@ -117,17 +117,17 @@ static int watch(struct ftnet_ctx *ctx, struct diag *d, char **names, int n)
 
 static void items(const char *key, const char *label, const struct item *it, int n)
 {
-	out_open(key, true);
+	out_open_array(key);
 	for (int i = 0; i < n; i++) {
-		out_open(NULL, false);
-		out_str("source", "", it[i].source);
-		out_str("name", "", it[i].name);
-		out_int("value", "", it[i].value);
+		out_open_object(NULL);
+		out_str(PRINT_JSON, "source", NULL, it[i].source);
+		out_str(PRINT_JSON, "name", NULL, it[i].name);
+		out_int(PRINT_JSON, "value", NULL, it[i].value);
 		out_text(i ? "; " : "    %-9s ", label);
-		out_str("text", "%s", it[i].text);
-		out_close(false);
+		out_str(PRINT_ANY, "text", "%s", it[i].text);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 	if (n)
 		out_text("\n");
 }
@@ -136,48 +136,48 @@ static void finding(const struct finding *f, int rank)
 {
 	static const char *const cls[] = { "cause", "unknown", "symptom" };
 
-	out_open(NULL, false);
-	out_int("rank", "\n%2" PRId64 ". ", rank);
-	out_str("title", "%s\n", f->title);
-	out_str("class", "", cls[f->cls]);
-	out_uint("packets", "", f->packets);
-	out_str("reason", "", f->reason);
-	out_open("object", false);
-	out_str("kind", "", obj_kind_name(f->kind));
-	out_str("name", "", f->object);
-	out_close(false);
+	out_open_object(NULL);
+	out_int(PRINT_ANY, "rank", "\n%2" PRId64 ". ", rank);
+	out_str(PRINT_ANY, "title", "%s\n", f->title);
+	out_str(PRINT_JSON, "class", NULL, cls[f->cls]);
+	out_uint(PRINT_JSON, "packets", NULL, f->packets);
+	out_str(PRINT_JSON, "reason", NULL, f->reason);
+	out_open_object("object");
+	out_str(PRINT_JSON, "kind", NULL, obj_kind_name(f->kind));
+	out_str(PRINT_JSON, "name", NULL, f->object);
+	out_close_object();
 	items("evidence", "evidence:", f->ev, f->nev);
 	items("explains", "explains:", f->ex, f->nex);
 	items("config", "config:", f->cfg, f->ncfg);
-	out_open("next", true);
+	out_open_array("next");
 	for (int i = 0; i < f->nnext; i++)
-		out_str(NULL, "    next:     %s\n", f->next[i]);
-	out_close(true);
-	out_str("fix", "    fix:      %s\n", f->fix);
-	out_close(false);
+		out_str(PRINT_ANY, NULL, "    next:     %s\n", f->next[i]);
+	out_close_array();
+	out_str(PRINT_ANY, "fix", "    fix:      %s\n", f->fix);
+	out_close_object();
 }
 
 /* The findings, causes first, then what was not checked. */
 static void report(const struct diag *d)
 {
 	out_begin("diagnose");
-	out_double("duration_s", "ftnet diagnose: %.1f seconds, ", d->secs);
-	out_int("findings_total", "%" PRId64 " findings\n", d->n);
-	out_open("findings", true);
+	out_double(PRINT_ANY, "duration_s", "ftnet diagnose: %.1f seconds, ", d->secs);
+	out_int(PRINT_ANY, "findings_total", "%" PRId64 " findings\n", d->n);
+	out_open_array("findings");
 	for (int i = 0; i < d->n; i++)
 		finding(&d->f[i], i + 1);
 	if (!d->n)
 		out_text("\nnothing found: no drops, resets, retransmits or troubled counters\n");
-	out_close(true);
-	out_open("not_checked", true);
+	out_close_array();
+	out_open_array("not_checked");
 	if (d->nnc)
 		out_text("\nnot checked:\n");
 	for (int i = 0; i < d->nnc; i++) {
-		out_open(NULL, false);
-		out_str("what", "  %s\n", d->not_checked[i]);
-		out_close(false);
+		out_open_object(NULL);
+		out_str(PRINT_ANY, "what", "  %s\n", d->not_checked[i]);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 	out_end();
 }
 

@@ -166,8 +166,8 @@ static void say_shared(const struct group *g, const struct group **keep, int nke
 		for (int k = 0; k < nkeep; k++)
 			for (int e = 0; e < GROUP_MAX_EVENTS && keep[k]->events[e].sys; e++)
 				if (!strcmp(keep[k]->events[e].name, g->events[j].name) && n < size)
-					n += (size_t)snprintf(buf + n, size - n, "%s%s:%s stays on: "
-							      "group '%s' uses it", n ? "; " : " (",
+					n += (size_t)snprintf(buf + n, size - n, "%s%s:%s stays on: group '%s' uses it",
+							      n ? "; " : " (",
 							      g->events[j].sys, g->events[j].name,
 							      keep[k]->name);
 	if (n && n < size)
@@ -228,14 +228,14 @@ static void remove_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst
 {
 	if (owner_reader_active(ctx->instance)) {
 		tfs_disable_all(inst);
-		out_printf("turned everything off in instance '%s'; an ftnet run reads it and "
-			   "removes it when it ends\n", ctx->instance);
+		out_printf("turned everything off in instance '%s'; an ftnet run reads it and removes it when it ends\n",
+			   ctx->instance);
 		tracefs_instance_free(inst);
 		return;
 	}
 	if (tfs_instance_remove(inst) < 0)
-		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: a reader of its "
-			       "trace files still has it open; stop that first", ctx->instance);
+		die(EXIT_FAIL, "cannot remove the tracefs instance '%s': it is busy: a reader of its trace files still has it open; stop that first",
+		    ctx->instance);
 	owner_forget(ctx->instance);
 	out_printf("removed instance '%s'\n", ctx->instance);
 }

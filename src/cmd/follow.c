@@ -37,8 +37,8 @@ static const struct opt follow_opts[] = {
 	OPT_U(0, "max-paths", struct follow_cli, max_paths, "N",
 	      "paths in flight at once (default 4096); more are counted, not followed",
 	      1, 1048576),
-	{ 0, "expire", OPT_SECONDS, offsetof(struct follow_cli, expire), "SECS",
-	  "a path with no step for SECS ends as expired (default 2)", 0.01, 3600, NULL, NULL },
+	OPT_SECS(0, "expire", struct follow_cli, expire, "SECS",
+		 "a path with no step for SECS ends as expired (default 2)", 0.01, 3600),
 	OPT_F(0, "no-stacks", struct follow_cli, no_stacks, "no kernel stack traces at drops"),
 	OPT_BUFFER_KB(struct follow_cli, buffer_kb),
 	OPT_S('i', "interface", struct follow_cli, iface, "IF",
@@ -113,15 +113,13 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 	if (file)	/* the packets the file's probes read, whatever this kernel has */
 		;
 	else if (!probe_kprobes_supported())
-		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers "
-			"needs kprobes to read them, and this kernel has no kprobe_events "
-			"(CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or "
-			"'ftnet stream drops' for the drops alone", opt_quote(expr));
+		die(EXIT_USAGE, "cannot follow packets matching %s: a filter on packet headers needs kprobes to read them, and this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS): run 'ftnet follow' without a filter, or 'ftnet stream drops' for the drops alone",
+		    opt_quote(expr));
 	else if (!group_extra(group_find("follow"))) {
 		if (koffs_packets(why, sizeof(why)))
 			snprintf(why, sizeof(why), "none of its stack functions can be probed here");
-		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without "
-			"a filter ('ftnet check' says more)", opt_quote(expr), why);
+		die(EXIT_USAGE, "cannot follow packets matching %s: %s: run 'ftnet follow' without a filter ('ftnet check' says more)",
+		    opt_quote(expr), why);
 	}
 	st->filter = pkt_filter_new(expr, why, sizeof(why));
 	if (!st->filter)
@@ -140,8 +138,7 @@ static void filter_note(void)
 	for (int i = 0; i < n && len < sizeof(funcs); i++)
 		len += snprintf(funcs + len, sizeof(funcs) - len, "%s%s", i ? ", " : "",
 				pr[i]->func);
-	note("the filter is applied in user space: a path is shown when a packet read at %s "
-	     "matches; every step of every packet is read (no step is filtered in the kernel)",
+	note("the filter is applied in user space: a path is shown when a packet read at %s matches; every step of every packet is read (no step is filtered in the kernel)",
 	     n ? funcs : "no probe");
 }
 
@@ -186,8 +183,7 @@ static void started(void *arg, struct session *s)
 		if (s->ksyms)
 			st->ks = s->ksyms;
 		if (st->filter && !decoder_has_packets(s->dec))
-			warn("the file holds no packet headers (recorded without kprobes): no path "
-			     "can match the filter");
+			warn("the file holds no packet headers (recorded without kprobes): no path can match the filter");
 	} else {
 		st->fo.stacks = st->stacks && stacks_start(st, s);
 		if (st->filter && verbose)
@@ -234,8 +230,8 @@ static void stopping(void *arg, struct session *s)
 	int ret = st->trigger ? stacks_trigger_off(s, "skb", "kfree_skb") : 0;
 
 	if (ret < 0)
-		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance "
-		     "'%s': %s", st->instance, strerror(-ret));
+		warn("cannot remove the stack trace trigger of 'skb:kfree_skb' in instance '%s': %s",
+		     st->instance, strerror(-ret));
 	st->trigger = false;
 }
 
@@ -251,17 +247,15 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 {
 	const struct follow_stats *fs = follow_stats(st->f);
 
-	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %"
-		PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %"
-		PRIu64 " in flight at the end, %" PRIu64 " events read, %" PRIu64
-		" events lost%s\n",
-		prog_name, st->shown, st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED],
-		st->shown_by[FV_CONSUMED], st->shown_by[FV_EXPIRED], st->hidden,
-		st->hidden ? " (--all shows them)" : "", fs->in_flight, rs->records, rs->lost,
+	fprintf(stderr, "%s: %" PRIu64 " paths shown (%" PRIu64 " dropped, %" PRIu64 " delivered, %" PRIu64 " consumed, %" PRIu64 " expired), %" PRIu64 " of one step not shown%s, %" PRIu64 " in flight at the end, %" PRIu64 " events read, %" PRIu64 " events lost%s\n",
+		prog_name, st->shown,
+		st->shown_by[FV_DROPPED], st->shown_by[FV_DELIVERED], st->shown_by[FV_CONSUMED],
+		st->shown_by[FV_EXPIRED], st->hidden, st->hidden ? " (--all shows them)" : "",
+		fs->in_flight, rs->records, rs->lost,
 		rs->lost ? ": paths may miss steps; enlarge the buffer (--buffer-kb)" : "");
 	if (fs->no_room)
-		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths "
-			"were in flight already (--max-paths)\n", prog_name, fs->no_room, max);
+		fprintf(stderr, "%s: %" PRIu64 " events of skbs not followed: %" PRIu64 " paths were in flight already (--max-paths)\n",
+			prog_name, fs->no_room, max);
 	if (!rs->delivered && !rs->lost && !file)
 		nothing_seen();
 }
@@ -282,9 +276,8 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
 	if (!ks && !o.read)
-		warn("cannot read kernel symbols from /proc/kallsyms: %s: locations and stacks are "
-		     "shown as addresses", errno == EPERM ? "addresses are hidden (need root)" :
-		     strerror(errno));
+		warn("cannot read kernel symbols from /proc/kallsyms: %s: locations and stacks are shown as addresses",
+		     errno == EPERM ? "addresses are hidden (need root)" : strerror(errno));
 	oo.ksyms = ks;
 	out_init(&oo);
 	st.ks = ks;

@@ -99,10 +99,10 @@ static void render(const struct hstate *h, uint64_t ts)
 			peak = h->us.log2[i];
 	}
 	out_begin("hist");
-	out_str("name", "@%s_usecs:\n", h->g->name);
-	out_uint("ts_ns", "", ts);
-	out_str("unit", "", "us");
-	out_open("buckets", true);
+	out_str(PRINT_ANY, "name", "@%s_usecs:\n", h->g->name);
+	out_uint(PRINT_JSON, "ts_ns", NULL, ts);
+	out_str(PRINT_JSON, "unit", NULL, "us");
+	out_open_array("buckets");
 	for (int i = first; i >= 0 && i <= last; i++) {
 		char lo[24], hi[24], range[64], bar[BAR_WIDTH + 1];
 		uint64_t l, u;
@@ -116,17 +116,17 @@ static void render(const struct hstate *h, uint64_t ts)
 		memset(bar, '@', w);
 		memset(bar + w, ' ', BAR_WIDTH - w);
 		bar[BAR_WIDTH] = '\0';
-		out_open(NULL, false);
+		out_open_object(NULL);
 		out_text("%-22s", range);
-		out_uint("lo", "", l);
-		out_uint("hi", "", u);
-		out_uint("count", "%8" PRIu64 " ", h->us.log2[i]);
+		out_uint(PRINT_JSON, "lo", NULL, l);
+		out_uint(PRINT_JSON, "hi", NULL, u);
+		out_uint(PRINT_ANY, "count", "%8" PRIu64 " ", h->us.log2[i]);
 		out_text("|%s|\n", bar);
-		out_close(false);
+		out_close_object();
 	}
-	out_close(true);
-	out_uint("count", "\ncount %" PRIu64, h->ns.count);
-	out_uint("failed", "  failed %" PRIu64, h->failed);
+	out_close_array();
+	out_uint(PRINT_ANY, "count", "\ncount %" PRIu64, h->ns.count);
+	out_uint(PRINT_ANY, "failed", "  failed %" PRIu64, h->failed);
 	if (h->ns.count) {
 		static const struct { const char *key, *label; double q; } st[] = {
 			{ "min_ns", "min", 0 }, { "p50_ns", "p50", 0.5 }, { "p90_ns", "p90", 0.9 },
@@ -134,16 +134,16 @@ static void render(const struct hstate *h, uint64_t ts)
 		};
 		uint64_t avg = h->ns.sum / h->ns.count;
 
-		out_uint("avg_ns", "", avg);
+		out_uint(PRINT_JSON, "avg_ns", NULL, avg);
 		out_text("  avg %.1fus", avg / 1e3);
 		for (size_t i = 0; i < ARRAY_SIZE(st); i++) {
 			uint64_t v = hist_quantile(&h->ns, st[i].q);
 
-			out_uint(st[i].key, "", v);
+			out_uint(PRINT_JSON, st[i].key, NULL, v);
 			out_text("  %s %.1fus", st[i].label, v / 1e3);
 		}
 	}
-	out_uint("lost", "  lost %" PRIu64, h->lost);
+	out_uint(PRINT_ANY, "lost", "  lost %" PRIu64, h->lost);
 	out_text("\n");
 	out_end();
 	out_flush();

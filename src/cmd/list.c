@@ -53,9 +53,9 @@ static void list_groups(void)
 				 g->events[j].sys, g->events[j].name, have ? "" : "(missing)");
 		}
 		out_begin("group");
-		out_str("group", "%-9s ", g->name);
-		out_str("events", "%-44s ", events);
-		out_str("description", "%s", g->desc);
+		out_str(PRINT_ANY, "group", "%-9s ", g->name);
+		out_str(PRINT_ANY, "events", "%-44s ", events);
+		out_str(PRINT_ANY, "description", "%s", g->desc);
 		out_end();
 	}
 }
@@ -83,8 +83,8 @@ static size_t list_system(const char *tracefs, const char *sys)
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		out_begin("tracepoint");
-		out_str("system", "  %s:", sys);
-		out_str("event", "%s", names[i]);
+		out_str(PRINT_ANY, "system", "  %s:", sys);
+		out_str(PRINT_ANY, "event", "%s", names[i]);
 		out_end();
 		free(names[i]);
 	}
@@ -123,18 +123,18 @@ static int list_fields(const char *sys, const char *name)
 	if (!e) {
 		if (tep)
 			tep_free(tep);
-		die(EXIT_FAIL, "this kernel has no tracepoint '%s:%s': 'ftnet list %s' lists the "
-			       "system's", sys, name, sys);
+		die(EXIT_FAIL, "this kernel has no tracepoint '%s:%s': 'ftnet list %s' lists the system's",
+		    sys, name, sys);
 	}
 	if (!out_is_json())
 		out_printf("%s:%s\n%-24s %-36s %5s  %s\n", sys, name, "FIELD", "TYPE", "SIZE",
 			   "SHOWN AS");
 	for (struct tep_format_field *f = e->format.fields; f; f = f->next) {
 		out_begin("field");
-		out_str("name", "%-24s ", f->name);
-		out_str("ctype", "%-36s ", f->type);
-		out_uint("size", "%5" PRIu64 "  ", (uint64_t)f->size);
-		out_str("shown", "%s", field_shown(e, f));
+		out_str(PRINT_ANY, "name", "%-24s ", f->name);
+		out_str(PRINT_ANY, "ctype", "%-36s ", f->type);
+		out_uint(PRINT_ANY, "size", "%5" PRIu64 "  ", (uint64_t)f->size);
+		out_str(PRINT_ANY, "shown", "%s", field_shown(e, f));
 		out_end();
 	}
 	tep_free(tep);
@@ -162,8 +162,8 @@ int cmd_list(struct ftnet_ctx *ctx, int argc, char **argv)
 	}
 	if (i < argc) {
 		if (!list_system(ctx->tracefs, argv[i]))
-			die(EXIT_FAIL, "this kernel has no tracepoint system '%s': %s/available_events "
-				       "lists them all", argv[i], ctx->tracefs);
+			die(EXIT_FAIL, "this kernel has no tracepoint system '%s': %s/available_events lists them all",
+			    argv[i], ctx->tracefs);
 		return out_flush() < 0 ? EXIT_FAIL : EXIT_OK;
 	}
 	list_groups();

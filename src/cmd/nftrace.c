@@ -118,13 +118,13 @@ static void trace_packet(struct nlattr *nh, struct nlattr *th)
 		return;
 	inet_ntop(p.family, p.saddr, s, sizeof(s));
 	inet_ntop(p.family, p.daddr, d, sizeof(d));
-	out_uint("ip_proto", "proto %" PRIu64 " ", p.proto);
-	out_str("saddr", "%s", s);
+	out_uint(PRINT_ANY, "ip_proto", "proto %" PRIu64 " ", p.proto);
+	out_str(PRINT_ANY, "saddr", "%s", s);
 	if (p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP)
-		out_uint("sport", ":%" PRIu64, p.sport);
-	out_str("daddr", " > %s", d);
+		out_uint(PRINT_ANY, "sport", ":%" PRIu64, p.sport);
+	out_str(PRINT_ANY, "daddr", " > %s", d);
 	if (p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP)
-		out_uint("dport", ":%" PRIu64, p.dport);
+		out_uint(PRINT_ANY, "dport", ":%" PRIu64, p.dport);
 }
 
 /* Table, chain, kind, rule, verdict, interfaces and mark of one trace message. */
@@ -133,23 +133,27 @@ static void trace_print(struct nlattr **tb)
 	char ifn[IF_NAMESIZE] = "", vbuf[16];
 	int32_t verdict = NFT_CONTINUE;
 
-	out_uint("trace_id", "trace %08" PRIx64 " ", tb[NFTA_TRACE_ID] ?
-		 ntohl(nla_get_u32(tb[NFTA_TRACE_ID])) : 0);
-	out_str("table", "%s ", tb[NFTA_TRACE_TABLE] ? nla_get_string(tb[NFTA_TRACE_TABLE]) : "?");
-	out_str("chain", "%s ", tb[NFTA_TRACE_CHAIN] ? nla_get_string(tb[NFTA_TRACE_CHAIN]) : "?");
-	out_str("kind", "%s ", tb[NFTA_TRACE_TYPE] ?
-		type_name(ntohl(nla_get_u32(tb[NFTA_TRACE_TYPE]))) : "unknown");
+	out_uint(PRINT_ANY, "trace_id", "trace %08" PRIx64 " ",
+		 tb[NFTA_TRACE_ID] ? ntohl(nla_get_u32(tb[NFTA_TRACE_ID])) : 0);
+	out_str(PRINT_ANY, "table", "%s ",
+		tb[NFTA_TRACE_TABLE] ? nla_get_string(tb[NFTA_TRACE_TABLE]) : "?");
+	out_str(PRINT_ANY, "chain", "%s ",
+		tb[NFTA_TRACE_CHAIN] ? nla_get_string(tb[NFTA_TRACE_CHAIN]) : "?");
+	out_str(PRINT_ANY, "kind", "%s ",
+		tb[NFTA_TRACE_TYPE] ? type_name(ntohl(nla_get_u32(tb[NFTA_TRACE_TYPE]))) : "unknown");
 	if (tb[NFTA_TRACE_RULE_HANDLE])
-		out_uint("rule_handle", "handle %" PRIu64 " ",
+		out_uint(PRINT_ANY, "rule_handle", "handle %" PRIu64 " ",
 			 be64toh(nla_get_u64(tb[NFTA_TRACE_RULE_HANDLE])));
 	if (trace_verdict(tb[NFTA_TRACE_VERDICT], &verdict))
-		out_str("verdict", "verdict %s ", verdict_name(verdict, vbuf, sizeof(vbuf)));
+		out_str(PRINT_ANY, "verdict", "verdict %s ",
+			verdict_name(verdict, vbuf, sizeof(vbuf)));
 	if (tb[NFTA_TRACE_IIF] && if_indextoname(ntohl(nla_get_u32(tb[NFTA_TRACE_IIF])), ifn))
-		out_str("iif", "iif %s ", ifn);
+		out_str(PRINT_ANY, "iif", "iif %s ", ifn);
 	if (tb[NFTA_TRACE_OIF] && if_indextoname(ntohl(nla_get_u32(tb[NFTA_TRACE_OIF])), ifn))
-		out_str("oif", "oif %s ", ifn);
+		out_str(PRINT_ANY, "oif", "oif %s ", ifn);
 	if (tb[NFTA_TRACE_MARK])
-		out_uint("mark", "mark 0x%" PRIx64 " ", ntohl(nla_get_u32(tb[NFTA_TRACE_MARK])));
+		out_uint(PRINT_ANY, "mark", "mark 0x%" PRIx64 " ",
+			 ntohl(nla_get_u32(tb[NFTA_TRACE_MARK])));
 	trace_packet(tb[NFTA_TRACE_NETWORK_HEADER], tb[NFTA_TRACE_TRANSPORT_HEADER]);
 }
 
@@ -187,8 +191,8 @@ static struct nl_sock *trace_socket(struct nftrace *t)
 	if ((ret = nl_connect(sk, NETLINK_NETFILTER)) < 0)
 		die(EXIT_FAIL, "cannot open a netfilter netlink socket: %s", nl_geterror(ret));
 	if ((ret = nl_socket_add_membership(sk, NFNLGRP_NFTRACE)) < 0)
-		die(EXIT_FAIL, "cannot join the nftables trace group: %s: it needs root "
-			       "(CAP_NET_ADMIN) and nf_tables in the kernel", nl_geterror(ret));
+		die(EXIT_FAIL, "cannot join the nftables trace group: %s: it needs root (CAP_NET_ADMIN) and nf_tables in the kernel",
+		    nl_geterror(ret));
 	nl_socket_set_nonblocking(sk);
 	return sk;
 }
@@ -209,9 +213,8 @@ int cmd_nftrace(struct ftnet_ctx *ctx, int argc, char **argv)
 		netns_or_die(o.netns);
 	t.limit = o.count;
 	sk = trace_socket(&t);
-	fprintf(stderr, "%s: waiting for nftables trace messages; only packets marked by a rule "
-		"with 'meta nftrace set 1' are traced, e.g.\n  nft add rule inet filter input "
-		"tcp dport 443 meta nftrace set 1\n", prog_name);
+	fprintf(stderr, "%s: waiting for nftables trace messages; only packets marked by a rule with 'meta nftrace set 1' are traced, e.g.\n  nft add rule inet filter input tcp dport 443 meta nftrace set 1\n",
+		prog_name);
 	session_signals();
 	if (o.duration)
 		deadline = mono_ns() + (uint64_t)(o.duration * 1e9);

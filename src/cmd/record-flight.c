@@ -39,8 +39,7 @@ const char *flight_parse(struct flight *f, const char *until)
 	} else {
 		colon = strchr(until, ':');
 		if (!colon || colon == until || colon - until >= (long)sizeof(f->sys)) {
-			snprintf(why, sizeof(why), "--until %s: give drop[:FILTER] or "
-				 "SYSTEM:EVENT[:FILTER], such as 'drop:reason == NETFILTER_DROP'",
+			snprintf(why, sizeof(why), "--until %s: give drop[:FILTER] or SYSTEM:EVENT[:FILTER], such as 'drop:reason == NETFILTER_DROP'",
 				 opt_quote(until));
 			return why;
 		}
@@ -54,8 +53,8 @@ const char *flight_parse(struct flight *f, const char *until)
 	f->filter = *rest == ':' && rest[1] ? rest + 1 : NULL;
 	if (f->name[0] && tracefs_event_file_exists(NULL, f->sys, f->name, "trigger"))
 		return NULL;
-	snprintf(why, sizeof(why), "--until %s: this kernel has no event '%s:%s' with triggers "
-		 "('ftnet list' shows the network ones)", opt_quote(until), f->sys, f->name);
+	snprintf(why, sizeof(why), "--until %s: this kernel has no event '%s:%s' with triggers ('ftnet list' shows the network ones)",
+		 opt_quote(until), f->sys, f->name);
 	return why;
 }
 
@@ -87,8 +86,8 @@ const char *flight_start(struct flight *f, struct session *s)
 		snprintf(cmd, sizeof(cmd), "traceoff:1");
 	}
 	if (tracefs_event_file_append(s->inst, f->sys, f->name, "trigger", cmd) < 0) {
-		snprintf(why, sizeof(why), "cannot set the trigger '%s' on %s:%s: %s (a filter "
-			 "the kernel refused?)", cmd, f->sys, f->name, strerror(errno));
+		snprintf(why, sizeof(why), "cannot set the trigger '%s' on %s:%s: %s (a filter the kernel refused?)",
+			 cmd, f->sys, f->name, strerror(errno));
 		return why;
 	}
 	f->trigger = true;
@@ -110,8 +109,8 @@ bool flight_due(struct flight *f, struct session *s)
 void flight_stop(struct flight *f, struct session *s)
 {
 	if (tracefs_trace_off(s->inst) < 0)
-		warn("cannot stop the buffer of instance '%s': %s: the file may hold events of "
-		     "the moment it is read", s->ctx->instance, strerror(errno));
+		warn("cannot stop the buffer of instance '%s': %s: the file may hold events of the moment it is read",
+		     s->ctx->instance, strerror(errno));
 	if (f->trigger &&
 	    tracefs_event_file_append(s->inst, f->sys, f->name, "trigger", "!traceoff") < 0)
 		warn("cannot remove the traceoff trigger of %s:%s: %s", f->sys, f->name,

@@ -167,8 +167,8 @@ static int stacks_on(struct record_state *st, struct session *s)
 		return 0;	/* on already: left as it is */
 	if (!tracefs_option_is_supported(s->inst, TRACEFS_OPTION_STACKTRACE) ||
 	    tracefs_option_enable(s->inst, TRACEFS_OPTION_STACKTRACE) < 0) {
-		error("cannot take kernel stacks (-g): instance '%s' has no stacktrace option to "
-		      "turn on: %s", s->ctx->instance, strerror(errno ? errno : ENOTSUP));
+		error("cannot take kernel stacks (-g): instance '%s' has no stacktrace option to turn on: %s",
+		      s->ctx->instance, strerror(errno ? errno : ENOTSUP));
 		st->failed = true;
 		return -1;
 	}
@@ -197,9 +197,9 @@ static void flight_begin(struct record_state *st, struct session *s)
 		st->failed = true;
 		return;
 	}
-	fprintf(stderr, "%s: flight recorder: the last %lu KB per CPU kept in instance '%s'; the "
-		"file is written %s%s%s, on SIGUSR1, at -d or on Ctrl-C\n", prog_name,
-		(unsigned long)tracefs_instance_get_buffer_size(s->inst, 0), s->ctx->instance,
+	fprintf(stderr, "%s: flight recorder: the last %lu KB per CPU kept in instance '%s'; the file is written %s%s%s, on SIGUSR1, at -d or on Ctrl-C\n",
+		prog_name, (unsigned long)tracefs_instance_get_buffer_size(s->inst, 0),
+		s->ctx->instance,
 		st->flight->until ? "when " : "", st->flight->until ? st->flight->until : "",
 		st->flight->until ? " fires" : "");
 }
@@ -347,23 +347,20 @@ static void record_report(struct record_state *st, const struct td_kept *k,
 	const char *what = st->stacks ? "records (events and their stacks)" : "events";
 
 	if (k->error && k->file_size)
-		error("cannot write '%s': %s (writing %s): recording stopped there; the file is "
-		      "complete and holds the first %" PRIu64 " %s (%" PRIu64 " pages); %" PRIu64
-		      " events read after were not kept: free some space, or record less (-d, "
-		      "--filter)", st->path, strerror(-k->error), k->error_at, k->events, what,
-		      k->pages, st->events > k->events ? st->events - k->events : 0);
+		error("cannot write '%s': %s (writing %s): recording stopped there; the file is complete and holds the first %" PRIu64 " %s (%" PRIu64 " pages); %" PRIu64 " events read after were not kept: free some space, or record less (-d, --filter)",
+		      st->path, strerror(-k->error), k->error_at, k->events, what, k->pages,
+		      st->events > k->events ? st->events - k->events : 0);
 	else if (k->error)
-		error("cannot write '%s': %s (writing %s): nothing was kept; free some space or "
-		      "write elsewhere", st->path, strerror(-k->error),
-		      k->error_at ? k->error_at : "the file");
+		error("cannot write '%s': %s (writing %s): nothing was kept; free some space or write elsewhere",
+		      st->path, strerror(-k->error), k->error_at ? k->error_at : "the file");
 	else
-		fprintf(stderr, "%s: %s%" PRIu64 " %s in %" PRIu64 " pages written to '%s' (%" PRIu64
-			" bytes), %" PRIu64 " %s%s\n", prog_name, !st->flight ? "" :
+		fprintf(stderr, "%s: %s%" PRIu64 " %s in %" PRIu64 " pages written to '%s' (%" PRIu64 " bytes), %" PRIu64 " %s%s\n",
+			prog_name, !st->flight ? "" :
 			st->flight->fired ? "the trigger fired: " : "flight recorder: ", k->events,
 			what, k->pages, st->path, k->file_size, rs->lost,
 			st->flight ? "older events overwritten" : "lost",
-			!rs->lost || st->flight ? "" : ": enlarge the buffer (--buffer-kb) or filter "
-			"in the kernel (--filter)");
+			!rs->lost || st->flight ? "" :
+			": enlarge the buffer (--buffer-kb) or filter in the kernel (--filter)");
 	if (!k->error && !k->events && !rs->lost && !st->flight)
 		nothing_seen();
 }
@@ -375,8 +372,8 @@ static void output_or_die(const char *path)
 	struct stat st;
 
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
-		die(EXIT_FAIL, "'%s' is not a regular file: record writes a new file and renames it "
-			       "to its name; give a file name", path);
+		die(EXIT_FAIL, "'%s' is not a regular file: record writes a new file and renames it to its name; give a file name",
+		    path);
 	if (access(dir, W_OK | X_OK) < 0)
 		die(EXIT_FAIL, "cannot write in '%s': %s", dir, strerror(errno));
 	td_writer_sweep(path);
@@ -394,8 +391,7 @@ static void flight_opts(struct record_opts *o, struct run_spec *r, struct flight
 	if (o->buffer_kb)
 		usage_error("record", "--flight MB sets the buffer: give it without --buffer-kb");
 	if (o->count)
-		usage_error("record", "--flight writes what the kernel kept when it stops: -c does "
-			    "not apply");
+		usage_error("record", "--flight writes what the kernel kept when it stops: -c does not apply");
 	o->buffer_kb = o->flight * 1024;
 	r->hold = true;
 	r->private_instance = true;

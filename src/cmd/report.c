@@ -14,8 +14,8 @@ struct report_opts {
 static const struct opt report_opts[] = {
 	OPT_JSON(struct report_opts, json),
 	OPT_COUNT(struct report_opts, count, "stop after N events"),
-	{ 'd', "duration", OPT_SECONDS, offsetof(struct report_opts, duration), "SECS",
-	  "only the first SECS seconds of the file", 0.000001, 1e9, NULL, NULL },
+	OPT_SECS('d', "duration", struct report_opts, duration, "SECS",
+		 "only the first SECS seconds of the file", 0.000001, 1e9),
 	OPT_F('H', "no-header", struct report_opts, no_header, "no column header"),
 	OPT_F('g', "stacks", struct report_opts, stacks,
 	      "the drops' kernel call paths as a tree with counts (a file of record -g)"),

@@ -325,22 +325,22 @@ static bool result(struct probe *p, int gi, const char *what, uint64_t expected,
 	char exp[32];
 
 	out_begin("selftest");
-	out_str("group", "%-9s ", g->name);
+	out_str(PRINT_ANY, "group", "%-9s ", g->name);
 	if (g->backend < 0) {
 		/* what the kernel cannot do is reported, not failed */
 		p->unavailable++;
-		out_str("backend", "%-11s ", "n/a");
-		out_str("check", "%-38s ", what);
-		out_str("result", "n/a: %s", g->why);
+		out_str(PRINT_ANY, "backend", "%-11s ", "n/a");
+		out_str(PRINT_ANY, "check", "%-38s ", what);
+		out_str(PRINT_ANY, "result", "n/a: %s", g->why);
 		out_end();
 		return true;
 	}
 	snprintf(exp, sizeof(exp), "%s%" PRIu64, exact ? "" : ">=", expected);
-	out_str("backend", "%-11s ", backend_name(g->backend));
-	out_str("check", "%-38s ", what);
-	out_str("expected", "%-9s ", exp);
-	out_uint("seen", "%-6" PRIu64 " ", seen);
-	out_str("result", "%s", pass ? "PASS" : "FAIL");
+	out_str(PRINT_ANY, "backend", "%-11s ", backend_name(g->backend));
+	out_str(PRINT_ANY, "check", "%-38s ", what);
+	out_str(PRINT_ANY, "expected", "%-9s ", exp);
+	out_uint(PRINT_ANY, "seen", "%-6" PRIu64 " ", seen);
+	out_str(PRINT_ANY, "result", "%s", pass ? "PASS" : "FAIL");
 	out_end();
 	return pass;
 }
@@ -365,11 +365,8 @@ static bool report(struct probe *p)
 		ok &= result(p, G_DROPS, "drops located at __udp4_lib_rcv+0x..", UDP_SENDS,
 			     p->drops_at_udp, false);
 	if (p->drops_at_udp < UDP_SENDS && p->drops_in_free)
-		warn("this kernel's skb:kfree_skb located %" PRIu64 " drops at %s, inside the "
-		     "function that frees the skb, not where they were dropped (a kernel defect, seen "
-		     "in Debian's arm64 5.10): the kprobe backend corrects it from the caller's "
-		     "address (--backend kprobe, or auto where kprobes exist), and follow from the "
-		     "kernel stack; tracepoints alone cannot", p->drops_in_free, p->free_loc);
+		warn("this kernel's skb:kfree_skb located %" PRIu64 " drops at %s, inside the function that frees the skb, not where they were dropped (a kernel defect, seen in Debian's arm64 5.10): the kprobe backend corrects it from the caller's address (--backend kprobe, or auto where kprobes exist), and follow from the kernel stack; tracepoints alone cannot",
+		     p->drops_in_free, p->free_loc);
 	ok &= result(p, G_RESETS, "RST sent by an aborted connection", 1, p->abort_sent, true);
 	ok &= result(p, G_RESETS, "RST received by its peer", 1, p->abort_recv, true);
 	/* before 6.10 tcp_send_reset fires only when a socket sends the reset */
@@ -457,12 +454,12 @@ int cmd_selftest(struct ftnet_ctx *ctx, int argc, char **argv)
 		warn("%" PRIu64 " events were lost during the selftest", p.lost);
 	out_begin("summary");
 	if (!ok)
-		out_str("result", "\nselftest: %s", "FAILED");
+		out_str(PRINT_ANY, "result", "\nselftest: %s", "FAILED");
 	else if (p.unavailable)
-		out_str("result", "\nselftest: %s", "all groups that run here passed "
-			"(n/a: what this kernel lacks)");
+		out_str(PRINT_ANY, "result", "\nselftest: %s",
+			"all groups that run here passed (n/a: what this kernel lacks)");
 	else
-		out_str("result", "\nselftest: %s", "all groups passed");
+		out_str(PRINT_ANY, "result", "\nselftest: %s", "all groups passed");
 	out_end();
 	out_flush();
 	ksyms_free(ks);

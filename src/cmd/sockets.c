@@ -58,20 +58,21 @@ static void sock_print(const struct sock_row *r)
 	addr(r, r->saddr, r->sport, l, sizeof(l));
 	addr(r, r->daddr, r->dport, p, sizeof(p));
 	out_begin("socket");
-	out_str("protocol", "%-5s ", r->proto == IPPROTO_TCP ? "tcp" : "udp");
-	out_str("state", "%-12s ", r->proto == IPPROTO_TCP ? tcp_state_name(r->state) :
+	out_str(PRINT_ANY, "protocol", "%-5s ", r->proto == IPPROTO_TCP ? "tcp" : "udp");
+	out_str(PRINT_ANY, "state", "%-12s ",
+		r->proto == IPPROTO_TCP ? tcp_state_name(r->state) :
 		(r->state == 7 ? "UNCONN" : "ESTAB"));
-	out_uint("recv_q", "%9" PRIu64 " ", r->rq);
-	out_uint("send_q", "%9" PRIu64 " ", r->wq);
-	out_uint("drops", "%8" PRIu64 " ", r->drops);
-	out_str("local", "%-46s ", l);
-	out_uint("sport", "", r->sport);
-	out_str("peer", "%-46s ", p);
-	out_uint("dport", "", r->dport);
+	out_uint(PRINT_ANY, "recv_q", "%9" PRIu64 " ", r->rq);
+	out_uint(PRINT_ANY, "send_q", "%9" PRIu64 " ", r->wq);
+	out_uint(PRINT_ANY, "drops", "%8" PRIu64 " ", r->drops);
+	out_str(PRINT_ANY, "local", "%-46s ", l);
+	out_uint(PRINT_JSON, "sport", NULL, r->sport);
+	out_str(PRINT_ANY, "peer", "%-46s ", p);
+	out_uint(PRINT_JSON, "dport", NULL, r->dport);
 	if (r->pid) {
 		snprintf(proc, sizeof(proc), "%s/%d", r->comm, r->pid);
-		out_str("comm", "", r->comm);
-		out_int("pid", "", r->pid);
+		out_str(PRINT_JSON, "comm", NULL, r->comm);
+		out_int(PRINT_JSON, "pid", NULL, r->pid);
 		out_text_str("%s", proc);
 	} else {
 		out_text("-");

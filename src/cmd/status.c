@@ -48,11 +48,11 @@ static void status_instance(struct ftnet_ctx *ctx, struct tracefs_instance *inst
 	}
 	kb = instance_file(inst, "buffer_size_kb");
 	out_begin("status");
-	out_str("instance", "instance:   %s\n", ctx->instance);
-	out_str("tracefs", "tracefs:    %s\n", ctx->tracefs);
-	out_str("buffer_kb", "buffer:     %s KB per CPU\n", kb);
-	out_str("trace_clock", "clock:      %s\n", clock);
-	out_str("tracing", "tracing:    %s", tfs_tracing_on(inst) ? "on" : "off");
+	out_str(PRINT_ANY, "instance", "instance:   %s\n", ctx->instance);
+	out_str(PRINT_ANY, "tracefs", "tracefs:    %s\n", ctx->tracefs);
+	out_str(PRINT_ANY, "buffer_kb", "buffer:     %s KB per CPU\n", kb);
+	out_str(PRINT_ANY, "trace_clock", "clock:      %s\n", clock);
+	out_str(PRINT_ANY, "tracing", "tracing:    %s", tfs_tracing_on(inst) ? "on" : "off");
 	if (!tfs_tracing_on(inst))
 		out_text(" (tracing_on is 0): nothing is recorded; 'echo 1' to its tracing_on");
 	out_text("\n");
@@ -67,14 +67,14 @@ static void status_owner(struct ftnet_ctx *ctx, const struct group *g)
 	struct owner o;
 
 	if (owner_get(ctx->instance, g->name, &o) < 0 || !o.pid) {
-		out_str("owner", "", "user");
+		out_str(PRINT_JSON, "owner", NULL, "user");
 		return;
 	}
-	out_str("owner", "", owner_dead(&o) ? "dead_run" : "run");
-	out_int("owner_pid", "", o.pid);
+	out_str(PRINT_JSON, "owner", NULL, owner_dead(&o) ? "dead_run" : "run");
+	out_int(PRINT_JSON, "owner_pid", NULL, o.pid);
 	if (owner_dead(&o))
-		out_text("  left on by a run that ended without restoring (pid %d): the next run "
-			 "or 'ftnet disable --all' turns it off", (int)o.pid);
+		out_text("  left on by a run that ended without restoring (pid %d): the next run or 'ftnet disable --all' turns it off",
+			 (int)o.pid);
 	else
 		out_text("  for a running ftnet (pid %d), off when it ends", (int)o.pid);
 }
@@ -116,7 +116,7 @@ static char *group_filter(struct tracefs_instance *inst, const char *events)
  */
 static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 {
-	char *events[64], *filter[64], fmt[16];
+	char *events[64], *filter[64];
 	int backend[64], n = ngroups < 64 ? ngroups : 64, width = 6;
 
 	for (int i = 0; i < n; i++) {
@@ -128,7 +128,6 @@ static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 		if (filter[i] && (int)strlen(filter[i]) > width)
 			width = (int)strlen(filter[i]);
 	}
-	snprintf(fmt, sizeof(fmt), "%%-%ds ", width);
 	if (!out_is_json())
 		out_printf("%-9s %-8s %-11s %-*s %s\n", "GROUP", "STATE", "BACKEND", width, "FILTER",
 			   "EVENTS");
@@ -136,11 +135,12 @@ static void status_groups(struct ftnet_ctx *ctx, struct tracefs_instance *inst)
 		bool on = backend[i] >= 0;
 
 		out_begin("group");
-		out_str("group", "%-9s ", groups[i].name);
-		out_str("state", "%-8s ", on ? "enabled" : "off");
-		out_str("backend", "%-11s ", on ? backend_name(backend[i]) : "-");
-		out_str("filter", fmt, filter[i] ? filter[i] : "");
-		out_str("events", "%s", events[i]);
+		out_str(PRINT_ANY, "group", "%-9s ", groups[i].name);
+		out_str(PRINT_ANY, "state", "%-8s ", on ? "enabled" : "off");
+		out_str(PRINT_ANY, "backend", "%-11s ", on ? backend_name(backend[i]) : "-");
+		out_str(PRINT_JSON, "filter", NULL, filter[i] ? filter[i] : "");
+		out_text("%-*s ", width, out_esc(filter[i] ? filter[i] : ""));
+		out_str(PRINT_ANY, "events", "%s", events[i]);
 		if (on)
 			status_owner(ctx, &groups[i]);
 		out_end();
@@ -162,10 +162,10 @@ static void status_cpus(struct tracefs_instance *inst)
 		if (tfs_cpu_stats(inst, cpu, &st) < 0)
 			continue;
 		out_begin("cpu");
-		out_int("cpu", "%-5" PRId64 " ", cpu);
-		out_uint("entries", "%12" PRIu64 " ", st.entries);
-		out_uint("overrun", "%12" PRIu64 " ", st.overrun);
-		out_uint("dropped", "%12" PRIu64, st.dropped);
+		out_int(PRINT_ANY, "cpu", "%-5" PRId64 " ", cpu);
+		out_uint(PRINT_ANY, "entries", "%12" PRIu64 " ", st.entries);
+		out_uint(PRINT_ANY, "overrun", "%12" PRIu64 " ", st.overrun);
+		out_uint(PRINT_ANY, "dropped", "%12" PRIu64, st.dropped);
 		out_end();
 	}
 }
@@ -181,14 +181,14 @@ int cmd_status(struct ftnet_ctx *ctx, int argc, char **argv)
 	oo.mode = o.json ? OUT_JSON : OUT_TEXT;
 	out_init(&oo);
 	if (probe_kprobes_supported() && (stale = probe_stale()) > 0)
-		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with "
-		     "'ftnet disable --all'", stale, stale == 1 ? "" : "s");
+		warn("%d ftnet kprobe%s left by an ftnet that did not exit cleanly: remove with 'ftnet disable --all'",
+		     stale, stale == 1 ? "" : "s");
 	say_dead_instances();
 	inst = tfs_instance_open(ctx->instance, false, NULL);
 	if (!inst) {
 		out_begin("status");
-		out_str("instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
-		out_str("state", "", "absent");
+		out_str(PRINT_ANY, "instance", "instance '%s' does not exist: nothing is enabled", ctx->instance);
+		out_str(PRINT_JSON, "state", NULL, "absent");
 		out_text("\n(enable groups with 'ftnet enable GROUP')");
 		out_end();
 		out_flush();

@@ -168,15 +168,13 @@ static struct dropsink *drops_or_die(const char *filter, const char *path)
 	/* a filter matches the flows the tracepoints tell, where no kprobe reads the packets */
 	if (!group_extra(drops) && (path || !group_ident_on(drops))) {
 		if (!probe_kprobes_supported())
-			snprintf(why, sizeof(why), "this kernel has no kprobe_events "
-				 "(CONFIG_KPROBE_EVENTS) to read them with");
+			snprintf(why, sizeof(why), "this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS) to read them with");
 		else if (!koffs_packets(why, sizeof(why)))
 			;
 		else
-			snprintf(why, sizeof(why), "the kernel's drop function cannot be probed "
-				 "(or --backend tracepoint)");
-		usage_error("stream", "%s needs the packets of drops, and %s: drops show reason and "
-			    "location without it ('ftnet check' says more)",
+			snprintf(why, sizeof(why), "the kernel's drop function cannot be probed (or --backend tracepoint)");
+		usage_error("stream",
+			    "%s needs the packets of drops, and %s: drops show reason and location without it ('ftnet check' says more)",
 			    *filter ? "a packet filter" : "--write", why);
 	}
 	d = dropsink_new(*filter ? filter : NULL, path, why, sizeof(why));
@@ -211,13 +209,11 @@ int cmd_stream(struct ftnet_ctx *ctx, int argc, char **argv)
 	if (o.read && o.buffer_kb)
 		usage_error("stream", "--buffer-kb sizes the kernel's buffer: not with -r FILE");
 	if (o.read && o.time == TIME_WALL)
-		usage_error("stream", "--time wall is for live runs: a file holds the times of its "
-			    "trace clock (seconds since boot)");
+		usage_error("stream", "--time wall is for live runs: a file holds the times of its trace clock (seconds since boot)");
 	ks = o.read ? NULL : ksyms_load("/proc/kallsyms");
 	if (!ks && !o.read)
-		warn("cannot read kernel symbols from /proc/kallsyms: %s: drop locations are "
-		     "shown as addresses", errno == EPERM ? "addresses are hidden (need root)" :
-		     strerror(errno));
+		warn("cannot read kernel symbols from /proc/kallsyms: %s: drop locations are shown as addresses",
+		     errno == EPERM ? "addresses are hidden (need root)" : strerror(errno));
 	oo.ksyms = ks;
 	out_init(&oo);
 

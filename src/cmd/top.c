@@ -61,8 +61,7 @@ static unsigned int parse_by(const char *s)
 	return by;
 }
 
-#define BY_KEYS_HELP "give reason, location, protocol, flow, saddr, dport or stack, or several " \
-	"joined by commas (reason,location); with tracepoints named (SYSTEM:EVENT), their fields"
+#define BY_KEYS_HELP "give reason, location, protocol, flow, saddr, dport or stack, or several joined by commas (reason,location); with tracepoints named (SYSTEM:EVENT), their fields"
 
 /* Keys of the drops table, or field names of tracepoints (checked once their formats are read). */
 static const char *check_by(const char *arg)
@@ -75,10 +74,10 @@ static const char *check_by(const char *arg)
 
 static const struct opt top_opts[] = {
 	/* a string with choices: keys joined by commas, checked by check_by */
-	{ 'b', "by", OPT_STRING, offsetof(struct top_opts, by), "KEY",
-	  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
-	  "dport or stack (the kernel stack: a tree of call paths); tracepoints named as\n"
-	  "SYSTEM:EVENT by any of their fields (FIELD[,FIELD])", 0, 0, by_keys, check_by },
+	OPT_WORDS('b', "by", struct top_opts, by, "KEY",
+		  "drops by reason, location, reason,location (default), protocol, flow, saddr,\n"
+		  "dport or stack (the kernel stack: a tree of call paths); tracepoints named as\n"
+		  "SYSTEM:EVENT by any of their fields (FIELD[,FIELD])", by_keys, check_by),
 	OPT_INTERVAL(struct top_opts, interval, "one table per SECS (default 1, at least 0.1)"),
 	OPT_DURATION(struct top_opts, duration),
 	OPT_I(0, "rows", struct top_opts, rows, "N", "rows per table (default 10)", 1, 100000),
@@ -154,9 +153,8 @@ static void fields_start(struct top_run *tr, struct session *s)
 		if (found)
 			continue;
 		e = decoder_tracepoint(s->dec, 0);
-		usage_error("top", "--by %s: no tracepoint named has a field '%s' ('ftnet list "
-			    "%s:%s' shows the fields of the first)", tr->by_fields, by[i],
-			    e ? e->system : "SYSTEM", e ? e->name : "EVENT");
+		usage_error("top", "--by %s: no tracepoint named has a field '%s' ('ftnet list %s:%s' shows the fields of the first)",
+			    tr->by_fields, by[i], e ? e->system : "SYSTEM", e ? e->name : "EVENT");
 	}
 }
 
@@ -223,8 +221,7 @@ static void tick(void *arg, uint64_t now, double secs, bool final)
 		out_write(clear, sizeof(clear) - 1);
 	top_render(&tr->t, now, secs, final);
 	if (final && tr->t.stacks && !top_stacks_taken(tr->t.stacks) && tr->t.events_total)
-		warn("no kernel stack came after the drops (a file: record it with -g): they are "
-		     "under 'none'");
+		warn("no kernel stack came after the drops (a file: record it with -g): they are under 'none'");
 }
 
 static int prom_write(void *arg, const char *path)
@@ -318,8 +315,9 @@ static int split_groups(struct ftnet_ctx *ctx, struct top_run *tr, int mode, cha
 	int n = top_groups(ctx, argv, argc, gs, filtered), nk = 0, nu = 0, nf = 0;
 
 	for (int i = 0; i < n; i++) {
-		const char *why = filtered[i] ? "enabled in the instance with a filter of yours: read "
-						"there" : top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
+		const char *why = filtered[i] ?
+				  "enabled in the instance with a filter of yours: read there" :
+				  top_kernel_why_not(ctx, gs[i], tr->t.drop_by);
 
 		if (!why) {
 			kern[nk++] = gs[i];
@@ -372,8 +370,7 @@ int cmd_top(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.ngroups = nnamed;
 	r.so.events = events;
 	if (r.so.nevents && o.aggregate == AGG_KERNEL)
-		usage_error("top", "tracepoints named as SYSTEM:EVENT are counted in user space: "
-			    "not with --aggregate kernel");
+		usage_error("top", "tracepoints named as SYSTEM:EVENT are counted in user space: not with --aggregate kernel");
 	/* groups with tracepoints: in user space, in the tracepoints' private instance */
 	if (!o.read && o.aggregate != AGG_USER && !r.so.nevents) {
 		r.groups = names;

@@ -45,8 +45,7 @@ static const struct drop_entry reasons[] = {
 	E(SOCKET_RCVBUFF, SOCKET, "UdpRcvbufErrors,Udp6RcvbufErrors,UdpLiteRcvbufErrors",
 	  "UdpInErrors,Udp6InErrors", "net.core.rmem_max",
 	  "A socket's receive buffer was full: the program does not read fast enough.",
-	  "make the reader faster, or give its socket a larger buffer (SO_RCVBUF, up to "
-	  "net.core.rmem_max)",
+	  "make the reader faster, or give its socket a larger buffer (SO_RCVBUF, up to net.core.rmem_max)",
 	  N_SOCK "|sysctl net.core.rmem_max net.core.rmem_default"),
 	E(UNIX_DISCONNECT, NONE, "", "", NULL,
 	  "A Unix socket's peer disconnected with messages queued.",
@@ -60,13 +59,11 @@ static const struct drop_entry reasons[] = {
 	  "Packets were shorter than their headers say.",
 	  F_PEER, N_DEV "|" N_CAP),
 	E(TCP_CSUM, DEVICE, "TcpInCsumErrors", "TcpInErrs", NULL,
-	  "TCP segments arrived with a wrong checksum: corrupted on the way, or by a NIC's "
-	  "checksum offload.",
+	  "TCP segments arrived with a wrong checksum: corrupted on the way, or by a NIC's checksum offload.",
 	  "check the cable, the NIC and its offloads (ethtool -K), and the middleboxes on the path",
 	  N_DEV "|" N_TCPCAP),
 	E(UDP_CSUM, DEVICE, "UdpInCsumErrors,Udp6InCsumErrors", "UdpInErrors,Udp6InErrors", NULL,
-	  "UDP datagrams arrived with a wrong checksum: corrupted on the way, or by a NIC's "
-	  "checksum offload.",
+	  "UDP datagrams arrived with a wrong checksum: corrupted on the way, or by a NIC's checksum offload.",
 	  "check the cable, the NIC and its offloads (ethtool -K), and the middleboxes on the path",
 	  N_DEV "|ftnet capture --drops -i {dev} -d 5 udp"),
 	E(NETFILTER_DROP, RULE, "", "TcpRetransSegs,TcpExtTCPTimeouts,TcpExtTCPLossProbes,"
@@ -75,8 +72,7 @@ static const struct drop_entry reasons[] = {
 	  "change the rule if the traffic is wanted; leave it if the drop is intended",
 	  N_NFT "|ftnet nftrace -d 5"),
 	E(OTHERHOST, DEVICE, "", "", NULL,
-	  "Frames came for another host's MAC address: a sender has a wrong ARP entry, or a "
-	  "switch floods.",
+	  "Frames came for another host's MAC address: a sender has a wrong ARP entry, or a switch floods.",
 	  "find the sender with the stale neighbour entry (ip neigh) or the flooding switch",
 	  N_DEV "|ftnet capture -i {dev} -d 5 -c 20"),
 	E(IP_CSUM, DEVICE, "IpInHdrErrors", "", NULL,
@@ -86,10 +82,8 @@ static const struct drop_entry reasons[] = {
 	  "IP headers were malformed (bad version, length or TTL).",
 	  F_PEER, N_DEV "|" N_CAP),
 	E(IP_RPFILTER, SYSCTL, "TcpExtIPReversePathFilter", "", "net.ipv4.conf.{dev}.rp_filter",
-	  "Reverse path filtering dropped packets whose source address this host would not route "
-	  "back through the device they came in on.",
-	  "route the source back through that device, or loosen the filter: rp_filter=2 (loose) "
-	  "on the device, and on 'all', since the larger of the two counts",
+	  "Reverse path filtering dropped packets whose source address this host would not route back through the device they came in on.",
+	  "route the source back through that device, or loosen the filter: rp_filter=2 (loose) on the device, and on 'all', since the larger of the two counts",
 	  "sysctl net.ipv4.conf.{dev}.rp_filter net.ipv4.conf.all.rp_filter|" N_ROUTE),
 	E(UNICAST_IN_L2_MULTICAST, DEVICE, "IpInAddrErrors", "", NULL,
 	  "Unicast IP packets came in link-layer multicast or broadcast frames.",
@@ -102,8 +96,7 @@ static const struct drop_entry reasons[] = {
 	  "load the protocol's module, or stop the sender", N_DEV "|" N_CAP),
 	E(PROTO_MEM, SOCKET, "TcpExtTCPMemoryPressures", "", "net.ipv4.tcp_mem",
 	  "The protocol's memory limit for all sockets was reached (tcp_mem, udp_mem).",
-	  "find the sockets holding memory (ss -m); raise net.ipv4.tcp_mem or udp_mem only if "
-	  "the machine has the memory",
+	  "find the sockets holding memory (ss -m); raise net.ipv4.tcp_mem or udp_mem only if the machine has the memory",
 	  "sysctl net.ipv4.tcp_mem net.ipv4.udp_mem|ss -tuanm"),
 	E(TCP_AUTH_HDR, SOCKET, "", "", NULL,
 	  "A segment's TCP-MD5 or TCP-AO option was malformed.",
@@ -130,8 +123,7 @@ static const struct drop_entry reasons[] = {
 	  "A segment's TCP-AO signature did not match the key.",
 	  "configure matching TCP-AO keys on both ends", N_SOCK),
 	E(SOCKET_BACKLOG, SOCKET, "TcpExtTCPBacklogDrop", "", NULL,
-	  "A TCP socket's backlog was full while its owner held it: the program holds the "
-	  "socket too long or the receive buffer is too small.",
+	  "A TCP socket's backlog was full while its owner held it: the program holds the socket too long or the receive buffer is too small.",
 	  "read faster, or give the socket a larger buffer (SO_RCVBUF, net.ipv4.tcp_rmem)",
 	  N_SOCK "|sysctl net.ipv4.tcp_rmem"),
 	E(TCP_FLAGS, SOCKET, "", "", NULL,
@@ -164,10 +156,8 @@ static const struct drop_entry reasons[] = {
 	  "Segments echoed a timestamp this socket never sent.", F_TCP, N_SOCK),
 	E(TCP_LISTEN_OVERFLOW, LISTENER, "TcpExtListenOverflows,TcpExtListenDrops",
 	  "TcpExtTCPReqQFullDrop,TcpAttemptFails", "net.core.somaxconn",
-	  "A listener's accept queue was full: the program does not accept connections fast "
-	  "enough.",
-	  "accept faster (more workers), or raise the listen backlog (listen()'s argument, capped "
-	  "by net.core.somaxconn)",
+	  "A listener's accept queue was full: the program does not accept connections fast enough.",
+	  "accept faster (more workers), or raise the listen backlog (listen()'s argument, capped by net.core.somaxconn)",
 	  "ss -ltnp '( sport = :{port} )'|sysctl net.core.somaxconn net.ipv4.tcp_max_syn_backlog"),
 	E(TCP_OLD_SEQUENCE, SOCKET, "", "", NULL,
 	  "Segments were older than the receive window (a late retransmission).", F_TCP, N_SOCK),
@@ -195,8 +185,8 @@ static const struct drop_entry reasons[] = {
 	  "ACKs acknowledged data not yet sent.", F_TCP, N_SOCK),
 	E(TCP_OFO_QUEUE_PRUNE, SOCKET, "TcpExtOfoPruned,TcpExtPruneCalled", "", "net.ipv4.tcp_rmem",
 	  "Out-of-order data was pruned: the socket ran out of receive memory.",
-	  "give the socket more receive buffer (net.ipv4.tcp_rmem), and find the loss that "
-	  "leaves holes", N_SOCK "|sysctl net.ipv4.tcp_rmem"),
+	  "give the socket more receive buffer (net.ipv4.tcp_rmem), and find the loss that leaves holes",
+	  N_SOCK "|sysctl net.ipv4.tcp_rmem"),
 	E(TCP_OFO_DROP, SOCKET, "TcpExtTCPOFODrop", "", NULL,
 	  "Out-of-order data did not fit the receive window or memory.",
 	  "find the loss that leaves holes; give the socket more buffer", N_SOCK),
@@ -208,16 +198,14 @@ static const struct drop_entry reasons[] = {
 	  "check the cgroup programs (bpftool cgroup tree)", "ip link show"),
 	E(IPV6DISABLED, SYSCTL, "Ip6InDiscards", "", "net.ipv6.conf.{dev}.disable_ipv6",
 	  "IPv6 packets came on a device whose IPv6 is disabled.",
-	  "enable IPv6 on the device (disable_ipv6=0) if it is wanted there, or stop the "
-	  "senders' IPv6",
+	  "enable IPv6 on the device (disable_ipv6=0) if it is wanted there, or stop the senders' IPv6",
 	  "sysctl net.ipv6.conf.{dev}.disable_ipv6|" N_DEV),
 	E(NEIGH_CREATEFAIL, NEIGH, "", "", "net.ipv4.neigh.default.gc_thresh3",
 	  "No neighbour entry could be made: the neighbour table is full.",
-	  "raise net.ipv4.neigh.default.gc_thresh3 (and gc_thresh2), or use fewer addresses on "
-	  "the link", "ip neigh show|sysctl net.ipv4.neigh.default.gc_thresh3"),
+	  "raise net.ipv4.neigh.default.gc_thresh3 (and gc_thresh2), or use fewer addresses on the link",
+	  "ip neigh show|sysctl net.ipv4.neigh.default.gc_thresh3"),
 	E(NEIGH_FAILED, NEIGH, "", "", NULL,
-	  "The next hop never answered ARP or neighbour discovery: packets waiting for it were "
-	  "dropped.",
+	  "The next hop never answered ARP or neighbour discovery: packets waiting for it were dropped.",
 	  "check that the next hop is up and on the link, and the address and route are right",
 	  N_NEIGH "|" N_ROUTE),
 	E(NEIGH_QUEUEFULL, NEIGH, "", "", "net.ipv4.neigh.{dev}.unres_qlen_bytes",
@@ -244,8 +232,7 @@ static const struct drop_entry reasons[] = {
 	  "A queueing discipline dropped the packets: over its limit.",
 	  "send slower, or raise the qdisc's limit if the link can carry it", N_QDISC),
 	E(QDISC_CONGESTED, QDISC, "", "UdpSndbufErrors,TcpRetransSegs", NULL,
-	  "A queueing discipline's AQM (codel, fq_codel, pie, red) dropped packets to keep its "
-	  "queue short.",
+	  "A queueing discipline's AQM (codel, fq_codel, pie, red) dropped packets to keep its queue short.",
 	  "by design under load; raise the target or limit only if latency may grow", N_QDISC),
 	E(CAKE_FLOOD, QDISC, "", "TcpRetransSegs", NULL,
 	  "The cake qdisc's flood protection dropped packets of an unresponsive flow.",
@@ -305,10 +292,9 @@ static const struct drop_entry reasons[] = {
 	E(INVALID_PROTO, DEVICE, "", "", NULL,
 	  "The packets' protocol does not fit where they arrived.", F_PEER, N_DEV),
 	E(IP_INADDRERRORS, SYSCTL, "IpInAddrErrors", "", "net.ipv4.conf.{dev}.forwarding",
-	  "Packets for another address came in and were not forwarded: forwarding is off on the "
-	  "device, or the address is invalid.",
-	  "turn forwarding on for the device if this host should route, or fix the senders' "
-	  "route", "sysctl net.ipv4.conf.{dev}.forwarding net.ipv4.ip_forward|" N_ROUTE),
+	  "Packets for another address came in and were not forwarded: forwarding is off on the device, or the address is invalid.",
+	  "turn forwarding on for the device if this host should route, or fix the senders' route",
+	  "sysctl net.ipv4.conf.{dev}.forwarding net.ipv4.ip_forward|" N_ROUTE),
 	E(IP_INNOROUTES, ROUTE, "IpExtInNoRoutes", "IcmpOutDestUnreachs", NULL,
 	  "Packets came in for a destination this host has no route to.",
 	  "add the route (or a default route), or fix the senders' route", N_ROUTE),
@@ -316,12 +302,10 @@ static const struct drop_entry reasons[] = {
 	  "Packets came in with one of this host's own addresses as their source.",
 	  "find the duplicate address or the loop on the link", N_DEV "|ip addr show"),
 	E(IP_INVALID_SOURCE, DEVICE, "", "", "net.ipv4.conf.{dev}.log_martians",
-	  "Packets came in with a source address that cannot be (martian: multicast, zero, "
-	  "broadcast).",
+	  "Packets came in with a source address that cannot be (martian: multicast, zero, broadcast).",
 	  F_PEER " (martians are logged with log_martians=1)", N_DEV "|" N_CAP),
 	E(IP_LOCALNET, SYSCTL, "", "", "net.ipv4.conf.{dev}.route_localnet",
-	  "Packets with a loopback (127.0.0.0/8) address came in on a device that does not "
-	  "route it (martian).",
+	  "Packets with a loopback (127.0.0.0/8) address came in on a device that does not route it (martian).",
 	  F_PEER "; route_localnet=1 on the device only if such packets are meant",
 	  "sysctl net.ipv4.conf.{dev}.route_localnet|" N_CAP),
 	E(IP_INVALID_DEST, DEVICE, "", "", NULL,
@@ -329,8 +313,8 @@ static const struct drop_entry reasons[] = {
 	  F_PEER, N_DEV "|" N_CAP),
 	E(PKT_TOO_BIG, MTU, "IpFragFails", "", NULL,
 	  "Packets were larger than the MTU and could not be fragmented.",
-	  "give both ends of the link the same MTU, or let path MTU discovery work (ICMP "
-	  "'fragmentation needed' must pass)", "ip link show dev {dev}"),
+	  "give both ends of the link the same MTU, or let path MTU discovery work (ICMP 'fragmentation needed' must pass)",
+	  "ip link show dev {dev}"),
 	E(DUP_FRAG, DEVICE, "IpReasmFails", "", NULL,
 	  "A fragment was a duplicate of one already held.",
 	  "usually harmless; many of them: a path duplicates packets", N_DEV),
@@ -432,12 +416,9 @@ static const struct drop_entry reasons[] = {
 static const struct drop_entry counted[] = {
 	E(SYN_QUEUE_FULL, LISTENER, "TcpExtTCPReqQFullDoCookies,TcpExtTCPReqQFullDrop",
 	  "TcpExtSyncookiesSent,TcpExtListenDrops", "net.ipv4.tcp_max_syn_backlog",
-	  "A listener's SYN queue was full of handshakes not completed: a SYN flood, or clients "
-	  "that never answer; SYN cookies (or drops, without them) answer the rest.",
-	  "find the sources of the half-open handshakes; keep net.ipv4.tcp_syncookies=1, and "
-	  "raise the listen backlog if the clients are real",
-	  "ss -tn state syn-recv '( sport = :{port} )'|sysctl net.ipv4.tcp_syncookies "
-	  "net.ipv4.tcp_max_syn_backlog"),
+	  "A listener's SYN queue was full of handshakes not completed: a SYN flood, or clients that never answer; SYN cookies (or drops, without them) answer the rest.",
+	  "find the sources of the half-open handshakes; keep net.ipv4.tcp_syncookies=1, and raise the listen backlog if the clients are real",
+	  "ss -tn state syn-recv '( sport = :{port} )'|sysctl net.ipv4.tcp_syncookies net.ipv4.tcp_max_syn_backlog"),
 };
 
 /* NOT_SPECIFIED drops whose site tells their cause */
@@ -446,12 +427,10 @@ static const struct {
 	struct drop_entry e;
 } sites[] = {
 	{ "__dev_forward_skb2", E(MTU_EXCEEDED, MTU, "", "", NULL,
-	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: "
-	  "its two ends disagree on the MTU.",
+	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: its two ends disagree on the MTU.",
 	  "give both ends of the link the same MTU", "ip link show dev {dev}") },
 	{ "__dev_forward_skb", E(MTU_EXCEEDED, MTU, "", "", NULL,
-	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: "
-	  "its two ends disagree on the MTU.",
+	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: its two ends disagree on the MTU.",
 	  "give both ends of the link the same MTU", "ip link show dev {dev}") },
 };
 

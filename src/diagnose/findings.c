@@ -205,8 +205,7 @@ static void title(struct finding *f, const struct group *g)
 
 	if (f->title[0])
 		return;
-	snprintf(m, sizeof(m), "%s", g->e ? g->e->meaning : "the kernel gave a reason ftnet's "
-		 "catalogue does not know.");
+	snprintf(m, sizeof(m), "%s", g->e ? g->e->meaning : "the kernel gave a reason ftnet's catalogue does not know.");
 	/* after the object, the sentence goes on in lower case (not its acronyms: TCP, IPv6) */
 	if (f->object[0] && m[0] >= 'A' && m[0] <= 'Z' && !(m[1] >= 'A' && m[1] <= 'Z'))
 		m[0] = (char)(m[0] - 'A' + 'a');
@@ -306,8 +305,8 @@ static void conntrack_finding(struct diag *d)
 	diag_sysctl("net.netfilter.nf_conntrack_max", max, sizeof(max));
 	snprintf(f->object, sizeof(f->object), "conntrack table (%" PRIu64 " of %s entries)",
 		 b->count, max);
-	snprintf(f->title, sizeof(f->title), "%s: the conntrack table is full: new flows are "
-		 "dropped (%" PRIu64 " packets dropped)", f->object, bad);
+	snprintf(f->title, sizeof(f->title), "%s: the conntrack table is full: new flows are dropped (%" PRIu64 " packets dropped)",
+		 f->object, bad);
 	diag_ev(f, "nf_conntrack", "drop", (int64_t)(b->drop - a->drop), "conntrack drop +%" PRIu64
 		", insert_failed +%" PRIu64 ", early_drop +%" PRIu64, b->drop - a->drop,
 		b->insert_failed - a->insert_failed, b->early_drop - a->early_drop);
@@ -315,8 +314,7 @@ static void conntrack_finding(struct diag *d)
 		 "net.netfilter.nf_conntrack_max = %s", max);
 	diag_cfg(f, "sysctl", "net.netfilter.nf_conntrack_count", (int64_t)b->count,
 		 "net.netfilter.nf_conntrack_count = %" PRIu64, b->count);
-	snprintf(f->fix, sizeof(f->fix), "raise net.netfilter.nf_conntrack_max (and the hash "
-		 "size), or shorten the timeouts of the flows that fill it");
+	snprintf(f->fix, sizeof(f->fix), "raise net.netfilter.nf_conntrack_max (and the hash size), or shorten the timeouts of the flows that fill it");
 	diag_next1(d, f, "ftnet conntrack");
 	diag_next1(d, f, "sysctl net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count");
 	for (int i = 0; i < d->n; i++) {
@@ -346,14 +344,13 @@ static void stopped_reader(struct diag *d)
 		snprintf(port, sizeof(port), "%u", r->sport);
 		snprintf(f->object, sizeof(f->object), "TCP port %u (%s/%d, Recv-Q %u bytes)",
 			 r->sport, r->comm[0] ? r->comm : "?", r->pid, r->rq);
-		snprintf(f->title, sizeof(f->title), "%s: data received but not read: the program "
-			 "stopped reading and its peer sees a zero window", f->object);
+		snprintf(f->title, sizeof(f->title), "%s: data received but not read: the program stopped reading and its peer sees a zero window",
+			 f->object);
 		snprintf(f->port, sizeof(f->port), "%s", port);
 		diag_ev(f, "inet_diag", "recv_q", r->rq, "Recv-Q %u bytes at the end", r->rq);
 		counters(d, f, "TcpExtTCPZeroWindowDrop,TcpExtTCPWantZeroWindowAdv,"
 			 "TcpExtTCPToZeroWindowAdv", "tcp", false);
-		snprintf(f->fix, sizeof(f->fix), "find why the program does not read (blocked, busy, "
-			 "or a bug); the sender resumes once it does");
+		snprintf(f->fix, sizeof(f->fix), "find why the program does not read (blocked, busy, or a bug); the sender resumes once it does");
 		diag_next(d, f, "ss -tnpmi '( sport = :{port} )'");
 	}
 }
@@ -393,8 +390,8 @@ static void counter_symptoms(struct diag *d)
 	char t[200];
 
 	if (d->retrans && !d->retrans_used) {
-		snprintf(t, sizeof(t), "%" PRIu64 " TCP retransmissions, no drop on this host "
-			 "explains them", d->retrans);
+		snprintf(t, sizeof(t), "%" PRIu64 " TCP retransmissions, no drop on this host explains them",
+			 d->retrans);
 		symptom(d, d->retrans, t, "tcp:tcp_retransmit_skb", "ftnet top retrans -d 5");
 		use(d, "TcpRetransSegs");
 	}
@@ -511,8 +508,8 @@ static void ratelimit_finding(struct diag *d)
 	}
 	if (!n)
 		return;
-	snprintf(t, sizeof(t), "the kernel suppressed %" PRIu64 " network log messages "
-		 "(net_ratelimit)", n);
+	snprintf(t, sizeof(t), "the kernel suppressed %" PRIu64 " network log messages (net_ratelimit)",
+		 n);
 	symptom(d, n, t, "/dev/kmsg", "dmesg");
 }
 

@@ -42,16 +42,14 @@ void diag_nic_findings(struct diag *d)
 			snprintf(f->reason, sizeof(f->reason), "NIC");
 			snprintf(f->dev, sizeof(f->dev), "%s", s->dev);
 			snprintf(f->object, sizeof(f->object), "device %s", s->dev);
-			snprintf(f->fix, sizeof(f->fix), "raise the rings (ethtool -G), spread the "
-				 "interrupts over more queues and CPUs (RSS, irqbalance), or pace the "
-				 "sender");
+			snprintf(f->fix, sizeof(f->fix), "raise the rings (ethtool -G), spread the interrupts over more queues and CPUs (RSS, irqbalance), or pace the sender");
 			diag_next(d, f, "ftnet counters -c 1|ip -s link show dev {dev}");
 		}
 		if (!f)
 			return;
 		f->packets += v;
 		diag_ev(f, "ethtool", s->name, (int64_t)v, "%s +%" PRIu64, s->name, v);
-		snprintf(f->title, sizeof(f->title), "%s: its driver counted packets lost on the "
-			 "NIC (%" PRIu64 " packets)", f->object, f->packets);
+		snprintf(f->title, sizeof(f->title), "%s: its driver counted packets lost on the NIC (%" PRIu64 " packets)",
+			 f->object, f->packets);
 	}
 }

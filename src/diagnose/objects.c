@@ -316,9 +316,8 @@ static void name_qdisc(struct diag *d, struct finding *f)
 	snprintf(f->dev, sizeof(f->dev), "%s", best->dev);
 	snprintf(f->object, sizeof(f->object), "qdisc %s %x: on %s (%s%" PRIu64 " dropped)",
 		 best->kind, best->handle >> 16, best->dev, lim, most);
-	diag_ev(f, "tc", "qdisc_drops", (int64_t)most, "qdisc %s %x: drops +%" PRIu64 ", %s"
-		"backlog %" PRIu64 " bytes", best->kind, best->handle >> 16, most, lim,
-		best->backlog);
+	diag_ev(f, "tc", "qdisc_drops", (int64_t)most, "qdisc %s %x: drops +%" PRIu64 ", %sbacklog %" PRIu64 " bytes",
+		best->kind, best->handle >> 16, most, lim, best->backlog);
 }
 
 /* A rule's counter in a ruleset: the line holding "# handle H" in table and chain. */
@@ -403,8 +402,7 @@ static void name_rule(struct diag *d, struct finding *f)
 		diag_ev(f, "nft", "rule_counter", (int64_t)r.moved,
 			"rule handle %s counter +%" PRIu64, r.handle, r.moved);
 	if (strstr(r.text, "reject"))
-		snprintf(f->title, sizeof(f->title), "%s: the firewall rejected the packets, "
-			 "answering each with a reset or an ICMP error (%" PRIu64 " packets)",
+		snprintf(f->title, sizeof(f->title), "%s: the firewall rejected the packets, answering each with a reset or an ICMP error (%" PRIu64 " packets)",
 			 f->object, f->packets);
 }
 
@@ -423,8 +421,8 @@ static void name_route(struct diag *d, struct finding *f)
 	snprintf(f->addr, sizeof(f->addr), "%s", ip);
 	snprintf(f->object, sizeof(f->object), "destination %s (arriving on %s)", ip,
 		 f->dev[0] ? f->dev : "?");
-	diag_ev(f, "icmp", "unreachable", (int64_t)p->n, "%" PRIu64 " ICMP unreachables sent "
-		"for %s", p->n, ip);
+	diag_ev(f, "icmp", "unreachable", (int64_t)p->n, "%" PRIu64 " ICMP unreachables sent for %s",
+		p->n, ip);
 }
 
 static void name_neigh(struct diag *d, struct finding *f)

@@ -116,8 +116,8 @@ const char *btf_describe(char *buf, size_t len, const char *path, int err,
 	if (!path) {
 		snprintf(buf, len, "no BTF: turned off by --btf none");
 	} else if (err == -ENOENT && !strcmp(path, BTF_VMLINUX)) {
-		snprintf(buf, len, "no BTF: %s is absent (a kernel built without "
-			 "CONFIG_DEBUG_INFO_BTF): give one with --btf FILE", path);
+		snprintf(buf, len, "no BTF: %s is absent (a kernel built without CONFIG_DEBUG_INFO_BTF): give one with --btf FILE",
+			 path);
 	} else if (err == -ESPIPE && file_not_regular(path)) {
 		snprintf(buf, len, "no BTF: '%s' is no BTF file: %s; give a file such as %s", path,
 			 file_not_regular(path), BTF_VMLINUX);

@@ -227,8 +227,8 @@ static int find(const char *text, struct calib *c, char *why, size_t size)
 			agree = -1000;
 	}
 	if (records < SYNS || agree < SYNS) {
-		snprintf(why, size, "calibration: %d of %d skbs of ftnet's SYNs read, %d agreeing "
-			 "on one layout of sk_buff", records, SYNS, agree < 0 ? 0 : agree);
+		snprintf(why, size, "calibration: %d of %d skbs of ftnet's SYNs read, %d agreeing on one layout of sk_buff",
+			 records, SYNS, agree < 0 ? 0 : agree);
 		return -ENOENT;
 	}
 	*c = first;
@@ -289,8 +289,8 @@ static int verify(const char *text, struct calib *c, int port, char *why, size_t
 		good++;
 	}
 	if (good < SYNS) {
-		snprintf(why, size, "calibration: the offsets found rebuilt %d of %d SYNs to "
-			 "port %d (not used)", good, SYNS, port);
+		snprintf(why, size, "calibration: the offsets found rebuilt %d of %d SYNs to port %d (not used)",
+			 good, SYNS, port);
 		return -ENOENT;
 	}
 	c->len = len;

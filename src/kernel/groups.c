@@ -285,8 +285,8 @@ int group_extras(const struct group *g, const struct probe_def **out, int max)
 		if (probe_usable(d))
 			out[n++] = d;
 		else if (verbose && d - first < 64 && !said[d - first]++)	/* once a run */
-			note("%s: no probe on '%s' (absent, inlined, or its skb argument not in "
-			     "BTF)", g->name, d->func);
+			note("%s: no probe on '%s' (absent, inlined, or its skb argument not in BTF)",
+			     g->name, d->func);
 	}
 	return n;
 }

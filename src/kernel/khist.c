@@ -324,8 +324,8 @@ void khist_instance_end(struct tracefs_instance *inst, const char *name)
 	if (!inst)
 		return;
 	if (tfs_instance_remove(inst) < 0)	/* frees inst */
-		warn("cannot remove the tracefs instance '%s': busy; 'ftnet disable --all' removes "
-		     "it", name);
+		warn("cannot remove the tracefs instance '%s': busy; 'ftnet disable --all' removes it",
+		     name);
 	else
 		owner_forget(name);
 }

@@ -155,8 +155,7 @@ const char *koffs_describe(char *buf, size_t size)
 		return buf;
 	}
 	btf_describe(buf, size, btf_path(), btf_err, NULL);
-	snprintf(buf + strlen(buf), size - strlen(buf), "; socket fields from the head of "
-		 "sock_common, stable on 64-bit kernels");
+	snprintf(buf + strlen(buf), size - strlen(buf), "; socket fields from the head of sock_common, stable on 64-bit kernels");
 	if (probe_kprobes_supported() && calibrated()) {
 		snprintf(buf + strlen(buf), size - strlen(buf), "; calibrated with loopback SYNs");
 		skb_values(buf, size);

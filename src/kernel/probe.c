@@ -212,14 +212,14 @@ int probe_create(const struct probe_def *d, char *err, size_t errlen)
 		return 0;
 	uname(&u);
 	if (!probe_func_exists(d->func)) {
-		snprintf(err, errlen, "this kernel has no function '%s' to probe (renamed or "
-			 "inlined in this build)", d->func);
+		snprintf(err, errlen, "this kernel has no function '%s' to probe (renamed or inlined in this build)",
+			 d->func);
 		return -ENOENT;
 	}
 	if (probe_format(d, probe_argn_supported(), u.machine, probe_v6_offset(), fetch,
 			 sizeof(fetch)) < 0) {
-		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s', "
-			 "or a struct offset ftnet does not know ('ftnet check')", u.machine);
+		snprintf(err, errlen, "no $argN in this kernel and no register table for '%s', or a struct offset ftnet does not know ('ftnet check')",
+			 u.machine);
 		return -EINVAL;
 	}
 	return probe_register(d->event, d->func, fetch, err, errlen);

@@ -60,8 +60,8 @@ static int register_probe(struct enabling *en, const struct group *g,
 	if (ret < 0 && tracefs_event_file_exists(NULL, ge->sys, ge->name, "format"))
 		return 0;	/* another ftnet registered it at the same moment: shared, not ours */
 	if (ret < 0) {
-		snprintf(en->msg, sizeof(en->msg), "cannot register the kprobe '%s/%s' of group "
-			 "'%s': %s", ge->sys, ge->name, g->name, perr);
+		snprintf(en->msg, sizeof(en->msg), "cannot register the kprobe '%s/%s' of group '%s': %s",
+			 ge->sys, ge->name, g->name, perr);
 		return ret;
 	}
 	u->probe = ge->probe;
@@ -97,10 +97,8 @@ static int filter_expr(struct enabling *en, const struct group_event *ge, char *
 	ret = e ? filter_translate(e, want, expr, size) : -ENOENT;
 	en->status = EXIT_USAGE;
 	if (ret == -ENOENT && e)
-		snprintf(en->msg, sizeof(en->msg), "invalid --filter %s: '%s' is no value this "
-			 "kernel names for '%s:%s' (the names are its drop reasons and TCP states, "
-			 "AF_INET, AF_INET6, IPPROTO_TCP and IPPROTO_UDP)", opt_quote(want), expr,
-			 ge->sys, ge->name);
+		snprintf(en->msg, sizeof(en->msg), "invalid --filter %s: '%s' is no value this kernel names for '%s:%s' (the names are its drop reasons and TCP states, AF_INET, AF_INET6, IPPROTO_TCP and IPPROTO_UDP)",
+			 opt_quote(want), expr, ge->sys, ge->name);
 	else if (ret < 0)
 		snprintf(en->msg, sizeof(en->msg), "invalid --filter %s for '%s:%s'",
 			 opt_quote(want), ge->sys, ge->name);
@@ -125,9 +123,9 @@ static int filter_apply(struct enabling *en, const struct group_event *ge, struc
 		snprintf(en->msg, sizeof(en->msg), "cannot set the filter of '%s:%s': %s",
 			 ge->sys, ge->name, tfs_strerror(ret));
 	} else if (ret < 0) {
-		snprintf(en->msg, sizeof(en->msg), "the kernel rejected the filter %s on '%s:%s' "
-			 "(written as %s): %s", opt_quote(en->filter ? en->filter : ge->filter),
-			 ge->sys, ge->name, opt_quote(expr), kerr);
+		snprintf(en->msg, sizeof(en->msg), "the kernel rejected the filter %s on '%s:%s' (written as %s): %s",
+			 opt_quote(en->filter ? en->filter : ge->filter), ge->sys, ge->name,
+			 opt_quote(expr), kerr);
 	}
 	return ret;
 }

@@ -230,8 +230,7 @@ out:
 		ret = error("'%s' holds no events of ftnet's groups (%s) and no other tracepoint",
 			    path, group_names());
 	else if (!ret && !s->nrun && !decoder_tracepoints(s->dec))
-		ret = error("'%s' holds no events of ftnet's groups (%s): name the tracepoints to "
-			    "read as SYSTEM:EVENT or SYSTEM:* ('ftnet report %s' shows what it holds)",
+		ret = error("'%s' holds no events of ftnet's groups (%s): name the tracepoints to read as SYSTEM:EVENT or SYSTEM:* ('ftnet report %s' shows what it holds)",
 			    path, group_names(), path);
 	return ret;
 }

@@ -161,8 +161,8 @@ static bool leftover(struct session *s, const struct group *g)
 
 	if (owner_get(s->ctx->instance, g->name, &o) < 0 || !owner_dead(&o))
 		return false;
-	warn("group '%s' was left on in instance '%s' by an ftnet run that ended without "
-	     "restoring it (pid %d): turning it off", g->name, s->ctx->instance, (int)o.pid);
+	warn("group '%s' was left on in instance '%s' by an ftnet run that ended without restoring it (pid %d): turning it off",
+	     g->name, s->ctx->instance, (int)o.pid);
 	groups_disable(s->inst, one, 1, s->before, s->nbefore);
 	owner_clear(s->ctx->instance, g->name);
 	s->cleaned = true;
@@ -261,9 +261,9 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	if (o->flows)
 		session_ident_events_on(s);
 	if (!tfs_tracing_on(s->inst))
-		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; "
-		     "'echo 1 > %s/instances/%s/tracing_on' turns it on", s->ctx->instance,
-		     s->ctx->tracefs ? s->ctx->tracefs : "/sys/kernel/tracing", s->ctx->instance);
+		warn("tracing is off in instance '%s' (tracing_on is 0): no events will arrive; 'echo 1 > %s/instances/%s/tracing_on' turns it on",
+		     s->ctx->instance, s->ctx->tracefs ? s->ctx->tracefs : "/sys/kernel/tracing",
+		     s->ctx->instance);
 	for (int i = 0; i < s->nrun; i++)
 		s->types |= s->run[i]->types;
 	s->types |= 1u << EV_LOST;

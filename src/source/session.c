@@ -83,8 +83,8 @@ void session_restore(struct session *s)
 	/* ours, or emptied while we ran (a disable --all waited for us to end) */
 	if ((s->created || s->nbefore) && !tfs_any_enabled(s->inst)) {
 		if (tfs_instance_remove(s->inst) < 0)
-			warn("cannot remove the tracefs instance '%s': busy; remove it with "
-			     "'ftnet -I %s disable --all'", s->ctx->instance, s->ctx->instance);
+			warn("cannot remove the tracefs instance '%s': busy; remove it with 'ftnet -I %s disable --all'",
+			     s->ctx->instance, s->ctx->instance);
 		owner_clear_all(s->ctx->instance);
 	} else {
 		/* in use by others now (a user's enable): no longer ours to sweep */
@@ -471,8 +471,8 @@ int session_check(struct session *s)
 			on++;
 		} else if (!s->gone[i]) {
 			s->gone[i] = true;
-			warn("group '%s' was turned off in instance '%s' by another command: its "
-			     "events stop here", s->run[i]->name, s->ctx->instance);
+			warn("group '%s' was turned off in instance '%s' by another command: its events stop here",
+			     s->run[i]->name, s->ctx->instance);
 		}
 	}
 	return on || !s->nrun ? 1 : 0;

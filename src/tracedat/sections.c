@@ -123,7 +123,7 @@ int td_expect(struct cur *c, const char *word, size_t n)
 }
 
 /*
- * An event's format, rewritten first (tracedat-fmt.c): libtraceevent gets only text of the
+ * An event's format, rewritten first (fmt.c): libtraceevent gets only text of the
  * strict shape. Like trace-cmd, a format that cannot be read is skipped, not an error.
  */
 static int parse_format(struct cur *c, struct tep_handle *tep, const char *sys)
@@ -247,9 +247,8 @@ int td_check_fields(struct td_file *f, struct cur *c)
 				long long end = (long long)fl->offset + fl->size;
 
 				if (fl->offset < 0 || fl->size < 0 || end > f->page_size)
-					return td_fail(c, "field '%.64s' of event '%.64s' lies outside a "
-						       "page (offset %d, size %d)", fl->name,
-						    ev[i]->name, fl->offset, fl->size);
+					return td_fail(c, "field '%.64s' of event '%.64s' lies outside a page (offset %d, size %d)",
+						       fl->name, ev[i]->name, fl->offset, fl->size);
 			}
 		}
 	}
@@ -357,9 +356,9 @@ int td_check_cpus(struct td_file *f, struct cur *c)
 		if (!d->size)
 			continue;
 		if (d->offset > f->len || d->size > f->len - d->offset)
-			ret = td_fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of "
-				      "the file (%zu bytes): the file is truncated", i,
-				   (unsigned long long)d->size, (unsigned long long)d->offset, f->len);
+			ret = td_fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of the file (%zu bytes): the file is truncated",
+				      i, (unsigned long long)d->size, (unsigned long long)d->offset,
+				      f->len);
 		else if (d->size % (uint64_t)f->page_size)
 			ret = td_fail(c, "the data of CPU %d is not a whole number of pages", i);
 		by[n++] = d;

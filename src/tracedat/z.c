@@ -51,10 +51,8 @@ int td_z_open(struct td_file *f, struct cur *c, const char *name, const char *ve
 		codec = CODEC_ZLIB;
 	} else {
 		c->unsupported = true;
-		return td_fail(c, "compressed with %.32s%s%.32s, which ftnet does not read (it "
-			       "reads zstd and zlib): 'trace-cmd convert --compression none -i "
-			       "FILE -o FILE2' (or --file-version 6) writes it uncompressed", name,
-			       *version ? " " : "", version);
+		return td_fail(c, "compressed with %.32s%s%.32s, which ftnet does not read (it reads zstd and zlib): 'trace-cmd convert --compression none -i FILE -o FILE2' (or --file-version 6) writes it uncompressed",
+			       name, *version ? " " : "", version);
 	}
 	f->z = xcalloc(1, sizeof(*f->z));
 	f->z->codec = codec;
@@ -83,12 +81,11 @@ void td_z_free(struct td_file *f)
 static int bounded(struct td_z *z, struct cur *c, const char *what, uint32_t size)
 {
 	if (size > MAX_BLOCK)
-		return td_fail(c, "%s: declares %u bytes decompressed, over the %u MiB a block may "
-			       "have (a corrupt file?)", what, size, MAX_BLOCK >> 20);
+		return td_fail(c, "%s: declares %u bytes decompressed, over the %u MiB a block may have (a corrupt file?)",
+			       what, size, MAX_BLOCK >> 20);
 	if (size > MAX_TOTAL - z->total)
-		return td_fail(c, "%s: the file's data decompressed would pass %llu MiB, more than "
-			       "ftnet reads: 'trace-cmd convert --compression none' writes it "
-			       "uncompressed", what, MAX_TOTAL >> 20);
+		return td_fail(c, "%s: the file's data decompressed would pass %llu MiB, more than ftnet reads: 'trace-cmd convert --compression none' writes it uncompressed",
+			       what, MAX_TOTAL >> 20);
 	return 0;
 }
 
@@ -116,8 +113,8 @@ static int inflate_block(struct td_z *z, struct cur *c, const char *what, const 
 		int r = uncompress(out, &len, in, (uLong)n);
 
 		if (r != Z_OK)
-			return td_fail(c, "%s: corrupt zlib data, or not the %u bytes declared "
-				       "(%s)", what, size, zError(r));
+			return td_fail(c, "%s: corrupt zlib data, or not the %u bytes declared (%s)",
+				       what, size, zError(r));
 		got = len;
 	}
 	if (got != size)
@@ -204,10 +201,9 @@ int td_z_cpus(struct td_file *f, struct cur *c)
 		if (!d->size)
 			continue;
 		if (d->offset > f->len || d->size > f->len - d->offset)
-			return td_fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the "
-				       "end of the file (%zu bytes): the file is truncated", i,
-				       (unsigned long long)d->size, (unsigned long long)d->offset,
-				       f->len);
+			return td_fail(c, "the data of CPU %d (%llu bytes at %llu) lies past the end of the file (%zu bytes): the file is truncated",
+				       i, (unsigned long long)d->size,
+				       (unsigned long long)d->offset, f->len);
 		/* the chunks say where they end: trace-cmd before 3.2 wrote sizes 4 bytes short */
 		k.p = f->data;
 		k.off = (size_t)d->offset;

@@ -12,10 +12,13 @@
 #include "source/stacks.h"
 #include "base/util.h"
 
-/* "0x..." without snprintf: every path has its skb's address */
-static void hex(const char *key, const char *fmt, uint64_t v)
+/*
+ * A kernel address as a hex string, as the JSON of every printer gives it: "0x..." without
+ * snprintf, every path has its skb's address. buf holds at least 19 bytes.
+ */
+static const char *hex(uint64_t v, char *buf, size_t size)
 {
-	char buf[24], *b = buf + sizeof(buf);
+	char *b = buf + size;
 
 	*--b = '\0';
 	do {
@@ -24,7 +27,7 @@ static void hex(const char *key, const char *fmt, uint64_t v)
 	} while (v);
 	*--b = 'x';
 	*--b = '0';
-	out_str(key, fmt, b);
+	return b;
 }
 
 static const char *proto_name(int proto, char *buf, size_t size)
@@ -106,33 +109,33 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 {
 	char buf[160];
 
-	out_str("verdict", "%s", follow_verdict_name(p->verdict));
+	out_str(PRINT_ANY, "verdict", "%s", follow_verdict_name(p->verdict));
 	if (p->verdict == FV_DROPPED && p->reason >= 0) {
 		if (p->reason_name)
-			out_str("reason", " %s", p->reason_name);
+			out_str(PRINT_ANY, "reason", " %s", p->reason_name);
 		else
 			out_text(" reason=%d", p->reason);
-		out_int("reason_code", "", p->reason);
+		out_int(PRINT_JSON, "reason_code", NULL, p->reason);
 	}
 	if (p->queued && p->sock_protocol)
-		out_str("sock_protocol", " to a %s socket", proto_name(p->sock_protocol, buf,
-									 sizeof(buf)));
+		out_str(PRINT_ANY, "sock_protocol", " to a %s socket",
+			proto_name(p->sock_protocol, buf, sizeof(buf)));
 	else if (p->queued)
 		out_text(" to a socket");
 	if (p->location) {
 		uint64_t at = follow_drop_location(p, ks);
 
-		out_str("location", " at %s", location_name(ks, at));
-		hex("location_addr", "", at);
+		out_str(PRINT_ANY, "location", " at %s", location_name(ks, at));
+		out_str(PRINT_JSON, "location_addr", NULL, hex(at, buf, sizeof(buf)));
 	}
 	if (p->read) {
-		out_str("comm", ", read by %s", p->comm[0] ? p->comm : "?");
-		out_int("pid", " (pid %" PRId64 ")", p->pid);
+		out_str(PRINT_ANY, "comm", ", read by %s", p->comm[0] ? p->comm : "?");
+		out_int(PRINT_ANY, "pid", " (pid %" PRId64 ")", p->pid);
 	}
 	if (p->verdict == FV_EXPIRED)
 		out_text(p->reused ? ": freed unseen (its address came back on another skb)" :
 			 ": no end seen");
-	out_bool("address_reused", "", p->reused);
+	out_bool(PRINT_JSON, "address_reused", NULL, p->reused);
 }
 
 /* "udp 127.0.0.1:40000 > 127.0.0.1:53 ": the packet, where kprobes read it. */
@@ -153,15 +156,17 @@ static void header(const struct follow_path *p, const struct ksyms *ks)
 {
 	char buf[64];
 
-	out_uint("ts_ns", "", p->first_ts);
+	out_uint(PRINT_JSON, "ts_ns", NULL, p->first_ts);
 	out_fmt_time(p->first_ts, buf, sizeof(buf));
 	out_text("%s ", buf);
-	hex("skbaddr", "skb %s ", p->skbaddr);
+	out_str(PRINT_ANY, "skbaddr", "skb %s ", hex(p->skbaddr, buf, sizeof(buf)));
 	packet(p);
 	verdict(p, ks);
-	out_uint("duration_ns", "", p->last_ts - p->first_ts);
-	out_uint("steps_omitted", p->omitted ? " (%" PRIu64 " steps not kept)" : "", p->omitted);
-	out_bool("events_lost", " (events were lost meanwhile: steps may be missing)", p->lost);
+	out_uint(PRINT_JSON, "duration_ns", NULL, p->last_ts - p->first_ts);
+	out_uint(p->omitted ? PRINT_ANY : PRINT_JSON, "steps_omitted", " (%" PRIu64 " steps not kept)",
+		 p->omitted);
+	out_bool(PRINT_ANY, "events_lost", " (events were lost meanwhile: steps may be missing)",
+		 p->lost);
 }
 
 /* A netfilter hook as nft names it: "ip input", "ip6 prerouting", "bridge forward". */
@@ -189,11 +194,11 @@ static void nf_hook_out(unsigned int pf, unsigned int hook)
 		name = hook < ARRAY_SIZE(netdev) ? netdev[hook] : NULL;
 	else
 		name = hook < ARRAY_SIZE(inet) ? inet[hook] : NULL;
-	out_str("nf_family", " hook %s", family);
+	out_str(PRINT_ANY, "nf_family", " hook %s", family);
 	if (name)
-		out_str("nf_hook", " %s", name);
+		out_str(PRINT_ANY, "nf_hook", " %s", name);
 	else
-		out_uint("nf_hook", " %" PRIu64, hook);
+		out_uint(PRINT_ANY, "nf_hook", " %" PRIu64, hook);
 }
 
 /* "+1234.567" (microseconds, three decimals), as %+.3f of ns / 1e3 but without floats */
@@ -217,27 +222,27 @@ static void steps(const struct follow_path *p)
 {
 	char us[32];
 
-	out_open("steps", true);
+	out_open_array("steps");
 	for (int i = 0; i < p->nsteps; i++) {
 		const struct follow_step *s = &p->steps[i];
 
-		out_open(NULL, false);
-		out_uint("t_ns", "", s->ts - p->first_ts);
+		out_open_object(NULL);
+		out_uint(PRINT_JSON, "t_ns", NULL, s->ts - p->first_ts);
 		offset_us(s->ts - p->first_ts, us);
 		out_text("\n  %12sus  ", us);
-		out_str("step", "%-24s ", s->name);
+		out_str(PRINT_ANY, "step", "%-24s ", s->name);
 		if (s->dev[0])
-			out_str("dev", "%-10s ", s->dev);
+			out_str(PRINT_ANY, "dev", "%-10s ", s->dev);
 		else
 			out_text("%-10s ", "-");
-		out_int("cpu", "cpu %" PRId64, s->cpu);
+		out_int(PRINT_ANY, "cpu", "cpu %" PRId64, s->cpu);
 		if (s->len)
-			out_uint("len", " len %" PRIu64, s->len);
+			out_uint(PRINT_ANY, "len", " len %" PRIu64, s->len);
 		if (s->nf_known)
 			nf_hook_out(s->nf_pf, s->nf_hook);
-		out_close(false);
+		out_close_object();
 	}
-	out_close(true);
+	out_close_array();
 }
 
 static void stack(const struct follow_path *p, const struct ksyms *ks)
@@ -246,7 +251,7 @@ static void stack(const struct follow_path *p, const struct ksyms *ks)
 
 	if (!p->nframes)
 		return;
-	out_open("stack", true);
+	out_open_array("stack");
 	for (uint32_t i = 0; i < p->nframes; i++) {
 		char buf[160];
 
@@ -254,9 +259,9 @@ static void stack(const struct follow_path *p, const struct ksyms *ks)
 		if (top && stacks_tracing_frame(buf))
 			continue;
 		top = false;
-		out_str(NULL, "\n                  %s", buf);
+		out_str(PRINT_ANY, NULL, "\n                  %s", buf);
 	}
-	out_close(true);
+	out_close_array();
 }
 
 void follow_out_path(const struct follow_path *p, const struct ksyms *ks)

@@ -58,11 +58,11 @@ static void flow(const struct ftnet_event *ev)
 	}
 	out_fmt_addr(ev, true, s, sizeof(s));
 	out_fmt_addr(ev, false, d, sizeof(d));
-	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
-	out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
-	out_uint("sport", ":%" PRIu64, ev->sport);
-	out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
-	out_uint("dport", ":%" PRIu64 " ", ev->dport);
+	out_str(PRINT_JSON, "family", NULL, ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_ANY, "saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+	out_uint(PRINT_ANY, "sport", ":%" PRIu64, ev->sport);
+	out_str(PRINT_ANY, "daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+	out_uint(PRINT_ANY, "dport", ":%" PRIu64 " ", ev->dport);
 }
 
 static void hex_field(const char *key, uint64_t v)
@@ -72,13 +72,13 @@ static void hex_field(const char *key, uint64_t v)
 	if (out_options()->mode != OUT_JSON)
 		return;
 	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	out_str(key, "", buf);
+	out_str(PRINT_JSON, key, NULL, buf);
 }
 
 static void lat(uint64_t ns)
 {
 	if (out_options()->mode == OUT_JSON)
-		out_uint("latency_ns", "", ns);
+		out_uint(PRINT_JSON, "latency_ns", NULL, ns);
 	else if (ns >= 10000000)
 		out_text("latency=%.1fms ", ns / 1e6);
 	else
@@ -107,24 +107,24 @@ void out_packet_flow(const struct ftnet_event *ev)
 		return;
 	out_fmt_addr(ev, true, s, sizeof(s));
 	out_fmt_addr(ev, false, d, sizeof(d));
-	out_str("family", "", ev->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_JSON, "family", NULL, ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (ev->pkt_known & PKT_PROTO)
-		out_str("ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
+		out_str(PRINT_ANY, "ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));
 	/* a flow from a socket may know one end only (a listener's): '?' for the other */
 	if (ev->pkt_known & PKT_SADDR)
-		out_str("saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
+		out_str(PRINT_ANY, "saddr", ev->family == AF_INET6 ? "[%s]" : "%s", s);
 	else
 		out_text("?");
 	if (ports)
-		out_uint("sport", ":%" PRIu64, ev->sport);
+		out_uint(PRINT_ANY, "sport", ":%" PRIu64, ev->sport);
 	else if (ev->pkt_known & PKT_DPORT)
 		out_text(":?");
 	if (ev->pkt_known & PKT_DADDR)
-		out_str("daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
+		out_str(PRINT_ANY, "daddr", ev->family == AF_INET6 ? " > [%s]" : " > %s", d);
 	else
 		out_text(" > ?");
 	if (ev->pkt_known & PKT_DPORT)
-		out_uint("dport", ":%" PRIu64, ev->dport);
+		out_uint(PRINT_ANY, "dport", ":%" PRIu64, ev->dport);
 	else if (ports)
 		out_text(":?");
 }
@@ -137,32 +137,32 @@ static void drop_packet(const struct ftnet_event *ev)
 	out_text(" ");
 	out_packet_flow(ev);
 	if (ev->pkt_known & PKT_LEN)
-		out_uint("len", " len=%" PRIu64, ev->len);
+		out_uint(PRINT_ANY, "len", " len=%" PRIu64, ev->len);
 	if (ev->flow_from > FLOW_KPROBE)	/* not the packet's headers: say whose */
-		out_str("flow_from", " (%s)", flow_from_name(ev->flow_from));
+		out_str(PRINT_ANY, "flow_from", " (%s)", flow_from_name(ev->flow_from));
 	else if (ev->flow_from)
-		out_str("flow_from", "", flow_from_name(ev->flow_from));
+		out_str(PRINT_JSON, "flow_from", NULL, flow_from_name(ev->flow_from));
 }
 
 /* The receiving socket's process, and the tracepoints' flow beside the kprobe's (tests). */
 static void drop_owner(const struct ftnet_event *ev)
 {
 	if (ev->sk_pid) {
-		out_str("sk_comm", " sk=%s", ev->sk_comm);
-		out_int("sk_pid", "/%" PRId64, ev->sk_pid);
+		out_str(PRINT_ANY, "sk_comm", " sk=%s", ev->sk_comm);
+		out_int(PRINT_ANY, "sk_pid", "/%" PRId64, ev->sk_pid);
 	}
 	if (out_options()->mode != OUT_JSON || (!ev->tp_flow_from && !ev->tp_agree))
 		return;
-	out_str("tp_flow_from", "", flow_from_name(ev->tp_flow_from));
+	out_str(PRINT_JSON, "tp_flow_from", NULL, flow_from_name(ev->tp_flow_from));
 	if (ev->tp_agree)
-		out_bool("tp_agree", "", ev->tp_agree > 0);
+		out_bool(PRINT_JSON, "tp_agree", NULL, ev->tp_agree > 0);
 }
 
 /* "type=3 code=3 10.0.0.1:40000 > 10.0.0.2:5309": the error and the packet it answers */
 static void icmp_fields(const struct ftnet_event *ev)
 {
-	out_uint("icmp_type", "type=%" PRIu64, ev->icmp_type);
-	out_uint("icmp_code", " code=%" PRIu64 " ", ev->icmp_code);
+	out_uint(PRINT_ANY, "icmp_type", "type=%" PRIu64, ev->icmp_type);
+	out_uint(PRINT_ANY, "icmp_code", " code=%" PRIu64 " ", ev->icmp_code);
 	flow(ev);
 	hex_field("skbaddr", ev->skbaddr);
 }
@@ -173,32 +173,33 @@ static void drop_fields(const struct ftnet_event *ev)
 
 	if (ev->reason >= 0) {
 		if (ev->reason_name)
-			out_str("reason", "%s ", ev->reason_name);
+			out_str(PRINT_ANY, "reason", "%s ", ev->reason_name);
 		else
 			out_text("reason=%d ", ev->reason);
-		out_int("reason_code", "", ev->reason);
+		out_int(PRINT_JSON, "reason_code", NULL, ev->reason);
 	}
 	ksyms_format(out_options()->ksyms, ev->location, buf, sizeof(buf));
-	out_str("location", "%s ", buf);
+	out_str(PRINT_ANY, "location", "%s ", buf);
 	hex_field("location_addr", ev->location);
-	out_str("protocol", "protocol=%s", out_ethertype(ev->protocol));
+	out_str(PRINT_ANY, "protocol", "protocol=%s", out_ethertype(ev->protocol));
 	drop_packet(ev);
 	drop_owner(ev);
 	if (ev->dev[0])
-		out_str("dev", " dev=%s", ev->dev);
+		out_str(PRINT_ANY, "dev", " dev=%s", ev->dev);
 	if (ev->netns)
-		out_uint("netns", " netns=%" PRIu64, ev->netns);
+		out_uint(PRINT_ANY, "netns", " netns=%" PRIu64, ev->netns);
 	hex_field("skbaddr", ev->skbaddr);
 }
 
 static void reset_fields(const struct ftnet_event *ev)
 {
-	out_str("direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
+	out_str(PRINT_ANY, "direction", "%-8s ", ev->dir == DIR_SENT ? "sent" : "received");
 	flow(ev);
 	if (ev->state >= 0)
-		out_str("state", "state=%s ", ev->state ? tcp_state_name(ev->state) : "-");
+		out_str(PRINT_ANY, "state", "state=%s ",
+			ev->state ? tcp_state_name(ev->state) : "-");
 	if (ev->reason >= 0 && ev->reason_name)
-		out_str("reason", "reason=%s", ev->reason_name);
+		out_str(PRINT_ANY, "reason", "reason=%s", ev->reason_name);
 	hex_field("skaddr", ev->skaddr);
 }
 
@@ -206,14 +207,14 @@ static void tcp_fields(const struct ftnet_event *ev)
 {
 	flow(ev);
 	if (ev->type == EV_RETRANS && ev->state >= 0)
-		out_str("state", "state=%s", tcp_state_name(ev->state));
+		out_str(PRINT_ANY, "state", "state=%s", tcp_state_name(ev->state));
 	if (ev->type == EV_STATE) {
-		out_str("oldstate", "%s", tcp_state_name(ev->oldstate));
-		out_str("newstate", " -> %s", tcp_state_name(ev->newstate));
+		out_str(PRINT_ANY, "oldstate", "%s", tcp_state_name(ev->oldstate));
+		out_str(PRINT_ANY, "newstate", " -> %s", tcp_state_name(ev->newstate));
 	}
 	if (ev->type == EV_CONNECT) {
 		lat(ev->latency_ns);
-		out_str("result", "%s", ev->ok ? "established" : "failed");
+		out_str(PRINT_ANY, "result", "%s", ev->ok ? "established" : "failed");
 	}
 	hex_field("skaddr", ev->skaddr);
 	if (ev->type == EV_RETRANS)
@@ -225,21 +226,20 @@ static void dev_fields(const struct ftnet_event *ev)
 	if (ev->type == EV_RXLAT) {
 		lat(ev->latency_ns);
 	} else {
-		out_str("dev", "dev=%s ", ev->dev);
+		out_str(PRINT_ANY, "dev", "dev=%s ", ev->dev);
 	}
-	out_uint("len", "len=%" PRIu64, ev->len);
+	out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->type == EV_TX)
-		out_int("rc", " rc=%" PRId64, ev->rc);
+		out_int(PRINT_ANY, "rc", " rc=%" PRId64, ev->rc);
 	hex_field("skbaddr", ev->skbaddr);
 }
 
 static void udp_fields(const struct ftnet_event *ev)
 {
-	out_uint("len", "len=%" PRIu64, ev->len);
+	out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->rc)
-		out_int("error", " error=%" PRId64, ev->rc);
-	out_str("family", ev->family == AF_INET6 ? " ipv6" : " ipv4",
-		ev->family == AF_INET6 ? "ipv6" : "ipv4");
+		out_int(PRINT_ANY, "error", " error=%" PRId64, ev->rc);
+	out_str(PRINT_ANY, "family", " %s", ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	hex_field("skaddr", ev->skaddr);
 }
 
@@ -249,20 +249,20 @@ static void step_fields(const struct ftnet_event *ev)
 	char buf[256];
 
 	if (ev->type == EV_SKB) {
-		out_str("event", "%s ", ev->event ? ev->event : "?");
-		out_str("dev", "dev=%s ", ev->dev);
+		out_str(PRINT_ANY, "event", "%s ", ev->event ? ev->event : "?");
+		out_str(PRINT_ANY, "dev", "dev=%s ", ev->dev);
 	}
 	if (ev->type == EV_SKB || ev->type == EV_COPY)
-		out_uint("len", "len=%" PRIu64, ev->len);
+		out_uint(PRINT_ANY, "len", "len=%" PRIu64, ev->len);
 	if (ev->type == EV_CONSUME) {
 		ksyms_format(out_options()->ksyms, ev->location, buf, sizeof(buf));
-		out_str("location", "%s", ev->location ? buf : "-");
+		out_str(PRINT_ANY, "location", "%s", ev->location ? buf : "-");
 	}
 	if (ev->type == EV_DATA_READY) {
-		out_uint("protocol", "protocol=%" PRIu64, ev->protocol);
+		out_uint(PRINT_ANY, "protocol", "protocol=%" PRIu64, ev->protocol);
 		hex_field("skaddr", ev->skaddr);
 	} else if (ev->type == EV_STACK) {
-		out_uint("frames", "frames=%" PRIu64, ev->nframes);
+		out_uint(PRINT_ANY, "frames", "frames=%" PRIu64, ev->nframes);
 	} else {
 		hex_field("skbaddr", ev->skbaddr);
 	}
@@ -278,27 +278,27 @@ static void tracepoint_fields(const struct ftnet_event *ev)
 	struct tp_value v;
 	bool first = true;
 
-	out_open("fields", false);
+	out_open_object("fields");
 	for (f = tp_first(ev); f; f = tp_next(f), first = false) {
 		tp_value(ev, f, &v);
 		out_text("%s%s=", first ? "" : " ", v.name);
 		if (v.kind == TP_INT) {
-			out_int(v.name, "%" PRId64, v.i);
+			out_int(PRINT_ANY, v.name, "%" PRId64, v.i);
 		} else if (v.kind == TP_UINT) {
-			out_uint(v.name, "%" PRIu64, v.u);
+			out_uint(PRINT_ANY, v.name, "%" PRIu64, v.u);
 		} else if (v.kind == TP_STR || !out_is_json()) {
-			out_str(v.name, "%s", v.str);
+			out_str(PRINT_ANY, v.name, "%s", v.str);
 		} else {
-			out_open(v.name, true);
+			out_open_array(v.name);
 			for (uint32_t i = 0; i < v.n; i++)
 				if (v.elsigned)
-					out_int(NULL, "", tp_elem(&v, i));
+					out_int(PRINT_JSON, NULL, NULL, tp_elem(&v, i));
 				else
-					out_uint(NULL, "", (uint64_t)tp_elem(&v, i));
-			out_close(true);
+					out_uint(PRINT_JSON, NULL, NULL, (uint64_t)tp_elem(&v, i));
+			out_close_array();
 		}
 	}
-	out_close(false);
+	out_close_object();
 }
 
 /* The fields after the common columns, per event type. */
@@ -320,23 +320,24 @@ void out_event(const struct ftnet_event *ev)
 		out_fmt_time(ev->ts, buf, sizeof(buf));
 		out_text("%-18s ", buf);
 	} else {
-		out_uint("ts_ns", "", ev->ts);
+		out_uint(PRINT_JSON, "ts_ns", NULL, ev->ts);
 		if (out_options()->time == TIME_WALL)
-			out_uint("wall_ns", "", (uint64_t)((int64_t)ev->ts + out_options()->wall_offset_ns));
+			out_uint(PRINT_JSON, "wall_ns", NULL,
+				 (uint64_t)((int64_t)ev->ts + out_options()->wall_offset_ns));
 	}
-	out_int("cpu", "%3" PRId64 " ", ev->cpu);
+	out_int(PRINT_ANY, "cpu", "%3" PRId64 " ", ev->cpu);
 	if (ev->type == EV_LOST) {
 		out_text("%-16s %7s %-10s ", "-", "-", "lost");
-		out_uint("count", "count=%" PRIu64, ev->count);
+		out_uint(PRINT_ANY, "count", "count=%" PRIu64, ev->count);
 		if (!ev->count)
 			out_text(" (unknown number)");
 		out_end();
 		return;
 	}
-	out_str("comm", "%-16s ", ev->comm);
-	out_int("pid", "%7" PRId64 " ", ev->pid);
+	out_str(PRINT_ANY, "comm", "%-16s ", ev->comm);
+	out_int(PRINT_ANY, "pid", "%7" PRId64 " ", ev->pid);
 	if (ev->type == EV_TRACEPOINT)
-		out_str("event", "%-10s ", tp_name(ev, buf, sizeof(buf)));
+		out_str(PRINT_ANY, "event", "%-10s ", tp_name(ev, buf, sizeof(buf)));
 	else
 		out_text("%-10s ", event_type_name(ev->type));
 	if (ev->type < EV_NTYPES && type_fields[ev->type])
@@ -363,7 +364,7 @@ void out_packet(const struct packet *p)
 
 	out_begin("packet");
 	if (out_options()->mode == OUT_JSON) {
-		out_uint("ts_ns", "", p->ts_ns);
+		out_uint(PRINT_JSON, "ts_ns", NULL, p->ts_ns);
 	} else {
 		time_t sec = (time_t)(p->ts_ns / 1000000000);
 		struct tm t;
@@ -373,32 +374,32 @@ void out_packet(const struct packet *p)
 			 (unsigned int)(p->ts_ns % 1000000000 / 1000));
 		out_text("%s ", tm);
 	}
-	out_str("ifname", "%-8s ", p->ifname[0] ? p->ifname : "-");
+	out_str(PRINT_ANY, "ifname", "%-8s ", p->ifname[0] ? p->ifname : "-");
 	if (!p->family) {
-		out_str("protocol", "%s", p->l2 ? p->l2 : "unknown");
-		out_uint("len", " length %" PRIu64, p->len);
+		out_str(PRINT_ANY, "protocol", "%s", p->l2 ? p->l2 : "unknown");
+		out_uint(PRINT_ANY, "len", " length %" PRIu64, p->len);
 		out_end();
 		return;
 	}
 	inet_ntop(p->family, p->saddr, s, sizeof(s));
 	inet_ntop(p->family, p->daddr, d, sizeof(d));
-	out_str("protocol", "%-5s ", proto_name(p, buf, sizeof(buf)));
-	out_str("family", "", p->family == AF_INET6 ? "ipv6" : "ipv4");
-	out_str("saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
+	out_str(PRINT_ANY, "protocol", "%-5s ", proto_name(p, buf, sizeof(buf)));
+	out_str(PRINT_JSON, "family", NULL, p->family == AF_INET6 ? "ipv6" : "ipv4");
+	out_str(PRINT_ANY, "saddr", p->family == AF_INET6 ? "[%s]" : "%s", s);
 	if (ports)
-		out_uint("sport", ":%" PRIu64, p->sport);
-	out_str("daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
+		out_uint(PRINT_ANY, "sport", ":%" PRIu64, p->sport);
+	out_str(PRINT_ANY, "daddr", p->family == AF_INET6 ? " > [%s]" : " > %s", d);
 	if (ports)
-		out_uint("dport", ":%" PRIu64, p->dport);
+		out_uint(PRINT_ANY, "dport", ":%" PRIu64, p->dport);
 	if (p->proto == IPPROTO_TCP) {
 		char flags[48];
 
 		cap_tcp_flags(p->tcp_flags, flags, sizeof(flags), out_options()->mode != OUT_JSON);
-		out_str("tcp_flags", " [%s]", flags);
+		out_str(PRINT_ANY, "tcp_flags", " [%s]", flags);
 	} else if (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6) {
-		out_uint("icmp_type", " type %" PRIu64, p->icmp_type);
-		out_uint("icmp_code", " code %" PRIu64, p->icmp_code);
+		out_uint(PRINT_ANY, "icmp_type", " type %" PRIu64, p->icmp_type);
+		out_uint(PRINT_ANY, "icmp_code", " code %" PRIu64, p->icmp_code);
 	}
-	out_uint("len", " length %" PRIu64, p->len);
+	out_uint(PRINT_ANY, "len", " length %" PRIu64, p->len);
 	out_end();
 }

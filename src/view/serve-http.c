@@ -224,8 +224,8 @@ struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!h->d) {
 		pthread_mutex_destroy(&h->lock);
-		snprintf(why, size, "cannot listen on %s%s%s:%d (the port in use, or the address "
-			 "not this machine's)", v6 ? "[" : "", addr, v6 ? "]" : "", port);
+		snprintf(why, size, "cannot listen on %s%s%s:%d (the port in use, or the address not this machine's)",
+			 v6 ? "[" : "", addr, v6 ? "]" : "", port);
 		free(h);
 		return NULL;
 	}

@@ -10,9 +10,7 @@ struct serve_http *serve_http_start(const char *addr, int port, serve_metrics_fn
 	(void)port;
 	(void)fn;
 	(void)arg;
-	snprintf(why, size, "this is the static ftnet, built without an HTTP server (Debian's "
-		 "static libmicrohttpd needs gnutls, which has no static build): use the packaged "
-		 "ftnet, or 'ftnet top --prom FILE' for node_exporter's textfile collector");
+	snprintf(why, size, "this is the static ftnet, built without an HTTP server (Debian's static libmicrohttpd needs gnutls, which has no static build): use the packaged ftnet, or 'ftnet top --prom FILE' for node_exporter's textfile collector");
 	return NULL;
 }
 

@@ -161,22 +161,22 @@ static void render_row(const struct top_fields *tf, const struct agg_row *r, dou
 	char buf[1024];
 	int n = key_parts(tf, r, buf, sizeof(buf), parts);
 
-	out_open(NULL, false);
-	out_str("event", "%-40s ", parts[0]);
-	out_open("fields", false);
+	out_open_object(NULL);
+	out_str(PRINT_ANY, "event", "%-40s ", parts[0]);
+	out_open_object("fields");
 	for (int i = 1; i < n; i++) {
 		if (parts[i][0] == 'n' && out_is_json())
-			out_int(tf->by[i - 1], "", strtoll(parts[i] + 1, NULL, 10));
+			out_int(PRINT_JSON, tf->by[i - 1], NULL, strtoll(parts[i] + 1, NULL, 10));
 		else
-			out_str(tf->by[i - 1], "%-20s ", parts[i] + 1);
+			out_str(PRINT_ANY, tf->by[i - 1], "%-20s ", parts[i] + 1);
 	}
-	out_close(false);
+	out_close_object();
 	if (r->other)
-		out_bool("other", "", true);
-	out_uint("count", "%10" PRIu64 " ", r->count);
-	out_double("per_sec", "%10.1f ", secs > 0 ? r->count / secs : 0);
-	out_uint("total", "%12" PRIu64 "\n", r->total);
-	out_close(false);
+		out_bool(PRINT_JSON, "other", NULL, true);
+	out_uint(PRINT_ANY, "count", "%10" PRIu64 " ", r->count);
+	out_double(PRINT_ANY, "per_sec", "%10.1f ", secs > 0 ? r->count / secs : 0);
+	out_uint(PRINT_ANY, "total", "%12" PRIu64 "\n", r->total);
+	out_close_object();
 }
 
 void top_fields_render(struct top_fields *tf, double secs, int rows)
@@ -184,7 +184,7 @@ void top_fields_render(struct top_fields *tf, double secs, int rows)
 	size_t n, shown = 0;
 	struct agg_row **sorted = agg_sorted(tf->agg, &n);
 
-	out_open("tracepoints", true);
+	out_open_array("tracepoints");
 	out_text("\nTRACEPOINTS\n%-40s ", "EVENT");
 	for (int i = 0; i < tf->nby; i++)
 		out_text("%-20s ", tf->by[i]);
@@ -200,7 +200,7 @@ void top_fields_render(struct top_fields *tf, double secs, int rows)
 	if (agg_other(tf->agg)->total)
 		out_text("(%" PRIu64 " events of keys past --max-keys are in 'other')\n",
 			 agg_folded(tf->agg));
-	out_close(true);
+	out_close_array();
 }
 
 void top_fields_prom(struct top_fields *tf, struct prom *p)

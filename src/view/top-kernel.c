@@ -124,8 +124,8 @@ static void add_trigger(struct top_kernel *k, const struct group *g, unsigned in
 		keys_for(g, e, drop_by, tr, keys, sizeof(keys), &sum);
 		if (khist_on(&tr->h, k->inst, e->sys, e->name, keys, sum, size, e->filter, err,
 			     sizeof(err)) < 0) {
-			warn("the kernel refused a hist trigger on %s:%s (%s): group '%s' is "
-			     "aggregated in user space", e->sys, e->name, err, g->name);
+			warn("the kernel refused a hist trigger on %s:%s (%s): group '%s' is aggregated in user space",
+			     e->sys, e->name, err, g->name);
 			ok = false;
 			break;
 		}
@@ -242,8 +242,8 @@ void top_kernel_end(struct top_kernel *k)
 		int r = khist_off(&k->tr[i].h);
 
 		if (r < 0)
-			warn("cannot remove the hist trigger of %s:%s: %s (removing the instance "
-			     "removes it)", k->tr[i].h.sys, k->tr[i].h.name, strerror(-r));
+			warn("cannot remove the hist trigger of %s:%s: %s (removing the instance removes it)",
+			     k->tr[i].h.sys, k->tr[i].h.name, strerror(-r));
 		khist_free(&k->tr[i].h);
 	}
 	khist_instance_end(k->inst, k->name);

@@ -106,14 +106,14 @@ static void render_head(const struct top *t, uint64_t ts, double secs, bool fina
 	char tm[64];
 
 	if (out_is_json()) {
-		out_uint("ts_ns", "", ts);
-		out_double("interval_s", "", secs);
-		out_uint("events", "", t->events);
-		out_uint("lost", "", t->lost);
-		out_uint("events_total", "", t->events_total);
-		out_uint("lost_total", "", t->lost_total);
+		out_uint(PRINT_JSON, "ts_ns", NULL, ts);
+		out_double(PRINT_JSON, "interval_s", NULL, secs);
+		out_uint(PRINT_JSON, "events", NULL, t->events);
+		out_uint(PRINT_JSON, "lost", NULL, t->lost);
+		out_uint(PRINT_JSON, "events_total", NULL, t->events_total);
+		out_uint(PRINT_JSON, "lost_total", NULL, t->lost_total);
 		if (final)
-			out_str("final", "", "true");
+			out_str(PRINT_JSON, "final", NULL, "true");
 		return;
 	}
 	out_fmt_time(ts, tm, sizeof(tm));
@@ -121,8 +121,8 @@ static void render_head(const struct top *t, uint64_t ts, double secs, bool fina
 		 " events, %" PRIu64 " lost)%s\n", tm, secs, t->events, t->lost,
 		 t->events_total, t->lost_total, final ? "  final" : "");
 	if (t->lost)
-		out_text("warning: %" PRIu64 " events lost in this interval: counts are low; "
-			 "enlarge the buffer (--buffer-kb)\n", t->lost);
+		out_text("warning: %" PRIu64 " events lost in this interval: counts are low; enlarge the buffer (--buffer-kb)\n",
+			 t->lost);
 }
 
 static void render_row(const struct top *t, int v, const struct agg_row *r, double secs)
@@ -131,30 +131,30 @@ static void render_row(const struct top *t, int v, const struct agg_row *r, doub
 	const char *labels[20];
 
 	top_row_keys(t, v, r, labels, bufs);
-	out_open(NULL, false);
+	out_open_object(NULL);
 	if (out_is_json()) {
 		for (int j = 0; labels[j]; j += 2) {
 			if (t->stacks && !r->other && !strcmp(labels[j], "stack"))
 				top_stacks_json(t->stacks, ((const struct drop_key *)r->key)->stack,
 						t->ks);
 			else
-				out_str(labels[j], "", labels[j + 1]);
+				out_str(PRINT_JSON, labels[j], NULL, labels[j + 1]);
 		}
 		if (r->other)
-			out_str("other", "", "true");
+			out_str(PRINT_JSON, "other", NULL, "true");
 	} else {
 		text_keys(v, labels, r);
 	}
-	out_uint("count", "%10" PRIu64 " ", r->count);
-	out_double("per_sec", "%10.1f ", secs > 0 ? r->count / secs : 0);
-	out_uint("total", "%12" PRIu64, r->total);
+	out_uint(PRINT_ANY, "count", "%10" PRIu64 " ", r->count);
+	out_double(PRINT_ANY, "per_sec", "%10.1f ", secs > 0 ? r->count / secs : 0);
+	out_uint(PRINT_ANY, "total", "%12" PRIu64, r->total);
 	if (has_bytes(v)) {
-		out_uint("bytes", " %14" PRIu64, r->bytes);
-		out_double("bytes_per_sec", " %14.1f", secs > 0 ? r->bytes / secs : 0);
-		out_uint("total_bytes", " %16" PRIu64, r->total_bytes);
+		out_uint(PRINT_ANY, "bytes", " %14" PRIu64, r->bytes);
+		out_double(PRINT_ANY, "bytes_per_sec", " %14.1f", secs > 0 ? r->bytes / secs : 0);
+		out_uint(PRINT_ANY, "total_bytes", " %16" PRIu64, r->total_bytes);
 	}
 	out_text("\n");
-	out_close(false);
+	out_close_object();
 }
 
 /* Whether rows a and b differ in a key other than their stack. */
@@ -213,7 +213,7 @@ static void render_view(struct top *t, int v, double secs)
 	size_t n, shown = 0;
 
 	rows = agg_sorted(t->agg[v], &n);
-	out_open(top_views[v].json, true);
+	out_open_array(top_views[v].json);
 	if (!out_is_json())
 		text_header(t, v);
 	if (v == TV_DROPS && t->stacks && !out_is_json()) {
@@ -231,7 +231,7 @@ static void render_view(struct top *t, int v, double secs)
 	if (agg_other(t->agg[v])->total)
 		out_text("(%" PRIu64 " events of keys past --max-keys are in 'other')\n",
 			 agg_folded(t->agg[v]));
-	out_close(true);
+	out_close_array();
 }
 
 void top_render(struct top *t, uint64_t ts, double secs, bool final)

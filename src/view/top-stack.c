@@ -176,14 +176,14 @@ void top_stacks_json(struct top_stacks *ts, uint64_t id, const struct ksyms *ks)
 	uint32_t n;
 	const uint64_t *f = top_stacks_frames(ts, id, &n);
 
-	out_open("stack", true);
+	out_open_array("stack");
 	for (uint32_t i = 0; i < n; i++) {
 		char sym[160];
 
 		ksyms_format(ks, f[i], sym, sizeof(sym));
-		out_str(NULL, "", sym);
+		out_str(PRINT_JSON, NULL, NULL, sym);
 	}
-	out_close(true);
+	out_close_array();
 }
 
 /* The call tree of a group of rows: a trie over their frames, innermost first. */

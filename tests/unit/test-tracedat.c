@@ -210,7 +210,7 @@ static void test_hostile(const struct built *b)
 	patched(b, off0 + 16, 28, 4, "runs past the page's data");
 }
 
-/* A format as the kernel wrote it and as tracedat-fmt.c rewrites it: the same to ftnet. */
+/* A format as the kernel wrote it and as src/tracedat/fmt.c rewrites it: the same to ftnet. */
 static void same_format(const char *path)
 {
 	static const char *const sym[] = { "reason", "state", "oldstate", "newstate", "family",

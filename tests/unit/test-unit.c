@@ -567,17 +567,17 @@ static void print_fields(const void *arg)
 {
 	(void)arg;
 	out_begin("x");
-	out_str("a", "[%-8s]", "ab");
-	out_str("b", "[%8s]", "ab");
-	out_str("c", "[%s%%]", "toolongforwidth");
-	out_int("d", " %3" PRId64, -5);
-	out_int("e", " %" PRId64, INT64_MIN);
-	out_uint("f", " %-6" PRIu64 "|", 42);
-	out_uint("g", " %" PRIu64, UINT64_MAX);
-	out_uint("h", " 0x%" PRIx64, 0xdeadbeefull);
-	out_uint("i", " %04" PRIx64, 0xaull);	/* '0': vsnprintf's */
-	out_double("j", " %.2f", 1.005);
-	out_uint("k", "", 7);	/* JSON only */
+	out_str(PRINT_ANY, "a", "[%-8s]", "ab");
+	out_str(PRINT_ANY, "b", "[%8s]", "ab");
+	out_str(PRINT_ANY, "c", "[%s%%]", "toolongforwidth");
+	out_int(PRINT_ANY, "d", " %3" PRId64, -5);
+	out_int(PRINT_ANY, "e", " %" PRId64, INT64_MIN);
+	out_uint(PRINT_ANY, "f", " %-6" PRIu64 "|", 42);
+	out_uint(PRINT_ANY, "g", " %" PRIu64, UINT64_MAX);
+	out_uint(PRINT_ANY, "h", " 0x%" PRIx64, 0xdeadbeefull);
+	out_uint(PRINT_ANY, "i", " %04" PRIx64, 0xaull);	/* '0': vsnprintf's */
+	out_double(PRINT_ANY, "j", " %.2f", 1.005);
+	out_uint(PRINT_JSON, "k", NULL, 7);	/* JSON only */
 	out_text(" %d %u %ld %lu %lld %llu", -1, 2u, -3L, 4UL, -5LL, 6ULL);
 	out_end();
 }

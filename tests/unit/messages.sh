@@ -1,0 +1,2 @@
+# Each message is one string literal, so that grep finds what ftnet printed (HACKING.md).
+exec python3 "$(dirname "$0")/../../scripts/check-messages"
