@@ -48,7 +48,42 @@ struct rbmap {
 	int					long_size;	/* of the commit field */
 	uint32_t				id, done;	/* sub-buffer, bytes handed on */
 	uint64_t				overrun;	/* as last seen */
+	uint64_t				since_swap;	/* losses told since */
 };
+
+/* the commit field's flags of a sub-buffer the reader took over (kernel/trace/ring_buffer.c) */
+#define RB_MISSED_EVENTS	(1UL << 31)
+#define RB_MISSED_STORED	(1UL << 30)
+
+static uint64_t get_long(const char *p, int long_size)
+{
+	uint32_t v32;
+	uint64_t v;
+
+	if (long_size == 4) {
+		memcpy(&v32, p, 4);
+		return v32;
+	}
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/*
+ * Events the kernel says it lost before sub-buffer sub, when it handed it to the reader: all
+ * since the last hand-over, also those before this reader mapped the buffer (as read() tells
+ * them); 0 when it says none or not how many.
+ */
+static uint64_t swap_missed(const struct rbmap *m, const char *sub, uint32_t hdr)
+{
+	uint64_t commit = get_long(sub + 8, m->long_size);
+	/* the kernel's flags are ints: sign-extended into a 64-bit commit, they set its top too */
+	uint64_t size = commit & (RB_MISSED_STORED - 1);
+
+	if (!(commit & RB_MISSED_EVENTS) || !(commit & RB_MISSED_STORED) ||
+	    hdr + size + (uint64_t)m->long_size > m->meta->subbuf_size)
+		return 0;
+	return get_long(sub + hdr + size, m->long_size);
+}
 
 struct rbmap *rbmap_open(int fd, int long_size)
 {
@@ -128,13 +163,20 @@ int rbmap_read(struct rbmap *m, void *page, int size, int *skip, uint64_t *lost)
 	if (id >= m->meta->nr_subbufs || hdr + end > m->meta->subbuf_size ||
 	    hdr + end > (uint32_t)size)
 		return -EIO;
+	sub = m->data + (size_t)id * m->meta->subbuf_size;
 	if (id != m->id) {	/* a new sub-buffer: all of it is ours */
+		uint64_t missed = swap_missed(m, sub, hdr);
+
+		if (missed > m->since_swap + *lost)	/* lost before the map, or unseen */
+			*lost = missed - m->since_swap;
+		m->since_swap = 0;
 		m->id = id;
 		m->done = 0;
+	} else {
+		m->since_swap += *lost;
 	}
 	if (end <= m->done)
 		return 0;
-	sub = m->data + (size_t)id * m->meta->subbuf_size;
 	/* the time stamp, then the size as read (the kernel's flags of missed events dropped:
 	 * losses come from the meta page's overrun) */
 	memcpy(page, sub, 8);
