@@ -198,6 +198,14 @@ void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t
 	 * Events of groups without a table: a file of another command's groups (follow's
 	 * netif_receive_skb, kfree_skb) decodes into drops and rx that no table was made for.
 	 */
+	if (ev->type == EV_TRACEPOINT) {	/* counted by their fields, in no agg of the views */
+		if (t->fields) {
+			top_fields_add(t->fields, ev);
+			t->events += n;
+			t->events_total += n;
+		}
+		return;
+	}
 	if (v == TOP_NVIEWS || !t->agg[v])
 		return;
 	t->events += n;
@@ -231,10 +239,6 @@ void top_add_n(struct top *t, const struct ftnet_event *ev, uint64_t n, uint64_t
 		k.s.from = ev->oldstate;
 		k.s.to = ev->newstate;
 		agg_add(t->agg[TV_STATES], &k, n, 0);
-		break;
-	case EV_TRACEPOINT:
-		if (t->fields)
-			top_fields_add(t->fields, ev);
 		break;
 	default:
 		break;
