@@ -13,10 +13,18 @@ struct drop_key {
 	uint64_t	location;
 	uint8_t		saddr[16], daddr[16];
 	uint16_t	sport, dport;
-	uint8_t		ipproto, pad[3];
+	uint8_t		ipproto;
+	uint8_t		known;		/* KEY_* of the ends a flow from a socket may lack */
+	uint8_t		pad[2];
 	uint64_t	stack;		/* --by stack: its id (top-stack.c), 0 for none */
 };
 _Static_assert(sizeof(struct drop_key) <= AGG_KEY_MAX, "agg keeps keys of AGG_KEY_MAX bytes");
+/* drop_key.known: the ends known (a listener's drops: the destination only) */
+#define KEY_SADDR 1
+#define KEY_DADDR 2
+#define KEY_SPORT 4
+#define KEY_DPORT 8
+
 struct addr_key { uint16_t family, sport, dport; uint8_t dir, pad; uint8_t saddr[16], daddr[16]; };
 struct comm_key { char comm[FTNET_COMM_LEN]; int32_t pid; };
 struct dev_key { char dev[FTNET_DEV_LEN]; uint8_t dir; };

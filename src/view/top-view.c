@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "view/agg.h"
+#include "net/pkt.h"
 #include "kernel/ksyms.h"
 #include "base/out.h"
 #include "view/print.h"
@@ -95,8 +96,15 @@ static void add_drop(struct top *t, const struct ftnet_event *ev, struct drop_ke
 		memcpy(k->daddr, ev->daddr, 16);
 		k->sport = ev->sport;
 	}
-	if (t->drop_by & (BY_FLOW | BY_SADDR | BY_DPORT))
+	if (t->drop_by & (BY_FLOW | BY_SADDR | BY_DPORT)) {
 		k->family = ev->family;	/* 0: the packet was not read (shown as unknown) */
+		/* a packet read whole has all it has (ICMP's ports: 0); a socket's flow may lack ends */
+		k->known = ev->flow_from == FLOW_KPROBE ? KEY_SADDR | KEY_DADDR | KEY_SPORT | KEY_DPORT :
+			   (ev->pkt_known & PKT_SADDR ? KEY_SADDR : 0) |
+			   (ev->pkt_known & PKT_DADDR ? KEY_DADDR : 0) |
+			   (ev->pkt_known & PKT_SPORT ? KEY_SPORT : 0) |
+			   (ev->pkt_known & PKT_DPORT ? KEY_DPORT : 0);
+	}
 	if (t->drop_by & (BY_FLOW | BY_DPORT)) {
 		k->ipproto = ev->ipproto;
 		k->dport = ev->dport;
@@ -301,6 +309,8 @@ static int other_labels(const struct top *t, int v, const char **l)
 static int packet_labels(const struct top *t, const struct drop_key *k, const char **l, int n,
 			 char (*bufs)[TOP_LABEL_LEN])
 {
+	/* what each column of top_pkt_cols needs known */
+	static const uint8_t need[] = { 0, KEY_SADDR, KEY_SPORT, KEY_DADDR, KEY_DPORT };
 	struct ftnet_event ev = { .family = k->family };
 	int b = 3;
 
@@ -311,7 +321,7 @@ static int packet_labels(const struct top *t, const struct drop_key *k, const ch
 			continue;
 		char num[8];
 
-		if (!k->family)
+		if (!k->family || (k->known & need[i]) != need[i])
 			snprintf(bufs[b], sizeof(bufs[b]), "unknown");
 		else if (i == 0)
 			snprintf(bufs[b], sizeof(bufs[b]), "%s", out_ipproto(k->ipproto, num, 8));
