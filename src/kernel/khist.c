@@ -362,7 +362,7 @@ static int unhist_event(struct tracefs_instance *inst, const char *sys, const ch
  */
 static void unhist_all(struct tracefs_instance *inst)
 {
-	const char *dir = tracefs_instance_get_dir(inst);
+	char *dir = tracefs_instance_get_dir(inst);	/* allocated */
 	char **systems = dir ? tracefs_event_systems(dir) : NULL;
 
 	for (int pass = 0; pass < 4; pass++) {
@@ -379,6 +379,7 @@ static void unhist_all(struct tracefs_instance *inst)
 			break;
 	}
 	tracefs_list_free(systems);
+	tracefs_put_tracing_file(dir);
 }
 
 struct sweep {
