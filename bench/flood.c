@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Load for the benchmarks, on loopback only, bounded in time: a UDP flood to a closed port
  * (flood PORT SECONDS CPU), or with PORT "tcp" a loop of TCP connects and closes to a

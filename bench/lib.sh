@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/lib.sh: what the reader benchmarks share (sourced, not run). A UDP flood to a closed
 # loopback port, sender on SENDER_CPU and reader on READER_CPU. Every reader run is paired
 # with its floor measured right before it: the same events on in a fresh instance, no reader.

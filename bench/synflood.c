@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * SYNs to a closed loopback port from N distinct source addresses in 127.0.0.0/8, through a
  * raw socket: each draws a RST with a new address pair, feeding flow-keyed tables N keys.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet: network debugging through tracefs alone. Global options, the command table, dispatch. */
 #include <getopt.h>
 #include <stddef.h>

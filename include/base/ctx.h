@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every layer may know of the run: the instance, the tracefs mount, the backend asked for. */
 #ifndef FTNET_CTX_H
 #define FTNET_CTX_H

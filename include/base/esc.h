@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Strings from outside (task names, device names, symbols from a file, trace.dat strings)
  * made safe to print: no control byte reaches a terminal, JSON and Prometheus get UTF-8.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* struct ftnet_event: the one normalized event every decoder produces and every sink consumes. */
 #ifndef FTNET_EVENT_H
 #define FTNET_EVENT_H

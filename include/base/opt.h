@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Options as data: one table per command, from which parsing, checking and the option block
  * of `-h` all come (in the manner of git's parse-options). Shared entries for the options

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Text columns and JSON Lines: the only module that writes to stdout. */
 #ifndef FTNET_OUT_H
 #define FTNET_OUT_H

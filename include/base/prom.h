@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Prometheus text exposition files, written whole and renamed into place (textfile collector). */
 #ifndef FTNET_PROM_H
 #define FTNET_PROM_H

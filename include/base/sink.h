@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where records go: what a reader of the kernel's buffers or of a trace.dat feeds. */
 #ifndef FTNET_SINK_H
 #define FTNET_SINK_H

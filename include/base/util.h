@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers shared by every module: messages, allocation, parsing. */
 #ifndef FTNET_UTIL_H
 #define FTNET_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands and the setup main() does for them. */
 #ifndef FTNET_CMDS_H
 #define FTNET_CMDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The man pages and the lists bash completion reads, from the command and option tables. */
 #ifndef FTNET_MAN_H
 #define FTNET_MAN_H

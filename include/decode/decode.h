@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tep_record -> struct ftnet_event, one decoder per event family; no I/O, no globals. */
 #ifndef FTNET_DECODE_H
 #define FTNET_DECODE_H

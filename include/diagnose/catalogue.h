@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The drop-reason catalogue: for every reason of the kernels ftnet knows (and a few drop
  * sites without a reason), what it means, which object a finding names, the counters that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the diagnose files share: the evidence of a run (events counted, snapshots of the
  * counters and of the objects at its start and end) and the findings made of it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A reader of BTF, the kernel's own type information (/sys/kernel/btf/vmlinux), of ftnet's own:
  * struct member offsets and function parameters, without libbpf and without bpf(). Every call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sk_buff's offsets without BTF (--btf none, or a kernel built without it), found by sending
  * loopback SYNs and reading their skbs through a kprobe on tcp_v4_rcv, then verified by

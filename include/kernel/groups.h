@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The group catalogue: what each group traces and what it needs from the kernel. */
 #ifndef FTNET_GROUPS_H
 #define FTNET_GROUPS_H

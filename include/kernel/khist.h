@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * In-kernel aggregation (src/kernel/khist.c): a hist trigger on one event of an instance, its table
  * read back from the event's hist file, and what grew since the last read. The event itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel's struct offsets the probes read (sock_common for the kprobe backend, sk_buff and
  * net_device for packet identity), and where they came from: the kernel's BTF, a BTF file given

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kprobes in the system "ftnet" from written-out definitions (src/kernel/kprobe.c). */
 #ifndef FTNET_KPROBE_H
 #define FTNET_KPROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel text symbols from /proc/kallsyms, to print locations as function+0xoff. */
 #ifndef FTNET_KSYMS_H
 #define FTNET_KSYMS_H

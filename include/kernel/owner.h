@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Who turned on what in an instance, kept in /run/ftnet: a user's `ftnet enable` (persistent)
  * or a run (a stream, top, ...) that enables groups for itself and must turn them off again.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kprobe definitions for the groups' fallback backend, their registration and cleanup. */
 #ifndef FTNET_PROBE_H
 #define FTNET_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tracefs: mount, instance lifecycle, event enable/disable and filters, buffer statistics. */
 #ifndef FTNET_TFS_H
 #define FTNET_TFS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libpcap: live and offline capture, and the packet dissector the printer uses. */
 #ifndef FTNET_CAP_H
 #define FTNET_CAP_H

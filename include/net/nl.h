@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel state over netlink (libnl) and /proc: link statistics, socket queues, conntrack. */
 #ifndef FTNET_NL_H
 #define FTNET_NL_H

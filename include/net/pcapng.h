@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A small pcapng writer (libpcap reads pcapng but cannot write it): one section, interfaces,
  * and enhanced packet blocks with nanosecond timestamps and a comment per packet.

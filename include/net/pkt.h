@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Packet identity from what a kprobe fetched: the headers of an skb rebuilt from its offsets and
  * a window of bytes, laid out as raw IP (LINKTYPE_RAW), and tcpdump filters applied to them.

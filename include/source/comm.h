@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pid -> comm names for events: what the kernel's rename and fork events said where the session
  * traces them, else /proc and saved_cmdlines, refreshed as processes appear.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Start/end pairing for latencies: a bounded table of pending starts keyed by a kernel pointer
  * (socket or skb address), with expiry, so a missed end never grows memory.

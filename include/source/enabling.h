@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Groups turned on in an instance with their filters, and off again (src/source/enabling.c). */
 #ifndef FTNET_ENABLING_H
 #define FTNET_ENABLING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Flows for drops from tracepoints alone, where no kprobe reads the dropped packet: the socket
  * a drop was received on (kfree_skb's rx_sk, 6.12+) as its TCP events named it, the datagram a

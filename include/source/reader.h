@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-CPU raw ring-buffer reading, cross-CPU merge by timestamp, lost-event accounting. */
 #ifndef FTNET_READER_H
 #define FTNET_READER_H

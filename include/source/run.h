@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One run loop for the commands that read events (stream, top, hist, count, diagnose,
  * capture --drops): start the source, read until the deadline, a count or a signal, call the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A tracing session: the instance with the groups a command needs (enabled for the run where
  * they were off), the reader, decoders, comm names and connect tracking, and the restore.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Kernel stacks at an event (src/source/stacks.c): the stacktrace trigger, and which frames are ftrace's. */
 #ifndef FTNET_STACKS_H
 #define FTNET_STACKS_H

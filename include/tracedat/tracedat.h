@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * trace.dat, trace-cmd's file format (version 6; version 7 is read too): the ring buffer's own
  * pages with the formats needed to read them. The writer builds one from pieces (the kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Aggregation tables for top and count: rows keyed by a fixed-size key, with interval and
  * total counters, bounded by a row limit; keys past the limit fold into one "other" row.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What drops with their packet feed besides the stream printer: a pcap filter in tcpdump's
  * syntax, applied in ftnet's own process to the headers the kprobe fetched (nothing is loaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The path table of ftnet follow: skbs followed by address from step to step until their
  * end (dropped, consumed, delivered to a socket) or until no step came for a while (expired).

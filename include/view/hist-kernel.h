@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hist's latencies measured in the kernel (src/view/hist-kernel.c): the start of each one kept in a
  * hist variable keyed by the socket or skb, its end firing a synthetic event of the run's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Latency histograms: log2 buckets drawn like bpftrace's hist(), percentiles from finer ones. */
 #ifndef FTNET_HIST_H
 #define FTNET_HIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The printers of events and packets (src/view/print.c), one field call each for text and JSON. */
 #ifndef FTNET_PRINT_H
 #define FTNET_PRINT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ftnet serve's HTTP side (src/view/serve-http.c; src/view/serve-none.c in the static binary). */
 #ifndef FTNET_SERVE_H
 #define FTNET_SERVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top's table of tracepoints named as SYSTEM:EVENT, keyed by fields (src/view/top-fields.c). */
 #ifndef FTNET_TOP_FIELDS_H
 #define FTNET_TOP_FIELDS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * top's tables aggregated in the kernel (src/view/top-kernel.c): hist triggers on the groups'
  * tracepoints in an instance of top's own (ftnet-agg-PID), whose events stay off; each tick

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* top --by stack (src/view/top-stack.c): drops held for their stack record, stacks kept by id. */
 #ifndef FTNET_TOP_STACK_H
 #define FTNET_TOP_STACK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ftnet top's views: the tables it keeps, their keys, and how they are drawn (src/view/top-view.c). */
 #ifndef FTNET_TOP_H
 #define FTNET_TOP_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Escaping of strings that come from outside: any local user can name a process
  * "a\nb\x1b[31m" or "\xff\xfe" and make ftnet print it (a dropped datagram is enough), so

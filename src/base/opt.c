@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Option tables: parsing, checking and the -h option block from one description per command. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Standard output as ftnet writes it: a queue written with write(2) in whole records, whose
  * every failure is kept and reported at exit (as git's run_builtin does), and whose waits on

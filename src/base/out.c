@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Output: one call per field serves aligned text and JSON Lines; lines go out whole. */
 #include <arpa/inet.h>
 #include <inttypes.h>

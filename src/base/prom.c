@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A Prometheus text file built in a temporary file next to the target and renamed over it. */
 #include <errno.h>
 #include <fcntl.h>

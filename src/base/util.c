@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Messages in the form "ftnet: <what failed>: <why>", allocation that cannot fail, parsers. */
 #include <errno.h>
 #include <fcntl.h>

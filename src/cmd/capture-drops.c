@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * capture --drops: packets from libpcap and the kernel's drop events from a private tracefs
  * instance, through the run loop, printed merged by time. Each source has a watermark, a time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What capture.c shares with capture-drops.c: the capture's state and the --drops run. */
 #ifndef FTNET_CAPTURE_INT_H
 #define FTNET_CAPTURE_INT_H

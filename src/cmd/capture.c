@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet capture: packets through libpcap (classic BPF filters), tcpdump's summary, --drops. */
 #include <errno.h>
 #include <fcntl.h>

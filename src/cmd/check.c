@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet check: what this kernel offers ftnet, and what each group would use. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The command table: name, entry point, what main() sets up first, one line of help. */
 #include <stddef.h>
 

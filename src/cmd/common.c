@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* What several commands share: group lookup with clear errors, filters, enabling with undo. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Hidden options: the man pages for the build, and the names bash completion offers, read
  * from the command and option tables (scripts/bash-completion/ftnet asks for them).

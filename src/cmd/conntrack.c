@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet conntrack: the per-CPU statistics summed, and how full the table is. */
 #include <inttypes.h>
 #include <stdio.h>

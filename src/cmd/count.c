@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet count: how often tracepoints fire, system-wide, like 'perf stat -e ... -a'. */
 #include <errno.h>
 #include <inttypes.h>

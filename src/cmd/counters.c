@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet counters: per-interval deltas of link statistics, SNMP/netstat counters and softnet. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ftnet diagnose: the systematic approach in one run. Counters before and after, drops by
  * reason and location, resets and retransmits from tracefs, socket queues, conntrack, the

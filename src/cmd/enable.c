@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet enable / disable: persistent tracing in the instance, kept after ftnet exits. */
 #include <errno.h>
 #include <stdio.h>

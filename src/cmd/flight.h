@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* record --flight (src/cmd/record-flight.c): the kernel keeps the last events, a trigger stops it. */
 #ifndef FTNET_FLIGHT_H
 #define FTNET_FLIGHT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet follow: each packet's path through the stack by skb address, one block per packet. */
 #include <errno.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet hist: log2 latency histograms (connect, rxlat) drawn the way bpftrace draws hist(). */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet list: the groups with their events, and the raw network tracepoints of this kernel. */
 #include <dirent.h>
 #include <stdio.h>

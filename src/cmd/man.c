@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The man pages in roff, written from the same tables as -h so that they cannot drift: the
  * build runs `ftnet --man` for ftnet(1) and `ftnet CMD --man` for ftnet-CMD(1).

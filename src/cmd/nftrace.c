@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet nftrace: nftables trace messages (rules with 'meta nftrace set 1'), like nft monitor trace. */
 #include <arpa/inet.h>
 #include <errno.h>

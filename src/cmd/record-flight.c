@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * record --flight: the groups trace into a private instance of MB per CPU that nobody reads
  * (overwrite mode: the kernel keeps the last events), and a "traceoff" trigger on the --until

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ftnet record: the groups' raw ring-buffer pages, exactly as read, into a trace.dat file
  * (version 6) that trace-cmd, KernelShark and 'ftnet report' read.

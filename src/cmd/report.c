@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet report: what 'ftnet stream' would have printed, from a trace.dat file. */
 #include <stdlib.h>
 

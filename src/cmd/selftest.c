@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet selftest: provoke every group on loopback from inside ftnet and check it was seen. */
 #include <arpa/inet.h>
 #include <errno.h>

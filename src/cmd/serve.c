@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ftnet serve: a Prometheus exporter. The groups are read in a private instance as top reads
  * them, into the same tables (and histograms for the latencies); an HTTP thread of its own

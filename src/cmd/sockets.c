@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet sockets: sockets with data waiting in their queues (inet_diag), UDP with drops. */
 #include <arpa/inet.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet status: what the instance has enabled, its filters, buffer and per-CPU losses. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet stream: live decoded events from the instance's raw buffers, as text or JSON Lines. */
 #include <errno.h>
 #include <inttypes.h>

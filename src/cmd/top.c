@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet top: per-interval tables of drops, resets, retransmits, devices, UDP senders, states. */
 #include <stdio.h>
 #include <stdlib.h>

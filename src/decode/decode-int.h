@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared between the decode-*.c families: resolved fields and the helpers that read them. */
 #ifndef FTNET_DECODE_INT_H
 #define FTNET_DECODE_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Decoder registry and the field helpers every event family uses. */
 #include <errno.h>
 #include <stdlib.h>

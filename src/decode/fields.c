@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A record's fields read by their format, and the addresses the network events carry. */
 #include <errno.h>
 #include <stdlib.h>

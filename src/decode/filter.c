@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* --filter's names (drop reasons, TCP states, AF_*, IPPROTO_*) as the numbers the kernel takes. */
 #include <ctype.h>
 #include <errno.h>

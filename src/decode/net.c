@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * net:netif_receive_skb, net:net_dev_xmit and the other net events with an skb,
  * skb:skb_copy_datagram_iovec, sock:sock_send_length and sock:sk_data_ready.

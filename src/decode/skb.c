@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* skb:kfree_skb -> drop events: location always, reason where the kernel has it (5.17+). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftrace:kernel_stack records -> EV_STACK: the frames stay in the record, read by decode_frame. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* tcp:tcp_send_reset, tcp_receive_reset, tcp_retransmit_skb and sock:inet_sock_set_state. */
 #include <arpa/inet.h>
 #include <netinet/in.h>

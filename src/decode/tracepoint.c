@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Any tracepoint's fields, read by its format: what SYSTEM:EVENT shows and keys on. */
 #include <arpa/inet.h>
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The drop-reason catalogue (see catalogue.h): one row per reason of include/net/dropreason-
  * core.h as of Linux 6.18, the newest kernel recorded in tests/data, which holds every reason

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * diagnose's evidence: the snapshots of counters and objects taken at the start and end of a
  * run, and the ports (and addresses) the events name.

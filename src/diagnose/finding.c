@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* One finding of diagnose: made, its items added, its next steps written out. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * diagnose's findings: one per cause, joining every source that counts the same packets (drop
  * events, the counters the catalogue names, the object and the setting that decide), each

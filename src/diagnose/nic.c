@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* diagnose's finding from the drivers' own statistics ('ethtool -S'): losses on the NIC. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The object of a finding, found without kprobes: from the counters and objects that moved
  * between the two snapshots (devices, sockets, qdiscs, nft rules), the settings that decide

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The offsets of sk_buff, net_device and sock_common that ftnet's packet fetches need, from
  * BTF, and the line `ftnet check` prints about where they came from.

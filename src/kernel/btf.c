@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The BTF reader: checks a raw BTF blob (the format of the kernel's Documentation/bpf/btf.rst),
  * indexes its types and answers member offsets and function parameters. Every read is bounded

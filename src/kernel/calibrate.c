@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Without BTF: sk_buff's offsets found by sending loopback packets ftnet knows and reading the
  * skbs back through a kprobe. At tcp_v4_rcv's entry an IPv4 SYN's skb has data at the TCP

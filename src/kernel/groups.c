@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The group catalogue as data: name, events, the kernel that added them, the alternative. */
 #include <errno.h>
 #include <stdio.h>

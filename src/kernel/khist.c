@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Hist triggers: register one, read its table from the hist file, hand on what grew. */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Struct offsets for the probes: BTF first, the stable head of sock_common without it. */
 #include <errno.h>
 #include <stdio.h>

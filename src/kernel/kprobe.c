@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kprobes in the system "ftnet": registered from a written-out definition, removed, swept when a
  * crashed run left them. The groups' definitions are written out by probe.c.

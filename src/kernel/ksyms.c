@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A sorted table of kernel text symbols; binary search turns an address into func+0xoff. */
 #include <errno.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Ownership of enabled groups and the reader lock, as small files under /run/ftnet. */
 #include <dirent.h>
 #include <errno.h>

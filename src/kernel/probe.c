@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kprobes in the system "ftnet", for kernels without the tracepoints a group prefers: their
  * definitions written out for this kernel (offsets from koffs, arguments, registers). They are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* tracefs side of ftnet: mounting, instances, events, filters and per-CPU buffer statistics. */
 #include <errno.h>
 #include <fcntl.h>

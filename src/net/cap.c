@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The dissector behind 'ftnet capture': link layer, IPv4/IPv6, then TCP, UDP or ICMP headers. */
 #include <arpa/inet.h>
 #include <net/if.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The NIC's own counters, as 'ethtool -S' reads them: names and values through the
  * SIOCETHTOOL ioctl (ETHTOOL_GSSET_INFO for how many, ETHTOOL_GSTRINGS, ETHTOOL_GSTATS).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The objects diagnose names, over netlink (libnl): qdiscs, unresolved neighbours, MTUs. */
 #include <arpa/inet.h>
 #include <errno.h>

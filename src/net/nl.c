@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* libnl (route, idiag) and the /proc files that count what the network stack did. */
 #include <arpa/inet.h>
 #include <dirent.h>

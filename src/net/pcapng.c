@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pcapng writer: blocks in host byte order (the section header's byte-order magic says which),
  * options padded to 32 bits, buffered and written with every error returned to the caller.

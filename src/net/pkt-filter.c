@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tcpdump filters on rebuilt packets: compiled by libpcap for raw IP and interpreted in this
  * process, and the few simple expressions a kernel event filter can check beforehand.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Packet identity from kprobe fetches: the IP and transport headers of an skb rebuilt from its
  * header offsets and a window of bytes, and laid out again as raw IP for filters and pcapng.

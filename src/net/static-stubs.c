@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Stand-ins for the two libsystemd functions libdbus (pulled in by libpcap.a) refers to.
  * Only static builds link this: Debian ships no libsystemd.a. ftnet never uses D-Bus

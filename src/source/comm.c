@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A small open-addressing cache pid -> comm; misses read /proc/PID/comm, then saved_cmdlines. */
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Pending starts keyed by a kernel pointer, and the two latencies built on them. */
 #include <stdlib.h>
 

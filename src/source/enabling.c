@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Groups turned on in an instance and off again: kprobes registered where a group needs them,
  * filters written, events enabled, each change logged so that a failure undoes them all.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Flows for drops from tracepoints: what each record tells, and when a drop may take it.
  *

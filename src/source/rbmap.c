@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A CPU's ring buffer mapped into memory (Linux 6.10+: mmap of trace_pipe_raw, see the
  * kernel's Documentation/trace/ring-buffer-map.rst). The first page is the meta page; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A CPU's ring buffer read through a memory map (Linux 6.10+), for the reader. */
 #ifndef FTNET_RBMAP_H
 #define FTNET_RBMAP_H

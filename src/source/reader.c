@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Reads the instance's trace_pipe_raw pages on every CPU and merges their records by time.
  * CPUs are drained one after the other, so a round can hold a CPU's records up to the moment

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The run loop over a trace.dat: the file's events in time order through the command's
  * callbacks, interval ticks and the duration on the file's own clock, to the file's end.

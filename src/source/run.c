@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The run loop shared by every command that reads events: start, read, tick, drain, restore. */
 #include <errno.h>
 #include <stdio.h>

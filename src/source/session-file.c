@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A session over a trace.dat instead of the kernel: the file's own formats, kernel symbols
  * and command names, the groups it holds, and its pages through the same sink as a live run.

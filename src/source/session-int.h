@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the halves of a session (session.c runs it, session-setup.c starts it). */
 #ifndef FTNET_SESSION_INT_H
 #define FTNET_SESSION_INT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A session's start: the reader's lock, the instance, its groups, filters and events. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* source -> decode -> sink for the commands that read the instance: setup, rounds, restore. */
 #include <errno.h>
 #include <poll.h>

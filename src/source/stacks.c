@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Kernel stacks at an event: the stacktrace trigger in a run's instance, and its frames. */
 #include <errno.h>
 #include <stdlib.h>

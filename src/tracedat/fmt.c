@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The format files of a trace.dat, rewritten before libtraceevent sees them: libtraceevent's
  * parser trusts its input (a malformed print fmt crashes it), so a file's format is read here

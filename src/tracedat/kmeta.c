@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * What a trace.dat needs from the running kernel: the page and event headers, the ftrace
  * formats, the formats of the events recorded, kallsyms and the printk formats.

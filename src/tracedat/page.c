@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The pages of a trace.dat: each CPU's pages walked record by record (the ring buffer's
  * layout, as kbuffer reads it, but with every length checked against the page's data), and

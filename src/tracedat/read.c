@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Parses a trace.dat (version 6) held in memory: every size, count and offset is checked
  * against the file before it is used, and the formats go into a tep handle of the file's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* What both versions of trace.dat share: a cursor over the bytes, the headers, formats, options. */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the trace.dat readers of versions 6 and 7: a checked cursor over the file. */
 #ifndef FTNET_TRACEDAT_INT_H
 #define FTNET_TRACEDAT_INT_H

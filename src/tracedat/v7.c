@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * trace.dat version 7 (trace-cmd's Documentation/trace-cmd/trace-cmd.dat.v7.5.txt): the same
  * sections as version 6, found through chained option sections, each behind a header with

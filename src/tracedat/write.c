@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes trace.dat version 6 (trace-cmd's Documentation/trace-cmd/trace-cmd.dat.v6.5.txt).
  * The formats go out first; pages are spooled per CPU in unlinked files beside the output

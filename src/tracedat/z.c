@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Compressed trace.dat version 7 files (trace-cmd's default since 3.0), as trace-cmd's
  * Documentation/trace-cmd/trace-cmd.dat.v7.5.txt lays them out. A compressed section holds,

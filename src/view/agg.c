@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Bounded open-addressing tables: memory is fixed at creation, whatever keys arrive. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Drops' packets: a pcap filter on their rebuilt headers, and a pcapng file of them. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet follow's printer: one block per path in text, one object per path in JSON Lines. */
 #include <inttypes.h>
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The path table: skbs by address in a fixed table, oldest activity first for expiry. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Latencies measured in the kernel: hist variables, synthetic events and a hist per microsecond. */
 #include <errno.h>
 #include <signal.h>

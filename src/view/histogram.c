@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* log2 histograms with 16 linear sub-buckets per power of two (fixed memory, 1/16 precision). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The Accept header of a scrape, read as RFC 9110 says: media ranges separated by commas,
  * types compared without case, each with a weight q (1 when not given, 0 meaning "not this").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Events and packets as text columns or JSON Lines, through the field calls of base/out.h. */
 #include <arpa/inet.h>
 #include <inttypes.h>

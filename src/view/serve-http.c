@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ftnet serve's HTTP side, on libmicrohttpd: GET and HEAD of /metrics (Prometheus text, or
  * OpenMetrics when the Accept header asks), a pointer at /, 404 and 405 for the rest. The

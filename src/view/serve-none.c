@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The static binary has no HTTP server: libmicrohttpd's static library needs gnutls's. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * top's table of tracepoints named as SYSTEM:EVENT: rows keyed by the event and the values of
  * the --by fields, as text, JSON and Prometheus. Keys are strings, kept once each in a table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by top's tables and renderers (top-view.c, top-render.c, top-prom.c). */
 #ifndef FTNET_TOP_INT_H
 #define FTNET_TOP_INT_H

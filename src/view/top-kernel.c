@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* top's tables from the kernel's hist triggers: set up, read each interval, removed at the end. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet top's Prometheus file: the totals of every table, one labelled sample per row. */
 #include <errno.h>
 

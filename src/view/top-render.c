@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* top's tables drawn: a header per interval, then each view's rows as text or JSON. */
 #include <arpa/inet.h>
 #include <errno.h>

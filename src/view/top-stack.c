@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * top --by stack: each drop waits on its CPU for the ftrace:kernel_stack record the kernel
  * writes right after it (a trigger live, record -g in a file), then is counted under the id of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* ftnet top's views: the tables, their keys, and one interval drawn as text, JSON or Prometheus. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Connections to a TCP port nobody listens on: each SYN is answered with a reset.
 . "$(dirname "$0")/lib.sh"
 two_hosts

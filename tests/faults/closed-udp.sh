@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Datagrams to a UDP port nobody listens on.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The conntrack table is full: new flows are dropped.
 . "$(dirname "$0")/lib.sh"
 two_hosts

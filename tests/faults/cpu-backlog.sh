@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The CPU's input backlog (net.core.netdev_max_backlog) overflows: RPS hands a flood from
 # one CPU to another, which cannot keep up.
 . "$(dirname "$0")/lib.sh"

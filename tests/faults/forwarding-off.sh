@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A router whose receiving device does not forward.
 . "$(dirname "$0")/lib.sh"
 routed

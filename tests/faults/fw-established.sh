@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The firewall drops an established connection's data: the sender retransmits.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The firewall drops new connections: SYNs are retransmitted, connects time out.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # IPv6 packets arrive on a device whose IPv6 is disabled.
 . "$(dirname "$0")/lib.sh"
 two_hosts

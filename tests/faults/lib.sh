@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the fault scripts: private namespaces joined by veth pairs, a diagnose run around
 # bounded traffic, and the checks on its first finding. Everything made here is removed by
 # the EXIT trap: namespaces (with their links, rules and qdiscs), processes, saved sysctls.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A listener that does not accept: its accept queue overflows and SYNs are dropped.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Packets with a loopback source address arrive on a device: martian source.
 . "$(dirname "$0")/lib.sh"
 two_hosts

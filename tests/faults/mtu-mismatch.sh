@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The two ends of a link disagree on the MTU: frames over the smaller one are dropped.
 . "$(dirname "$0")/lib.sh"
 two_hosts

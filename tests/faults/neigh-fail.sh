@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Datagrams for a neighbour that never answers ARP: they wait, then are dropped.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A router with no route for the packets it is given.
 . "$(dirname "$0")/lib.sh"
 routed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Frames addressed to another host's MAC address arrive on a device.
 . "$(dirname "$0")/lib.sh"
 two_hosts

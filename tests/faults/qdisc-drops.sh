@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A token bucket qdisc with a small limit: a UDP sender faster than its rate loses datagrams.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A rule drops a fifth of a connection's segments at random: the sender retransmits.
 . "$(dirname "$0")/lib.sh"
 two_hosts

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The firewall rejects connections with a TCP reset.
 . "$(dirname "$0")/lib.sh"
 two_hosts

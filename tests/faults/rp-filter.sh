@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reverse path filtering: datagrams from a source that B routes out of another device.
 . "$(dirname "$0")/lib.sh"
 two_hosts

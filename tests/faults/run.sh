@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fault suite: each script builds one real fault in private namespaces and checks that
 # diagnose names its cause and object first. One at a time: they trace the whole kernel.
 set -u

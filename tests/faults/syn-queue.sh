@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A listener's SYN queue fills with handshakes that never complete (a SYN flood from an
 # address nobody answers for): the kernel answers with SYN cookies.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # TCP segments with a wrong checksum arrive for a listening port.
 . "$(dirname "$0")/lib.sh"
 two_hosts

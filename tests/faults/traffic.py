@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Bounded traffic for the fault suite: each mode ends on its own within a few seconds."""
 import errno
 import os

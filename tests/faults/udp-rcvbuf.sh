@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A UDP receiver that does not read: its receive buffer fills and the kernel drops the rest.
 . "$(dirname "$0")/lib.sh"
 two_hosts

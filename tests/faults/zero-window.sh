@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A reader that stopped reading: its receive queue is full, the sender sees a zero window.
 . "$(dirname "$0")/lib.sh"
 two_hosts

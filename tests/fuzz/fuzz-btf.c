@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the BTF reader on outside input (--btf FILE may name any file). Every
  * blob that parses is asked what ftnet asks of it: the skb offsets, the skb's argument of the

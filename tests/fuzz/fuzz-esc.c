@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the escaping of strings from outside (base/esc.h). For any bytes: no
  * escaped form holds a control byte; the JSON and Prometheus forms are valid UTF-8; the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the capture path on outside input. The first byte picks a link type; the
  * rest is a frame for the dissector and the printer, then the same bytes as a whole pcap file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the header rebuild on arbitrary skb offsets and windows, the two layouts,
  * tcpdump filters on them, the kernel-filter helper (its conditions must hold on every packet

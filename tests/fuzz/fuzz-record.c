@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the decoders and the event printer on arbitrary record bytes, laid on
  * the formats recorded from real kernels (tests/data, found through FTNET_TESTDATA). The first

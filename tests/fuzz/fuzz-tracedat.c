@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: the trace.dat reader on arbitrary files: the sections and their sizes,
  * the format rewrite and libtraceevent behind it, the page walker and the merge, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a bounded number of
 # inputs: fuzz-packet (the pcap reader and the packet printer, seeded with real captures),
 # fuzz-record (the event decoders and printer on the formats recorded from real kernels),

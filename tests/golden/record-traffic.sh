@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The golden tier's recordings (tests/data/README), made by tests/golden/record.sh: on the host
 # with the traffic in a network namespace of its own, or as the guest tier's script in a qemu
 # guest of Debian's kernels. Three files, each from `ftnet record` of the same traffic:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Records the golden tier's trace.dat files anew (root; by hand, not by make check):
 #
 #   tests/golden/record.sh host          this machine's kernel, traffic in a namespace

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The golden tier: each case of TESTLIST runs ftnet on a recorded file and compares what it
 # prints on stdout, byte for byte, with the expected file; a difference is shown as a unified
 # diff. Needs no root: every command here reads a file (report, stream -r, top -r, hist -r,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps only the kernel symbols a trace.dat's events resolve to, and names the host "golden".
 
     shrink.py IN OUT SYMBOLS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside the qemu guest (busybox sh): pwru's own CI cases (cilium/pwru's test.yml) with
 # ftnet's kprobe packet identity, nft in place of iptables, the addresses on the guest's lo.
 # Lines as guest-test.sh prints them; the last is GUEST-RESULT.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside a qemu guest with many CPUs (busybox sh): one UDP sender pinned to each CPU at
 # once, counted exactly by stream, top and count reading at the same time; every CPU's buffer
 # read and the records of all CPUs merged in time order. Lines as guest-test.sh prints them;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside the qemu guest (busybox sh): each check prints "GUEST: ok ..." or "GUEST: FAIL ...",
 # and the last line is "GUEST-RESULT: PASS" or "GUEST-RESULT: FAIL". The harness on the host
 # checks these lines, not qemu's exit status.

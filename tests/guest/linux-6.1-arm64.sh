@@ -1,2 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Guest tier on Debian 12's arm64 cloud kernel (6.1) under qemu-system-aarch64 -M virt.
 KERNEL=6.1 ARCH=arm64 . "$(dirname "$0")/run.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * netpoke: the guest tier's packet maker (busybox nc has no UDP). Static, no options parsing
  * beyond what the guest script needs:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The guest tier: boot Debian's own kernel (KERNEL=6.12, 6.1 or 5.10) under qemu (TCG) with an
 # initramfs of busybox and the static ftnet, run guest-test.sh (or GUEST_SCRIPT, on SMP CPUs)
 # inside, and check its lines. A panic also ends qemu with status 0, so only an explicit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet capture: exactly K RSTs with a tcpflags filter (captured with --netns), a file written
 # with -w that -r and tcpdump read back alike, --drops next to an nft rule's drops (each drop
 # after its packet, also when the capture ends at once after the traffic), bad input.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input gets a clear error and the right exit status, and leaves the kernel untouched.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # K successful connects give K connect events with positive latencies and the right ports.
 . "$TESTLIB"
 need_root

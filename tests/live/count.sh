@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet count agrees with the traffic and with perf stat for the same window.
 . "$TESTLIB"
 need_root

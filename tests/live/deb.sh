@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian packages: dpkg-buildpackage in a copy of the source tree (the tree itself is not
 # written), lintian without errors, then ftnet and ftnet-static installed, used (ftnet check,
 # man ftnet, completion and hooks in place) and removed without a file left behind. The

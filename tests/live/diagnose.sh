@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # diagnose on a namespace with an nft drop rule and a UDP flood to a closed port: both are
 # the top findings, each with its object (the port, the rule), evidence and next commands.
 . "$TESTLIB"

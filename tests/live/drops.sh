@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # N UDP datagrams to a closed port in a private namespace give exactly N NO_SOCKET drops
 # at a __udp4_lib_rcv location, read by 'ftnet stream drops' (enabled for the run only).
 . "$TESTLIB"

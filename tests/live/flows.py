@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Drops whose flow the tracepoints tell, on loopback: each mode prints what the test checks.
 
 udp-full N: N datagrams of 1000 bytes to a socket with the smallest receive buffer that never

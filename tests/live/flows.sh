@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Drops carry their flow from tracepoints alone (no kprobe reads the packet: --backend
 # tracepoint), in a private namespace: each kind of drop provoked a known number of times, and
 # every one of them with its flow, where it came from, its device and the socket's process.

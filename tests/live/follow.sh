@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet follow on tracepoints: N UDP datagrams to a closed port give N paths received on lo
 # and dropped NO_SOCKET at __udp4_lib_rcv, with __udp4_lib_rcv in the kernel stack; datagrams
 # read by a socket give delivered paths; TCP data read by a task gives paths delivered to it;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # K connects give a connect histogram of count K; --json has the buckets and percentiles.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The initramfs-tools hook and the dracut module install the ftnet they are given: each is run
 # with the distribution's helper functions replaced by stubs that record what they were asked.
 . "$TESTLIB"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install from the build tree puts ftnet, its man pages, the bash completion and the
 # initramfs hooks where they belong and nothing else; every page renders without a warning
 # and lists every option and example -h lists; completion offers what ftnet takes; make

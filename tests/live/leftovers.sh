@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What runs leave and what is a user's: the names of ftnet's private instances are refused in
 # -I (but for status and disable); a count killed with -9 leaves ftnet-count-PID with its
 # events on, which check and status name and one 'disable --all' removes with its files in

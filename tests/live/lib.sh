@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the live tests: requirements, a private instance and namespace, cleanup, checks.
 # Each test sources this file; everything it creates is removed by the EXIT trap.
 

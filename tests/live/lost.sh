@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Events the kernel overwrote are reported, never hidden: with a tiny buffer and nobody
 # reading, the events read plus the 'lost' counts equal the datagrams sent.
 . "$TESTLIB"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile task names: any local user can name a process with prctl(PR_SET_NAME) and make
 # ftnet print it (a datagram to a closed port is enough). Tasks named "a\nb\tc\e[31mR" and
 # "\xff\xfe\xc3" send to a closed loopback port: 'stream drops' prints one line per record with

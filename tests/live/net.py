@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Traffic for the live tests, to loopback only: each mode prints what the test checks."""
 import socket
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An nft drop rule in a private namespace: NETFILTER_DROP events equal the rule's counter.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nftrace: a rule with 'meta nftrace set 1' before a drop rule; K packets give K trace
 # messages with verdict drop from that rule's handle, each after one with the packet's headers.
 . "$TESTLIB"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Output that cannot be written is an error (exit 1, said on stderr), and a reader that does
 # not read never holds ftnet past its deadline or a signal: the kernel is restored at once.
 . "$TESTLIB"

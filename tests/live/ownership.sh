@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Persistent state belongs to whoever set it: a run changes only what it turned on itself, a
 # user's enable during a run survives the run's end, a dead run's leftovers are told apart from
 # a user's enable (status, check, the next run) and cleaned, and a run notices when another

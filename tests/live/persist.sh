@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 'enable' in one process, 'stream' in another; status; a second reader is refused; disable.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # record batches pages: 20 drops at 5 a second are a few pages (one per CPU a second at most),
 # not a page each, and all 20 are in the file; a flood right after a quiet spell loses nothing.
 . "$TESTLIB"

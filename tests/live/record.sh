@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # record writes trace.dat files that trace-cmd reads: N UDP datagrams to a closed port are N
 # NO_SOCKET kfree_skb records for 'trace-cmd report', and 'ftnet report' / 'stream -r' print
 # the same drops (fields and all) as a live stream of the same traffic on another instance.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # K TCP connects to a closed port: K RSTs sent and K received, with the right addresses and ports.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An nft rule that drops an established flow's data: retransmits of exactly that flow,
 # as many as the namespace's RetransSegs counter says.
 . "$TESTLIB"

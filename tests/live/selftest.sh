@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet selftest passes on this kernel and leaves no instance.
 . "$TESTLIB"
 need_root

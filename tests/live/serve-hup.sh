@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet serve under reloads: 2000 drops sent over two seconds while 20 SIGHUPs come 0.1 s
 # apart are all counted (the instance is kept when nothing changed), with no untraced time;
 # an instance turned off underneath is set up again and the gap is counted in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet serve against slow clients: while waves of connections that never finish their request
 # (a header byte a second, so no idle timeout ends them) come from other loopback addresses,
 # the scraper at 127.0.0.1 is answered every time, quickly. Wave one: 300 connections from 8

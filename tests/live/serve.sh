@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet serve against a real Prometheus server: N drops to a closed port are N more in the
 # scraped ftnet_drops_total (read back through Prometheus's query API); promtool accepts what
 # /metrics serves; OpenMetrics on request; other methods and paths get 405 and 404; huge

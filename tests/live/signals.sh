@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SIGINT and SIGTERM restore everything: run-only groups off, persistent groups kept.
 . "$TESTLIB"
 need_root

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # counters, sockets and conntrack against known traffic in namespaces of our own.
 . "$TESTLIB"
 need_root

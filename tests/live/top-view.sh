@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet top's row limit and its text forms: --max-keys folds the keys past the limit into an
 # 'other' row that is counted and shown; on a terminal each interval redraws in place, piped
 # it prints one block per interval and no escape sequences.

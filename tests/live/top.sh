@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ftnet top against the kernel's own counters: NO_SOCKET = the namespaces' Udp NoPorts delta,
 # NETFILTER_DROP = the nft rule's counter, rx/tx per device = the veth's link statistics;
 # the Prometheus file holds the same totals.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Any tracepoint as SYSTEM:EVENT: N messages read one by one are N tcp:tcp_rcv_space_adjust
 # events of the reading socket (stream, text and typed JSON); K connects are 2K
 # sock:inet_sock_set_state changes to ESTABLISHED, the only ones a kernel filter on newstate

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Prometheus rules shipped in scripts/prometheus: promtool accepts them (check rules), and
 # every unit test here passes (test rules: input series, the alerts expected to fire and not,
 # the recording rules' values). Needs no root and changes nothing.

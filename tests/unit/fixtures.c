@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Loads the format files recorded from real kernels (tests/data/README says which). */
 #include <dirent.h>
 #include <event-parse.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The recorded format files under tests/data, loaded into a tep handle (unit tests, fuzzing). */
 #ifndef FTNET_TEST_FIXTURES_H
 #define FTNET_TEST_FIXTURES_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An option table whose entry names a field of the wrong type does not compile (include/base/opt.h):
 # a good table builds, and each bad entry is refused with the message naming the type.
 : "${CC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The output helpers' formats are checked by the compiler (include/base/out.h): every form
 # builds with -Wformat=2 -Werror, and a format that does not fit its value is refused.
 : "${CC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"

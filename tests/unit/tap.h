@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A tiny check harness: counts and prints failures with their place. */
 #ifndef FTNET_TAP_H
 #define FTNET_TAP_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of the BTF reader: the offsets of three kernels' blobs (tests/data/btf, made by
  * mkbtf.py from their full BTF) and of this machine's own BTF, function parameters, every

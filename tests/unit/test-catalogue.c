@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The drop-reason catalogue against what the kernels say: every reason of every recorded
  * kfree_skb format has an entry, every counter an entry names exists in the recorded /proc

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The shape every command shares, checked from the tables themselves: each command's -h lists
  * every option it accepts, no letter means two things, one number syntax; and every event of

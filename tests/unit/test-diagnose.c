@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * diagnose's findings from evidence laid out by hand: a cause absorbs what it explains and
  * ranks above what no cause explains; its object, evidence and next steps are exact.

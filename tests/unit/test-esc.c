@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Escaping of strings from outside (base/esc.h) and its use by the output layer: every byte
  * 0..255 alone and in UTF-8 sequences, invalid sequences, overlong forms, surrogates, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ftnet follow: its decoders on the recorded formats (the skb steps, consume_skb,
  * sk_data_ready, ftrace's kernel_stack), the path table fed with synthetic events (ends,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Flows for drops from tracepoints (source/ident.c): records built on this kernel's formats
  * (tests/data/linux-6.18), fed in order as the session feeds them, and what each drop carries.

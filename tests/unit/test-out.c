@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The output writer: where each field goes (text, JSON or both), nesting by name, escaping. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of packet identity: headers rebuilt from skb offsets and windows laid out as the
  * kernel has them (Debian 6.1's NO_SOCKET drops), cut at every byte and given hostile values;

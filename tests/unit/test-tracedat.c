@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of trace.dat: files written by ftnet's writer from 6.18's formats and pages
  * built here (records, time extensions, losses, two CPUs), read back and decoded; then

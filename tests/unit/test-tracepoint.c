@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Any tracepoint named as SYSTEM:EVENT: records laid out by real format files (tests/data)
  * decoded by their format, each field's value and kind, and the event as text and JSON.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests: decoders fed with real format files (tests/data/linux-*) and raw record bytes
  * laid out by those formats; filter translation; connect tracking; kallsyms; output.

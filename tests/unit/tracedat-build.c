@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A trace.dat written by ftnet's writer, from 6.18's formats and pages laid out here. */
 #include <stdint.h>
 #include <stdio.h>

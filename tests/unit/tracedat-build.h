@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The test file of test-tracedat and the fuzzer's seed: written by ftnet's writer. */
 #ifndef FTNET_TEST_TRACEDAT_BUILD_H
 #define FTNET_TEST_TRACEDAT_BUILD_H

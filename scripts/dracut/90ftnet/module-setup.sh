@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module: puts ftnet into the initramfs (for tracing from the emergency shell).
 # Install: cp -r scripts/dracut/90ftnet /usr/lib/dracut/modules.d/ && dracut -f --add ftnet
 
