@@ -105,6 +105,8 @@ void diag_findings(struct diag *d);
 int64_t diag_delta(const struct diag *d, const char *counter);
 void diag_snapshot(struct snapshot *s);
 void diag_snapshot_free(struct snapshot *s);
+/* d and all it holds */
+void diag_free(struct diag *d);
 void diag_count_port(struct diag *d, int kind, int proto, uint16_t port, const uint8_t *addr);
 const struct port_count *diag_top_port(const struct diag *d, int kind);
 

@@ -182,17 +182,6 @@ static void report(const struct diag *d)
 	out_end();
 }
 
-static void diag_free(struct diag *d)
-{
-	agg_free(d->drops);
-	for (size_t i = 0; i < ARRAY_SIZE(d->reasons); i++)
-		free(d->reasons[i]);
-	diag_snapshot_free(&d->before);
-	diag_snapshot_free(&d->after);
-	ksyms_free(d->ks);
-	free(d);
-}
-
 int cmd_diagnose(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct diagnose_opts o = { .duration = 10 };

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "diagnose/findings.h"
+#include "kernel/ksyms.h"
+#include "view/agg.h"
 #include "base/util.h"
 
 static uint64_t kv_value(const struct snapshot *s, const char *name)
@@ -90,6 +92,17 @@ void diag_snapshot_free(struct snapshot *s)
 	free(s->socks);
 	free(s->nic);
 	free(s->nft);
+}
+
+void diag_free(struct diag *d)
+{
+	agg_free(d->drops);
+	for (size_t i = 0; i < ARRAY_SIZE(d->reasons); i++)
+		free(d->reasons[i]);
+	diag_snapshot_free(&d->before);
+	diag_snapshot_free(&d->after);
+	ksyms_free(d->ks);
+	free(d);
 }
 
 void diag_count_port(struct diag *d, int kind, int proto, uint16_t port, const uint8_t *addr)

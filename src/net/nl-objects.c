@@ -41,10 +41,38 @@ static void qdisc_limit(struct rtnl_qdisc *q, struct qdisc_stats *s)
 	/* libnl has no getter for a fifo's limit: it is the tc option alone */
 }
 
+/*
+ * The links (for their names) and one cache alloc fills, over a route socket of their own;
+ * NULL when either cannot be read. links_caches_free releases all three.
+ */
+static struct nl_sock *links_and(int (*alloc)(struct nl_sock *, struct nl_cache **),
+				 struct nl_cache **links, struct nl_cache **cache)
+{
+	struct nl_sock *sk = route_sock();
+
+	*links = *cache = NULL;
+	if (!sk)
+		return NULL;
+	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, links) < 0 || alloc(sk, cache) < 0) {
+		if (*links)
+			nl_cache_free(*links);
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+static void links_caches_free(struct nl_sock *sk, struct nl_cache *links, struct nl_cache *cache)
+{
+	nl_cache_free(cache);
+	nl_cache_free(links);
+	nl_socket_free(sk);
+}
+
 int nl_qdiscs(struct qdisc_stats **out, size_t *n)
 {
-	struct nl_cache *links = NULL, *cache = NULL;
-	struct nl_sock *sk = route_sock();
+	struct nl_cache *links, *cache;
+	struct nl_sock *sk = links_and(rtnl_qdisc_alloc_cache, &links, &cache);
 	struct nl_object *o;
 	size_t k = 0;
 
@@ -52,13 +80,6 @@ int nl_qdiscs(struct qdisc_stats **out, size_t *n)
 	*n = 0;
 	if (!sk)
 		return -EIO;
-	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0 ||
-	    rtnl_qdisc_alloc_cache(sk, &cache) < 0) {
-		if (links)
-			nl_cache_free(links);
-		nl_socket_free(sk);
-		return -EIO;
-	}
 	*out = xcalloc(nl_cache_nitems(cache) + 1, sizeof(**out));
 	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_qdisc *q = (struct rtnl_qdisc *)o;
@@ -78,16 +99,14 @@ int nl_qdiscs(struct qdisc_stats **out, size_t *n)
 		qdisc_limit(q, s);
 	}
 	*n = k;
-	nl_cache_free(cache);
-	nl_cache_free(links);
-	nl_socket_free(sk);
+	links_caches_free(sk, links, cache);
 	return 0;
 }
 
 int nl_neigh_unresolved(struct neigh_row **out, size_t *n)
 {
-	struct nl_cache *links = NULL, *cache = NULL;
-	struct nl_sock *sk = route_sock();
+	struct nl_cache *links, *cache;
+	struct nl_sock *sk = links_and(rtnl_neigh_alloc_cache, &links, &cache);
 	struct nl_object *o;
 	size_t k = 0;
 
@@ -95,13 +114,6 @@ int nl_neigh_unresolved(struct neigh_row **out, size_t *n)
 	*n = 0;
 	if (!sk)
 		return -EIO;
-	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0 ||
-	    rtnl_neigh_alloc_cache(sk, &cache) < 0) {
-		if (links)
-			nl_cache_free(links);
-		nl_socket_free(sk);
-		return -EIO;
-	}
 	*out = xcalloc(nl_cache_nitems(cache) + 1, sizeof(**out));
 	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
@@ -118,9 +130,7 @@ int nl_neigh_unresolved(struct neigh_row **out, size_t *n)
 		r->failed = st & NUD_FAILED;
 	}
 	*n = k;
-	nl_cache_free(cache);
-	nl_cache_free(links);
-	nl_socket_free(sk);
+	links_caches_free(sk, links, cache);
 	return 0;
 }
 

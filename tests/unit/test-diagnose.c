@@ -43,17 +43,6 @@ static void counter(struct snapshot *s, const char *name, uint64_t v)
 	s->kv[s->nkv++].value = v;
 }
 
-static void diag_del(struct diag *d)
-{
-	agg_free(d->drops);
-	for (size_t i = 0; i < ARRAY_SIZE(d->reasons); i++)
-		free(d->reasons[i]);
-	diag_snapshot_free(&d->before);
-	diag_snapshot_free(&d->after);
-	ksyms_free(d->ks);
-	free(d);
-}
-
 #define RULESET(n) "table inet fw { # handle 1\n\tchain input { # handle 1\n" \
 	"\t\ttype filter hook input priority filter; policy accept;\n" \
 	"\t\ttcp dport 5201 counter packets " n " bytes 100 drop # handle 4\n\t}\n}\n"
@@ -99,7 +88,7 @@ static void test_rule_explains(void)
 	CHECK_INT(f[1].cls, CL_SYMPTOM);
 	CHECK_STR(f[1].title, "UdpSndbufErrors +5: UDP sends failed: send buffer or device queue "
 		  "full");
-	diag_del(d);
+	diag_free(d);
 }
 
 static void add_link(struct snapshot *s, const char *name, uint64_t rx_dropped, uint32_t mtu)
@@ -130,7 +119,7 @@ static void test_mtu_site(void)
 		  "were dropped as they crossed the link: its two ends disagree on the MTU (300 "
 		  "packets dropped)");
 	CHECK_STR(f[0].next[0], "ip link show dev fb1");
-	diag_del(d);
+	diag_free(d);
 }
 
 /* A drop without a reason ranks below a cause with fewer packets. */
@@ -148,7 +137,7 @@ static void test_unknown_below_cause(void)
 	CHECK_STR(f[1].reason, "NOT_SPECIFIED");
 	CHECK_INT(f[1].cls, CL_UNKNOWN);
 	CHECK_STR(f[1].next[f[1].nnext - 1], "ftnet capture --drops -d 5");
-	diag_del(d);
+	diag_free(d);
 }
 
 int main(void)
