@@ -12,7 +12,7 @@
 
 #include "view/agg.h"
 #include "cmd/commands.h"
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "kernel/groups.h"
 #include "kernel/ksyms.h"
 #include "net/nl.h"

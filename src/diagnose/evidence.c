@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "kernel/ksyms.h"
 #include "view/agg.h"
 #include "base/util.h"

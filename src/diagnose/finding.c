@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "base/util.h"
 
 struct finding *diag_add(struct diag *d, uint64_t packets, enum finding_class cls)

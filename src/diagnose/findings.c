@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "view/agg.h"
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "kernel/ksyms.h"
 #include "base/util.h"
 

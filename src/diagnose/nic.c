@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "base/util.h"
 
 /* A driver's statistic that counts packets lost on the NIC: ring overflows, missed, no

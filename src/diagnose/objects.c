@@ -11,53 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "base/util.h"
-
-/* Settings of the whole machine that a namespace does not show, read before entering it. */
-static struct { const char *name; char val[32]; } global[] = {
-	{ "net.core.netdev_max_backlog", "" },
-};
-
-void diag_sysctl_preload(void)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(global); i++) {
-		global[i].val[0] = '\0';
-		diag_sysctl(global[i].name, global[i].val, sizeof(global[i].val));
-	}
-}
-
-bool diag_sysctl_global(const char *cmd)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(global); i++)
-		if (strstr(cmd, global[i].name))
-			return true;
-	return false;
-}
-
-void diag_sysctl(const char *name, char *val, size_t len)
-{
-	char path[256], *s;
-	size_t o = snprintf(path, sizeof(path), "/proc/sys/");
-
-	for (size_t i = 0; i < ARRAY_SIZE(global); i++)
-		if (!strcmp(name, global[i].name) && global[i].val[0]) {
-			snprintf(val, len, "%s", global[i].val);
-			return;
-		}
-
-	/* dots separate levels; a device name's own dots are written '/' (as sysctl(8) does) */
-	for (const char *p = name; *p && o + 1 < sizeof(path); p++)
-		path[o++] = *p == '.' ? '/' : *p == '/' ? '.' : *p;
-	path[o] = '\0';
-	s = read_file(path, NULL);
-	snprintf(val, len, "%s", s ? s : "");
-	val[strcspn(val, "\n")] = '\0';
-	for (char *t = val; *t; t++)
-		if (*t == '\t')
-			*t = ' ';
-	free(s);
-}
 
 /* A setting's name with the device's in place of {dev}, its dots written '/' */
 static void sysctl_name(const char *tpl, const char *dev, char *out, size_t len)

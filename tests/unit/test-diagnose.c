@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "diagnose/findings.h"
+#include "diagnose/diag.h"
 #include "kernel/ksyms.h"
 #include "tap.h"
 #include "view/agg.h"

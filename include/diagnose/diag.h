@@ -3,8 +3,8 @@
  * What the diagnose files share: the evidence of a run (events counted, snapshots of the
  * counters and of the objects at its start and end) and the findings made of it.
  */
-#ifndef FTNET_DIAGNOSE_FINDINGS_H
-#define FTNET_DIAGNOSE_FINDINGS_H
+#ifndef FTNET_DIAGNOSE_DIAG_H
+#define FTNET_DIAGNOSE_DIAG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -112,7 +112,8 @@ const struct port_count *diag_top_port(const struct diag *d, int kind);
 
 /* objects.c: the object of a finding, by its kind */
 void diag_name_object(struct diag *d, struct finding *f, const char *loc);
-/* a sysctl's value ("1"), or "" when it cannot be read */
+
+/* sysctl.c: a sysctl's value ("1"), or "" when it cannot be read */
 void diag_sysctl(const char *name, char *val, size_t len);
 /* the machine's own settings, read before entering a namespace that does not show them */
 void diag_sysctl_preload(void);
