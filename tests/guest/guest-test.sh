@@ -602,6 +602,121 @@ if grep -q ' rx_sk;' $T/events/skb/kfree_skb/format; then
 		fail "--backend kprobe: $1 of $3 and $2 of 3 with their packet: $(cat /tmp/kpb.err)"
 fi
 
+# The NIC's own counters ('ethtool -S') on an emulated NIC with a real driver: the x86 tier's
+# two virtio-net NICs on one qemu hub, eth1 in a namespace of its own. They share one MAC
+# address with ARP off and have IPv6 off: no frame on them but the pings, so each driver
+# counts exactly what ping sent and received (98-byte frames: 56 bytes of data).
+# jsum FILE DEV KEY: the values after KEY in DEV's objects, summed over counters' intervals
+jsum() {
+	grep -o "{\"dev\":\"$2\",[^{}]*}" "$1" | grep -o "$3[0-9]*" | sed 's/.*://' |
+		{ s=0; while read -r v; do s=$((s + v)); done; echo $s; }
+}
+moved() {	# moved FILE DEV: the names of DEV's driver statistics that moved
+	grep -o "{\"dev\":\"$2\",\"name\":\"[^\"]*\"" "$1" | sed 's/.*"name":"//; s/"$//' | sort -u | tr '\n' ' '
+}
+otherns() { [ "$(readlink /proc/$nsp/ns/net)" != "$(readlink /proc/self/ns/net)" ]; }
+nic_ready() { ip link show eth0 | grep -q LOWER_UP && nsenter -t $nsp -n ip link show eth1 | grep -q LOWER_UP; }
+if [ -e /lib/modules/virtio_net.ko ]; then
+	t0=$(date +%s)
+	for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover \
+		net_failover virtio_net; do
+		[ ! -e /lib/modules/$m.ko ] || insmod /lib/modules/$m.ko || fail "insmod $m.ko"
+	done
+	wait_for "eth0 and eth1" test -e /sys/class/net/eth1
+	echo "GUEST: info NICs: $(for d in /sys/class/net/eth*; do echo "${d##*/} $(readlink $d/device/driver | sed 's,.*/,,')"; done | tr '\n' ' ')"
+	unshare -n sleep 600 &
+	nsp=$!
+	wait_for "a namespace for eth1" otherns
+	echo 1 >/proc/sys/net/ipv6/conf/eth0/disable_ipv6
+	ip link set eth1 netns $nsp && ip link set eth0 arp off && ip addr add 192.168.77.1/24 dev eth0 &&
+		ip link set eth0 up || fail "eth0 up"
+	nsenter -t $nsp -n sh -c 'echo 1 >/proc/sys/net/ipv6/conf/eth1/disable_ipv6 && ip link set eth1 arp off &&
+		ip addr add 192.168.77.2/24 dev eth1 && ip link set eth1 up' || fail "eth1 up in its namespace"
+	wait_for "both links up" nic_ready
+	ping -c 1 -W 10 192.168.77.2 >/dev/null 2>&1 || fail "no reply from eth1 before the count"
+	ftnet counters -t 1 -c 6 --json >/tmp/cn0.json 2>/tmp/cn0.err &
+	c0=$!
+	ftnet counters --netns $nsp -t 1 -c 6 --json >/tmp/cn1.json 2>/tmp/cn1.err &
+	c1=$!
+	wait_for "counters: a first interval" grep -q '"type":"counters"' /tmp/cn0.json
+	wait_for "counters --netns: a first interval" grep -q '"type":"counters"' /tmp/cn1.json
+	rx=$(cat /sys/class/net/eth0/statistics/rx_packets)
+	tx=$(cat /sys/class/net/eth0/statistics/tx_packets)
+	ping -c 10 -A -q -w 3 192.168.77.2 >/tmp/ping 2>&1 || fail "ping: $(cat /tmp/ping)"
+	rx=$(($(cat /sys/class/net/eth0/statistics/rx_packets) - rx))
+	tx=$(($(cat /sys/class/net/eth0/statistics/tx_packets) - tx))
+	wait $c0
+	r0=$?
+	wait $c1
+	r1=$?
+	[ "$r0$r1" = 00 ] && [ "$(grep -c '"type":"counters"' /tmp/cn0.json /tmp/cn1.json | tr '\n' ' ')" = "/tmp/cn0.json:6 /tmp/cn1.json:6 " ] &&
+		ok "counters here and --netns: 6 intervals each" || fail "counters: $r0 $r1: $(cat /tmp/cn0.err /tmp/cn1.err)"
+	grep -q ' 10 packets received' /tmp/ping && ok "ping: 10 replies" || fail "ping: $(cat /tmp/ping)"
+	[ "$rx $tx" = "10 10" ] && ok "eth0's statistics in /sys: 10 packets in, 10 out" || fail "eth0 in /sys: rx $rx tx $tx"
+	# every statistic of the driver (-a): to 6.9, virtio-net's are per queue, packets and bytes
+	# among them (rx_queue_0_packets); from 6.10 also summed over the queues (rx0_drops,
+	# rx_drops), packets and bytes no longer among them (the netdev family's queue statistics)
+	ftnet counters -a -t 0.1 -c 1 --json >/tmp/cna.json 2>&1
+	all=" $(moved /tmp/cna.json eth0)"
+	echo "GUEST: info eth0's driver statistics:$all"
+	n=$(grep -o '{"dev":"eth0","name":"[^"]*","delta":0}' /tmp/cna.json | wc -l)
+	[ "$n" -ge 4 ] && ! grep -q '"dev":"lo","name"' /tmp/cna.json &&
+		ok "counters -a: $n of eth0's driver statistics that did not move, lo without any" ||
+		fail "counters -a: $(cut -c1-800 /tmp/cna.json)"
+	for f in "/tmp/cn0.json eth0" "/tmp/cn1.json eth1"; do
+		set -- $f
+		m=$(moved $1 $2)
+		echo "GUEST: info $2's driver statistics that moved: $(for k in $m; do
+			echo "$k $(jsum $1 $2 "\"name\":\"$k\",\"delta\":")"; done | tr '\n' ' ')"
+		l="$(jsum $1 $2 '"rx_packets":') $(jsum $1 $2 '"tx_packets":')"
+		[ "$l" = "10 10" ] && ok "counters: $2's link statistics, 10 packets in and 10 out" || fail "counters, $2's link: $l"
+		case $all in
+		*" rx_queue_0_packets "*)
+			want="rx_queue_0_bytes rx_queue_0_packets tx_queue_0_bytes tx_queue_0_kicks tx_queue_0_packets "
+			v=
+			for k in rx_queue_0_packets tx_queue_0_packets rx_queue_0_bytes tx_queue_0_bytes; do
+				v="$v $(jsum $1 $2 "\"name\":\"$k\",\"delta\":")"
+			done
+			[ "$v" = " 10 10 980 980" ] &&
+				ok "counters: $2's virtio-net rx_queue_0_packets and tx_queue_0_packets 10, their bytes 980" ||
+				fail "counters, $2: rx_queue_0_packets, tx_queue_0_packets, their bytes:$v: $(cut -c1-600 $1)"
+			k0=$(jsum $1 $2 '"name":"tx_queue_0_kicks","delta":')
+			k=$k0
+			;;
+		*" rx0_drops "*)
+			want="tx0_kicks tx_kicks "
+			k0=$(jsum $1 $2 '"name":"tx0_kicks","delta":')
+			k=$(jsum $1 $2 '"name":"tx_kicks","delta":')
+			;;
+		*)
+			fail "eth0's driver statistics are neither virtio-net's to 6.9 nor from 6.10:$all"
+			want=
+			;;
+		esac
+		[ "$m" = "$want" ] && ok "$2: the driver statistics that moved: $want" || fail "$2: moved '$m', not '$want'"
+		# the host is notified of new frames once for one or more of them
+		[ "$k0" -ge 1 ] && [ "$k0" -le 10 ] && [ "$k" = "$k0" ] &&
+			ok "$2: $k0 kicks of the transmit queue for its 10 frames" || fail "$2: transmit kicks $k0 (in all: $k)"
+		grep -q '"delta":0}' $1 && fail "counters without -a showed a statistic that did not move: $(cut -c1-600 $1)"
+	done
+	# diagnose while pings go on: nothing lost on either NIC, no finding on the NIC
+	ping -c 40 -i 0.25 -q 192.168.77.2 >/dev/null 2>&1 &
+	pp=$!
+	ftnet diagnose -d 3 --json >/tmp/dg.json 2>/tmp/dg.err
+	rc=$?
+	kill $pp && ok "pings went on through diagnose" || fail "ping ended before diagnose did"
+	wait $pp
+	echo "GUEST: info diagnose: $(grep -o '"findings_total":[0-9]*' /tmp/dg.json) $(grep -o '"title":"[^"]*"' /tmp/dg.json | tr '\n' ' ')"
+	[ $rc = 0 ] && grep -q '"type":"diagnose"' /tmp/dg.json && ! grep -q '"reason":"NIC"' /tmp/dg.json &&
+		ok "diagnose: exit status 0, no loss on the NIC" || fail "diagnose: $rc: $(cut -c1-800 /tmp/dg.json) $(cat /tmp/dg.err)"
+	kill $nsp
+	wait $nsp 2>/dev/null
+	ip link set eth0 down
+	echo "GUEST: info the NIC checks took $(($(date +%s) - t0)) s"
+elif [ "$(uname -m)" = x86_64 ]; then
+	fail "no virtio_net module in the x86 guest"
+fi
+
 # kill -9 leaves the instance and its probes; disable --all removes both
 ftnet -I k9 --backend kprobe stream retrans connect >/dev/null 2>&1 &
 k9=$!
