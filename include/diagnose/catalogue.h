@@ -9,6 +9,7 @@
 #ifndef FTNET_DIAGNOSE_CATALOGUE_H
 #define FTNET_DIAGNOSE_CATALOGUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The object a finding names: where the cause is, and what a person changes. */
@@ -44,6 +45,7 @@ struct drop_entry {
 	/* commands that look further, '|'-separated; {dev} {port} {proto} {addr} are filled
 	 * from the finding's object, and a command whose blank cannot be filled is left out */
 	const char	*next;
+	bool		harmless;	/* the kernel's way with normal traffic: below the causes */
 };
 
 /* The entry of a reason; NULL when the catalogue has none. */
@@ -51,12 +53,12 @@ const struct drop_entry *catalogue_find(const char *reason);
 /* A cause the kernel counts without a drop event (SYN_QUEUE_FULL), by name; the i-th. */
 const struct drop_entry *catalogue_counted(const char *name);
 const struct drop_entry *catalogue_counted_at(size_t i);
-/* The entry of a drop the kernel gives no reason for, by the function that dropped it
- * (its name, without offset); NULL when nothing is known of that site. */
-const struct drop_entry *catalogue_site(const char *function);
+/* The entry of a drop whose site says more than its reason (NULL or NOT_SPECIFIED: none), by
+ * the function that dropped it (its name, without offset); NULL when nothing is known. */
+const struct drop_entry *catalogue_site(const char *function, const char *reason);
 /* Every reason's entry, in the kernel's order. */
 const struct drop_entry *catalogue_all(size_t *n);
-/* The i-th drop site of NOT_SPECIFIED, its function in *function; NULL past the last. */
+/* The i-th such drop site, its function in *function; NULL past the last. */
 const struct drop_entry *catalogue_site_at(size_t i, const char **function);
 const char *obj_kind_name(enum obj_kind k);
 

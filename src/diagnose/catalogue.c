@@ -9,7 +9,7 @@
 #include "diagnose/catalogue.h"
 #include "base/util.h"
 
-#define E(r, o, c, x, s, m, f, n) { #r, OBJ_##o, c, x, s, m, f, n }
+#define E(r, o, c, x, s, m, f, n) { #r, OBJ_##o, c, x, s, m, f, n, false }
 
 /* next steps shared by many rows */
 #define N_DEV "ip -s link show dev {dev}"
@@ -422,15 +422,22 @@ static const struct drop_entry counted[] = {
 	  "ss -tn state syn-recv '( sport = :{port} )'|sysctl net.ipv4.tcp_syncookies net.ipv4.tcp_max_syn_backlog"),
 };
 
-/* NOT_SPECIFIED drops whose site tells their cause */
+#define ECHO_REPLIES { "NO_SOCKET", OBJ_NONE, "IcmpInEchoReps,Icmp6InEchoReplies", "", NULL, \
+	"ICMP echo replies came that no ping socket took: replies to a ping that reads them on a raw socket of its own (busybox, iputils without ping sockets), which got its copy.", \
+	"nothing to fix: the ping saw its replies; a ping that saw none is the one to look at", \
+	"nstat -az IcmpInEchoReps Icmp6InEchoReplies", true }
+
+/* Drops whose site tells more than their reason (NOT_SPECIFIED, or the same reason elsewhere) */
 static const struct {
-	const char *function;
+	const char *function, *reason;	/* the site, and the reason the kernel gives there */
 	struct drop_entry e;
 } sites[] = {
-	{ "__dev_forward_skb2", E(MTU_EXCEEDED, MTU, "", "", NULL,
+	{ "icmp_rcv", "NO_SOCKET", ECHO_REPLIES },
+	{ "icmpv6_rcv", "NO_SOCKET", ECHO_REPLIES },
+	{ "__dev_forward_skb2", "NOT_SPECIFIED", E(MTU_EXCEEDED, MTU, "", "", NULL,
 	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: its two ends disagree on the MTU.",
 	  "give both ends of the link the same MTU", "ip link show dev {dev}") },
-	{ "__dev_forward_skb", E(MTU_EXCEEDED, MTU, "", "", NULL,
+	{ "__dev_forward_skb", "NOT_SPECIFIED", E(MTU_EXCEEDED, MTU, "", "", NULL,
 	  "Frames larger than the receiving device's MTU were dropped as they crossed the link: its two ends disagree on the MTU.",
 	  "give both ends of the link the same MTU", "ip link show dev {dev}") },
 };
@@ -456,10 +463,12 @@ const struct drop_entry *catalogue_counted_at(size_t i)
 	return i < ARRAY_SIZE(counted) ? &counted[i] : NULL;
 }
 
-const struct drop_entry *catalogue_site(const char *function)
+const struct drop_entry *catalogue_site(const char *function, const char *reason)
 {
+	if (!reason)
+		reason = "NOT_SPECIFIED";
 	for (size_t i = 0; function && i < ARRAY_SIZE(sites); i++)
-		if (!strcmp(sites[i].function, function))
+		if (!strcmp(sites[i].function, function) && !strcmp(sites[i].reason, reason))
 			return &sites[i].e;
 	return NULL;
 }

@@ -135,8 +135,8 @@ static int drop_groups(struct diag *d, struct group *g)
 
 		ksyms_format(d->ks, k->location, loc, sizeof(loc));
 		snprintf(fn, sizeof(fn), "%.*s", (int)strcspn(loc, "+."), loc);
-		if ((!name || !strcmp(name, "NOT_SPECIFIED")) && catalogue_site(fn))
-			e = catalogue_site(fn);
+		if (catalogue_site(fn, name))
+			e = catalogue_site(fn, name);
 		gr = group_of(g, &ng, e, name ? name : "no reason");
 		if (!gr)
 			break;
@@ -219,8 +219,8 @@ static void title(struct finding *f, const struct group *g)
 /* A cause from drop events (nloc > 0) or from its counter alone. */
 static void counter_finding(struct diag *d, const struct group *g)
 {
-	struct finding *f = diag_add(d, g->n, g->e && strcmp(g->e->reason, "NOT_SPECIFIED") ?
-				     CL_CAUSE : CL_UNKNOWN);
+	struct finding *f = diag_add(d, g->n, g->e && g->e->harmless ? CL_SYMPTOM :
+				     g->e && strcmp(g->e->reason, "NOT_SPECIFIED") ? CL_CAUSE : CL_UNKNOWN);
 
 	if (!f)
 		return;

@@ -16,7 +16,9 @@
 static const char syms[] =
 	"ffffffff81000000 T nft_do_chain\n"
 	"ffffffff81001000 T __dev_forward_skb2\n"
-	"ffffffff81002000 T tcp_v4_rcv\n";
+	"ffffffff81002000 T tcp_v4_rcv\n"
+	"ffffffff81003000 T icmp_rcv\n"
+	"ffffffff81004000 T __udp4_lib_rcv\n";
 
 static struct diag *diag_new(void)
 {
@@ -140,11 +142,34 @@ static void test_unknown_below_cause(void)
 	diag_free(d);
 }
 
+
+/* NO_SOCKET at icmp_rcv is echo replies a raw socket's ping read from its own copy: shown,
+ * below a port nobody listens on, whatever their numbers. */
+static void test_echo_replies(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	drops(d, 2, "NO_SOCKET", 0xffffffff810031b1ull, 400);
+	drops(d, 2, "NO_SOCKET", 0xffffffff81004100ull, 30);
+	diag_findings(d);
+	CHECK_INT(d->n, 2);
+	CHECK_INT(f[0].cls, CL_CAUSE);
+	CHECK_INT(f[0].kind, OBJ_PORT);
+	CHECK_INT(f[0].packets, 30);
+	CHECK_INT(f[1].cls, CL_SYMPTOM);
+	CHECK_INT(f[1].packets, 400);
+	CHECK_STR(f[1].title, "ICMP echo replies came that no ping socket took: replies to a ping that reads them on a raw socket of its own (busybox, iputils without ping sockets), which got its copy (400 packets dropped)");
+	CHECK_STR(f[1].ev[0].text, "NO_SOCKET at icmp_rcv+0x1b1: 400");
+	diag_free(d);
+}
+
 int main(void)
 {
 	test_rule_explains();
 	test_mtu_site();
 	test_unknown_below_cause();
+	test_echo_replies();
 	printf("diagnose: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
