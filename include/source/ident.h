@@ -17,8 +17,13 @@
 
 struct ident;
 
-/* Records of one CPU further apart than this are no pair (the kernel writes them together). */
-#define IDENT_PAIR_NS 2000000ull
+/*
+ * Records of one CPU further apart than this are no pair. The kernel writes the two together,
+ * but a virtual CPU may be descheduled between them (an emulated guest on a busy host); what
+ * pairs them is that nothing else came between on the CPU, the bound only keeps a drop the
+ * filter hid from lending its flow to one much later.
+ */
+#define IDENT_PAIR_NS 10000000ull
 
 /* A tracker; with owners, TCP sockets' processes by cookie from inet_diag (one dump now). */
 struct ident *ident_new(bool owners);
