@@ -23,10 +23,15 @@ for i in $(seq 100); do
 	[ "$(cat "$SINST/events/skb/kfree_skb/enable" 2>/dev/null)" = 1 ] && metrics >/dev/null && break
 	sleep 0.05
 done
-# timestamps exact: the start within a second of now, the last read after it
+# timestamps exact: the start within a second of now, the last read after it (0 until the
+# reader's first round, which a slow start may not have made yet)
+for i in $(seq 50); do
+	read=$(sample ftnet_last_read_timestamp_seconds)
+	[ -n "$read" ] && [ "$read" != 0 ] && break
+	sleep 0.1
+done
 now=$(date +%s.%N)
 start=$(sample ftnet_start_time_seconds)
-read=$(sample ftnet_last_read_timestamp_seconds)
 awk -v s="$start" -v r="$read" -v n="$now" 'BEGIN { exit !(s ~ /^[0-9]+(\.[0-9]+)?$/ &&
 	r ~ /^[0-9]+\.[0-9]+$/ && n - s < 5 && n - s >= 0 && r >= s && r - n < 1) }' &&
 	ok "exact timestamps: start $start, last read $read, now $now" ||

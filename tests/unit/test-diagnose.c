@@ -35,6 +35,7 @@ static void drops(struct diag *d, int reason, const char *name, uint64_t loc, ui
 	struct drop_key k = { .reason = reason, .location = loc };
 
 	agg_add(d->drops, &k, n, 0);
+	free(d->reasons[reason]);
 	d->reasons[reason] = xstrdup(name);
 }
 
