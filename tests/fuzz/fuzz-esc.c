@@ -80,7 +80,7 @@ static const char *json_arg;
 static void json_record(void)
 {
 	out_begin("drop");
-	out_str("comm", "%s", json_arg);
+	out_str(PRINT_ANY, "comm", "%s", json_arg);
 	out_end();
 }
 
