@@ -306,18 +306,44 @@ struct rule_pick {
 	uint64_t	moved;
 };
 
-/* Each rule that drops or rejects, with how much its counter moved: the one that moved most
- * (or the first, when no rule counts). */
-static bool pick_rule(const struct diag *d, struct rule_pick *best)
+#define RULES_SHOWN 3
+
+/* Keeps r among the RULES_SHOWN that moved most (the first rule, when none moved), in order. */
+static void rule_keep(struct rule_pick *best, int *n, const struct rule_pick *r)
+{
+	int i;
+
+	if (*n == 1 && !best[0].moved) {	/* the first rule stands in until one counts */
+		if (r->moved)
+			best[0] = *r;
+		return;
+	}
+	if (*n && !r->moved)
+		return;
+	if (*n == RULES_SHOWN) {
+		if (r->moved <= best[RULES_SHOWN - 1].moved)
+			return;
+		(*n)--;
+	}
+	for (i = (*n)++; i > 0 && best[i - 1].moved < r->moved; i--)
+		best[i] = best[i - 1];
+	best[i] = *r;
+}
+
+/*
+ * Each rule that drops or rejects, with how much its counter moved: those that moved most,
+ * most first (or the first rule, when no rule counts). How many are kept.
+ */
+static int pick_rules(const struct diag *d, struct rule_pick *best)
 {
 	char *text = d->after.nft ? xstrdup(d->after.nft) : NULL, *save = NULL, *l;
 	char table[64] = "", chain[64] = "";
-	bool found = false;
+	int n = 0;
 
 	for (l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
 		char *h = strstr(l, " # handle ");
 		char where[160];
-		uint64_t moved;
+		struct rule_pick r;
 
 		l += strspn(l, " \t");
 		if (sscanf(l, "table %63[^{]", table) == 1 || sscanf(l, "chain %63s", chain) == 1)
@@ -325,39 +351,43 @@ static bool pick_rule(const struct diag *d, struct rule_pick *best)
 		if (!h || (!strstr(l, " drop") && !strstr(l, "reject")) || !strncmp(l, "type ", 5))
 			continue;
 		snprintf(where, sizeof(where), "table %s", table);
-		moved = rule_packets(d->after.nft, where, h) - rule_packets(d->before.nft, where, h);
-		if (found && moved <= best->moved)
-			continue;
-		found = true;
-		best->moved = moved;
-		snprintf(best->table, sizeof(best->table), "%s", table);
-		snprintf(best->chain, sizeof(best->chain), "%s", chain);
-		snprintf(best->handle, sizeof(best->handle), "%s", h + 10);
-		snprintf(best->text, sizeof(best->text), "%.*s", (int)(h - l), l);
-		strip_counts(best->text);
+		r.moved = rule_packets(d->after.nft, where, h) - rule_packets(d->before.nft, where, h);
+		snprintf(r.table, sizeof(r.table), "%s", table);
+		for (size_t k = strlen(r.table); k && r.table[k - 1] == ' '; k--)
+			r.table[k - 1] = '\0';
+		snprintf(r.chain, sizeof(r.chain), "%s", chain);
+		snprintf(r.handle, sizeof(r.handle), "%s", h + 10);
+		snprintf(r.text, sizeof(r.text), "%.*s", (int)(h - l), l);
+		strip_counts(r.text);
+		rule_keep(best, &n, &r);
 	}
 	free(text);
-	return found;
+	return n;
 }
 
+/* The rule whose counter moved most; the others that moved too, each with its share. */
 static void name_rule(struct diag *d, struct finding *f)
 {
-	struct rule_pick r;
+	struct rule_pick r[RULES_SHOWN];
+	int n;
 
 	if (!d->after.nft) {
 		diag_not_checked(d, "firewall rules", "nft is not installed");
 		return;
 	}
-	if (!pick_rule(d, &r))
+	n = pick_rules(d, r);
+	if (!n)
 		return;
-	for (size_t l = strlen(r.table); l && r.table[l - 1] == ' '; l--)
-		r.table[l - 1] = '\0';
 	snprintf(f->object, sizeof(f->object), "nft rule '%s' (table %s, chain %s, handle %s)",
-		 r.text, r.table, r.chain, r.handle);
-	if (r.moved)
-		diag_ev(f, "nft", "rule_counter", (int64_t)r.moved,
-			"rule handle %s counter +%" PRIu64, r.handle, r.moved);
-	if (strstr(r.text, "reject"))
+		 r[0].text, r[0].table, r[0].chain, r[0].handle);
+	if (r[0].moved)
+		diag_ev(f, "nft", "rule_counter", (int64_t)r[0].moved,
+			"rule handle %s counter +%" PRIu64, r[0].handle, r[0].moved);
+	for (int i = 1; i < n; i++)
+		diag_ev(f, "nft", "rule_counter", (int64_t)r[i].moved,
+			"also nft rule '%s' (table %s, chain %s, handle %s): counter +%" PRIu64,
+			r[i].text, r[i].table, r[i].chain, r[i].handle, r[i].moved);
+	if (strstr(r[0].text, "reject"))
 		snprintf(f->title, sizeof(f->title), "%s: the firewall rejected the packets, answering each with a reset or an ICMP error (%" PRIu64 " packets)",
 			 f->object, f->packets);
 }

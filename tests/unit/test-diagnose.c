@@ -165,12 +165,37 @@ static void test_echo_replies(void)
 	diag_free(d);
 }
 
+#define RULESET2(a, b) "table inet fw { # handle 1\n\tchain input { # handle 1\n" \
+	"\t\ttype filter hook input priority filter; policy accept;\n" \
+	"\t\ttcp dport 5201 counter packets " a " bytes 100 drop # handle 4\n" \
+	"\t\tip saddr 10.9.0.0/16 counter packets " b " bytes 100 drop # handle 5\n\t}\n}\n"
+
+/* Two rules share the drops: the one that moved most is the object, the other is shown with
+ * its own share, not left out. */
+static void test_two_rules(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	drops(d, 12, "NETFILTER_DROP", 0xffffffff81000010ull, 50);
+	d->before.nft = xstrdup(RULESET2("0", "0"));
+	d->after.nft = xstrdup(RULESET2("15", "35"));
+	diag_findings(d);
+	CHECK_INT(d->n, 1);
+	CHECK_STR(f[0].object, "nft rule 'ip saddr 10.9.0.0/16 counter drop' (table inet fw, chain input, handle 5)");
+	CHECK_INT(f[0].nev, 3);
+	CHECK_STR(f[0].ev[1].text, "rule handle 5 counter +35");
+	CHECK_STR(f[0].ev[2].text, "also nft rule 'tcp dport 5201 counter drop' (table inet fw, chain input, handle 4): counter +15");
+	diag_free(d);
+}
+
 int main(void)
 {
 	test_rule_explains();
 	test_mtu_site();
 	test_unknown_below_cause();
 	test_echo_replies();
+	test_two_rules();
 	printf("diagnose: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
