@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # An option table whose entry names a field of the wrong type does not compile (include/base/opt.h):
 # a good table builds, and each bad entry is refused with the message naming the type.
-: "${CC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"
+: "${TESTCC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/t.c" <<'C'
@@ -43,7 +43,7 @@ const struct opt table[] = {
 };
 C
 compile() {
-	$CC -std=gnu11 -I"$SRCDIR/include" -include "$BUILDDIR/config.h" -c "$tmp/t.c" \
+	$TESTCC -std=gnu11 -I"$SRCDIR/include" -include "$BUILDDIR/config.h" -c "$tmp/t.c" \
 		-o "$tmp/t.o" "$@" >"$tmp/err" 2>&1
 }
 failed=0

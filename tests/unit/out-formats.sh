@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The output helpers' formats are checked by the compiler (include/base/out.h): every form
 # builds with -Wformat=2 -Werror, and a format that does not fit its value is refused.
-: "${CC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"
+: "${TESTCC:=cc}" "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}" "${BUILDDIR:=$SRCDIR}"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/t.c" <<'C'
@@ -42,7 +42,7 @@ void fields(uint64_t u, int64_t i, double d, const char *s, int n)
 }
 C
 compile() {
-	$CC -std=gnu11 -Wall -Wextra -Wformat=2 -Werror -I"$SRCDIR/include" \
+	$TESTCC -std=gnu11 -Wall -Wextra -Wformat=2 -Werror -I"$SRCDIR/include" \
 		-include "$BUILDDIR/config.h" -c "$tmp/t.c" -o "$tmp/t.o" "$@" >"$tmp/err" 2>&1
 }
 failed=0
