@@ -242,15 +242,22 @@ static int session_enable(struct session *s, const struct session_opts *o)
 	if (ret < 0)
 		return error("cannot set up the tracefs instance '%s': %s", s->ctx->instance,
 			     tfs_strerror(ret));
+	/*
+	 * Whose the groups will be is written before the kernel changes: a run killed (-9) at
+	 * any moment after leaves a record the next run cleans up by. Kept for what changed.
+	 */
+	for (int i = 0; i < s->nrun; i++)
+		if (!was_on(s, s->run[i]))
+			owner_set(s->ctx->instance, s->run[i]->name, true);
 	ret = groups_enable(s->ctx, s->inst, s->created, s->run, s->nrun, o->filter, s->changed,
 			    s->backend);
+	for (int i = 0; i < s->nrun; i++)
+		if (!was_on(s, s->run[i]) && (ret < 0 || !s->changed[i]))
+			owner_clear(s->ctx->instance, s->run[i]->name);
 	if (ret < 0) {
 		s->inst = NULL;	/* freed, and removed when it was ours */
 		return ret;
 	}
-	for (int i = 0; i < s->nrun; i++)
-		if (s->changed[i])
-			owner_set(s->ctx->instance, s->run[i]->name, true);
 	ret = raw_enable(s, o);
 	if (ret < 0)
 		return ret;
