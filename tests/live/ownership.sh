@@ -80,6 +80,8 @@ esac
 sleep 1.5
 grep -q "group 'drops' was turned off in instance '$INST' by another command" "$TMP/out.err" && \
 	ok "the stream noticed" || fail "stream stderr: $(cat "$TMP/out.err")"
+for i in $(seq 100); do kill -0 "$STREAM_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$STREAM_PID" 2>/dev/null && { fail "the stream still runs 10 s on"; kill "$STREAM_PID"; }
 wait "$STREAM_PID"
 expect_eq "the stream ends when nothing it reads is left: exit status" "$?" 1
 PIDS=""
