@@ -33,6 +33,22 @@ build() {	# build TARGET SOURCES...
 		$(pkg-config --libs libpcap libtraceevent libtracefs libzstd zlib) -lm \
 		-o "$TMP/$target" 2>"$TMP/cc.err" || { cat "$TMP/cc.err"; fail "clang cannot build $target"; exit 1; }
 }
+# verdict NAME: the run just made (its status in $?) passed, or its report and the input that
+# broke it (gzip, base64: the log is all a CI run keeps) are shown with the failure
+verdict() {
+	rc=$?
+	tail -3 "$TMP/log"
+	expect_eq "$1" "$rc" 0
+	[ "$rc" = 0 ] && return
+	grep -A60 -m1 -E '^==[0-9]+==ERROR|^SUMMARY|runtime error' "$TMP/log"
+	for a in "$TMP"/art-*; do
+		[ -f "$a" ] || continue
+		echo "input that failed, $(wc -c <"$a") bytes (base64 -d | gunzip):"
+		gzip -9c "$a" | base64
+		rm -f "$a"
+	done
+}
+
 build fuzz-packet "$SRC/tests/fuzz/fuzz-packet.c"
 build fuzz-record "$SRC/tests/fuzz/fuzz-record.c" "$SRC/tests/unit/fixtures.c"
 build fuzz-pkt "$SRC/tests/fuzz/fuzz-pkt.c"
@@ -42,10 +58,8 @@ build fuzz-esc "$SRC/tests/fuzz/fuzz-esc.c"
 
 mkdir -p "$TMP/packets" "$TMP/records" "$TMP/btf" "$TMP/tracedat" "$TMP/esc"
 cp "$SRC"/tests/data/fuzz/* "$TMP/packets/"
-"$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 -timeout=30 "$TMP/packets" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-packet: $RUNS inputs without a crash" "$rc" 0
+"$TMP/fuzz-packet" -runs="$RUNS" -max_len=2048 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" "$TMP/packets" >"$TMP/log" 2>&1
+verdict "fuzz-packet: $RUNS inputs without a crash"
 
 # seeds: every kernel and event with a zeroed record of full size
 for kn in 0 1 2 3 4 5; do
@@ -53,11 +67,9 @@ for kn in 0 1 2 3 4 5; do
 		{ printf "\\$(printf %03o "$kn")\\$(printf %03o "$e")"; head -c 120 /dev/zero; } >"$TMP/records/k$kn-e$e"
 	done
 done
-FTNET_TESTDATA="$SRC/tests/data" "$TMP/fuzz-record" -runs=$((RUNS * 5)) -max_len=512 -seed=1 -timeout=30 \
+FTNET_TESTDATA="$SRC/tests/data" "$TMP/fuzz-record" -runs=$((RUNS * 5)) -max_len=512 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" \
 	"$TMP/records" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-record: $((RUNS * 5)) inputs without a crash" "$rc" 0
+verdict "fuzz-record: $((RUNS * 5)) inputs without a crash"
 
 # seeds: the kernel's layouts of 6.1's NO_SOCKET drops, with the header fuzz-pkt.c reads
 unhex() {	# unhex HEX: the bytes
@@ -86,29 +98,21 @@ for mode in 0 12 14; do
 		>"$TMP/pkt/udp4-$mode"
 	unhex "$(seed_header $mode 24 64 60 21 "$comment")$ZEROS$TCP6" >"$TMP/pkt/tcp6-$mode"
 done
-"$TMP/fuzz-pkt" -runs="$RUNS" -max_len=512 -seed=1 -timeout=30 "$TMP/pkt" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-pkt: $RUNS inputs without a crash" "$rc" 0
+"$TMP/fuzz-pkt" -runs="$RUNS" -max_len=512 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" "$TMP/pkt" >"$TMP/log" 2>&1
+verdict "fuzz-pkt: $RUNS inputs without a crash"
 
 cp "$SRC"/tests/data/btf/*.btf "$TMP/btf/"
-"$TMP/fuzz-btf" -runs="$RUNS" -max_len=16384 -seed=1 -timeout=30 "$TMP/btf" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-btf: $RUNS inputs without a crash" "$rc" 0
+"$TMP/fuzz-btf" -runs="$RUNS" -max_len=16384 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" "$TMP/btf" >"$TMP/log" 2>&1
+verdict "fuzz-btf: $RUNS inputs without a crash"
 
 cp "$SRC"/tests/data/tracedat/*.dat "$TMP/tracedat/"
-"$TMP/fuzz-tracedat" -runs="$RUNS" -max_len=32768 -seed=1 -timeout=30 "$TMP/tracedat" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-tracedat: $RUNS inputs without a crash" "$rc" 0
+"$TMP/fuzz-tracedat" -runs="$RUNS" -max_len=32768 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" "$TMP/tracedat" >"$TMP/log" 2>&1
+verdict "fuzz-tracedat: $RUNS inputs without a crash"
 
 printf 'a\nb\tc\033[31mR' >"$TMP/esc/ansi"
 printf '\033]0;pwn\007' >"$TMP/esc/title"
 printf '\377\376\303' >"$TMP/esc/invalid"
 printf 'caf\303\251 \342\202\254 \360\237\230\200 \302\233 \300\257 \355\240\200' >"$TMP/esc/utf8"
-"$TMP/fuzz-esc" -runs="$RUNS" -max_len=64 -seed=1 -timeout=30 "$TMP/esc" >"$TMP/log" 2>&1
-rc=$?
-tail -3 "$TMP/log"
-expect_eq "fuzz-esc: $RUNS inputs without a crash" "$rc" 0
+"$TMP/fuzz-esc" -runs="$RUNS" -max_len=64 -seed=1 -timeout=30 -artifact_prefix="$TMP/art-" "$TMP/esc" >"$TMP/log" 2>&1
+verdict "fuzz-esc: $RUNS inputs without a crash"
 finish

@@ -38,7 +38,10 @@ need_cmd() {
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	"$FTNET" -I "$INST" disable --all >/dev/null 2>&1
+	# only where this test made its instance: 'disable --all' also sweeps what any dead run left
+	# system-wide, and a guest or package test (another lane, at the same time) must not sweep
+	# the kill -9 leftovers a live test is looking at
+	[ -d "/sys/kernel/tracing/instances/$INST" ] && "$FTNET" -I "$INST" disable --all >/dev/null 2>&1
 	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
 	[ -n "$NS2" ] && ip netns del "$NS2" 2>/dev/null
 	rm -rf "$TMP"
