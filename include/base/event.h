@@ -58,7 +58,8 @@ struct ftnet_event {
 	int		rc;		/* tx: driver return code */
 	uint32_t	len;
 	uint16_t	protocol;	/* drops: ethertype; states: IP protocol */
-	uint16_t	family;		/* AF_INET, AF_INET6, 0 when no addresses */
+	uint16_t	family;		/* AF_INET, AF_INET6, AF_PACKET (ARP), 0 when no addresses */
+	uint16_t	arp_op;		/* ARP: 1 request, 2 reply; saddr, daddr: sender, target */
 	uint16_t	sport, dport;	/* host order */
 	enum ftnet_dir	dir;
 	uint8_t		saddr[16], daddr[16];	/* 4 bytes used for AF_INET */
@@ -68,7 +69,9 @@ struct ftnet_event {
 	uint32_t	pkt_known;	/* bits of enum pkt_field (pkt.h) that are known; 0: none */
 	uint32_t	netns;		/* inode of the device's network namespace, 0 unknown */
 	uint8_t		ipproto;
-	const uint8_t	*pkt;		/* the headers as fetched (raw IP), valid during delivery */
+	const uint8_t	*pkt;		/* the headers as fetched (raw IP, or an Ethernet frame for
+					 * ARP: pkt_eth), valid during delivery */
+	uint8_t		pkt_eth;	/* pkt is an Ethernet frame */
 	uint32_t	pkt_len, pkt_wirelen;
 	/* a netfilter hook's step (follow): the hook number and protocol family, when known */
 	uint8_t		nf_known, nf_hook, nf_pf;

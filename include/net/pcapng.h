@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 /* LINKTYPE_RAW: raw IPv4 or IPv6 (libpcap's DLT_RAW once read back). */
+#define PCAPNG_LINKTYPE_ETHERNET	1
 #define PCAPNG_LINKTYPE_RAW	101
 
 struct pcapng;

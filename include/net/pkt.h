@@ -29,7 +29,8 @@ struct pkt_skb {
 	uint16_t	network_header;	/* offsets from head, PKT_UNSET when not set */
 	uint16_t	transport_header;
 	uint16_t	mac_header;	/* not needed by the rebuild (raw IP starts at the network header) */
-	uint16_t	protocol;	/* ntohs(skb->protocol) (ETH_P_IP, ETH_P_IPV6); 0: not fetched */
+	uint16_t	protocol;	/* ntohs(skb->protocol) (ETH_P_IP, ETH_P_IPV6, ETH_P_ARP); 0: not
+					 * fetched (IP then told by its version) */
 };
 
 /* The fields of struct pkt_info that are known: a field without its bit is unknown. */
@@ -51,13 +52,14 @@ enum pkt_frag { PKT_FRAG_NONE, PKT_FRAG_FIRST, PKT_FRAG_LATER };
 
 struct pkt_info {
 	uint32_t	known;		/* PKT_* bits */
-	uint16_t	family;		/* AF_INET, AF_INET6; 0 when not known */
+	uint16_t	family;		/* AF_INET, AF_INET6, AF_PACKET (ARP); 0 when not known */
 	uint8_t		ipproto;	/* the last next-header of the chain: IPPROTO_TCP, ... */
 	uint8_t		frag;		/* enum pkt_frag: a later fragment has no transport fields */
 	uint16_t	frag_off;	/* bytes, for fragments */
 	uint16_t	sport, dport;	/* host order */
 	uint8_t		icmp_type, icmp_code;
 	uint8_t		tcp_flags;
+	uint16_t	arp_op;		/* ARP: 1 request, 2 reply (saddr, daddr: sender, target) */
 	uint32_t	len;		/* the IP packet's total length, header included */
 	uint8_t		saddr[16];	/* network order; IPv4 in the first 4 bytes */
 	uint8_t		daddr[16];
@@ -88,6 +90,15 @@ uint32_t pkt_layout_raw(const struct pkt_skb *s, const struct pkt_info *pi, uint
 			size_t size, uint32_t *wirelen);
 
 /*
+ * The Ethernet frame of an ARP packet pkt_rebuild() found (family AF_PACKET): its Ethernet
+ * header, where the skb's mac header lies 14 bytes before the network header in the window,
+ * then the ARP header. 0 when the frame is not all in the window: a filter never sees a
+ * link-layer header ftnet made up.
+ */
+uint32_t pkt_layout_frame(const struct pkt_skb *s, const struct pkt_info *pi, uint8_t *buf,
+			  size_t size, uint32_t *wirelen);
+
+/*
  * Lays out headers made from pi's fields alone (for events that carry fields, not bytes): an
  * IPv4 header without options or an IPv6 header (with a fragment header for fragments), then
  * the TCP, UDP, SCTP or ICMP header. Bytes ftnet does not know (TTL, sequence numbers,
@@ -101,14 +112,19 @@ uint32_t pkt_layout_rebuilt(const struct pkt_info *pi, uint8_t *buf, size_t size
 struct pkt_filter;
 
 /*
- * Compiles expr (tcpdump's syntax) with libpcap for LINKTYPE_RAW. NULL on failure with errno
- * set and, for an expression libpcap rejects (EINVAL), libpcap's message in err.
+ * Compiles expr (tcpdump's syntax) with libpcap twice: for LINKTYPE_RAW, which IP packets are
+ * matched with, and for LINKTYPE_ETHERNET, which ARP frames are ('arp and arp[7] = 1'). It
+ * fails only when both do: NULL with errno set and, for an expression libpcap rejects
+ * (EINVAL), libpcap's message in err (raw IP's, unless that one rejects all packets).
  */
 struct pkt_filter *pkt_filter_new(const char *expr, char *err, size_t errsize);
 void pkt_filter_free(struct pkt_filter *f);
 /* Whether the raw IP bytes (caplen of them, of a packet wirelen long) match. */
 bool pkt_filter_match(const struct pkt_filter *f, const uint8_t *pkt, uint32_t caplen,
 		      uint32_t wirelen);
+/* Whether an Ethernet frame (ARP: pkt_layout_frame) matches. */
+bool pkt_filter_match_frame(const struct pkt_filter *f, const uint8_t *frame, uint32_t caplen,
+			    uint32_t wirelen);
 /*
  * Matches the packet of s (its raw headers), or when s is NULL or its window holds no valid IP
  * header, the headers rebuilt from pi. A packet whose fields are unknown does not match.

@@ -21,6 +21,7 @@
 
 #define FOLLOW_MAX_STEPS 32	/* steps kept per path: past it, the last one is replaced */
 #define FOLLOW_MAX_FRAMES 64	/* frames kept of the kernel stack at a drop */
+#define FOLLOW_MAX_REWRITES 2	/* changes of a packet's flow kept: a DNAT, then an SNAT */
 
 enum follow_verdict { FV_DROPPED, FV_CONSUMED, FV_DELIVERED, FV_EXPIRED, FV_NVERDICTS };
 
@@ -33,6 +34,14 @@ struct follow_step {
 	uint8_t		dir;		/* enum ftnet_dir */
 	char		dev[FTNET_DEV_LEN];	/* "" where the event has no device */
 	uint8_t		nf_known, nf_hook, nf_pf;	/* nf_hook_slow: which hook */
+};
+
+/* The packet's flow as a later step read it, when NAT (or a tunnel) changed it on the way. */
+struct follow_rewrite {
+	uint8_t		step;		/* the first step that read the new flow */
+	uint16_t	sport, dport;
+	uint32_t	pkt_known;
+	uint8_t		saddr[16], daddr[16];
 };
 
 struct follow_path {
@@ -50,10 +59,13 @@ struct follow_path {
 	bool			reused;		/* ended as its address came back on a new skb */
 	bool			matched;	/* a step matched the filter (all do without one) */
 	/* the packet, where kprobes read it: from the first step that had it (family 0: none) */
-	uint16_t		family, sport, dport;
+	uint16_t		family, sport, dport, arp_op;
 	uint8_t			ipproto;
 	uint32_t		pkt_known;
 	uint8_t			saddr[16], daddr[16];
+	uint8_t			nrewrites;
+	bool			nf_since_flow;	/* a netfilter hook ran since a step read the flow */
+	struct follow_rewrite	rewrites[FOLLOW_MAX_REWRITES];
 	bool			lost;		/* events were lost while it was in flight */
 	uint32_t		omitted;	/* steps past FOLLOW_MAX_STEPS, not kept */
 	int			nsteps;

@@ -96,8 +96,13 @@ static bool packet_matches(void *arg, const struct ftnet_event *ev)
 
 	if (st->iface && strcmp(ev->dev, st->iface))
 		return false;
-	return !st->filter || (ev->pkt && ev->pkt_len &&
-			       pkt_filter_match(st->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen));
+	if (!st->filter)
+		return true;
+	if (!ev->pkt || !ev->pkt_len)
+		return false;
+	if (ev->pkt_eth)	/* ARP, with its Ethernet header */
+		return pkt_filter_match_frame(st->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen);
+	return pkt_filter_match(st->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen);
 }
 
 /*

@@ -22,7 +22,7 @@ struct evfields {
 	struct tep_format_field *len, *rc, *name, *sk, *ret;
 	struct tep_format_field *saddr6a, *saddr6b, *daddr6a, *daddr6b;	/* kprobes: halves */
 	/* the drop packet probe: skb fields and the bytes around skb->data */
-	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1;
+	struct tep_format_field *head, *data, *nh, *th, *mh, *dev, *netns, *win0, *win1, *proto;
 	struct tep_format_field *size, *caller;	/* ftrace's kernel_stack */
 	struct tep_format_field *ip;		/* sk_data_ready: its caller */
 	/* task_rename, sched_process_fork: whose name, and the name */

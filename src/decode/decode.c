@@ -201,7 +201,7 @@ static void fields_resolve(struct evfields *f, struct tep_event *e)
 	F(state); F(oldstate); F(newstate); F(sport); F(dport); F(family);
 	F(saddr); F(daddr); F(saddr_v6); F(daddr_v6); F(len); F(rc); F(name); F(sk); F(ret);
 	F(saddr6a); F(saddr6b); F(daddr6a); F(daddr6b); F(size); F(caller); F(ip);
-	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1);
+	F(head); F(data); F(nh); F(th); F(mh); F(dev); F(netns); F(win0); F(win1); F(proto);
 	F(pid); F(newcomm); F(child_pid); F(child_comm); F(comm);
 	F(hook); F(pf); F(__probe_ip); F(ret_ip); F(type); F(code); F(rx_sk); F(sock_cookie);
 #undef F

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* skb:kfree_skb -> drop events: location always, reason where the kernel has it (5.17+). */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "decode-int.h"
 #include "net/pkt.h"
@@ -41,7 +42,7 @@ uint64_t decode_drop_location(uint64_t location, uint64_t probe_ip, uint64_t ret
  */
 int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct ftnet_event *ev)
 {
-	static uint8_t win[2 * DROP_PKT_WIN], raw[2 * DROP_PKT_WIN];
+	static uint8_t win[2 * DROP_PKT_WIN], raw[2 * DROP_PKT_WIN + 14];
 	const struct evfields *f = &ed->f;
 	const void *data = rec->data;
 	struct pkt_skb s = { 0 };
@@ -79,6 +80,11 @@ int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct f
 		ev->nf_hook = (uint8_t)field_u64(f->hook, data);
 		ev->nf_pf = (uint8_t)field_u64(f->pf, data);
 	}
+	if (f->proto) {	/* __be16, its bytes as in memory */
+		const uint8_t *b = (const uint8_t *)data + f->proto->offset;
+
+		s.protocol = f->proto->size == 2 ? (uint16_t)(b[0] << 8 | b[1]) : 0;
+	}
 	if (pkt_rebuild(&s, &pi) < 0)
 		return 1;	/* not IP, or its header outside the window: no flow, never a guess */
 	ev->pkt_known = pi.known;
@@ -89,7 +95,10 @@ int decode_drop_pkt(const struct evdecoder *ed, struct tep_record *rec, struct f
 	ev->sport = pi.sport;
 	ev->dport = pi.dport;
 	ev->len = pi.len;
-	ev->pkt_len = pkt_layout_raw(&s, &pi, raw, sizeof(raw), &ev->pkt_wirelen);
+	ev->arp_op = pi.arp_op;
+	ev->pkt_eth = pi.family == AF_PACKET;
+	ev->pkt_len = ev->pkt_eth ? pkt_layout_frame(&s, &pi, raw, sizeof(raw), &ev->pkt_wirelen) :
+		      pkt_layout_raw(&s, &pi, raw, sizeof(raw), &ev->pkt_wirelen);
 	ev->pkt = ev->pkt_len ? raw : NULL;
 	return 1;
 }

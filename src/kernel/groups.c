@@ -78,7 +78,7 @@ static const struct probe_def udp_probes[] = {
 #define PKT(a) "skbaddr=" a ":x64 head=+" SKB("head") "(" a "):x64 " \
 	"data=+" SKB("data") "(" a "):x64 nh=+" SKB("network_header") "(" a "):u16 " \
 	"th=+" SKB("transport_header") "(" a "):u16 ?mh=+" SKB("mac_header") "(" a "):u16 " \
-	"?len=+" SKB("len") "(" a "):u32 ?dev=+${net_device.name}(" DEVP(a) "):string " \
+	"?len=+" SKB("len") "(" a "):u32 ?proto=+" SKB("protocol") "(" a "):u16 ?dev=+${net_device.name}(" DEVP(a) "):string " \
 	"?netns=+${net.ns.inum}(+${net_device.nd_net}(" DEVP(a) ")):u32 " \
 	"win0=-64(+" SKB("data") "(" a ")):x8[64] win1=+0(+" SKB("data") "(" a ")):x8[64]"
 
@@ -106,7 +106,7 @@ static const struct probe_def follow_extras[] = {
 	  "?pf=+${nf_hook_state.pf}($A2):u8", NULL, true, DK_KP_PKT_STEP },
 	STEP("ip_forward"), STEP("ip6_forward"), STEP("ip_output"),
 	STEP("ip_finish_output"), STEP("ip6_output"), STEP("__dev_queue_xmit"),
-	STEP("br_forward"), STEP("br_handle_frame_finish"),
+	STEP("br_forward"), STEP("br_handle_frame_finish"), STEP("arp_rcv"),
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tcpdump filters on rebuilt packets: compiled by libpcap for raw IP and interpreted in this
- * process, and the few simple expressions a kernel event filter can check beforehand.
+ * tcpdump filters on rebuilt packets: compiled by libpcap for raw IP (and Ethernet, for ARP)
+ * and interpreted in this process, and the few simple expressions a kernel event filter can
+ * check beforehand.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,51 +15,84 @@
 #include "net/pkt.h"
 
 struct pkt_filter {
-	struct bpf_program	prog;
+	struct bpf_program	ip, eth;	/* for raw IP, and for Ethernet frames (ARP) */
+	bool			has_ip, has_eth;
 };
+
+/* expr compiled for linktype into prog; libpcap's message in err when it cannot be. */
+static bool compile(int linktype, const char *expr, struct bpf_program *prog, char *err,
+		    size_t errsize)
+{
+	pcap_t *pc = pcap_open_dead(linktype, 65535);
+	bool ok;
+
+	if (!pc) {
+		snprintf(err, errsize, "out of memory");
+		return false;
+	}
+	ok = pcap_compile(pc, prog, expr ? expr : "", 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (!ok)
+		snprintf(err, errsize, "%s", pcap_geterr(pc));
+	pcap_close(pc);
+	return ok;
+}
 
 struct pkt_filter *pkt_filter_new(const char *expr, char *err, size_t errsize)
 {
+	char ip_err[PCAP_ERRBUF_SIZE], eth_err[PCAP_ERRBUF_SIZE];
 	struct pkt_filter *f;
-	pcap_t *pc;
 
 	if (errsize)
 		err[0] = '\0';
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	pc = pcap_open_dead(DLT_RAW, 65535);
-	if (!pc) {
-		free(f);
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (pcap_compile(pc, &f->prog, expr ? expr : "", 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		if (errsize)
-			snprintf(err, errsize, "%s", pcap_geterr(pc));
-		pcap_close(pc);
-		free(f);
-		errno = EINVAL;
-		return NULL;
-	}
-	pcap_close(pc);
-	return f;
+	f->has_ip = compile(DLT_RAW, expr, &f->ip, ip_err, sizeof(ip_err));
+	/*
+	 * Ethernet's only for what raw IP cannot hold at all (arp, rarp): a filter on IP packets
+	 * by their MAC addresses is refused as before (ftnet has no Ethernet header for them)
+	 */
+	if (f->has_ip || strstr(ip_err, "rejects all packets"))
+		f->has_eth = compile(DLT_EN10MB, expr, &f->eth, eth_err, sizeof(eth_err));
+	if (f->has_ip || f->has_eth)
+		return f;
+	if (errsize)
+		snprintf(err, errsize, "%s",
+			 strstr(ip_err, "rejects all packets") ? eth_err : ip_err);
+	free(f);
+	errno = EINVAL;
+	return NULL;
 }
 
 void pkt_filter_free(struct pkt_filter *f)
 {
 	if (!f)
 		return;
-	pcap_freecode(&f->prog);
+	if (f->has_ip)
+		pcap_freecode(&f->ip);
+	if (f->has_eth)
+		pcap_freecode(&f->eth);
 	free(f);
+}
+
+static bool run(const struct bpf_program *prog, const uint8_t *pkt, uint32_t caplen,
+		uint32_t wirelen)
+{
+	struct pcap_pkthdr h = { .caplen = caplen, .len = wirelen < caplen ? caplen : wirelen };
+
+	return pcap_offline_filter(prog, &h, pkt) != 0;
 }
 
 bool pkt_filter_match(const struct pkt_filter *f, const uint8_t *pkt, uint32_t caplen,
 		      uint32_t wirelen)
 {
-	struct pcap_pkthdr h = { .caplen = caplen, .len = wirelen < caplen ? caplen : wirelen };
+	return f->has_ip && run(&f->ip, pkt, caplen, wirelen);
+}
 
-	return pcap_offline_filter(&f->prog, &h, pkt) != 0;
+bool pkt_filter_match_frame(const struct pkt_filter *f, const uint8_t *frame, uint32_t caplen,
+			    uint32_t wirelen)
+{
+	return f->has_eth && run(&f->eth, frame, caplen, wirelen);
 }
 
 bool pkt_filter_match_skb(const struct pkt_filter *f, const struct pkt_skb *s,
@@ -67,6 +101,10 @@ bool pkt_filter_match_skb(const struct pkt_filter *f, const struct pkt_skb *s,
 	uint8_t buf[256];
 	uint32_t n = 0, len;
 
+	if (pi->family == AF_PACKET) {
+		n = pkt_layout_frame(s, pi, buf, sizeof(buf), &len);
+		return n && pkt_filter_match_frame(f, buf, n, len);
+	}
 	if (s)
 		n = pkt_layout_raw(s, pi, buf, sizeof(buf), &len);
 	if (!n)

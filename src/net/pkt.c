@@ -11,6 +11,8 @@
 
 #include "net/pkt.h"
 
+#define ARP_LEN 28	/* ARP for IPv4 over Ethernet */
+
 /* The bytes from the network header to the end of the window (or the IP length). */
 struct hdrs {
 	const uint8_t	*p;
@@ -228,6 +230,32 @@ static int ipv6(struct pkt_info *pi, struct hdrs *h)
 	return 0;
 }
 
+/* ARP for IPv4 over Ethernet: the operation, the sender's (saddr) and target's (daddr) IP. */
+static int arp(struct pkt_info *pi, const struct hdrs *h)
+{
+	const uint8_t *d = h->p;
+
+	if (!have(h, 0, 8))
+		return -ENODATA;
+	if (be16(d) != 1 || be16(d + 2) != ETH_P_IP || d[4] != ETH_ALEN || d[5] != 4)
+		return -EPROTONOSUPPORT;	/* not Ethernet and IPv4: nothing ftnet reads */
+	pi->family = AF_PACKET;
+	pi->known |= PKT_FAMILY;
+	pi->arp_op = be16(d + 6);
+	if (have(h, 14, 4)) {
+		memcpy(pi->saddr, d + 14, 4);
+		pi->known |= PKT_SADDR;
+	}
+	if (have(h, 24, 4)) {
+		memcpy(pi->daddr, d + 24, 4);
+		pi->known |= PKT_DADDR;
+	}
+	pi->len = ARP_LEN;
+	pi->known |= PKT_LEN;
+	pi->hdr_len = h->n < ARP_LEN ? h->n : ARP_LEN;
+	return 0;
+}
+
 /*
  * The kernel's transport_header must agree with the chain: unset, reset to the network header
  * (before the IP layer ran), or at a header start on the way (IPv6 walks it header by header).
@@ -290,6 +318,8 @@ int pkt_rebuild(const struct pkt_skb *s, struct pkt_info *pi)
 	if (ret < 0)
 		return ret;
 	version = h.p[0] >> 4;
+	if (s->protocol == ETH_P_ARP)
+		return arp(pi, &h) < 0 ? (memset(pi, 0, sizeof(*pi)), -EPROTONOSUPPORT) : 0;
 	if (s->protocol == ETH_P_IP || (!s->protocol && version == 4))
 		ret = ipv4(pi, &h);
 	else if (s->protocol == ETH_P_IPV6 || (!s->protocol && version == 6))
@@ -326,13 +356,31 @@ uint32_t pkt_layout_raw(const struct pkt_skb *s, const struct pkt_info *pi, uint
 	uint32_t n = pi->hdr_len;
 
 	*wirelen = 0;
-	if (!s || !s->win || !(pi->known & PKT_FAMILY) || pi->net_off > s->win_len ||
+	if (!s || !s->win || !(pi->known & PKT_FAMILY) || pi->family == AF_PACKET ||
+	    pi->net_off > s->win_len ||
 	    n > s->win_len - pi->net_off)
 		return 0;
 	*wirelen = (pi->known & PKT_LEN) && pi->len > n ? pi->len : n;
 	if (n > size)
 		n = (uint32_t)size;
 	memcpy(buf, s->win + pi->net_off, n);
+	return n;
+}
+
+uint32_t pkt_layout_frame(const struct pkt_skb *s, const struct pkt_info *pi, uint8_t *buf,
+			  size_t size, uint32_t *wirelen)
+{
+	uint32_t n = ETH_HLEN + pi->hdr_len;
+
+	*wirelen = 0;
+	if (!s || !s->win || pi->family != AF_PACKET || s->mac_header == PKT_UNSET ||
+	    s->network_header - s->mac_header != ETH_HLEN || pi->net_off < ETH_HLEN ||
+	    pi->net_off > s->win_len || pi->hdr_len > s->win_len - pi->net_off)
+		return 0;
+	*wirelen = ETH_HLEN + ARP_LEN;
+	if (n > size)
+		n = (uint32_t)size;
+	memcpy(buf, s->win + pi->net_off - ETH_HLEN, n);
 	return n;
 }
 

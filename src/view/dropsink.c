@@ -35,7 +35,9 @@ static int open_file(struct dropsink *d, const char *path, char *err, size_t siz
 		return -errno;
 	}
 	d->w = pcapng_open(d->fd, "ftnet " PACKAGE_VERSION);
-	if (!d->w || pcapng_interface(d->w, PCAPNG_LINKTYPE_RAW, 2 * 64 + 16, "drops") < 0) {
+	/* interface 0: raw IP, the drops' headers; 1: Ethernet, for ARP's frames */
+	if (!d->w || pcapng_interface(d->w, PCAPNG_LINKTYPE_RAW, 2 * 64 + 16, "drops") < 0 ||
+	    pcapng_interface(d->w, PCAPNG_LINKTYPE_ETHERNET, 2 * 64 + 16 + 14, "drops-arp") < 0) {
 		snprintf(err, size, "cannot write '%s': %s", path, strerror(errno ? errno : EIO));
 		return -EIO;
 	}
@@ -64,6 +66,8 @@ bool dropsink_match(const struct dropsink *d, const struct ftnet_event *ev)
 		return true;
 	if (ev->type != EV_DROP || !ev->pkt || !ev->pkt_len)
 		return false;	/* headers unknown: never a match, never a guess */
+	if (ev->pkt_eth)
+		return pkt_filter_match_frame(d->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen);
 	return pkt_filter_match(d->filter, ev->pkt, ev->pkt_len, ev->pkt_wirelen);
 }
 
@@ -77,7 +81,7 @@ int dropsink_write(struct dropsink *d, const struct ftnet_event *ev, const char 
 	snprintf(comment, sizeof(comment), "%s %s dev %s netns %" PRIu32,
 		 ev->reason_name ? ev->reason_name : "drop", location, ev->dev[0] ? ev->dev : "-",
 		 ev->netns);
-	ret = pcapng_packet(d->w, 0, ev->ts, ev->pkt, ev->pkt_len,
+	ret = pcapng_packet(d->w, ev->pkt_eth ? 1 : 0, ev->ts, ev->pkt, ev->pkt_len,
 			    ev->pkt_wirelen > ev->pkt_len ? ev->pkt_wirelen : ev->pkt_len, comment);
 	if (ret < 0) {
 		d->err = -ret;

@@ -143,7 +143,8 @@ static void verdict(const struct follow_path *p, const struct ksyms *ks)
 static void packet(const struct follow_path *p)
 {
 	struct ftnet_event ev = { .family = p->family, .ipproto = p->ipproto,
-				  .pkt_known = p->pkt_known, .sport = p->sport, .dport = p->dport };
+				  .pkt_known = p->pkt_known, .sport = p->sport, .dport = p->dport,
+				  .arp_op = p->arp_op };
 
 	if (!p->family)
 		return;
@@ -219,6 +220,26 @@ static void offset_us(uint64_t ns, char buf[32])
 	memmove(buf, b, (size_t)(buf + 32 - b));
 }
 
+/* The flow a step read when it differs from the step's before: " rewritten to tcp A > B". */
+static void rewritten(const struct follow_path *p, int step)
+{
+	for (int k = 0; k < p->nrewrites; k++) {
+		const struct follow_rewrite *r = &p->rewrites[k];
+		struct ftnet_event ev = { .family = p->family, .ipproto = p->ipproto,
+					  .pkt_known = r->pkt_known, .sport = r->sport,
+					  .dport = r->dport };
+
+		if (r->step != step)
+			continue;
+		memcpy(ev.saddr, r->saddr, 16);
+		memcpy(ev.daddr, r->daddr, 16);
+		out_open_object("rewritten");
+		out_text(" rewritten to ");
+		out_packet_flow(&ev);
+		out_close_object();
+	}
+}
+
 static void steps(const struct follow_path *p)
 {
 	char us[32];
@@ -241,6 +262,7 @@ static void steps(const struct follow_path *p)
 			out_uint(PRINT_ANY, "len", " len %" PRIu64, s->len);
 		if (s->nf_known)
 			nf_hook_out(s->nf_pf, s->nf_hook);
+		rewritten(p, i);
 		out_close_object();
 	}
 	out_close_array();

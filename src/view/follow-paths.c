@@ -2,9 +2,11 @@
 /* The path table: skbs by address in a fixed table, oldest activity first for expiry. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "decode/decode.h"
 #include "view/follow-paths.h"
+#include "net/pkt.h"
 #include "base/util.h"
 
 struct slot {
@@ -279,6 +281,8 @@ static void step_add(struct follow *f, struct follow_path *p, const struct ftnet
 	if (p->nsteps == FOLLOW_MAX_STEPS) {
 		p->omitted++;	/* the newest replaces the last kept: the end is always shown */
 		p->nsteps--;
+		while (p->nrewrites && p->rewrites[p->nrewrites - 1].step >= p->nsteps)
+			p->nrewrites--;	/* read at the step replaced */
 	}
 	st = &p->steps[p->nsteps++];
 	st->ts = ev->ts;
@@ -309,6 +313,32 @@ static bool repeats(const struct follow_step *s, const char *name, const struct 
 	return s->nf_known && ev->nf_known && s->nf_hook == ev->nf_hook && s->nf_pf == ev->nf_pf;
 }
 
+/* Whether a known field of the flow (addr, port) differs from ev's, where ev knows it too. */
+static bool flow_differs(uint32_t known, const uint8_t *saddr, const uint8_t *daddr,
+			 uint16_t sport, uint16_t dport, const struct ftnet_event *ev)
+{
+	uint32_t both = known & ev->pkt_known;
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+
+	return ((both & PKT_SADDR) && memcmp(saddr, ev->saddr, alen)) ||
+	       ((both & PKT_DADDR) && memcmp(daddr, ev->daddr, alen)) ||
+	       ((both & PKT_SPORT) && sport != ev->sport) ||
+	       ((both & PKT_DPORT) && dport != ev->dport);
+}
+
+/* Whether ev read another flow than the path's latest (its first, or its last rewrite). */
+static bool flow_changed(const struct follow_path *p, const struct ftnet_event *ev)
+{
+	const struct follow_rewrite *r = p->nrewrites ? &p->rewrites[p->nrewrites - 1] : NULL;
+
+	if (!p->family || !ev->family || !ev->pkt_known)
+		return false;
+	if (ev->family != p->family || ev->ipproto != p->ipproto)
+		return true;
+	return r ? flow_differs(r->pkt_known, r->saddr, r->daddr, r->sport, r->dport, ev) :
+		   flow_differs(p->pkt_known, p->saddr, p->daddr, p->sport, p->dport, ev);
+}
+
 /*
  * Whether ev cannot be a step of the same skb: a step it had already on that device (or, both
  * before any device, as ip_output of a local packet: a pure ACK freed unseen, then the next
@@ -318,6 +348,9 @@ static bool repeats(const struct follow_step *s, const char *name, const struct 
 static bool another_skb(const struct follow_path *p, const struct ftnet_event *ev,
 			const char *name)
 {
+	/* another flow with no netfilter hook (NAT) between: another packet */
+	if (!p->nf_since_flow && flow_changed(p, ev))
+		return true;
 	for (int k = 0; k < p->nsteps; k++) {
 		const struct follow_step *s = &p->steps[k];
 
@@ -404,12 +437,38 @@ static int32_t path_of(struct follow *f, const struct ftnet_event *ev, const cha
 	return i;
 }
 
-/* The packet's flow, from the first step a kprobe read it at (NAT may change it later). */
-static void packet_note(struct follow_path *p, const struct ftnet_event *ev)
+/*
+ * A step whose packet has another flow than the step before that read one: NAT rewrote it
+ * (the path keeps its first flow, the step says what it became).
+ */
+static void rewrite_note(struct follow_path *p, const struct ftnet_event *ev)
 {
-	if (p->family || !ev->family || !ev->pkt_known)
+	struct follow_rewrite *r;
+
+	if (ev->family != p->family || ev->ipproto != p->ipproto ||
+	    p->nrewrites == FOLLOW_MAX_REWRITES || !flow_changed(p, ev))
 		return;
+	r = &p->rewrites[p->nrewrites++];
+	r->step = (uint8_t)(p->nsteps - 1);
+	r->pkt_known = ev->pkt_known;
+	r->sport = ev->sport;
+	r->dport = ev->dport;
+	memcpy(r->saddr, ev->saddr, 16);
+	memcpy(r->daddr, ev->daddr, 16);
+}
+
+/* The packet's flow, from the first step a kprobe read it at; a later change is a rewrite. */
+static void packet_note(struct follow_path *p, const struct ftnet_event *ev, const char *name)
+{
+	if (!ev->family || !ev->pkt_known)
+		return;
+	p->nf_since_flow = ev->nf_known || !strcmp(name, "nf_hook_slow");
+	if (p->family) {
+		rewrite_note(p, ev);
+		return;
+	}
 	p->family = ev->family;
+	p->arp_op = ev->arp_op;
 	p->ipproto = ev->ipproto;
 	p->pkt_known = ev->pkt_known;
 	p->sport = ev->sport;
@@ -433,7 +492,7 @@ static void step(struct follow *f, const struct ftnet_event *ev, enum follow_ver
 		return;
 	}
 	step_add(f, &f->slots[i].p, ev, name);
-	packet_note(&f->slots[i].p, ev);
+	packet_note(&f->slots[i].p, ev, name);
 	if (!f->slots[i].p.matched && f->o.match(f->o.arg, ev))
 		f->slots[i].p.matched = true;
 	if (ev->type == EV_RX && (c = cpu_of(f, ev->cpu))) {

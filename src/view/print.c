@@ -22,7 +22,7 @@ void out_fmt_addr(const struct ftnet_event *ev, bool src, char *buf, size_t size
 
 	if (ev->family == AF_INET6)
 		inet_ntop(AF_INET6, a, ip, sizeof(ip));
-	else if (ev->family == AF_INET)
+	else if (ev->family == AF_INET || ev->family == AF_PACKET)	/* ARP's are IPv4 */
 		inet_ntop(AF_INET, a, ip, sizeof(ip));
 	snprintf(buf, size, "%s", ip);
 }
@@ -99,6 +99,19 @@ const char *out_ipproto(uint8_t proto, char *buf, size_t size)
 	return buf;
 }
 
+/* "arp request 10.0.0.1 > 169.254.0.1": ARP's operation, its sender and target addresses */
+static void arp_flow(const struct ftnet_event *ev, const char *s, const char *d)
+{
+	out_str(PRINT_JSON, "family", NULL, "arp");
+	out_text("arp ");
+	if (ev->arp_op == 1 || ev->arp_op == 2)
+		out_str(PRINT_ANY, "arp_op", "%s ", ev->arp_op == 1 ? "request" : "reply");
+	else
+		out_uint(PRINT_ANY, "arp_op", "op %" PRIu64 " ", ev->arp_op);
+	out_str(PRINT_ANY, "saddr", "%s", ev->pkt_known & PKT_SADDR ? s : "?");
+	out_str(PRINT_ANY, "daddr", " > %s", ev->pkt_known & PKT_DADDR ? d : "?");
+}
+
 void out_packet_flow(const struct ftnet_event *ev)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], p[8];
@@ -108,6 +121,10 @@ void out_packet_flow(const struct ftnet_event *ev)
 		return;
 	out_fmt_addr(ev, true, s, sizeof(s));
 	out_fmt_addr(ev, false, d, sizeof(d));
+	if (ev->family == AF_PACKET) {
+		arp_flow(ev, s, d);
+		return;
+	}
 	out_str(PRINT_JSON, "family", NULL, ev->family == AF_INET6 ? "ipv6" : "ipv4");
 	if (ev->pkt_known & PKT_PROTO)
 		out_str(PRINT_ANY, "ipproto", "%s ", out_ipproto(ev->ipproto, p, sizeof(p)));

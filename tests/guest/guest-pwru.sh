@@ -95,6 +95,74 @@ n=$(grep '"type":"path"' /tmp/fi.lo.json | grep -c '"ipproto":"icmp"')
 n=$(grep -c '"type":"path"' /tmp/fi.dummy9.json)
 [ "$n" = 0 ] && ok "follow -i dummy9 icmp: no path" || fail "follow -i dummy9: $n paths"
 
+# pwru's filter-track-skb: a connect to 10.10.20.99:80 DNAT'ed to 10.10.14.2 at the output
+# hook (pwru: iptables -t nat -I OUTPUT ... -j DNAT); 'follow dst host 10.10.20.99' shows the
+# path, and its step after the hook reads 10.10.14.2:80
+if insmod /lib/modules/nf_defrag_ipv4.ko && insmod /lib/modules/nf_defrag_ipv6.ko &&
+   insmod /lib/modules/nf_conntrack.ko && insmod /lib/modules/nf_nat.ko &&
+   insmod /lib/modules/nft_chain_nat.ko && insmod /lib/modules/nft_nat.ko &&
+   ip addr add 10.10.14.2/32 dev lo && ip route add 10.10.20.99/32 dev lo && nft -f - <<NFT
+table ip pwrunat {
+	chain output {
+		type nat hook output priority -100;
+		ip daddr 10.10.20.99 dnat to 10.10.14.2
+	}
+}
+NFT
+then
+	ftnet follow --json 'dst host 10.10.20.99' >/tmp/nat.json 2>/tmp/nat.err &
+	p=$!
+	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
+	nc -w 1 10.10.20.99 80 </dev/null >/dev/null 2>&1
+	sleep 1
+	kill -INT $p
+	wait $p
+	n=$(grep '"type":"path"' /tmp/nat.json | grep '"daddr":"10.10.20.99","dport":80' |
+		grep -c '"step":"ip_output"[^}]*"rewritten":{"family":"ipv4","ipproto":"tcp","saddr":"[0-9.]*","sport":[0-9]*,"daddr":"10.10.14.2","dport":80}')
+	[ "$n" -ge 1 ] && ok "pwru filter-track-skb: $n paths to 10.10.20.99:80 rewritten to 10.10.14.2:80 at ip_output" ||
+		fail "pwru filter-track-skb: no path rewritten to 10.10.14.2:80: $(cat /tmp/nat.err) $(head -c 800 /tmp/nat.json)"
+	grep '"type":"path"' /tmp/nat.json | grep -v '"daddr":"10.10.20.99"' | grep -q . &&
+		fail "pwru filter-track-skb: other paths: $(grep -v '10\.10\.20\.99' /tmp/nat.json | head -c 400)" ||
+		ok "pwru filter-track-skb: every path is to 10.10.20.99"
+	nft delete table ip pwrunat
+else
+	fail "no nft nat: pwru's filter-track-skb case cannot run"
+fi
+
+# pwru's ARP filter: a namespace behind a veth, whose answer to a ping goes to a gateway
+# (169.254.0.1) it asks for by ARP; the request's path here reaches arp_rcv
+unshare -n sleep 600 &
+nsp=$!
+sleep 0.3
+if insmod /lib/modules/veth.ko && ip link add pwrupeer type veth; then
+	# busybox names the other end itself (veth0)
+	peer=$(ip -o link show | sed -n 's/^[0-9]*: \([^@:]*\)@pwrupeer.*/\1/p')
+	ip link set pwrupeer up
+	ip link set "$peer" netns $nsp
+	nsenter -t $nsp -n sh -c "ip link set $peer up && ip addr add 10.0.0.1/32 dev $peer &&
+		ip route add 169.254.0.1 dev $peer && ip route add default via 169.254.0.1 dev $peer"
+	ip route add 10.0.0.1/32 dev pwrupeer
+	f='arp and arp[7] = 1 and arp[24] = 169 and arp[25] = 254 and arp[26] = 0 and arp[27] = 1'
+	ftnet follow --json "$f" >/tmp/arp.json 2>/tmp/arp.err &
+	p=$!
+	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
+	ping -W 1 -c 1 10.0.0.1 >/dev/null 2>&1
+	sleep 1
+	kill -INT $p
+	wait $p
+	n=$(grep '"type":"path"' /tmp/arp.json | grep '"family":"arp","arp_op":"request","saddr":"10.0.0.1","daddr":"169.254.0.1"' |
+		grep -c '"step":"arp_rcv","dev":"pwrupeer"')
+	[ "$n" -ge 1 ] && ok "pwru filter-arp: '$f': $n ARP requests for 169.254.0.1 whose path reaches arp_rcv" ||
+		fail "pwru filter-arp: no path to arp_rcv: $(cat /tmp/arp.err) $(head -c 800 /tmp/arp.json)"
+	grep '"type":"path"' /tmp/arp.json | grep -v '"daddr":"169.254.0.1"' | grep -q . &&
+		fail "pwru filter-arp: other paths: $(grep -v '169\.254\.0\.1' /tmp/arp.json | head -c 400)" ||
+		ok "pwru filter-arp: every path is an ARP request for 169.254.0.1"
+	ip link del pwrupeer
+else
+	fail "no veth: pwru's ARP case cannot run"
+fi
+kill $nsp
+
 nft delete table inet pwru
 left=$(ls $T/instances | wc -l)
 [ "$left" = 0 ] && ok "no instance left" || fail "instances left: $(ls $T/instances)"

@@ -81,6 +81,14 @@ if [ "$ARCH" = amd64 ]; then
 	done
 	f=$(module nft_counter)	# a module on 5.10, built in on 6.1
 	[ -n "$f" ] && extra="$extra $f=/lib/modules/nft_counter.ko"
+	# pwru's cases: nft's NAT (its DNAT case) and veth (its ARP case)
+	if [ "${GUEST_SCRIPT:-}" = guest-pwru.sh ]; then
+		for m in nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack nf_nat nft_chain_nat nft_nat veth; do
+			f=$(module $m)
+			[ -n "$f" ] || fail "no $m.ko in $kdir"
+			extra="$extra $f=/lib/modules/$m.ko"
+		done
+	fi
 fi
 script=${GUEST_SCRIPT:-guest-test.sh}
 # guest-test.sh's NICs: two virtio-net NICs on a hub of qemu's own (no user or tap networking:

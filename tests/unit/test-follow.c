@@ -4,6 +4,7 @@
  * sk_data_ready, ftrace's kernel_stack), the path table fed with synthetic events (ends,
  * stacks, losses, expiry, addresses freed unseen, bounds), and the printer's JSON.
  */
+#include <arpa/inet.h>
 #include <event-parse.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
+#include "net/pkt.h"
 #include "fixtures.h"
 #include "view/follow-paths.h"
 #include "base/out.h"
@@ -489,12 +491,69 @@ static void test_match(void)
 	follow_free(f);
 }
 
+/* A step of a connect from 10.0.2.15:40000 to daddr:80, as a kprobe reads it. */
+static void tcp_step(struct follow *f, const char *name, uint64_t ts, const char *daddr)
+{
+	struct ftnet_event ev = ev_of(EV_SKB, DIR_SENT, name, "", 0x300, ts, 0);
+
+	ev.family = AF_INET;
+	ev.ipproto = 6;
+	ev.pkt_known = PKT_FAMILY | PKT_SADDR | PKT_DADDR | PKT_PROTO | PKT_SPORT | PKT_DPORT;
+	inet_pton(AF_INET, "10.0.2.15", ev.saddr);
+	inet_pton(AF_INET, daddr, ev.daddr);
+	ev.sport = 40000;
+	ev.dport = 80;
+	follow_event(f, &ev);
+}
+
 static const struct follow_path *print_path;
 
 static void print_last(const void *arg)
 {
 	(void)arg;
 	follow_out_path(print_path, NULL);
+}
+
+/*
+ * A DNAT at the output hook: the path keeps the flow its first step read, and the first step
+ * that read another says what it became, once; a step that lost its fields changes nothing.
+ */
+static void test_rewrite(void)
+{
+	struct out_opts o = { .mode = OUT_TEXT };
+	struct follow *f = table(4, false);
+	struct ftnet_event ev;
+
+	tcp_step(f, "nf_hook_slow", 10, "10.10.20.99");
+	tcp_step(f, "ip_output", 11, "10.10.14.2");
+	ev = ev_of(EV_SKB, DIR_SENT, "ip_finish_output", "", 0x300, 12, 0);
+	ev.family = AF_INET;
+	ev.ipproto = 6;
+	ev.pkt_known = PKT_FAMILY | PKT_PROTO;	/* addresses outside the window */
+	follow_event(f, &ev);
+	tcp_step(f, "__dev_queue_xmit", 13, "10.10.14.2");
+	feed(f, EV_CONSUME, DIR_NONE, "consume_skb", "", 0x300, 14, 0);
+	CHECK_INT(ngot, 1);
+	CHECK_INT(got[0].nrewrites, 1);
+	CHECK_INT(got[0].rewrites[0].step, 1);
+	CHECK_INT(got[0].daddr[3], 99);
+	CHECK_INT(got[0].rewrites[0].daddr[3], 2);
+	print_path = &got[0];
+	out_init(&o);
+	CHECK_STR(fixture_stdout(print_last, NULL),
+		  "0.000000010 skb 0x300 tcp 10.0.2.15:40000 > 10.10.20.99:80 consumed\n"
+		  "        +0.000us  nf_hook_slow             -          cpu 0\n"
+		  "        +0.001us  ip_output                -          cpu 0 rewritten to tcp 10.0.2.15:40000 > 10.10.14.2:80\n"
+		  "        +0.002us  ip_finish_output         -          cpu 0\n"
+		  "        +0.003us  __dev_queue_xmit         -          cpu 0\n"
+		  "        +0.004us  consume_skb              -          cpu 0\n\n");
+	o.mode = OUT_JSON;
+	out_init(&o);
+	CHECK(strstr(fixture_stdout(print_last, NULL),
+		     "{\"t_ns\":1,\"step\":\"ip_output\",\"cpu\":0,\"rewritten\":{\"family\":\"ipv4\","
+		     "\"ipproto\":\"tcp\",\"saddr\":\"10.0.2.15\",\"sport\":40000,"
+		     "\"daddr\":\"10.10.14.2\",\"dport\":80}}") != NULL);
+	follow_free(f);
 }
 
 static void test_output(void)
@@ -546,6 +605,7 @@ int main(void)
 	test_bounds();
 	test_match();
 	test_output();
+	test_rewrite();
 	printf("follow: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }

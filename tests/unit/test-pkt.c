@@ -765,8 +765,11 @@ static void test_filter(void)
 	CHECK(strstr(err, "syntax error") != NULL);
 	flt = pkt_filter_new("port 99999", err, sizeof(err));
 	CHECK(!flt && err[0]);
+	/* IP packets have no Ethernet header here: MAC addresses are refused, with why */
 	flt = pkt_filter_new("ether host 00:11:22:33:44:55", err, sizeof(err));
-	CHECK(!flt && err[0]);
+	CHECK(!flt && strstr(err, "ethernet addresses") != NULL);
+	flt = pkt_filter_new("udp and arp", err, sizeof(err));	/* none can match: libpcap says */
+	CHECK(!flt && strstr(err, "rejects all packets") != NULL);
 	pkt_filter_free(NULL);
 }
 
@@ -1067,6 +1070,96 @@ static void test_pcapng(void)
 	CHECK_INT(pcapng_close(NULL), 0);
 }
 
+/*
+ * An ARP request as arp_rcv sees it: skb->data and the network header at the ARP header, the
+ * Ethernet header 14 bytes before; protocol ETH_P_ARP (the kprobe's proto).
+ */
+static void arp_skb(struct pkt_skb *s, uint16_t op, uint16_t mac_gap)
+{
+	static const uint8_t eth[14] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x06 };
+	uint8_t *a = mem + (HEAD - BASE) + 64;
+
+	memset(mem, 0, sizeof(mem));
+	memcpy(a - 14, eth, 14);
+	put16(a, 1);		/* Ethernet */
+	put16(a + 2, 0x0800);	/* IPv4 */
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, op);
+	memcpy(a + 8, eth + 6, 6);
+	inet_pton(AF_INET, "10.0.0.1", a + 14);
+	inet_pton(AF_INET, "169.254.0.1", a + 24);
+	skb(s, 64, 64, 64, 0, 128);
+	s->mac_header = (uint16_t)(64 - mac_gap);
+	s->protocol = 0x0806;
+}
+
+/* ARP: who asks for whom, its frame for a filter with the link layer ('arp and arp[7] = 1') */
+static void test_arp(void)
+{
+	uint8_t buf[256], want[4];
+	struct pkt_filter *flt;
+	struct pkt_info pi;
+	struct pkt_skb s;
+	uint32_t n, len;
+	char err[256];
+
+	arp_skb(&s, 1, 14);
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK_INT(pi.family, AF_PACKET);
+	CHECK_INT(pi.arp_op, 1);
+	CHECK_INT(pi.known, PKT_FAMILY | PKT_SADDR | PKT_DADDR | PKT_LEN);
+	inet_pton(AF_INET, "10.0.0.1", want);
+	CHECK(!memcmp(pi.saddr, want, 4));
+	inet_pton(AF_INET, "169.254.0.1", want);
+	CHECK(!memcmp(pi.daddr, want, 4));
+	CHECK_INT(pkt_layout_raw(&s, &pi, buf, sizeof(buf), &len), 0);	/* not IP */
+	n = pkt_layout_frame(&s, &pi, buf, sizeof(buf), &len);
+	CHECK_INT(n, 14 + 28);
+	CHECK_INT(len, 14 + 28);
+	CHECK(buf[12] == 0x08 && buf[13] == 0x06 && buf[14 + 7] == 1);
+	flt = pkt_filter_new("arp and arp[7] = 1 and arp[24] = 169 and arp[25] = 254 and "
+			     "arp[26] = 0 and arp[27] = 1", err, sizeof(err));
+	CHECK(flt && pkt_filter_match_frame(flt, buf, n, len));
+	CHECK(flt && pkt_filter_match_skb(flt, &s, &pi));
+	CHECK(flt && !pkt_filter_match(flt, buf + 14, n - 14, len - 14));	/* never as IP */
+	pkt_filter_free(flt);
+	flt = pkt_filter_new("arp or udp", err, sizeof(err));
+	CHECK(flt && pkt_filter_match_frame(flt, buf, n, len));
+	pkt_filter_free(flt);
+	flt = pkt_filter_new("not arp", err, sizeof(err));
+	CHECK(flt && !pkt_filter_match_frame(flt, buf, n, len));
+	pkt_filter_free(flt);
+	flt = pkt_filter_new("udp", err, sizeof(err));
+	CHECK(flt && !pkt_filter_match_frame(flt, buf, n, len));
+	CHECK(flt && !pkt_filter_match_skb(flt, &s, &pi));
+	pkt_filter_free(flt);
+	/* a reply; the target's address cut off by the window */
+	arp_skb(&s, 2, 14);
+	s.win_len = 64 + 20;
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK_INT(pi.arp_op, 2);
+	CHECK_INT(pi.known, PKT_FAMILY | PKT_SADDR | PKT_LEN);
+	CHECK_INT(pkt_layout_frame(&s, &pi, buf, sizeof(buf), &len), 14 + 20);
+	/* no Ethernet header where the mac header says (or none): no frame, never one made up */
+	arp_skb(&s, 1, 18);
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK_INT(pkt_layout_frame(&s, &pi, buf, sizeof(buf), &len), 0);
+	arp_skb(&s, 1, 14);
+	s.mac_header = PKT_UNSET;
+	CHECK_INT(pkt_rebuild(&s, &pi), 0);
+	CHECK_INT(pkt_layout_frame(&s, &pi, buf, sizeof(buf), &len), 0);
+	/* ARP for something else than IPv4 over Ethernet; ARP's bytes taken for IP */
+	arp_skb(&s, 1, 14);
+	mem[(HEAD - BASE) + 64 + 3] = 0xdd;
+	CHECK_INT(pkt_rebuild(&s, &pi), -EPROTONOSUPPORT);
+	CHECK_INT(pi.known, 0);
+	arp_skb(&s, 1, 14);
+	s.protocol = 0;
+	CHECK_INT(pkt_rebuild(&s, &pi), -EPROTONOSUPPORT);
+}
+
 int main(void)
 {
 	test_kernel_windows();
@@ -1076,6 +1169,7 @@ int main(void)
 	test_ipv6_chain();
 	test_layout();
 	test_filter();
+	test_arp();
 	test_kfilter();
 	test_pcapng();
 	printf("pkt: %d checks, %d failed\n", tap_run, tap_failed);
