@@ -4,7 +4,10 @@
 #define FTNET_GROUPS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <tracefs.h>
+
+#include "net/pkt.h"
 
 #define GROUP_MAX_EVENTS 12
 
@@ -95,5 +98,7 @@ bool group_ident_on(const struct group *g);
 const struct probe_def *group_extra(const struct group *g);
 /* All of g's extra probes usable here (GF_EXTRAS_ALL), or the first (group_extra). */
 int group_extras(const struct group *g, const struct probe_def **out, int max);
+/* A follow step's header at entry, for kernel filters on it; *proto: its transport protocol */
+enum pkt_kat group_step_at(const struct probe_def *d, uint8_t *proto);
 
 #endif

@@ -132,6 +132,13 @@ bool pkt_filter_match_frame(const struct pkt_filter *f, const uint8_t *frame, ui
 bool pkt_filter_match_skb(const struct pkt_filter *f, const struct pkt_skb *s,
 			  const struct pkt_info *pi);
 
+/*
+ * Where a kprobe step reads the header a kernel filter checks: skb->data at the network
+ * header (fields kv, kp, ks, kd, ksp, kdp: IPv4's first byte, protocol, addresses and ports
+ * when it has no options), or at the transport header of a known protocol (ksp, kdp).
+ */
+enum pkt_kat { PKT_KAT_NONE, PKT_KAT_NET, PKT_KAT_L4 };
+
 /* Conditions on a packet's rebuilt fields that a kernel event filter could check. */
 enum pkt_kfield {
 	PKT_KF_PROTO	= 1 << 0,	/* ipproto == proto */
@@ -158,5 +165,15 @@ struct pkt_kfilter {
  * still run in ftnet. NULL when the expression is anything else (not expressible).
  */
 struct pkt_kfilter *pkt_kfilter_parse(const char *expr, struct pkt_kfilter *kf);
+
+/*
+ * The kernel filter of a step at `at` (proto: the transport protocol there, for PKT_KAT_L4)
+ * that lets through every packet kf's expression could match and drops what it cannot: a
+ * packet it cannot read there (not IPv4 without options, at the network header) passes.
+ * Written into buf for this machine's byte order; 0 when it has no condition to write
+ * (everything passes), 1 when written, -ENOSPC when buf is too small.
+ */
+int pkt_kfilter_expr(const struct pkt_kfilter *kf, enum pkt_kat at, uint8_t proto, char *buf,
+		     size_t size);
 
 #endif

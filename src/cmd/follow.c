@@ -22,7 +22,7 @@
 #include "base/util.h"
 
 struct follow_cli {
-	bool		json, all, no_stacks;
+	bool		json, all, no_stacks, track_skb;
 	uint64_t	count, max_paths, buffer_kb;
 	double		duration, expire;
 	const char	*read;
@@ -41,6 +41,8 @@ static const struct opt follow_opts[] = {
 	OPT_SECS(0, "expire", struct follow_cli, expire, "SECS",
 		 "a path with no step for SECS ends as expired (default 2)", 0.01, 3600),
 	OPT_F(0, "no-stacks", struct follow_cli, no_stacks, "no kernel stack traces at drops"),
+	OPT_F(0, "track-skb", struct follow_cli, track_skb,
+	      "filter in ftnet only: a matched packet keeps every step, after NAT too (pwru's --filter-track-skb); every packet's steps are read"),
 	OPT_BUFFER_KB(struct follow_cli, buffer_kb),
 	OPT_S('i', "interface", struct follow_cli, iface, "IF",
 	      "only paths with a step on device IF matching the filter (pwru's --filter-ifname)"),
@@ -80,9 +82,10 @@ struct follow_state {
 	uint64_t		limit, shown, hidden;
 	uint64_t		shown_by[FV_NVERDICTS];
 	uint64_t		anchor_ts, anchor_mono;	/* trace clock vs mono, for expiry */
-	bool			all, stacks, trigger, file;
+	bool			all, stacks, trigger, file, track_skb;
 	const char		*instance;
 	struct pkt_filter	*filter;	/* the packets to follow, or NULL for all */
+	struct pkt_kfilter	kf, *kfilter;	/* what the kernel can check of it, or NULL */
 	const char		*iface;		/* -i, or NULL */
 };
 
@@ -131,21 +134,36 @@ static void filter_or_die(struct follow_state *st, char **args, int n, bool file
 	if (!st->filter)
 		die(EXIT_USAGE, "invalid packet filter %s: %s", opt_quote(expr), why);
 	st->fo.match = packet_matches;
+	/* what a kernel filter can check of it, at the steps that read those headers */
+	st->kfilter = file ? NULL : pkt_kfilter_parse(expr, &st->kf);
 }
 
-/* Where the filter applies: every step in user space; the kernel reads all of them. */
-static void filter_note(void)
+/* Where the filter applies: which steps the kernel filters, which ftnet alone. */
+static void filter_note(const struct follow_state *st, struct session *s)
 {
 	const struct probe_def *pr[32];
 	int n = group_extras(group_find("follow"), pr, 32);
-	char funcs[512] = "";
-	size_t len = 0;
+	char kern[512] = "", user[512] = "";
+	size_t kl = 0, ul = 0;
 
-	for (int i = 0; i < n && len < sizeof(funcs); i++)
-		len += snprintf(funcs + len, sizeof(funcs) - len, "%s%s", i ? ", " : "",
-				pr[i]->func);
-	note("the filter is applied in user space: a path is shown when a packet read at %s matches; every step of every packet is read (no step is filtered in the kernel)",
-	     n ? funcs : "no probe");
+	for (int i = 0; i < n; i++) {
+		char *f = tfs_filter_get(s->inst, "ftnet", pr[i]->event);
+		bool k = st->kfilter && f;
+
+		if (k && kl < sizeof(kern))
+			kl += snprintf(kern + kl, sizeof(kern) - kl, "%s%s", kl ? ", " : "", pr[i]->func);
+		else if (!k && ul < sizeof(user))
+			ul += snprintf(user + ul, sizeof(user) - ul, "%s%s", ul ? ", " : "", pr[i]->func);
+		free(f);
+	}
+	note("the filter is applied in ftnet: a path is shown when a packet read at a step matches; the tracepoints' steps are all read");
+	if (kl)
+		note("and in the kernel, where the step reads the header it checks: %s (a packet there that cannot match is not read: after NAT, --track-skb reads them all)",
+		     kern);
+	if (ul)
+		note("every packet read at %s (%s)", user,
+		     st->kfilter ? "where the header is not at skb->data" :
+		     st->track_skb ? "--track-skb" : "the kernel can check only tcp, udp, icmp, host and port joined by 'and'");
 }
 
 /* The drop's kernel stack: the stack trace trigger on kfree_skb, decoded as ftrace's event. */
@@ -193,7 +211,7 @@ static void started(void *arg, struct session *s)
 	} else {
 		st->fo.stacks = st->stacks && stacks_start(st, s);
 		if (st->filter && verbose)
-			filter_note();
+			filter_note(st, s);
 	}
 	st->f = follow_new(&st->fo);
 }
@@ -293,8 +311,11 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	st.fo = (struct follow_opts){ .max_paths = (uint32_t)o.max_paths,
 				      .expire_ns = (uint64_t)(o.expire * 1e9), .emit = show,
 				      .arg = &st };
+	st.track_skb = o.track_skb;
 	if (i < argc)
 		filter_or_die(&st, argv + i, argc - i, o.read != NULL);
+	if (st.kfilter && !o.track_skb)
+		ctx->step_filter = st.kfilter;
 	st.iface = o.iface;
 	if (o.iface)
 		st.fo.match = packet_matches;

@@ -96,16 +96,32 @@ static const struct probe_def drops_extras[] = {
 
 /* follow, where kprobes exist: the stack functions a packet passes, each with its packet */
 #define STEP(fn) { fn, fn, PKT("$S"), NULL, true, DK_KP_PKT_STEP }
+/*
+ * Where skb->data is the network header (STEP_NET) or the transport header (STEP_L4) when
+ * the function is entered, the fields a kernel filter on follow's packet filter checks
+ * (net/pkt-filter.c, pkt_kfilter_expr): the first byte (0x45: IPv4 without options), the
+ * protocol, the addresses and the ports of IPv4 there; the ports at the transport header.
+ */
+#define DATA(off, a, t) "+" #off "(+" SKB("data") "(" a ")):" t
+#define STEP_NET(fn) { fn, fn, PKT("$S") " kv=" DATA(0, "$S", "u8") " kp=" DATA(9, "$S", "u8") \
+	" ks=" DATA(12, "$S", "u32") " kd=" DATA(16, "$S", "u32") " ksp=" DATA(20, "$S", "u16") \
+	" kdp=" DATA(22, "$S", "u16"), NULL, true, DK_KP_PKT_STEP }
+#define STEP_L4(fn) { fn, fn, PKT("$S") " ksp=" DATA(0, "$S", "u16") \
+	" kdp=" DATA(2, "$S", "u16"), NULL, true, DK_KP_PKT_STEP }
 
 static const struct probe_def follow_extras[] = {
-	STEP("ip_rcv"), STEP("ip_rcv_finish"), STEP("ip_local_deliver"),
-	STEP("ip_local_deliver_finish"), STEP("ipv6_rcv"), STEP("ip6_input"), STEP("tcp_v4_rcv"),
-	STEP("tcp_v6_rcv"), STEP("udp_rcv"), STEP("udpv6_rcv"), STEP("icmp_rcv"),
-	/* a netfilter hook: which one, from its state (hook and family; BTF only) */
+	STEP_NET("ip_rcv"), STEP_NET("ip_rcv_finish"), STEP_NET("ip_local_deliver"),
+	STEP_NET("ip_local_deliver_finish"), STEP_NET("ipv6_rcv"), STEP_NET("ip6_input"),
+	STEP_L4("tcp_v4_rcv"), STEP_L4("tcp_v6_rcv"), STEP_L4("udp_rcv"), STEP_L4("udpv6_rcv"),
+	STEP("icmp_rcv"),
+	/* a netfilter hook: which one, from its state (hook and family; BTF only); IPv4's and
+	 * IPv6's hooks all see the network header (ARP's and the bridge's are told by kv) */
 	{ "nf_hook_slow", "nf_hook_slow", PKT("$S") " ?hook=+${nf_hook_state.hook}($A2):u8 "
-	  "?pf=+${nf_hook_state.pf}($A2):u8", NULL, true, DK_KP_PKT_STEP },
-	STEP("ip_forward"), STEP("ip6_forward"), STEP("ip_output"),
-	STEP("ip_finish_output"), STEP("ip6_output"), STEP("__dev_queue_xmit"),
+	  "?pf=+${nf_hook_state.pf}($A2):u8 kv=" DATA(0, "$S", "u8") " kp=" DATA(9, "$S", "u8")
+	  " ks=" DATA(12, "$S", "u32") " kd=" DATA(16, "$S", "u32") " ksp=" DATA(20, "$S", "u16")
+	  " kdp=" DATA(22, "$S", "u16"), NULL, true, DK_KP_PKT_STEP },
+	STEP_NET("ip_forward"), STEP_NET("ip6_forward"), STEP_NET("ip_output"),
+	STEP_NET("ip_finish_output"), STEP_NET("ip6_output"), STEP("__dev_queue_xmit"),
 	STEP("br_forward"), STEP("br_handle_frame_finish"), STEP("arp_rcv"),
 	{ NULL, NULL, NULL, NULL, false, DK_NONE },
 };
@@ -228,6 +244,24 @@ const char *group_names_with(unsigned int want, unsigned int without, char *buf,
 		if ((groups[i].flags & want) == want && !(groups[i].flags & without))
 			n += snprintf(buf + n, size - n, "%s%s", n ? ", " : "", groups[i].name);
 	return buf;
+}
+
+enum pkt_kat group_step_at(const struct probe_def *d, uint8_t *proto)
+{
+	static const struct { const char *func; uint8_t proto; } l4[] = {
+		{ "tcp_v4_rcv", 6 }, { "tcp_v6_rcv", 6 }, { "udp_rcv", 17 }, { "udpv6_rcv", 17 },
+		{ "icmp_rcv", 1 },
+	};
+
+	*proto = 0;
+	if (d->decode != DK_KP_PKT_STEP)
+		return PKT_KAT_NONE;
+	for (size_t i = 0; i < ARRAY_SIZE(l4); i++)
+		if (!strcmp(d->func, l4[i].func)) {
+			*proto = l4[i].proto;
+			return PKT_KAT_L4;
+		}
+	return strstr(d->fetch, " kv=") ? PKT_KAT_NET : PKT_KAT_NONE;
 }
 
 int group_available(const struct group *g, const struct group_event **missing)

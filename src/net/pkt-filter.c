@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,4 +223,128 @@ struct pkt_kfilter *pkt_kfilter_parse(const char *expr, struct pkt_kfilter *kf)
 			return NULL;
 	}
 	return kf->fields ? kf : NULL;
+}
+
+/* The value a u16 or u32 fetch reads from these bytes (network order) on this machine. */
+static unsigned long native(const uint8_t *b, int n)
+{
+	uint16_t v16;
+	uint32_t v32;
+
+	if (n == 2) {
+		memcpy(&v16, b, 2);
+		return v16;
+	}
+	memcpy(&v32, b, 4);
+	return v32;
+}
+
+static unsigned long port_native(uint16_t port)
+{
+	uint8_t b[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+
+	return native(b, 2);
+}
+
+struct kexpr {
+	char	*buf;
+	size_t	size, n;
+	bool	overflow;
+};
+
+static void kadd(struct kexpr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void kadd(struct kexpr *e, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (e->overflow)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(e->buf + e->n, e->size - e->n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= e->size - e->n)
+		e->overflow = true;
+	else
+		e->n += (size_t)r;
+}
+
+/* The ports' conditions on ksp and kdp, each "&& (...)". */
+static void kports(struct kexpr *e, const struct pkt_kfilter *kf)
+{
+	if (kf->fields & PKT_KF_SPORT)
+		kadd(e, " && ksp == %lu", port_native(kf->sport));
+	if (kf->fields & PKT_KF_DPORT)
+		kadd(e, " && kdp == %lu", port_native(kf->dport));
+	if (kf->fields & PKT_KF_PORT)
+		kadd(e, " && (ksp == %lu || kdp == %lu)", port_native(kf->port),
+		     port_native(kf->port));
+}
+
+#define KF_PORTS (PKT_KF_SPORT | PKT_KF_DPORT | PKT_KF_PORT)
+#define KF_ADDRS (PKT_KF_SADDR | PKT_KF_DADDR | PKT_KF_ADDR)
+
+/* At the transport header of proto: the ports, or nothing passes where kf wants another. */
+static int kexpr_l4(struct kexpr *e, const struct pkt_kfilter *kf, uint8_t proto)
+{
+	bool ports = proto == 6 || proto == 17;
+
+	if (((kf->fields & PKT_KF_PROTO) && kf->proto != proto) ||
+	    ((kf->fields & KF_PORTS) && !ports)) {
+		kadd(e, "skbaddr == 0");	/* never: no packet here can match */
+		return 1;
+	}
+	if (!(kf->fields & KF_PORTS))
+		return 0;
+	kadd(e, "skbaddr != 0");
+	kports(e, kf);
+	return 1;
+}
+
+/* At the network header: IPv4 without options is checked, anything else passes. */
+static int kexpr_net(struct kexpr *e, const struct pkt_kfilter *kf)
+{
+	if (!(kf->fields & (PKT_KF_PROTO | KF_PORTS | KF_ADDRS)))
+		return 0;
+	kadd(e, "kv != 69 || (kv == 69");
+	if (kf->family == AF_INET6 && (kf->fields & KF_ADDRS))
+		kadd(e, " && kv != 69");	/* an IPv6 address: no IPv4 packet */
+	if (kf->fields & PKT_KF_PROTO)
+		kadd(e, " && kp == %u", kf->proto);
+	else if (kf->fields & KF_PORTS)	/* as tcpdump's 'port': TCP, UDP or SCTP */
+		kadd(e, " && (kp == 6 || kp == 17 || kp == 132)");
+	if (kf->family == AF_INET) {
+		if (kf->fields & PKT_KF_SADDR)
+			kadd(e, " && ks == %lu", native(kf->saddr, 4));
+		if (kf->fields & PKT_KF_DADDR)
+			kadd(e, " && kd == %lu", native(kf->daddr, 4));
+		if (kf->fields & PKT_KF_ADDR)
+			kadd(e, " && (ks == %lu || kd == %lu)", native(kf->addr, 4),
+			     native(kf->addr, 4));
+	}
+	kports(e, kf);
+	kadd(e, ")");
+	return 1;
+}
+
+int pkt_kfilter_expr(const struct pkt_kfilter *kf, enum pkt_kat at, uint8_t proto, char *buf,
+		     size_t size)
+{
+	struct kexpr e = { .buf = buf, .size = size };
+	int ret = 0;
+
+	if (size)
+		buf[0] = '\0';
+	if (!kf || !kf->fields || !size)
+		return 0;
+	if (at == PKT_KAT_NET)
+		ret = kexpr_net(&e, kf);
+	else if (at == PKT_KAT_L4)
+		ret = kexpr_l4(&e, kf, proto);
+	if (e.overflow) {
+		buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return ret;
 }

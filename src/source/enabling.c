@@ -15,6 +15,7 @@
 #include "kernel/groups.h"
 #include "kernel/probe.h"
 #include "kernel/tfs.h"
+#include "net/pkt.h"
 #include "source/enabling.h"
 
 struct undo {
@@ -75,18 +76,52 @@ static int register_probe(struct enabling *en, const struct group *g,
 	return 0;
 }
 
-/* The filter written for ge: the group's own condition (udp: protocol == 17) and the user's. */
-static int filter_expr(struct enabling *en, const struct group_event *ge, char *expr, size_t size)
+/*
+ * follow's packet filter as a kernel filter on a step that reads the header it checks, where
+ * the probe registered has the fields (one an older ftnet left registered may not).
+ */
+static int step_filter(struct enabling *en, const struct group_event *ge, char *buf,
+		       size_t size)
 {
-	const char *want = en->filter ? en->filter : ge->filter;
 	struct tep_event *e;
-	char both[FILTER_TEXT_MAX + 64];
-	int ret;
+	enum pkt_kat at;
+	uint8_t proto;
 
-	if (en->filter && ge->filter) {
-		snprintf(both, sizeof(both), "(%s) && (%s)", ge->filter, en->filter);
-		want = both;
-	}
+	buf[0] = '\0';
+	if (!en->ctx->step_filter || !ge->probe)
+		return 0;
+	at = group_step_at(ge->probe, &proto);
+	if (at == PKT_KAT_NONE)
+		return 0;
+	if (!en->tep)
+		en->tep = tfs_tep_load_net();
+	e = en->tep ? tep_find_event_by_name(en->tep, ge->sys, ge->name) : NULL;
+	if (!e || !tep_find_field(e, at == PKT_KAT_NET ? "kv" : proto == 1 ? "skbaddr" : "ksp"))
+		return 0;
+	return pkt_kfilter_expr(en->ctx->step_filter, at, proto, buf, size);
+}
+
+/*
+ * The filter written for ge: the group's own condition (udp: protocol == 17), the user's, and
+ * follow's packet filter where the step can check it.
+ */
+static int filter_expr(struct enabling *en, const struct group_event *ge, const char *step,
+		       char *expr, size_t size)
+{
+	const char *parts[3] = { ge->filter, en->filter, step[0] ? step : NULL };
+	char want[FILTER_TEXT_MAX * 2 + 512];
+	struct tep_event *e;
+	size_t n = 0;
+	int ret, nparts = 0;
+
+	want[0] = '\0';
+	for (int i = 0; i < 3; i++)
+		nparts += parts[i] != NULL;
+	for (int i = 0; i < 3; i++)	/* one part as it is: the kernel shows it as written */
+		if (parts[i] && n < sizeof(want))
+			n += (size_t)snprintf(want + n, sizeof(want) - n,
+					      nparts == 1 ? "%s%s" : "%s(%s)", n ? " && " : "",
+					      parts[i]);
 	if (!en->tep)
 		en->tep = tfs_tep_load_net();
 	if (!en->tep) {
@@ -108,12 +143,14 @@ static int filter_expr(struct enabling *en, const struct group_event *ge, char *
 
 static int filter_apply(struct enabling *en, const struct group_event *ge, struct undo *u)
 {
-	char expr[FILTER_TEXT_MAX * 2], kerr[TFS_ERRLEN];
+	char expr[FILTER_TEXT_MAX * 2 + 512], kerr[TFS_ERRLEN], step[512];
 	int ret;
 
-	if (!en->filter && !ge->filter)
+	if (step_filter(en, ge, step, sizeof(step)) < 0)
+		step[0] = '\0';	/* too long to write: the step is filtered in ftnet only */
+	if (!en->filter && !ge->filter && !step[0])
 		return 0;
-	ret = filter_expr(en, ge, expr, sizeof(expr));
+	ret = filter_expr(en, ge, step, expr, sizeof(expr));
 	if (ret < 0)
 		return ret;
 	u->filter = tfs_filter_get(en->inst, ge->sys, ge->name);

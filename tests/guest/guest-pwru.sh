@@ -96,8 +96,8 @@ n=$(grep -c '"type":"path"' /tmp/fi.dummy9.json)
 [ "$n" = 0 ] && ok "follow -i dummy9 icmp: no path" || fail "follow -i dummy9: $n paths"
 
 # pwru's filter-track-skb: a connect to 10.10.20.99:80 DNAT'ed to 10.10.14.2 at the output
-# hook (pwru: iptables -t nat -I OUTPUT ... -j DNAT); 'follow dst host 10.10.20.99' shows the
-# path, and its step after the hook reads 10.10.14.2:80
+# hook (pwru: iptables -t nat -I OUTPUT ... -j DNAT); 'follow --track-skb dst host 10.10.20.99'
+# (pwru's --filter-track-skb) shows the path, and its step after the hook reads 10.10.14.2:80
 if insmod /lib/modules/nf_defrag_ipv4.ko && insmod /lib/modules/nf_defrag_ipv6.ko &&
    insmod /lib/modules/nf_conntrack.ko && insmod /lib/modules/nf_nat.ko &&
    insmod /lib/modules/nft_chain_nat.ko && insmod /lib/modules/nft_nat.ko &&
@@ -110,7 +110,7 @@ table ip pwrunat {
 }
 NFT
 then
-	ftnet follow --json 'dst host 10.10.20.99' >/tmp/nat.json 2>/tmp/nat.err &
+	ftnet follow --track-skb --json 'dst host 10.10.20.99' >/tmp/nat.json 2>/tmp/nat.err &
 	p=$!
 	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
 	nc -w 1 10.10.20.99 80 </dev/null >/dev/null 2>&1

@@ -294,14 +294,37 @@ reasons=0
 grep -q 'field:.* reason;' $T/events/skb/kfree_skb/format && reasons=1
 
 # follow UDP: 4 datagrams from a known port to a closed one are 4 paths ending at the drop,
-# and the 3 to another closed port are not shown
-ftnet follow 'udp and dst port 5571' --json >/tmp/fu.json 2>/tmp/fu.err &
+# and the 3 to another closed port are not shown; the kernel filters the steps that read the
+# headers (their events for 5572 are never read), and --track-skb reads every step
+ftnet -v follow 'udp and dst port 5571' --json >/tmp/fu.json 2>/tmp/fu.err &
 fu=$!
 wait_follow ftnet-follow-$fu
+kf=$(cat $T/instances/ftnet-follow-$fu/events/ftnet/ip_rcv/filter $T/instances/ftnet-follow-$fu/events/ftnet/udp_rcv/filter)
 netpoke udp 127.0.0.1 5571 4 40001 || fail "netpoke to 5571"
 netpoke udp 127.0.0.1 5572 3 40002 || fail "netpoke to 5572"
 sleep 3
 stop_wait $fu "follow (UDP)"
+echo "$kf" | grep -q "kp == 17 && kdp == " && echo "$kf" | grep -q "skbaddr != 0 && kdp == " &&
+	ok "follow's filter is in the kernel at ip_rcv and udp_rcv: $(echo "$kf" | tr '\n' ' ')" ||
+	fail "no kernel filter on ip_rcv, udp_rcv: $kf"
+grep -q "and in the kernel, where the step reads the header it checks: ip_rcv, " /tmp/fu.err &&
+	ok "-v names the steps filtered in the kernel" || fail "-v: $(cat /tmp/fu.err)"
+ftnet follow --track-skb 'udp and dst port 5571' --json >/tmp/ft.json 2>/tmp/ft.err &
+ft=$!
+wait_follow ftnet-follow-$ft
+[ "$(cat $T/instances/ftnet-follow-$ft/events/ftnet/ip_rcv/filter)" = none ] &&
+	ok "--track-skb: no kernel filter" || fail "--track-skb: ip_rcv filtered"
+netpoke udp 127.0.0.1 5571 4 40001 || fail "netpoke to 5571"
+netpoke udp 127.0.0.1 5572 3 40002 || fail "netpoke to 5572"
+sleep 3
+stop_wait $ft "follow --track-skb"
+rk=$(sed -n 's/.* \([0-9]*\) events read,.*/\1/p' /tmp/fu.err)
+rt=$(sed -n 's/.* \([0-9]*\) events read,.*/\1/p' /tmp/ft.err)
+[ -n "$rk" ] && [ -n "$rt" ] && [ "$rk" -lt "$rt" ] &&
+	ok "events read: $rk with the kernel filter, $rt with --track-skb" ||
+	fail "events read: '$rk' filtered, '$rt' with --track-skb: $(cat /tmp/fu.err /tmp/ft.err)"
+[ "$(grep -c '"type":"path"' /tmp/ft.json)" = 4 ] && ok "--track-skb: the same 4 paths" ||
+	fail "--track-skb: $(grep -c '"type":"path"' /tmp/ft.json) paths"
 n=$(grep -c '"type":"path"' /tmp/fu.json)
 [ "$n" = 4 ] && ok "follow 'udp and dst port 5571': 4 paths for the 4 datagrams" || fail "follow udp: $n paths: $(cut -c1-400 /tmp/fu.json /tmp/fu.err)"
 want='"verdict":"dropped"'

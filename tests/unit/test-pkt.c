@@ -773,6 +773,157 @@ static void test_filter(void)
 	pkt_filter_free(NULL);
 }
 
+/*
+ * The fields a kernel filter of pkt_kfilter_expr() reads at a step, as the kprobe fetches
+ * them from the packet's bytes there (u16 and u32 in this machine's order), and an evaluator
+ * of the expressions it writes: ( ), ||, &&, FIELD == N, FIELD != N.
+ */
+enum { KV, KP, KS, KD, KSP, KDP, KSKB, KN };
+static const char *const knames[KN] = { "kv", "kp", "ks", "kd", "ksp", "kdp", "skbaddr" };
+
+struct kfields {
+	unsigned long	v[KN];
+};
+
+static struct kfields kfields_at(const uint8_t *p, enum pkt_kat at)
+{
+	struct kfields k = { .v = { [KSKB] = 0xffff888000001000ul } };
+	uint16_t v16;
+	uint32_t v32;
+
+	if (at == PKT_KAT_NET) {
+		k.v[KV] = p[0];
+		k.v[KP] = p[9];
+		memcpy(&v32, p + 12, 4);
+		k.v[KS] = v32;
+		memcpy(&v32, p + 16, 4);
+		k.v[KD] = v32;
+		p += 20;
+	}
+	memcpy(&v16, p, 2);
+	k.v[KSP] = v16;
+	memcpy(&v16, p + 2, 2);
+	k.v[KDP] = v16;
+	return k;
+}
+
+static bool k_or(const char **s, const struct kfields *k);
+
+static void k_ws(const char **s)
+{
+	while (**s == ' ')
+		(*s)++;
+}
+
+static bool k_factor(const char **s, const struct kfields *k)
+{
+	unsigned long v = 0, want;
+	bool eq, m;
+	size_t n;
+
+	k_ws(s);
+	if (**s == '(') {
+		(*s)++;
+		m = k_or(s, k);
+		k_ws(s);
+		if (**s == ')')
+			(*s)++;
+		else
+			tap_failed++;
+		return m;
+	}
+	n = strspn(*s, "abcdefghijklmnopqrstuvwxyz");
+	for (int i = 0; i < KN; i++)
+		if (strlen(knames[i]) == n && !strncmp(*s, knames[i], n))
+			v = k->v[i];
+	*s += n;
+	k_ws(s);
+	eq = (*s)[0] == '=';
+	*s += 2;
+	want = strtoul(*s, (char **)s, 10);
+	return eq ? v == want : v != want;
+}
+
+static bool k_and(const char **s, const struct kfields *k)
+{
+	bool m = k_factor(s, k);
+
+	for (k_ws(s); !strncmp(*s, "&&", 2); k_ws(s)) {
+		*s += 2;
+		m = k_factor(s, k) && m;
+	}
+	return m;
+}
+
+static bool k_or(const char **s, const struct kfields *k)
+{
+	bool m = k_and(s, k);
+
+	for (k_ws(s); !strncmp(*s, "||", 2); k_ws(s)) {
+		*s += 2;
+		m = k_and(s, k) || m;
+	}
+	return m;
+}
+
+/* Whether the kernel filter written for kf at `at` lets the packet at p through. */
+static bool k_passes(const struct pkt_kfilter *kf, enum pkt_kat at, uint8_t proto,
+		    const uint8_t *p)
+{
+	struct kfields k = kfields_at(p, at);
+	char expr[512];
+	const char *s = expr;
+	int r = pkt_kfilter_expr(kf, at, proto, expr, sizeof(expr));
+
+	if (r <= 0)
+		return r == 0;
+	return k_or(&s, &k) && (*s == '\0' || (tap_failed++, false));
+}
+
+/* What the steps' kernel filters keep out: the other flows, where they can tell. */
+static void test_kfilter_drops(void)
+{
+	struct pkt_kfilter kf;
+	uint8_t udp[64], tcp[64], v6[64];
+	char expr[512];
+
+	build(udp, &udp4, 0);
+	build(tcp, &tcp4, 0);
+	build(v6, &udp6, 0);
+	CHECK(pkt_kfilter_parse("udp and dst port 53", &kf));
+	CHECK(k_passes(&kf, PKT_KAT_NET, 0, udp));
+	CHECK(!k_passes(&kf, PKT_KAT_NET, 0, tcp));
+	CHECK(k_passes(&kf, PKT_KAT_NET, 0, v6));	/* not IPv4: not read there, passes */
+	CHECK(k_passes(&kf, PKT_KAT_L4, 17, udp + 20));
+	CHECK(!k_passes(&kf, PKT_KAT_L4, 6, tcp + 20));	/* tcp_v4_rcv: no UDP there */
+	CHECK(!k_passes(&kf, PKT_KAT_L4, 1, udp + 20));	/* icmp_rcv */
+	udp[9 + 0] = 17;
+	udp[20 + 3] = 54;	/* dport 54 */
+	CHECK(!k_passes(&kf, PKT_KAT_NET, 0, udp));
+	CHECK(!k_passes(&kf, PKT_KAT_L4, 17, udp + 20));
+	udp[0] = 0x46;	/* options: the ports are elsewhere, it passes */
+	CHECK(k_passes(&kf, PKT_KAT_NET, 0, udp));
+	CHECK(pkt_kfilter_parse("host 10.0.0.2", &kf));
+	CHECK(k_passes(&kf, PKT_KAT_NET, 0, tcp));
+	build(udp, &udp4, 0);	/* 192.0.2.1 > 198.51.100.7 */
+	CHECK(!k_passes(&kf, PKT_KAT_NET, 0, udp));
+	CHECK_INT(pkt_kfilter_expr(&kf, PKT_KAT_L4, 6, expr, sizeof(expr)), 0);	/* no address there */
+	CHECK(pkt_kfilter_parse("host ::1", &kf));
+	CHECK(!k_passes(&kf, PKT_KAT_NET, 0, tcp));
+	CHECK(k_passes(&kf, PKT_KAT_NET, 0, v6));
+	CHECK(pkt_kfilter_parse("icmp", &kf));
+	CHECK(!k_passes(&kf, PKT_KAT_L4, 17, udp + 20));
+	CHECK(k_passes(&kf, PKT_KAT_L4, 1, udp + 20));
+	CHECK_INT(pkt_kfilter_expr(&kf, PKT_KAT_NET, 0, expr, 8), -ENOSPC);
+	CHECK_INT(pkt_kfilter_expr(NULL, PKT_KAT_NET, 0, expr, sizeof(expr)), 0);
+	CHECK_INT(pkt_kfilter_expr(&kf, PKT_KAT_NONE, 0, expr, sizeof(expr)), 0);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	CHECK(pkt_kfilter_parse("udp and dst port 53", &kf));
+	CHECK_INT(pkt_kfilter_expr(&kf, PKT_KAT_L4, 17, expr, sizeof(expr)), 1);
+	CHECK_STR(expr, "skbaddr != 0 && kdp == 13568");
+#endif
+}
+
 static void test_kfilter(void)
 {
 	static const char *const no[] = {
@@ -838,12 +989,23 @@ static void test_kfilter(void)
 					fprintf(stderr, "FAIL: '%s' matches flow %zu cut %u, kernel "
 						"conditions do not hold\n", yes[i], j, cut);
 				}
+				/* nor does a step's kernel filter drop it, where it reads */
+				tap_run++;
+				if (!k_passes(&kf, PKT_KAT_NET, 0, mem + 128 + nh) ||
+				    (pi.known & PKT_PROTO &&
+				     !k_passes(&kf, PKT_KAT_L4, flows[j]->proto, mem + 128 + nh +
+					       (flows[j]->family == AF_INET ? 20 : 40)))) {
+					tap_failed++;
+					fprintf(stderr, "FAIL: '%s' matches flow %zu, a step's kernel "
+						"filter drops it\n", yes[i], j);
+				}
 			}
 		}
 		/* the sample has a match for the expressions meant to match it */
 		if (strcmp(yes[i], "port 0") && strcmp(yes[i], "port 65535"))
 			CHECK(hits > 0);
 	}
+	test_kfilter_drops();
 }
 /* A pcapng file of the drops: what libpcap and tshark read back. */
 struct drop {
