@@ -35,6 +35,21 @@ NFT
 then ok "nft output rules (pwru's iptables -I OUTPUT ... -j DROP)"
 else fail "no nft rules: pwru's drop cases cannot run"; fi
 
+# follow_start NAME ARGS...: 'ftnet follow --json ARGS' to /tmp/NAME.json, its probes on;
+# follow_stop: a second later, SIGINT, and its end
+follow_start() {
+	n=$1
+	shift
+	ftnet follow --json "$@" >/tmp/$n.json 2>/tmp/$n.err &
+	p=$!
+	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
+}
+follow_stop() {
+	sleep 1
+	kill -INT $p
+	wait $p
+}
+
 # case NAME ADDR 'FILTER': a connect to ADDR:8080, its SYNs dropped by the rule, seen by
 # 'stream drops FILTER' as drops to ADDR:8080 and nothing else
 case_drop() {
@@ -110,13 +125,9 @@ table ip pwrunat {
 }
 NFT
 then
-	ftnet follow --track-skb --json 'dst host 10.10.20.99' >/tmp/nat.json 2>/tmp/nat.err &
-	p=$!
-	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
+	follow_start nat --track-skb 'dst host 10.10.20.99'
 	nc -w 1 10.10.20.99 80 </dev/null >/dev/null 2>&1
-	sleep 1
-	kill -INT $p
-	wait $p
+	follow_stop
 	n=$(grep '"type":"path"' /tmp/nat.json | grep '"daddr":"10.10.20.99","dport":80' |
 		grep -c '"step":"ip_output"[^}]*"rewritten":{"family":"ipv4","ipproto":"tcp","saddr":"[0-9.]*","sport":[0-9]*,"daddr":"10.10.14.2","dport":80}')
 	[ "$n" -ge 1 ] && ok "pwru filter-track-skb: $n paths to 10.10.20.99:80 rewritten to 10.10.14.2:80 at ip_output" ||
@@ -143,13 +154,9 @@ if insmod /lib/modules/veth.ko && ip link add pwrupeer type veth; then
 		ip route add 169.254.0.1 dev $peer && ip route add default via 169.254.0.1 dev $peer"
 	ip route add 10.0.0.1/32 dev pwrupeer
 	f='arp and arp[7] = 1 and arp[24] = 169 and arp[25] = 254 and arp[26] = 0 and arp[27] = 1'
-	ftnet follow --json "$f" >/tmp/arp.json 2>/tmp/arp.err &
-	p=$!
-	wait_on "ftnet-follow-$p/events/ftnet/ip_output"
+	follow_start arp "$f"
 	ping -W 1 -c 1 10.0.0.1 >/dev/null 2>&1
-	sleep 1
-	kill -INT $p
-	wait $p
+	follow_stop
 	n=$(grep '"type":"path"' /tmp/arp.json | grep '"family":"arp","arp_op":"request","saddr":"10.0.0.1","daddr":"169.254.0.1"' |
 		grep -c '"step":"arp_rcv","dev":"pwrupeer"')
 	[ "$n" -ge 1 ] && ok "pwru filter-arp: '$f': $n ARP requests for 169.254.0.1 whose path reaches arp_rcv" ||
