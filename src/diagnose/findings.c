@@ -287,6 +287,41 @@ static void counter_causes_find(struct diag *d)
 	}
 }
 
+/* The packets the rules named on a NETFILTER_DROP finding counted meanwhile. */
+static uint64_t rule_moves(const struct finding *g)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < g->nev; i++)
+		if (!strcmp(g->ev[i].source, "nft") && !strcmp(g->ev[i].name, "rule_counter") &&
+		    g->ev[i].value > 0)
+			n += (uint64_t)g->ev[i].value;
+	return n;
+}
+
+/*
+ * NETFILTER_DROP drops that a rule and the full conntrack table both made: the rule's counter
+ * tells its share, the table has the rest (its own counters say how many it refused). Each
+ * finding says how much of the drops it explains, and the rule's counts only its share.
+ */
+static void weigh_rule_and_table(struct finding *table, struct finding *g, uint64_t rules,
+				 uint64_t bad)
+{
+	uint64_t d = g->packets, r = rules < d ? rules : d;
+	char *paren = strrchr(g->title, '(');
+
+	diag_ev(table, "skb:kfree_skb", "NETFILTER_DROP", (int64_t)(d - r),
+		"%" PRIu64 " of the %" PRIu64 " NETFILTER_DROP drops were no rule's (the rules' counters moved %" PRIu64 ")",
+		d - r, d, r);
+	diag_ev(g, "nf_conntrack", "drop", (int64_t)bad,
+		"of the %" PRIu64 " NETFILTER_DROP drops, the rule's counter explains %" PRIu64 "; the conntrack table was full meanwhile and dropped %" PRIu64,
+		d, r, bad);
+	g->packets = r;
+	if (paren && paren > g->title)
+		snprintf(paren, sizeof(g->title) - (size_t)(paren - g->title),
+			 "(%" PRIu64 " of the %" PRIu64 " packets dropped at the hook)", r, d);
+}
+
 /* A full conntrack table: it explains the NETFILTER_DROP drops of the hook (not a rule's). */
 static void conntrack_finding(struct diag *d)
 {
@@ -320,9 +355,16 @@ static void conntrack_finding(struct diag *d)
 	diag_next1(d, f, "sysctl net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count");
 	for (int i = 0; i < d->n; i++) {
 		struct finding *g = &d->f[i];
+		uint64_t rules;
 
-		if (g->entry && !strcmp(g->entry->reason, "NETFILTER_DROP") && !g->absorbed &&
-		    g->packets <= bad + bad / 10 && !strstr(g->ev[0].text, "nft_do_chain")) {
+		if (!g->entry || strcmp(g->entry->reason, "NETFILTER_DROP") || g->absorbed)
+			continue;
+		rules = rule_moves(g);
+		if (rules) {	/* two causes of the same drops: both, each with its share */
+			weigh_rule_and_table(f, g, rules, bad);
+			continue;
+		}
+		if (g->packets <= bad + bad / 10 && !strstr(g->ev[0].text, "nft_do_chain")) {
 			g->absorbed = true;
 			diag_ex(f, "skb:kfree_skb", "NETFILTER_DROP", (int64_t)g->packets, "%s",
 				g->ev[0].text);

@@ -18,7 +18,8 @@ static const char syms[] =
 	"ffffffff81001000 T __dev_forward_skb2\n"
 	"ffffffff81002000 T tcp_v4_rcv\n"
 	"ffffffff81003000 T icmp_rcv\n"
-	"ffffffff81004000 T __udp4_lib_rcv\n";
+	"ffffffff81004000 T __udp4_lib_rcv\n"
+	"ffffffff81005000 T nf_hook_slow\n";
 
 static struct diag *diag_new(void)
 {
@@ -189,6 +190,41 @@ static void test_two_rules(void)
 	diag_free(d);
 }
 
+/*
+ * A rule and the full conntrack table drop at the same hook: 100 of the 300 NETFILTER_DROP
+ * drops are the rule's (its counter), the other 200 the table's (it refused 200). Both are
+ * shown, each with its share; the table, which explains more, ranks first.
+ */
+static void test_rule_and_table(void)
+{
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	drops(d, 12, "NETFILTER_DROP", 0xffffffff81005010ull, 200);
+	drops(d, 12, "NETFILTER_DROP", 0xffffffff81000010ull, 100);
+	d->before.nft = xstrdup(RULESET("0"));
+	d->after.nft = xstrdup(RULESET("100"));
+	d->before.ct.present = d->after.ct.present = true;
+	d->after.ct.count = 64;
+	d->after.ct.drop = 200;
+	diag_findings(d);
+	CHECK_INT(d->n, 2);
+	CHECK_INT(f[0].kind, OBJ_CONNTRACK);
+	CHECK_INT(f[0].packets, 200);
+	CHECK(strstr(f[0].title, "the conntrack table is full: new flows are dropped (200 packets dropped)") != NULL);
+	CHECK_STR(f[0].ev[f[0].nev - 1].text, "200 of the 300 NETFILTER_DROP drops were no rule's "
+		  "(the rules' counters moved 100)");
+	CHECK_INT(f[1].kind, OBJ_RULE);
+	CHECK_INT(f[1].packets, 100);
+	CHECK_STR(f[1].title, "nft rule 'tcp dport 5201 counter drop' (table inet fw, chain input, "
+		  "handle 4): the firewall (nftables or iptables) dropped the packets (100 of the 300 "
+		  "packets dropped at the hook)");
+	CHECK_STR(f[1].ev[f[1].nev - 1].text, "of the 300 NETFILTER_DROP drops, the rule's counter "
+		  "explains 100; the conntrack table was full meanwhile and dropped 200");
+	CHECK(!f[0].absorbed && !f[1].absorbed);
+	diag_free(d);
+}
+
 int main(void)
 {
 	test_rule_explains();
@@ -196,6 +232,7 @@ int main(void)
 	test_unknown_below_cause();
 	test_echo_replies();
 	test_two_rules();
+	test_rule_and_table();
 	printf("diagnose: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
