@@ -65,12 +65,15 @@ const struct cmd_spec follow_spec = {
 		 "SECS, or freed where no tracepoint fires: its address came back on another\n"
 		 "skb). Paths seen at their end alone (unix socket, netlink, vsock skbs) are\n"
 		 "shown with --all; drops always are. A summary goes to stderr at the end.\n"
-		 "FILTER (pcap syntax) needs kprobes to read packet headers.\n",
+		 "FILTER (pcap syntax) needs kprobes to read packet headers; one of tcp, udp,\n"
+		 "icmp, host and port joined by 'and' is also checked in the kernel at the\n"
+		 "steps that read those headers (-v names them), unless --track-skb.\n",
 	.opts = follow_opts,
 	.examples = "  ftnet follow -d 10\n"
 		    "  ftnet follow --json -c 100 | jq 'select(.verdict == \"dropped\")'\n"
 		    "  ftnet follow -d 5 --no-stacks --max-paths 65536 -B 8192\n"
 		    "  ftnet follow -i lo icmp -c 1\n"
+		    "  ftnet follow --track-skb 'dst host 10.10.20.99' -c 1\n"
 		    "  ftnet record follow -g -o paths.dat -d 10 && ftnet follow -r paths.dat\n",
 	.max_args = -1,
 };
