@@ -74,10 +74,11 @@ struct pkt_info {
  * hold them: a field partly or wholly outside the window, past the skb's tail or the IP length,
  * or behind an invalid header stays unknown, and so do the transport fields when the kernel's
  * transport_header points elsewhere. The IPv6 chain is followed over hop-by-hop, routing,
- * fragment and destination options headers. 0 when the network header is valid IPv4 or IPv6 (fields may
- * still be unknown); -ENODATA when it is not set, not in the window, or cut before what proves
- * it valid (IPv4's first 4 bytes, IPv6's first 8); -EPROTONOSUPPORT when it is not IP; -EINVAL
- * when it is an invalid IP header. pi is filled in every case.
+ * fragment and destination options headers. 0 when the network header is valid IPv4 or IPv6, or
+ * ARP for IPv4 over Ethernet (protocol ETH_P_ARP: family AF_PACKET) (fields may still be
+ * unknown); -ENODATA when it is not set, not in the window, or cut before what proves it valid
+ * (IPv4's first 4 bytes, IPv6's and ARP's first 8); -EPROTONOSUPPORT when it is neither;
+ * -EINVAL when it is an invalid IP header. pi is filled in every case.
  */
 int pkt_rebuild(const struct pkt_skb *s, struct pkt_info *pi);
 

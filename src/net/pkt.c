@@ -319,8 +319,8 @@ int pkt_rebuild(const struct pkt_skb *s, struct pkt_info *pi)
 		return ret;
 	version = h.p[0] >> 4;
 	if (s->protocol == ETH_P_ARP)
-		return arp(pi, &h) < 0 ? (memset(pi, 0, sizeof(*pi)), -EPROTONOSUPPORT) : 0;
-	if (s->protocol == ETH_P_IP || (!s->protocol && version == 4))
+		ret = arp(pi, &h);
+	else if (s->protocol == ETH_P_IP || (!s->protocol && version == 4))
 		ret = ipv4(pi, &h);
 	else if (s->protocol == ETH_P_IPV6 || (!s->protocol && version == 6))
 		ret = ipv6(pi, &h);
@@ -333,6 +333,8 @@ int pkt_rebuild(const struct pkt_skb *s, struct pkt_info *pi)
 		pi->net_off = off;
 		return ret;
 	}
+	if (pi->family == AF_PACKET)	/* ARP: no transport header, its length is its own */
+		return 0;
 	if (!(pi->known & PKT_LEN))
 		skb_length(s, pi);
 	/* a transport_header elsewhere: the bytes there may not be what they seem, leave them */

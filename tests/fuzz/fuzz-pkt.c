@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const exprs[] = {
 	"udp and dst port 53", "tcp[tcpflags] & tcp-syn != 0", "ip6 and icmp6", "not port 53",
 	"net 10.0.0.0/8 or ip6 net 2001:db8::/32", "ip[6:2] & 0x1fff != 0", "greater 100",
-	"ip6 protochain 17", "icmp[icmptype] == icmp-echo", "",
+	"ip6 protochain 17", "icmp[icmptype] == icmp-echo", "", "arp and arp[7] = 1",
+	"arp or udp",
 };
 static struct pkt_filter *filters[sizeof(exprs) / sizeof(exprs[0])];
 
@@ -94,7 +95,8 @@ static void check_rebuilt(const struct pkt_info *pi)
 
 	n = pkt_layout_rebuilt(pi, buf, PKT_REBUILT_MAX, &len);
 	ASSERT(n <= PKT_REBUILT_MAX && n <= len);
-	ASSERT(!n == !(pi->known & PKT_FAMILY));
+	/* ARP (AF_PACKET) is never laid out as IP */
+	ASSERT(!n == (!(pi->known & PKT_FAMILY) || pi->family == AF_PACKET));
 	memset(&s, 0, sizeof(s));
 	s.head = s.data = s.win_addr = 0x1000;
 	s.win = buf;
@@ -201,8 +203,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pkt_info pi;
 	struct pkt_skb s;
 	struct input in;
-	uint8_t *win, *buf;
-	uint32_t n, len;
+	uint8_t *win, *buf, frame[256];
+	uint32_t n, len, fn, flen;
 	int ret;
 
 	if (size < 24)
@@ -247,6 +249,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pkt_filter_match_skb(filters[i], &s, &pi);
 		pkt_filter_match_skb(filters[i], NULL, &pi);
 	}
+	/* ARP's frame: its Ethernet header and ARP header, all from the window */
+	fn = pkt_layout_frame(&s, &pi, frame, sizeof(frame), &flen);
+	ASSERT(!fn || (pi.family == AF_PACKET && pi.net_off >= 14 && fn <= flen &&
+		       !memcmp(frame, win + pi.net_off - 14, fn)));
+	for (size_t i = 0; fn && i < sizeof(filters) / sizeof(filters[0]); i++)
+		pkt_filter_match_frame(filters[i], frame, fn, flen);
 	check_rebuilt(&pi);
 	if (ret == 0 && (in.mode & 4))
 		check_kfilter(&s, &pi, in.expr);
