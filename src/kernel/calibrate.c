@@ -184,6 +184,13 @@ static bool skb_bytes(const char *line, uint8_t *b)
 }
 
 /*
+ * Where a 64-bit kernel's own addresses begin at the lowest: 0xffff... with 48-bit virtual
+ * addresses, 0xfff0... with arm64's 52 (Debian 13's arm64 kernel: its skbs are at
+ * 0xfff00000...), 0xff11... for x86-64's direct map with 5-level paging.
+ */
+#define KERNEL_ADDR_MIN 0xff00000000000000ull
+
+/*
  * The offsets one skb of a SYN at tcp_v4_rcv allows: head and data adjacent pointers, then
  * transport, network and mac headers as three consecutive u16. 1 when exactly one fits.
  */
@@ -194,7 +201,7 @@ static int fit(const uint8_t *b, struct calib *c)
 	for (int o = 0; o + 16 <= SKB_BYTES; o += 8) {
 		uint64_t h = u64_at(b, o), d = u64_at(b, o + 8);
 
-		if (h < 0xffff000000000000ull || d <= h || d - h > 4096)
+		if (h < KERNEL_ADDR_MIN || d <= h || d - h > 4096)
 			continue;
 		for (int q = 0; q + 6 <= SKB_BYTES; q += 2) {
 			unsigned th = u16_at(b, q), nh = u16_at(b, q + 2), mh = u16_at(b, q + 4);
@@ -228,7 +235,7 @@ static int find(const char *text, struct calib *c, char *why, size_t size)
 			agree = -1000;
 	}
 	if (records < SYNS || agree < SYNS) {
-		snprintf(why, size, "calibration: %d of %d skbs of ftnet's SYNs read, %d agreeing on one layout of sk_buff",
+		snprintf(why, size, "calibration: %d skbs read at tcp_v4_rcv for ftnet's %d SYNs, %d agreeing on one layout of sk_buff",
 			 records, SYNS, agree < 0 ? 0 : agree);
 		return -ENOENT;
 	}
