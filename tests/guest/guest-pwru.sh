@@ -49,6 +49,14 @@ follow_stop() {
 	kill -INT $p
 	wait $p
 }
+# only_paths NAME PATTERN WHAT: every path in /tmp/NAME.json has PATTERN
+only_paths() {
+	if grep '"type":"path"' /tmp/$1.json | grep -vF "$2" | grep -q .; then
+		fail "$3: other paths: $(grep '"type":"path"' /tmp/$1.json | grep -vF "$2" | head -c 400)"
+	else
+		ok "$3"
+	fi
+}
 
 # case NAME ADDR 'FILTER': a connect to ADDR:8080, its SYNs dropped by the rule, seen by
 # 'stream drops FILTER' as drops to ADDR:8080 and nothing else
@@ -132,9 +140,7 @@ then
 		grep -c '"step":"ip_output"[^}]*"rewritten":{"family":"ipv4","ipproto":"tcp","saddr":"[0-9.]*","sport":[0-9]*,"daddr":"10.10.14.2","dport":80}')
 	[ "$n" -ge 1 ] && ok "pwru filter-track-skb: $n paths to 10.10.20.99:80 rewritten to 10.10.14.2:80 at ip_output" ||
 		fail "pwru filter-track-skb: no path rewritten to 10.10.14.2:80: $(cat /tmp/nat.err) $(head -c 800 /tmp/nat.json)"
-	grep '"type":"path"' /tmp/nat.json | grep -v '"daddr":"10.10.20.99"' | grep -q . &&
-		fail "pwru filter-track-skb: other paths: $(grep -v '10\.10\.20\.99' /tmp/nat.json | head -c 400)" ||
-		ok "pwru filter-track-skb: every path is to 10.10.20.99"
+	only_paths nat '"daddr":"10.10.20.99"' "pwru filter-track-skb: every path is to 10.10.20.99"
 	nft delete table ip pwrunat
 else
 	fail "no nft nat: pwru's filter-track-skb case cannot run"
@@ -161,9 +167,7 @@ if insmod /lib/modules/veth.ko && ip link add pwrupeer type veth; then
 		grep -c '"step":"arp_rcv","dev":"pwrupeer"')
 	[ "$n" -ge 1 ] && ok "pwru filter-arp: '$f': $n ARP requests for 169.254.0.1 whose path reaches arp_rcv" ||
 		fail "pwru filter-arp: no path to arp_rcv: $(cat /tmp/arp.err) $(head -c 800 /tmp/arp.json)"
-	grep '"type":"path"' /tmp/arp.json | grep -v '"daddr":"169.254.0.1"' | grep -q . &&
-		fail "pwru filter-arp: other paths: $(grep -v '169\.254\.0\.1' /tmp/arp.json | head -c 400)" ||
-		ok "pwru filter-arp: every path is an ARP request for 169.254.0.1"
+	only_paths arp '"daddr":"169.254.0.1"' "pwru filter-arp: every path is an ARP request for 169.254.0.1"
 	ip link del pwrupeer
 else
 	fail "no veth: pwru's ARP case cannot run"
