@@ -34,5 +34,7 @@ size_t esc_prom(char *dst, size_t size, const char *s);
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* True when esc_text would change s (most strings: no, and no copy is made). */
 bool esc_text_needed(const char *s);
+/* The length of s when esc_json would not change it (printable ASCII, no '"' or '\\'), else -1. */
+long esc_json_plain(const char *s);
 
 #endif

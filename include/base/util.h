@@ -46,6 +46,8 @@ char *xstrdup(const char *s);
 char *read_file(const char *path, size_t *len);
 /* What path is when it is not a regular file ("it is a pipe (FIFO)"); NULL when it is one. */
 const char *file_not_regular(const char *path);
+/* A field of /proc/meminfo in kB ("MemAvailable"), 0 when it cannot be read. */
+unsigned long meminfo_kb(const char *field);
 
 /*
  * Moves this process into a network namespace: a name under /run/netns (ip netns) or a PID.

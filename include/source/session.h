@@ -27,6 +27,8 @@ struct tracefs_instance;
 struct session_opts {
 	const char		*filter;	/* for groups enabled for this run */
 	unsigned long		buffer_kb;
+	/* per CPU for an instance made now when buffer_kb is 0 (0: the kernel's default) */
+	unsigned long		default_buffer_kb;
 	const char		*default_group;	/* when none is named or enabled; NULL: an error */
 	/* tracepoints named "sys:name" or "sys:*" for this run (count; stream, top, record) */
 	const char *const	*events;

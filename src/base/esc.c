@@ -151,3 +151,13 @@ bool esc_text_needed(const char *str)
 			return true;
 	return false;
 }
+
+long esc_json_plain(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (; *s; s++)
+		if (*s < 0x20 || *s >= 0x7f || *s == '\\' || *s == '"')
+			return -1;
+	return (long)(s - (const unsigned char *)str);
+}

@@ -239,8 +239,19 @@ static void putf(const char *fmt, ...)
 /* A JSON string of s: valid UTF-8 whatever s holds (base/esc.h says how). */
 static void put_json_string(const char *s)
 {
-	size_t n = esc_json(NULL, 0, s);
+	long plain = esc_json_plain(s);
+	size_t n;
 
+	if (plain >= 0) {	/* most strings: copied as they are */
+		grow((size_t)plain + 2);
+		line[pos++] = '"';
+		memcpy(line + pos, s, (size_t)plain);
+		pos += (size_t)plain;
+		line[pos++] = '"';
+		line[pos] = 0;
+		return;
+	}
+	n = esc_json(NULL, 0, s);
 	put("\"", 1);
 	grow(n);
 	pos += esc_json(line + pos, cap - pos, s);

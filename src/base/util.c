@@ -162,6 +162,21 @@ const char *file_not_regular(const char *path)
 	return S_ISSOCK(st.st_mode) ? "it is a socket" : "it is not a regular file";
 }
 
+unsigned long meminfo_kb(const char *field)
+{
+	char *buf = read_file("/proc/meminfo", NULL), *p;
+	size_t n = strlen(field);
+	unsigned long kb = 0;
+
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (!strncmp(p, field, n) && p[n] == ':') {
+			kb = strtoul(p + n + 1, NULL, 10);
+			break;
+		}
+	free(buf);
+	return kb;
+}
+
 char *read_file(const char *path, size_t *len)
 {
 	size_t cap = 4096, n = 0;

@@ -43,7 +43,9 @@ static const struct opt follow_opts[] = {
 	OPT_F(0, "no-stacks", struct follow_cli, no_stacks, "no kernel stack traces at drops"),
 	OPT_F(0, "track-skb", struct follow_cli, track_skb,
 	      "filter in ftnet only: a matched packet keeps every step, after NAT too (pwru's --filter-track-skb); every packet's steps are read"),
-	OPT_BUFFER_KB(struct follow_cli, buffer_kb),
+	OPT_U('B', "buffer-kb", struct follow_cli, buffer_kb, "KB",
+	      "ring buffer per CPU (1 to 4194304), for an instance made now (default 4096, less where memory is short)",
+	      1, 4194304),
 	OPT_S('i', "interface", struct follow_cli, iface, "IF",
 	      "only paths with a step on device IF matching the filter (pwru's --filter-ifname)"),
 	OPT_S('r', "read", struct follow_cli, read, "FILE",
@@ -287,6 +289,26 @@ static void summary(const struct follow_state *st, const struct run_stats *rs, u
 		nothing_seen();
 }
 
+/*
+ * A packet makes about 11 events here, and a burst outlasts the kernel's default buffer
+ * (1408 KB per CPU) while the reader is off its CPU: under a UDP flood on a 2-CPU machine
+ * follow lost about 0.4% of the events with it and none with 4096 KB (bench/follow-host).
+ * The buffers together take at most 1/32 of the memory available, and never less than the
+ * default.
+ */
+#define FOLLOW_BUFFER_KB	4096
+#define KERNEL_BUFFER_KB	1408
+
+static unsigned long follow_buffer_kb(void)
+{
+	unsigned long avail = meminfo_kb("MemAvailable"), kb = FOLLOW_BUFFER_KB;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (avail && ncpu > 0 && kb * (unsigned long)ncpu > avail / 32)
+		kb = avail / 32 / (unsigned long)ncpu;
+	return kb < KERNEL_BUFFER_KB ? 0 : kb;
+}
+
 int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 {
 	struct follow_cli o = { .max_paths = 4096, .expire = 2 };
@@ -325,6 +347,7 @@ int cmd_follow(struct ftnet_ctx *ctx, int argc, char **argv)
 	r.groups = grp;
 	r.ngroups = 1;
 	r.so.buffer_kb = o.buffer_kb;
+	r.so.default_buffer_kb = follow_buffer_kb();
 	r.so.comm_types = 1u << EV_COPY;	/* "read by": the other steps show no task */
 	r.read_file = o.read;
 	r.duration = o.duration;

@@ -237,7 +237,8 @@ static int session_backends(struct session *s)
 static int session_enable(struct session *s, const struct session_opts *o)
 {
 	/* new instance: our settings; existing: only what reading needs (wake on 1 event) */
-	int ret = tfs_instance_setup(s->inst, s->created ? o->buffer_kb : 0);
+	unsigned long kb = o->buffer_kb ? o->buffer_kb : o->default_buffer_kb;
+	int ret = tfs_instance_setup(s->inst, s->created ? kb : 0);
 
 	if (ret < 0)
 		return error("cannot set up the tracefs instance '%s': %s", s->ctx->instance,
@@ -366,8 +367,9 @@ int session_start(struct session *s, struct ftnet_ctx *ctx, char **names, int nn
 	if (verbose) {
 		const char *why, *how = reader_method(s->rd, &why);
 
-		note("reading the buffers of instance '%s' with %s%s%s", ctx->instance, how,
-		     why ? ": " : "", why ? why : "");
+		note("reading the buffers of instance '%s' (%lu KB per CPU) with %s%s%s",
+		     ctx->instance, (unsigned long)(tracefs_instance_get_buffer_size(s->inst, 0)),
+		     how, why ? ": " : "", why ? why : "");
 	}
 	return 0;
 out_end:

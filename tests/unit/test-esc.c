@@ -107,7 +107,7 @@ static void test_single_bytes(void)
 /* Every two-byte string: escaping is total, safe, and keeps exactly the valid sequences. */
 static void test_byte_pairs(void)
 {
-	int bad = 0, valid = 0;
+	int bad = 0, valid = 0, plain = 0;
 
 	for (int a = 1; a < 256; a++) {
 		for (int b = 1; b < 256; b++) {
@@ -117,6 +117,11 @@ static void test_byte_pairs(void)
 
 			bad += !safe(t, 0) || !safe(j, 1) || !safe(escd(esc_prom, s), 1);
 			bad += (int)esc_text(NULL, 0, s) != (int)strlen(t);
+			/* the fast path JSON takes: only where escaping changes nothing */
+			if (esc_json_plain(s) >= 0) {
+				plain++;
+				bad += esc_json_plain(s) != 2 || strcmp(j, s) != 0;
+			}
 			if (ok && !(a == 0xc2 && b < 0xa0)) {	/* C1 controls are escaped */
 				valid++;
 				bad += strcmp(t, s) != 0 || strcmp(j, s) != 0;
@@ -125,6 +130,7 @@ static void test_byte_pairs(void)
 	}
 	CHECK_INT(bad, 0);
 	CHECK_INT(valid, 30 * 64 - 32);	/* C2..DF with a continuation byte, less C2 80..9F */
+	CHECK_INT(plain, 93 * 93);	/* printable ASCII less '"' and '\\' */
 }
 
 static void test_sequences(void)
