@@ -3,7 +3,7 @@
 # and dropped NO_SOCKET at __udp4_lib_rcv, with __udp4_lib_rcv in the kernel stack; datagrams
 # read by a socket give delivered paths; TCP data read by a task gives paths delivered to it;
 # a TCP connect's SYN is consumed by the listener; -c stops by itself; a packet filter is
-# refused (no kprobes here); no instance is left.
+# refused (no kprobes here); follow's instance has 4096 KB per CPU; no instance is left.
 . "$TESTLIB"
 need_root
 make_ns
@@ -164,6 +164,17 @@ follow_gone
 STACKS=0 follow_bg "$TMP/count" --json -c 2 --no-stacks
 [ -e "$FOLLOW_INST/events/skb/kfree_skb/trigger" ] && ! grep -q '^stacktrace' "$FOLLOW_INST/events/skb/kfree_skb/trigger" &&
 	ok "no stack trigger with --no-stacks" || fail "stack trigger with --no-stacks"
+# the instance follow makes has 4096 KB per CPU (rounded up to pages), less only where the
+# buffers would take over 1/32 of the memory available
+kb=$(cat "$FOLLOW_INST/buffer_size_kb")
+cap=$(awk -v n="$(nproc --all)" '/^MemAvailable:/ { print int($2 / 32 / n) }' /proc/meminfo)
+if [ "$cap" -ge 4200 ]; then
+	[ "$kb" -ge 4096 ] && [ "$kb" -le 4200 ] && ok "follow's buffer: $kb KB per CPU" ||
+		fail "follow's buffer: $kb KB per CPU, want 4096"
+else
+	[ "$kb" -ge 1408 ] && [ "$kb" -le 4200 ] && ok "follow's buffer: $kb KB per CPU (cap $cap)" ||
+		fail "follow's buffer: $kb KB per CPU, cap $cap"
+fi
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	kill -0 "$FOLLOW_PID" 2>/dev/null || break
 	traffic closed 2 "$port"
