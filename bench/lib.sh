@@ -76,11 +76,11 @@ bench_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0;
 
 # bench_reader CASE TO CMD...: CMD on the reader CPU during a flood, stdout to TO (null: /dev/null,
 # file: $WORK/CASE.out, pipe: 'grep -c .' whose count goes to $WORK/CASE.count), stderr to
-# $WORK/CASE.err, ended by SIGINT. Sets R_PPS, R_HWM (its peak RSS, kB), and R_CPU: the reader's CPU seconds from the
+# $WORK/CASE.err, ended by SIGINT. Sets R_SENT (packets sent), R_PPS, R_HWM (its peak RSS, kB), and R_CPU: the reader's CPU seconds from the
 # flood's start to half a second after its end (a busy machine gives it less than the flood's
 # length: the reader shares its CPU).
 bench_reader() {
-	local name=$1 to=$2 n t0
+	local name=$1 to=$2 t0
 	shift 2
 	rm -f "$WORK/$name.out" "$WORK/$name.count"
 	case $to in
@@ -91,7 +91,7 @@ bench_reader() {
 	BENCH_BG=$!
 	bench_ready "$BENCH_BG" || { echo "bench/$BENCH_NAME: $name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
 	t0=$(bench_ticks "$BENCH_BG")
-	read -r n R_PPS < <(flood)
+	read -r R_SENT R_PPS < <(flood)
 	sleep 0.5
 	R_CPU=$(awk -v t0="$t0" -v t1="$(bench_ticks "$BENCH_BG")" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN { printf "%.2f", (t1 - t0) / hz }')
