@@ -60,14 +60,20 @@ struct conntrack_stats {
 };
 int proc_conntrack(struct conntrack_stats *st);
 
-/* A driver's own statistic ('ethtool -S'): its device, name and value. */
+/*
+ * A driver's own statistic ('ethtool -S'): its device, name and value. The standard ones
+ * are named GROUP-NAME: "eth-mac-FrameCheckSequenceErrors", "pause-rx_pause_frames".
+ */
 struct nic_stat {
 	char		dev[16];
-	char		name[32];
+	char		name[48];
 	uint64_t	value;
 };
 /* Every statistic of every link given that has driver statistics; 0 or -errno. */
 int nic_stats(const struct link_stats *links, size_t nlinks, struct nic_stat **out, size_t *n);
+/* The standard statistics of those links (ethtool netlink), appended; 0 or -errno. */
+int nic_std_stats(const struct link_stats *links, size_t nlinks, struct nic_stat **out,
+		  size_t *n);
 const struct nic_stat *nic_stat_find(const struct nic_stat *s, size_t n, const char *dev,
 				     const char *name);
 

@@ -35,7 +35,9 @@ const struct cmd_spec counters_spec = {
 	.about = "Prints what changed in each interval: link statistics per device (libnl),\n"
 		 "/proc/net/snmp and /proc/net/netstat counters (only those that moved, like\n"
 		 "nstat), /proc/net/softnet_stat per CPU (processed, dropped, time squeeze), and\n"
-		 "each driver's own statistics, as 'ethtool -S' reads them (SIOCETHTOOL).\n",
+		 "each driver's own statistics, as 'ethtool -S' reads them (SIOCETHTOOL), with\n"
+		 "the standard ones where the driver has them (ethtool netlink: eth-phy, eth-mac,\n"
+		 "eth-ctrl and rmon as GROUP-Name, and pause-rx_pause_frames, pause-tx_pause_frames).\n",
 	.opts = counters_opts,
 	.examples = "  ftnet counters -t 5\n"
 		    "  ftnet counters --netns blue -c 1 --json\n",

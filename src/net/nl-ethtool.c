@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The NIC's own counters, as 'ethtool -S' reads them: names and values through the
- * SIOCETHTOOL ioctl (ETHTOOL_GSSET_INFO for how many, ETHTOOL_GSTRINGS, ETHTOOL_GSTATS).
+ * SIOCETHTOOL ioctl (ETHTOOL_GSSET_INFO for how many, ETHTOOL_GSTRINGS, ETHTOOL_GSTATS),
+ * then the standard ones over netlink (nl-ethtool-std.c).
  */
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -86,6 +87,7 @@ int nic_stats(const struct link_stats *links, size_t nlinks, struct nic_stat **o
 	for (size_t i = 0; i < nlinks; i++)
 		dev_stats(fd, links[i].name, out, n);
 	close(fd);
+	nic_std_stats(links, nlinks, out, n);	/* none where the kernel or driver has none */
 	return 0;
 }
 

@@ -225,6 +225,47 @@ static void test_rule_and_table(void)
 	diag_free(d);
 }
 
+static void nic(struct snapshot *s, const char *dev, const char *name, uint64_t v)
+{
+	s->nic = xrealloc(s->nic, (s->nnic + 1) * sizeof(*s->nic));
+	snprintf(s->nic[s->nnic].dev, sizeof(s->nic[0].dev), "%s", dev);
+	snprintf(s->nic[s->nnic].name, sizeof(s->nic[0].name), "%s", name);
+	s->nic[s->nnic++].value = v;
+}
+
+/* A driver's counters: losses in the NIC and damage on the wire are two findings of the device,
+ * each as many packets as its counter that moved most; pause frames and traffic are neither. */
+static void test_nic(void)
+{
+	static const struct { const char *name; uint64_t before, after; } c[] = {
+		{ "rx_no_buffer_count", 7, 47 }, { "rx_missed_errors", 0, 40 },
+		{ "rx_fifo_errors", 0, 0 }, { "tx_packets", 10, 110 },
+		{ "eth-mac-FrameCheckSequenceErrors", 1, 4 }, { "rmon-etherStatsJabbers", 0, 2 },
+		{ "pause-rx_pause_frames", 0, 1 }, { "eth-mac-FramesReceivedOK", 5, 500 },
+	};
+	struct diag *d = diag_new();
+	const struct finding *f = d->f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		nic(&d->before, "eth1", c[i].name, c[i].before);
+		nic(&d->after, "eth1", c[i].name, c[i].after);
+	}
+	diag_findings(d);
+	CHECK_INT(d->n, 2);
+	CHECK_STR(f[0].reason, "NIC");
+	CHECK_STR(f[0].title, "device eth1: its driver counted packets lost on the NIC (40 packets)");
+	CHECK_INT(f[0].nev, 2);
+	CHECK_STR(f[0].ev[0].text, "rx_no_buffer_count +40");
+	CHECK_STR(f[0].ev[1].text, "rx_missed_errors +40");
+	CHECK_STR(f[0].next[0], "ftnet counters -c 1");
+	CHECK_STR(f[1].reason, "NIC wire");
+	CHECK_STR(f[1].title, "device eth1: frames came in damaged (CRC, alignment, symbol or length "
+		  "errors) (3 packets)");
+	CHECK_INT(f[1].nev, 2);
+	CHECK_STR(f[1].ev[1].text, "rmon-etherStatsJabbers +2");
+	diag_free(d);
+}
+
 int main(void)
 {
 	test_rule_explains();
@@ -233,6 +274,7 @@ int main(void)
 	test_echo_replies();
 	test_two_rules();
 	test_rule_and_table();
+	test_nic();
 	printf("diagnose: %d checks, %d failed\n", tap_run, tap_failed);
 	return tap_failed ? 1 : 0;
 }
