@@ -36,6 +36,8 @@ e = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 va = {x["name"]: x["delta"] for x in e["nic"] if x["dev"] == sys.argv[2]}
 assert va["peer_ifindex"] == 0 and va["rx_queue_0_xdp_packets"] == 0, va
 assert {x["dev"] for x in e["nic"]} == {sys.argv[2]}, e["nic"]   # lo has no driver statistics
+# veth fills none of ethtool's standard statistics (netlink): none is made up
+assert not [n for n in va if n.split("-")[0] in ("eth", "rmon", "pause")], va
 PY
 
 # sockets: a server that does not read shows its Recv-Q with its port and process
