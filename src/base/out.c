@@ -140,6 +140,20 @@ static void put_padded(const char *s, size_t n, const struct conv *c)
 		pad(c->width - n);
 }
 
+/* A JSON number, with no format to read (a number per field of every event in --json). */
+static void put_decimal(unsigned long long u, bool neg)
+{
+	char buf[24], *e = buf + sizeof(buf), *b = e;
+
+	do {
+		*--b = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		*--b = '-';
+	put(b, (size_t)(e - b));
+}
+
 static void put_number(const struct conv *c, va_list *ap)
 {
 	char buf[24], *e = buf + sizeof(buf), *b = e;
@@ -423,7 +437,7 @@ void out_uint_json(enum out_where to, const char *key, const void *fmt, uint64_t
 {
 	if (to_json(to)) {
 		json_key(key);
-		putf("%" PRIu64, v);
+		put_decimal(v, false);
 	}
 }
 
@@ -431,7 +445,7 @@ void out_int_json(enum out_where to, const char *key, const void *fmt, int64_t v
 {
 	if (to_json(to)) {
 		json_key(key);
-		putf("%" PRId64, v);
+		put_decimal(v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
 	}
 }
 

@@ -19,6 +19,8 @@ static void record(const void *arg)
 	out_uint(PRINT_JSON, "uj", NULL, 7);
 	out_int(PRINT_ANY, "i", "i=%" PRId64 " ", -5);
 	out_int(PRINT_TEXT, "ignored", "it=%" PRId64 " ", 6);
+	out_int(PRINT_JSON, "imin", NULL, INT64_MIN);
+	out_uint(PRINT_JSON, "u0", NULL, 0);
 	out_double(PRINT_ANY, "d", "d=%.1f ", 2.25);
 	out_double(PRINT_JSON, "dj", NULL, 0.5);
 	out_bool(PRINT_ANY, "b", "yes ", true);
@@ -65,7 +67,7 @@ int main(void)
 	out_init(&o);
 	CHECK_STR(fixture_stdout(record, NULL),
 		  "{\"type\":\"t\",\"s\":\"a\\\"b\",\"sj\":\"json\",\"u\":18446744073709551615,"
-		  "\"uj\":7,\"i\":-5,\"d\":2.250,\"dj\":0.500,\"b\":true,\"bf\":false,\"bj\":true}\n");
+		  "\"uj\":7,\"i\":-5,\"imin\":-9223372036854775808,\"u0\":0,\"d\":2.250,\"dj\":0.500,\"b\":true,\"bf\":false,\"bj\":true}\n");
 	CHECK_STR(fixture_stdout(nested, NULL),
 		  "{\"type\":\"n\",\"rows\":[{\"k\":0},{\"k\":1}],\"o\":{\"a\":[\"x\"]}}\n");
 	CHECK_STR(fixture_stdout(escaped, NULL), "{\"type\":\"e\",\"s\":\"a\\u001b[31mb\\n\"}\n");
