@@ -15,6 +15,12 @@
  *                                   Once all is acknowledged it prints "retransmits N" (the
  *                                   client's, from TCP_INFO) and keeps both ends open until
  *                                   it is killed: their close is no part of what was counted.
+ *   netpoke echoflood IFACE DSTMAC SADDR DADDR SIZE N
+ *                                   N IPv4 ICMP echo requests of SIZE bytes (the IP packet)
+ *                                   from SADDR to DADDR at DSTMAC, out of IFACE through
+ *                                   AF_PACKET as fast as it can, past the qdisc: a flood the
+ *                                   receiving kernel handles without a drop of its own (it
+ *                                   replies). Prints "sent N".
  *
  * ADDR is IPv4 or IPv6. Exits 0 once all N were handed to the kernel, 1 on any error.
  */
@@ -24,6 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <sys/ioctl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -157,6 +169,83 @@ static int tail_loss(const char *addr, int port, long ms)
 	return 1;
 }
 
+/* The Internet checksum of len bytes at p. */
+static uint16_t csum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		s += (uint32_t)(b[len - 1] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return htons((uint16_t)~s);
+}
+
+/* n echo requests of size bytes from saddr to daddr at dstmac, out of ifname (AF_PACKET). */
+static int echo_flood(char **argv)
+{
+	const char *ifname = argv[2], *mac = argv[3];
+	long size = strtol(argv[6], NULL, 10), n = strtol(argv[7], NULL, 10), sent = 0;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	unsigned char *f, d[6];
+	struct ifreq ifr = { 0 };
+	struct iphdr *ip;
+	struct icmphdr *ic;
+	int fd, one = 1;
+
+	if (size < 64 || size > 9000 || n <= 0 ||
+	    sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5]) != 6) {
+		fprintf(stderr, "netpoke: bad MAC address, size or count\n");
+		return 2;
+	}
+	f = calloc(1, ETH_HLEN + size);
+	if (!f)
+		return 1;
+	ip = (struct iphdr *)(f + ETH_HLEN);
+	ic = (struct icmphdr *)(ip + 1);
+	if (inet_pton(AF_INET, argv[4], &ip->saddr) != 1 || inet_pton(AF_INET, argv[5], &ip->daddr) != 1) {
+		fprintf(stderr, "netpoke: bad IPv4 address\n");
+		return 2;
+	}
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	if (fd < 0 || !sll.sll_ifindex || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		perror("netpoke: packet socket");
+		return 1;
+	}
+	memcpy(f, d, 6);
+	memcpy(f + 6, ifr.ifr_hwaddr.sa_data, 6);
+	f[12] = ETH_P_IP >> 8;
+	f[13] = ETH_P_IP & 0xff;
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->tot_len = htons((uint16_t)size);
+	ip->frag_off = htons(IP_DF);
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_ICMP;
+	memset(ic + 1, 'e', (size_t)size - sizeof(*ip) - sizeof(*ic));
+	ic->type = ICMP_ECHO;
+	ic->un.echo.id = htons(0x4e50);
+	for (long i = 0; i < n; i++) {
+		ip->id = htons((uint16_t)i);
+		ip->check = 0;
+		ip->check = csum(ip, sizeof(*ip));
+		ic->un.echo.sequence = htons((uint16_t)i);
+		ic->checksum = 0;
+		ic->checksum = csum(ic, (size_t)size - sizeof(*ip));
+		if (send(fd, f, ETH_HLEN + (size_t)size, 0) == ETH_HLEN + size)
+			sent++;
+	}
+	printf("sent %ld\n", sent);
+	return sent == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage dst = { 0 }, src = { 0 };
@@ -169,9 +258,11 @@ int main(int argc, char **argv)
 		return connects(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "tlp"))
 		return tail_loss(argv[2], port_arg(argv[3]), strtol(argv[4], NULL, 10));
+	if (argc == 8 && !strcmp(argv[1], "echoflood"))
+		return echo_flood(argv);
 	if (argc != 6 || (strcmp(argv[1], "udp") && strcmp(argv[1], "udpfull"))) {
 		fprintf(stderr, "usage: netpoke udp|udpfull ADDR PORT N SPORT | connect ADDR PORT N | "
-			"tlp ADDR PORT MS\n");
+			"tlp ADDR PORT MS | echoflood IFACE DSTMAC SADDR DADDR SIZE N\n");
 		return 2;
 	}
 	dport = port_arg(argv[3]);

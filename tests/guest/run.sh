@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The guest tier: boot Debian's own kernel (KERNEL=6.12, 6.1 or 5.10) under qemu (TCG) with an
-# initramfs of busybox and the static ftnet, run guest-test.sh (or GUEST_SCRIPT, on SMP CPUs)
-# inside, and check its lines. A panic also ends qemu with status 0, so only an explicit
-# GUEST-RESULT: PASS passes.
+# The guest tier: boot Debian's own kernel (KERNEL=6.12, 6.1 or 5.10; its cloud flavour, or
+# FLAVOUR=generic) under qemu (TCG) with an initramfs of busybox and the static ftnet, run
+# guest-test.sh (or GUEST_SCRIPT, on SMP CPUs) inside, and check its lines. A panic also ends
+# qemu with status 0, so only an explicit GUEST-RESULT: PASS passes.
 . "$TESTLIB"
 : "${KERNEL:?KERNEL must be 6.12, 6.1 or 5.10}"
 [ "$(id -u)" = 0 ] || skip "needs root (apt-get download, the kernel cache)"
@@ -32,6 +32,9 @@ cross_build() {
 }
 
 ARCH=${ARCH:-amd64}	# arm64: QEMU_CPU picks -cpu (default max)
+FLAVOUR=${FLAVOUR:-cloud}	# generic: the kernel of Debian's linux-image-ARCH, with every driver
+kind=	# in messages: " generic" for that one
+[ "$FLAVOUR" = generic ] && kind=" generic"
 # One host thread for all vCPUs. With a thread per vCPU (QEMU 7.2's default), a vCPU can go on
 # running a stale translation of kernel text that another vCPU has just patched: a 6.1 guest hung
 # about one run in four with CPU 0 looping in poke_int3_handler at an int3 already gone from
@@ -58,7 +61,8 @@ arm64)
 esac
 need_cmd ${QEMU%% *}
 
-kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL" "$ARCH") || skip "cannot fetch Debian's $KERNEL kernel ($ARCH)"
+kdir=$("$HERE/../guest/fetch-kernel" "$KERNEL" "$ARCH" "$FLAVOUR") ||
+	skip "cannot fetch Debian's $KERNEL$kind kernel ($ARCH)"
 vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
 # and what the guest's traffic needs: a UDP sender, nft with the kernel's nf_tables modules
 # (the host's nft: on the x86 tier only)
@@ -89,6 +93,19 @@ if [ "$ARCH" = amd64 ]; then
 			extra="$extra $f=/lib/modules/$m.ko"
 		done
 	fi
+	# the NIC guest's drivers: e1000, and netdevsim (built here: Debian has none) with the
+	# psample it needs; the host's iproute2 ip, for the 'ip -s' diagnose prints and 'ip neigh
+	# add' (busybox's has neither), at /usr/sbin/ip: busybox's sh runs its own applet for 'ip'
+	if [ "${GUEST_SCRIPT:-}" = guest-nic.sh ]; then
+		for m in e1000 psample; do
+			f=$(module $m)
+			[ -n "$f" ] || fail "no $m.ko in $kdir"
+			extra="$extra $f=/lib/modules/$m.ko"
+		done
+		f=$("$HERE/../guest/build-netdevsim" "$kdir") || { fail "cannot build netdevsim for $kdir"; finish; }
+		need_cmd ip
+		extra="$extra $f=/lib/modules/netdevsim.ko $(command -v ip)=/usr/sbin/ip"
+	fi
 fi
 script=${GUEST_SCRIPT:-guest-test.sh}
 # guest-test.sh's NICs: two virtio-net NICs on a hub of qemu's own (no user or tap networking:
@@ -107,6 +124,12 @@ if [ "$ARCH" = amd64 ] && [ "$script" = guest-test.sh ]; then
 		nics="$nics -netdev hubport,id=$n,hubid=0 -device virtio-net-pci,netdev=$n,mac=52:54:00:f7:00:01"
 	done
 fi
+# guest-nic.sh's: two e1000 NICs on a hub, each with a MAC address of its own
+if [ "$script" = guest-nic.sh ]; then
+	for n in 1 2; do
+		nics="$nics -netdev hubport,id=n$n,hubid=0 -device e1000,netdev=n$n,mac=52:54:00:f7:00:0$n"
+	done
+fi
 "$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/$script" $extra >/dev/null || fail "mkinitramfs-test"
 # shellcheck disable=SC2086
 timeout "$LIMIT" $QEMU -accel "$ACCEL" -nographic -no-reboot -m 1G -smp "${SMP:-2}" $nics \
@@ -120,7 +143,10 @@ tr -d '\r' <"$TMP/console" | grep -E -A25 'soft lockup|hung_task|blocked for mor
 if grep -q 'Kernel panic' "$TMP/console"; then
 	fail "the guest kernel panicked: $(grep -A5 'Kernel panic' "$TMP/console")"
 fi
-tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*[-+][0-9a-z]*-cloud-$ARCH up$" && ok "booted Debian's $KERNEL kernel ($ARCH)" || fail "the guest did not run $KERNEL ($ARCH)"
+flavour=-cloud	# uname -r: 6.1.0-57-cloud-amd64, or 6.1.0-57-amd64 for the generic kernel
+[ "$FLAVOUR" = generic ] && flavour=
+tr -d '\r' <"$TMP/console" | grep -q "guest: ${KERNEL}\.[0-9]*[-+][0-9a-z]*$flavour-$ARCH up$" &&
+	ok "booted Debian's $KERNEL$kind kernel ($ARCH)" || fail "the guest did not run $KERNEL$kind ($ARCH)"
 # the guest's failed checks, repeated last: a CI log shows its tail
 guest_failures() {
 	tr -d '\r' <"$TMP/console" | grep '^GUEST: FAIL' >"$TMP/guest-fail"
