@@ -5,31 +5,11 @@
 # pause frames through ethtool's standard statistics over netlink; two e1000 NICs on one qemu
 # hub, the second in a namespace of its own, with a receive ring of 48 descriptors: a flood of
 # jumbo ICMP echo requests overruns the first one's ring under TCG, and diagnose names the
-# loss on the NIC first. Each check prints "GUEST: ok ..." or "GUEST: FAIL ...", the last line
-# is "GUEST-RESULT: PASS" or "GUEST-RESULT: FAIL".
+# loss on the NIC first. Its lines as guest-lib.sh says.
 # iproute2's ip (the host's): busybox's has no 'ip -s' and no 'ip neigh add', and its sh runs
 # its own applet for 'ip' whatever PATH says
 IP=/usr/sbin/ip
-fails=0
-ok() { echo "GUEST: ok $*"; }
-fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
-info() { echo "GUEST: info $*"; }
-# wait_for WHAT COMMAND...: until COMMAND succeeds, 60 s at most
-wait_for() {
-	what=$1
-	shift
-	n=0
-	while ! "$@" && [ $n -lt 600 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt 600 ] && info "$what after $((n / 10)).$((n % 10)) s" || info "$what: not so after 60 s"
-}
-# jsum FILE DEV KEY: the values after KEY in DEV's objects, summed over counters' intervals
-jsum() {
-	grep -o "{\"dev\":\"$2\",[^{}]*}" "$1" | grep -o "$3[0-9]*" | sed 's/.*://' |
-		{ s=0; while read -r v; do s=$((s + v)); done; echo $s; }
-}
+. /guest-lib.sh
 names() {	# names FILE DEV: the names of DEV's driver statistics in FILE
 	grep -o "{\"dev\":\"$2\",\"name\":\"[^\"]*\"" "$1" | sed 's/.*"name":"//; s/"$//' | sort -u | tr '\n' ' '
 }
@@ -174,4 +154,4 @@ done </tmp/next
 kill $nsp
 wait $nsp 2>/dev/null
 info "the NIC checks took $(($(date +%s) - t0)) s"
-[ "$fails" = 0 ] && echo "GUEST-RESULT: PASS" || echo "GUEST-RESULT: FAIL ($fails)"
+guest_result

@@ -3,10 +3,7 @@
 # Runs inside the qemu guest (busybox sh): pwru's own CI cases (cilium/pwru's test.yml) with
 # ftnet's kprobe packet identity, nft in place of iptables, the addresses on the guest's lo.
 # Lines as guest-test.sh prints them; the last is GUEST-RESULT.
-fails=0
-ok() { echo "GUEST: ok $*"; }
-fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
-T=/sys/kernel/tracing
+. /guest-lib.sh
 ftnet status >/dev/null 2>&1	# mounts tracefs
 ip addr add 1.0.0.1/32 dev lo
 ip addr add 1.0.0.2/32 dev lo
@@ -177,4 +174,4 @@ kill $nsp
 nft delete table inet pwru
 left=$(ls $T/instances | wc -l)
 [ "$left" = 0 ] && ok "no instance left" || fail "instances left: $(ls $T/instances)"
-[ "$fails" = 0 ] && echo "GUEST-RESULT: PASS" || echo "GUEST-RESULT: FAIL ($fails)"
+guest_result

@@ -4,10 +4,7 @@
 # once, counted exactly by stream, top and count reading at the same time; every CPU's buffer
 # read and the records of all CPUs merged in time order. Lines as guest-test.sh prints them;
 # the last is GUEST-RESULT. Then a CPU taken offline and back during a stream.
-fails=0
-ok() { echo "GUEST: ok $*"; }
-fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
-T=/sys/kernel/tracing
+. /guest-lib.sh
 N=4000
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 echo "GUEST: info $ncpu CPUs"
@@ -104,4 +101,4 @@ grep -q ' 0 lost$' /tmp/hp.err && ok "hotplug: stream lost none" || fail "hotplu
 
 left=$(ls $T/instances | wc -l)
 [ "$left" = 0 ] && ok "no instance left" || fail "instances left: $(ls $T/instances)"
-[ "$fails" = 0 ] && echo "GUEST-RESULT: PASS" || echo "GUEST-RESULT: FAIL ($fails)"
+guest_result

@@ -1,12 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Runs inside the qemu guest (busybox sh): each check prints "GUEST: ok ..." or "GUEST: FAIL ...",
-# and the last line is "GUEST-RESULT: PASS" or "GUEST-RESULT: FAIL". The harness on the host
-# checks these lines, not qemu's exit status.
-fails=0
-ok() { echo "GUEST: ok $*"; }
-fail() { echo "GUEST: FAIL $*"; fails=$((fails + 1)); }
-T=/sys/kernel/tracing
+# Runs inside the qemu guest (busybox sh), its lines as guest-lib.sh says.
+. /guest-lib.sh
 # A listener's stdin must stay open: busybox nc half-closes on its stdin's EOF, and a client
 # that reads that FIN before its own stdin exits without sending (a message lost 1 run in 3).
 # Its stdin is a FIFO opened read-write: no data, never an EOF, and no process to wait for.
@@ -27,19 +22,6 @@ listening() {	# listening PORT: until a TCP socket listens on it (5 s)
 	done
 }
 kp() { n=$(grep -c '^[pr]:ftnet/' $T/kprobe_events 2>/dev/null); echo "${n:-0}"; }
-# wait_for WHAT COMMAND...: until COMMAND succeeds, 60 s at most (registering kprobes and
-# loading BTF are slow under TCG); says how long it took, or that it gave up
-wait_for() {
-	what=$1
-	shift
-	n=0
-	while ! "$@" && [ $n -lt 600 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	[ $n -lt 600 ] && echo "GUEST: info $what after $((n / 10)).$((n % 10)) s" ||
-		echo "GUEST: info $what: not so after 60 s"
-}
 on() { [ "$(cat $T/instances/$1/enable 2>/dev/null)" = 1 ]; }	# on INSTANCE/events/SYS/EVENT
 trig() { grep -q '^hist' $T/instances/$1/events/$2/trigger 2>/dev/null; }	# trig INSTANCE SYS/EVENT
 # follow's probes on: its output steps (ip6_output the last on every kernel: arm64's 5.10 has
@@ -629,11 +611,6 @@ fi
 # two virtio-net NICs on one qemu hub, eth1 in a namespace of its own. They share one MAC
 # address with ARP off and have IPv6 off: no frame on them but the pings, so each driver
 # counts exactly what ping sent and received (98-byte frames: 56 bytes of data).
-# jsum FILE DEV KEY: the values after KEY in DEV's objects, summed over counters' intervals
-jsum() {
-	grep -o "{\"dev\":\"$2\",[^{}]*}" "$1" | grep -o "$3[0-9]*" | sed 's/.*://' |
-		{ s=0; while read -r v; do s=$((s + v)); done; echo $s; }
-}
 moved() {	# moved FILE DEV: the names of DEV's driver statistics that moved
 	grep -o "{\"dev\":\"$2\",\"name\":\"[^\"]*\"" "$1" | sed 's/.*"name":"//; s/"$//' | sort -u | tr '\n' ' '
 }
@@ -768,4 +745,4 @@ ftnet disable --all >/dev/null 2>&1
 
 left=$(ls $T/instances | wc -l)
 [ "$left" = 0 ] && ok "no instance left" || fail "instances left: $(for i in $T/instances/*; do echo "$i: $(cat $i/set_event | tr '\n' ' ')"; done)"
-[ "$fails" = 0 ] && echo "GUEST-RESULT: PASS" || echo "GUEST-RESULT: FAIL ($fails)"
+guest_result

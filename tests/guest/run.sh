@@ -130,6 +130,7 @@ if [ "$script" = guest-nic.sh ]; then
 		nics="$nics -netdev hubport,id=n$n,hubid=0 -device e1000,netdev=n$n,mac=52:54:00:f7:00:0$n"
 	done
 fi
+extra="$extra $HERE/../guest/guest-lib.sh=/guest-lib.sh"	# what every guest script sources
 "$HERE/../../scripts/mkinitramfs-test" "$TMP/initrd.gz" "$STATIC" "$HERE/../guest/$script" $extra >/dev/null || fail "mkinitramfs-test"
 # shellcheck disable=SC2086
 timeout "$LIMIT" $QEMU -accel "$ACCEL" -nographic -no-reboot -m 1G -smp "${SMP:-2}" $nics \
