@@ -37,7 +37,7 @@ struct finding {
 	bool			absorbed;	/* explained by another: not shown */
 	const struct drop_entry	*entry;	/* the catalogue's row, when a drop reason */
 	char			reason[40];
-	char			title[240];
+	char			title[512];	/* the cause as one line: never cut (a SYN queue's took 255) */
 	enum obj_kind		kind;
 	char			object[160];
 	struct item		ev[MAX_ITEMS], ex[MAX_ITEMS], cfg[MAX_ITEMS];

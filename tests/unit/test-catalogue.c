@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diagnose/catalogue.h"
+#include "diagnose/diag.h"
 #include "tap.h"
 #include "base/util.h"
 
@@ -142,6 +143,9 @@ static void check_entry(const struct drop_entry *e, const char *snmp, const char
 		fprintf(stderr, "%s: the meaning is not one sentence\n", e->reason);
 	CHECK(ml > 10 && e->meaning[ml - 1] == '.' && isupper((unsigned char)e->meaning[0]));
 	CHECK(strlen(e->fix) > 3 && e->fix[strlen(e->fix) - 1] != '.');
+	/* a finding's title is its object, the meaning and a count: never cut, whatever the object */
+	CHECK(sizeof(((struct finding *)0)->object) + ml + 64 < sizeof(((struct finding *)0)->title));
+	CHECK(strlen(e->fix) < sizeof(((struct finding *)0)->fix));
 	CHECK(*e->next && e->next[strlen(e->next) - 1] != '|');
 	CHECK(blanks_known(e->next));
 	CHECK(e->object < OBJ_NKINDS);
