@@ -164,15 +164,14 @@ const char *file_not_regular(const char *path)
 
 unsigned long meminfo_kb(const char *field)
 {
-	char *buf = read_file("/proc/meminfo", NULL), *p;
+	char *buf = read_file("/proc/meminfo", NULL), *line, *save = NULL;
 	size_t n = strlen(field);
 	unsigned long kb = 0;
 
-	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		if (!strncmp(p, field, n) && p[n] == ':') {
-			kb = strtoul(p + n + 1, NULL, 10);
-			break;
-		}
+	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line && !kb;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			kb = strtoul(line + n + 1, NULL, 10);
 	free(buf);
 	return kb;
 }

@@ -1315,11 +1315,29 @@ static void test_old_kernels(void)
 	tep_free(tep);
 }
 
+/* A field of /proc/meminfo, as awk reads it; none for a name it lacks or only begins with. */
+static void test_meminfo(void)
+{
+	FILE *f = popen("awk '$1 == \"MemTotal:\" { print $2 }' /proc/meminfo", "r");
+	unsigned long want = 0;
+
+	if (!f || fscanf(f, "%lu", &want) != 1)
+		want = 0;
+	if (f)
+		pclose(f);
+	CHECK(want > 0);
+	CHECK(meminfo_kb("MemTotal") == want);
+	CHECK(meminfo_kb("MemTota") == 0);
+	CHECK(meminfo_kb("NoSuchField") == 0);
+	CHECK(meminfo_kb("MemAvailable") > 0 && meminfo_kb("MemAvailable") <= want);
+}
+
 int main(void)
 {
 	datadir = getenv("TESTDATA");
 	if (!datadir)
 		datadir = "tests/data";
+	test_meminfo();
 	test_kfree_skb();
 	test_kfree_skb_no_reason();
 	test_send_reset_sockaddr();
